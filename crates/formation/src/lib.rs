@@ -1,0 +1,1 @@
+//! aspire-formation: the group formation engine.
