@@ -1,0 +1,414 @@
+//! The search machinery shared by both faces of the engine: an iterated tabu search over the
+//! one-move and swap neighbourhoods of a [`Partition`], generic over the objective so that the MDGP
+//! (pairwise sums only) pays nothing for the group-level terms of the peer-group model.
+//!
+//! Published ideas used: the gain table and O(1) move/swap evaluation of the MDGP literature
+//! (Gallego et al. 2013; Lai and Hao 2016, "iterated maxima search"); tabu search over the combined
+//! one-move + swap neighbourhood with an "element may not return to its group" attribute and
+//! randomised tenure (Lai and Hao; Yang et al. 2022, TPSDP); a fast first-improvement swap descent
+//! before each tabu phase; random-swap perturbation whose strength adapts to stagnation, restarting
+//! from the best solution when a round does not improve (iterated local search).
+
+use crate::mdgp::Partition;
+use crate::rng::Rng;
+
+/// Reported to the caller's stop callback: the run's best objective value so far.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// Moves and swaps applied so far.
+    pub iterations: u64,
+    /// Best objective value found so far.
+    pub best: f64,
+}
+
+/// The objective the search maximises, given the partition's cached pairwise sums.
+///
+/// `pair` passed to the deltas is the change of the pairwise sum (`Partition::move_delta` or
+/// `swap_delta`); the objective returns the change of its own value. `on_*` are called after the
+/// partition has changed.
+pub trait Objective {
+    /// The objective value of `part` (called after [`Objective::reset`]).
+    fn value(&self, part: &Partition) -> f64;
+    /// Change if `i` moves to `h`.
+    fn move_delta(&self, part: &Partition, i: usize, h: usize, pair: f64) -> f64;
+    /// Change if `i` and `j` exchange groups.
+    fn swap_delta(&self, part: &Partition, i: usize, j: usize, pair: f64) -> f64;
+    /// `i` has moved from `from` to `to`.
+    fn on_move(&mut self, part: &Partition, i: usize, from: usize, to: usize);
+    /// `i` (formerly in `gi`) and `j` (formerly in `gj`) have exchanged groups.
+    fn on_swap(&mut self, part: &Partition, i: usize, j: usize, gi: usize, gj: usize);
+    /// Recompute any cached state from scratch.
+    fn reset(&mut self, part: &Partition);
+}
+
+/// The MDGP objective: the pairwise sum itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PairSum;
+
+impl Objective for PairSum {
+    #[inline]
+    fn value(&self, part: &Partition) -> f64 {
+        part.score()
+    }
+    #[inline]
+    fn move_delta(&self, _: &Partition, _: usize, _: usize, pair: f64) -> f64 {
+        pair
+    }
+    #[inline]
+    fn swap_delta(&self, _: &Partition, _: usize, _: usize, pair: f64) -> f64 {
+        pair
+    }
+    #[inline]
+    fn on_move(&mut self, _: &Partition, _: usize, _: usize, _: usize) {}
+    #[inline]
+    fn on_swap(&mut self, _: &Partition, _: usize, _: usize, _: usize, _: usize) {}
+    fn reset(&mut self, _: &Partition) {}
+}
+
+/// Search settings. `Default` gives the tuned values; only `seed` and `max_iterations` usually
+/// need setting.
+#[derive(Clone, Debug)]
+pub struct SearchParams {
+    /// The seed: the same seed, instance and iteration budget give the same result.
+    pub seed: u64,
+    /// Stop after this many applied moves/swaps (a deterministic budget).
+    pub max_iterations: Option<u64>,
+    /// A tabu phase ends after this many iterations without improving its best, as a multiple
+    /// of n (at least 50 iterations).
+    pub depth_factor: f64,
+    /// Tabu tenure is drawn from `tenure_min..=tenure_min + tenure_span` per move, as fractions
+    /// of n/m (the mean group size), at least 1.
+    pub tenure_min: f64,
+    /// See `tenure_min`.
+    pub tenure_span: f64,
+    /// Perturbation strength (random swaps) as a fraction of n, before adaptation.
+    pub strength: f64,
+    /// Elements examined per tabu iteration when n is large (0 = all). Each examined element is
+    /// tried against every other element; keeps iterations O(k n) at n in the thousands.
+    pub sample: usize,
+}
+
+impl Default for SearchParams {
+    fn default() -> Self {
+        SearchParams {
+            seed: 0,
+            max_iterations: None,
+            depth_factor: 2.0,
+            tenure_min: 0.5,
+            tenure_span: 1.0,
+            strength: 0.05,
+            sample: 0,
+        }
+    }
+}
+
+/// A best-found solution.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Element -> group.
+    pub assignment: Vec<u32>,
+    /// Objective value (as tracked; the MDGP layer re-checks it from scratch).
+    pub value: f64,
+    /// Moves and swaps applied.
+    pub iterations: u64,
+}
+
+const EPS: f64 = 1e-9;
+
+#[derive(Clone, Copy)]
+enum Step {
+    Move(usize, usize),
+    Swap(usize, usize),
+}
+
+/// The best admissible step of one tabu iteration, ties broken uniformly at random.
+struct Pick {
+    delta: f64,
+    ties: usize,
+    step: Option<Step>,
+}
+
+impl Pick {
+    fn new() -> Self {
+        Pick {
+            delta: f64::NEG_INFINITY,
+            ties: 0,
+            step: None,
+        }
+    }
+
+    #[inline]
+    fn offer(&mut self, delta: f64, step: Step, rng: &mut Rng) {
+        if delta > self.delta + EPS {
+            self.delta = delta;
+            self.ties = 1;
+            self.step = Some(step);
+        } else {
+            self.ties += 1;
+            if rng.below(self.ties) == 0 {
+                self.step = Some(step);
+            }
+        }
+    }
+}
+
+/// Iterated tabu search from the current state of `part`, maximising `obj`.
+///
+/// `stop` is asked now and then (never more than about every few microseconds of work) and the
+/// search ends when it returns true or the iteration budget is spent; at least one local descent is
+/// always finished so that the result is a local optimum.
+pub fn iterated_tabu<O: Objective>(
+    part: &mut Partition,
+    obj: &mut O,
+    params: &SearchParams,
+    stop: &mut dyn FnMut(&Progress) -> bool,
+) -> Found {
+    let inst = part.instance();
+    let (n, m) = (inst.n(), inst.m());
+    let mut rng = Rng::new(params.seed);
+    obj.reset(part);
+    let mut best = part.assignment().to_vec();
+    let mut best_val = obj.value(part);
+    let mut iters: u64 = 0;
+    let budget = params.max_iterations.unwrap_or(u64::MAX);
+    if n < 2 || m < 2 {
+        return Found {
+            assignment: best,
+            value: best_val,
+            iterations: 0,
+        };
+    }
+    let mean_size = n as f64 / m as f64;
+    let t_min = ((params.tenure_min * mean_size).round() as usize).max(1);
+    let t_span = (params.tenure_span * mean_size).round() as usize;
+    let depth = ((params.depth_factor * n as f64) as u64).max(50);
+    // Ask the stop callback roughly every 20k pair evaluations.
+    let check_every = (20_000 / (n * n / 2 + 1)).max(1) as u64;
+    let slack = inst.has_slack();
+    let sample = if params.sample == 0 || params.sample >= n {
+        n
+    } else {
+        params.sample
+    };
+    let mut tabu = vec![0u64; n * m];
+    let mut local = part.assignment().to_vec();
+    let mut own = vec![0f64; n];
+    let mut order: Vec<usize> = (0..n).collect();
+    let base_strength = ((params.strength * n as f64).round() as usize).max(2);
+    let mut strength = base_strength;
+    let mut stopped = false;
+    let mut progress_asked: u64 = 0;
+
+    // First descent: first-improvement swaps and moves until none improves.
+    iters += descent(part, obj, &mut rng, &mut order, slack, budget - iters.min(budget));
+
+    while !stopped {
+        // --- tabu phase ---
+        let mut cur = obj.value(part);
+        let mut ls_best = cur;
+        local.copy_from_slice(part.assignment());
+        let mut stall: u64 = 0;
+        while stall < depth {
+            if iters >= budget {
+                stopped = true;
+                break;
+            }
+            progress_asked += 1;
+            if progress_asked % check_every == 0 {
+                let shown = best_val.max(ls_best);
+                if stop(&Progress {
+                    iterations: iters,
+                    best: shown,
+                }) {
+                    stopped = true;
+                    break;
+                }
+            }
+            for (i, o) in own.iter_mut().enumerate() {
+                *o = part.gain(i, part.group_of(i));
+            }
+            let it = iters;
+            let mut pick = Pick::new();
+            if sample < n {
+                rng.shuffle(&mut order);
+            }
+            for &i in &order[..sample] {
+                let g = part.group_of(i);
+                let gi = part.gain_row(i);
+                let own_i = own[i];
+                if slack && part.size(g) > inst.lower(g) {
+                    for h in 0..m {
+                        if h == g || part.size(h) >= inst.upper(h) {
+                            continue;
+                        }
+                        let delta = obj.move_delta(part, i, h, gi[h] - own_i);
+                        if delta >= pick.delta - EPS
+                            && (tabu[i * m + h] <= it || cur + delta > ls_best + EPS)
+                        {
+                            pick.offer(delta, Step::Move(i, h), &mut rng);
+                        }
+                    }
+                }
+                let row = inst.row(i);
+                let lo = if sample < n { 0 } else { i + 1 };
+                for j in lo..n {
+                    let h = part.group_of(j);
+                    if h == g {
+                        continue;
+                    }
+                    let pair =
+                        gi[h] - own_i + part.gain(j, g) - own[j] - 2.0 * f64::from(row[j]);
+                    let delta = obj.swap_delta(part, i, j, pair);
+                    if delta >= pick.delta - EPS
+                        && ((tabu[i * m + h] <= it && tabu[j * m + g] <= it)
+                            || cur + delta > ls_best + EPS)
+                    {
+                        pick.offer(delta, Step::Swap(i, j), &mut rng);
+                    }
+                }
+            }
+            let best_delta = pick.delta;
+            let Some(s) = pick.step else {
+                break; // everything tabu: end the phase
+            };
+            match s {
+                Step::Move(i, h) => {
+                    let g = part.group_of(i);
+                    part.apply_move(i, h);
+                    obj.on_move(part, i, g, h);
+                    tabu[i * m + g] = it + (t_min + rng.below(t_span + 1)) as u64;
+                }
+                Step::Swap(i, j) => {
+                    let (g, h) = (part.group_of(i), part.group_of(j));
+                    part.apply_swap(i, j);
+                    obj.on_swap(part, i, j, g, h);
+                    tabu[i * m + g] = it + (t_min + rng.below(t_span + 1)) as u64;
+                    tabu[j * m + h] = it + (t_min + rng.below(t_span + 1)) as u64;
+                }
+            }
+            iters += 1;
+            cur += best_delta;
+            if cur > ls_best + EPS {
+                ls_best = cur;
+                local.copy_from_slice(part.assignment());
+                stall = 0;
+            } else {
+                stall += 1;
+            }
+        }
+        // --- acceptance ---
+        if ls_best > best_val + EPS {
+            best_val = ls_best;
+            best.copy_from_slice(&local);
+            strength = base_strength;
+        } else {
+            strength = (strength + 1).min((n / 4).max(base_strength));
+        }
+        if stopped {
+            break;
+        }
+        // Continue from this round's local optimum when it is close to the best, else from the best.
+        let from_local = ls_best >= best_val - EPS || rng.unit() < 0.3;
+        part.reset(if from_local { &local } else { &best });
+        obj.reset(part);
+        // --- perturbation: random feasible swaps (and moves where bounds allow) ---
+        for _ in 0..strength {
+            let i = rng.below(n);
+            let j = rng.below(n);
+            let (g, h) = (part.group_of(i), part.group_of(j));
+            if g == h {
+                continue;
+            }
+            if slack && rng.below(2) == 0 && part.can_move(i, h) {
+                part.apply_move(i, h);
+                obj.on_move(part, i, g, h);
+            } else {
+                part.apply_swap(i, j);
+                obj.on_swap(part, i, j, g, h);
+            }
+            tabu[i * m + g] = iters + t_min as u64;
+        }
+        iters += strength as u64;
+        if iters >= budget {
+            break;
+        }
+        if n > 600 {
+            iters += descent(part, obj, &mut rng, &mut order, slack, budget - iters);
+        }
+    }
+    Found {
+        assignment: best,
+        value: best_val,
+        iterations: iters,
+    }
+}
+
+/// First-improvement descent: visits elements in random order and applies, for each, the best
+/// improving swap (or move) it has, until a full sweep finds none. Returns the moves applied.
+fn descent<O: Objective>(
+    part: &mut Partition,
+    obj: &mut O,
+    rng: &mut Rng,
+    order: &mut [usize],
+    slack: bool,
+    budget: u64,
+) -> u64 {
+    let inst = part.instance();
+    let (n, m) = (inst.n(), inst.m());
+    let mut applied = 0u64;
+    loop {
+        let mut improved = false;
+        rng.shuffle(order);
+        for &i in order.iter() {
+            if applied >= budget {
+                return applied;
+            }
+            let g = part.group_of(i);
+            let gi = part.gain_row(i);
+            let own_i = gi[g];
+            let mut best = EPS;
+            let mut step = None;
+            if slack && part.size(g) > inst.lower(g) {
+                for h in 0..m {
+                    if h != g && part.size(h) < inst.upper(h) {
+                        let d = obj.move_delta(part, i, h, gi[h] - own_i);
+                        if d > best {
+                            best = d;
+                            step = Some(Step::Move(i, h));
+                        }
+                    }
+                }
+            }
+            let row = inst.row(i);
+            for j in 0..n {
+                let h = part.group_of(j);
+                if h == g {
+                    continue;
+                }
+                let pair = gi[h] - own_i + part.gain(j, g) - part.gain(j, h) - 2.0 * f64::from(row[j]);
+                let d = obj.swap_delta(part, i, j, pair);
+                if d > best {
+                    best = d;
+                    step = Some(Step::Swap(i, j));
+                }
+            }
+            match step {
+                Some(Step::Move(i, h)) => {
+                    part.apply_move(i, h);
+                    obj.on_move(part, i, g, h);
+                }
+                Some(Step::Swap(i, j)) => {
+                    let h = part.group_of(j);
+                    part.apply_swap(i, j);
+                    obj.on_swap(part, i, j, g, h);
+                }
+                None => continue,
+            }
+            applied += 1;
+            improved = true;
+        }
+        if !improved {
+            return applied;
+        }
+    }
+}
