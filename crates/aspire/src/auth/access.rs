@@ -1,0 +1,120 @@
+//! The access rules, all of them. Handlers ask these functions and turn a "no" into a 404,
+//! so a request that may not see a thing cannot even learn that it exists.
+//!
+//! | role        | may                                                                  |
+//! |-------------|----------------------------------------------------------------------|
+//! | admin       | every program's page, people and group rosters; accounts; outbox; no group content |
+//! | coordinator | their programs: people, roster import, invitations, groups and rosters; no group content |
+//! | facilitator | their group's page and members                                        |
+//! | member      | their groups' pages and fellow members; their own profile              |
+
+use crate::store::{Group, GroupRole, Memberships, ProgramRole, User};
+
+/// Someone signed in, with what they belong to, loaded fresh on every request so that a
+/// removal takes effect at once.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: User,
+    pub memberships: Memberships,
+    pub csrf_token: String,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.user.is_admin != 0
+    }
+
+    pub fn coordinates(&self, program_id: i64) -> bool {
+        self.memberships.programs.iter().any(|(p, r)| *p == program_id && *r == ProgramRole::Coordinator)
+    }
+
+    pub fn coordinated_programs(&self) -> Vec<i64> {
+        self.memberships.programs.iter().filter(|(_, r)| *r == ProgramRole::Coordinator).map(|(p, _)| *p).collect()
+    }
+
+    pub fn group_role(&self, group_id: i64) -> Option<GroupRole> {
+        self.memberships.groups.iter().find(|(g, _, _)| *g == group_id).map(|(_, _, r)| *r)
+    }
+}
+
+/// The admin pages: programs, accounts, outbox.
+pub fn can_administer(actor: &Actor) -> bool {
+    actor.is_admin()
+}
+
+/// A program's people, roster import, invitations and groups.
+pub fn can_manage_program(actor: &Actor, program_id: i64) -> bool {
+    actor.is_admin() || actor.coordinates(program_id)
+}
+
+/// Who is in a group (names, departments): its members, and whoever manages the program.
+pub fn can_see_group_roster(actor: &Actor, group: &Group) -> bool {
+    actor.group_role(group.id).is_some() || can_manage_program(actor, group.program_id)
+}
+
+/// What is said in a group (goals, check-ins, posts): its members and facilitators only.
+/// Coordinators and admins are deliberately absent: they see aggregates.
+pub fn can_see_group_content(actor: &Actor, group: &Group) -> bool {
+    actor.group_role(group.id).is_some()
+}
+
+/// Adding and removing people in a group.
+pub fn can_manage_group(actor: &Actor, group: &Group) -> bool {
+    can_manage_program(actor, group.program_id)
+}
+
+/// A person's full profile (contact, goals, availability): themselves, their program's
+/// managers, and people who share a group with them.
+pub fn can_see_profile(actor: &Actor, subject: &User, subject_groups: &[i64], subject_programs: &[i64]) -> bool {
+    actor.user.id == subject.id
+        || subject_programs.iter().any(|p| can_manage_program(actor, *p))
+        || subject_groups.iter().any(|g| actor.group_role(*g).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(is_admin: bool, memberships: Memberships) -> Actor {
+        Actor {
+            user: User {
+                id: 1,
+                email: "a@x.edu".into(),
+                name: "A".into(),
+                pronouns: String::new(),
+                password_hash: None,
+                is_admin: i64::from(is_admin),
+                department: String::new(),
+                division: String::new(),
+                discipline: String::new(),
+                career_stage: String::new(),
+                research_interests: String::new(),
+                goals: String::new(),
+                availability: String::new(),
+                time_zone: "UTC".into(),
+                created_at: 0,
+            },
+            memberships,
+            csrf_token: String::new(),
+        }
+    }
+
+    #[test]
+    fn coordinators_see_rosters_but_never_group_content() {
+        let group = Group { id: 10, program_id: 1, name: "G".into(), created_at: 0 };
+        let coordinator = actor(false, Memberships { programs: vec![(1, ProgramRole::Coordinator)], groups: vec![] });
+        assert!(can_see_group_roster(&coordinator, &group));
+        assert!(!can_see_group_content(&coordinator, &group));
+        let admin = actor(true, Memberships::default());
+        assert!(!can_see_group_content(&admin, &group));
+        let other_coordinator =
+            actor(false, Memberships { programs: vec![(2, ProgramRole::Coordinator)], groups: vec![] });
+        assert!(!can_see_group_roster(&other_coordinator, &group));
+        let member = actor(
+            false,
+            Memberships { programs: vec![(1, ProgramRole::Participant)], groups: vec![(10, 1, GroupRole::Member)] },
+        );
+        assert!(can_see_group_content(&member, &group));
+        assert!(!can_manage_program(&member, 1));
+    }
+}

@@ -1,0 +1,197 @@
+//! The demo institution: one KL2-style program with 42 scholars from 12 departments in seven
+//! peer groups, seeded the first time `aspire demo` runs. Every step is idempotent, so running
+//! the demo again reuses the data and never duplicates it.
+
+use anyhow::Context;
+
+use crate::auth::password;
+use crate::domain::Profile;
+use crate::state::AppState;
+use crate::store::{GroupRole, ProgramRole};
+use crate::web::invite_person;
+
+pub const PROGRAM: &str = "KL2 Scholars";
+pub const PASSWORD: &str = "aspire-demo-2026";
+pub const ADMIN: &str = "admin@example.edu";
+pub const COORDINATOR: &str = "coordinator@example.edu";
+/// The pending invitee: enrolled, invited, no password yet.
+pub const INVITEE: &str = "noor.haddad@example.edu";
+
+const FIRST: [&str; 42] = [
+    "Ana", "Ben", "Chiara", "Dev", "Elif", "Farah", "Gabriel", "Hana", "Ifeoma", "Jonah", "Keiko", "Luis", "Mariam",
+    "Nikhil", "Olivia", "Pedro", "Qing", "Rosa", "Samuel", "Tamar", "Uche", "Valeria", "Wei", "Ximena", "Yusuf",
+    "Zara", "Aaron", "Bianca", "Caleb", "Divya", "Emeka", "Fatima", "Grace", "Hiro", "Isabel", "Jamal", "Kavya",
+    "Leah", "Mateo", "Nadia", "Omar", "Priya",
+];
+const LAST: [&str; 42] = [
+    "Ruiz", "Okafor", "Bianchi", "Patel", "Yilmaz", "Hassan", "Moreau", "Kim", "Nwosu", "Feldman", "Tanaka", "Herrera",
+    "Aziz", "Rao", "Bennett", "Costa", "Zhang", "Delgado", "Mensah", "Levi", "Eze", "Romero", "Liu", "Vargas", "Demir",
+    "Ahmed", "Cohen", "Rossi", "Brooks", "Iyer", "Obi", "Malik", "Osei", "Sato", "Navarro", "Greene", "Menon",
+    "Friedman", "Alvarez", "Karimi", "Saleh", "Shah",
+];
+/// (department, its divisions)
+const DEPARTMENTS: [(&str, [&str; 2]); 12] = [
+    ("Medicine", ["Nephrology", "Cardiology"]),
+    ("Pediatrics", ["Neonatology", "Child Neurology"]),
+    ("Surgery", ["Transplant Surgery", "Surgical Oncology"]),
+    ("Psychiatry", ["Child Psychiatry", "Addiction Psychiatry"]),
+    ("Neurology", ["Stroke", "Movement Disorders"]),
+    ("Epidemiology", ["Chronic Disease", "Infectious Disease"]),
+    ("Biostatistics", ["Clinical Trials", "Statistical Genetics"]),
+    ("Nursing", ["Nursing Science", "Midwifery"]),
+    ("Dental Medicine", ["Oral Biology", "Community Dentistry"]),
+    ("Obstetrics & Gynecology", ["Maternal-Fetal Medicine", "Reproductive Endocrinology"]),
+    ("Emergency Medicine", ["Emergency Ultrasound", "Toxicology"]),
+    ("Sociomedical Sciences", ["Health Policy", "Community Health"]),
+];
+const DISCIPLINES: [&str; 6] = [
+    "Clinical research",
+    "Health services research",
+    "Basic science",
+    "Population health",
+    "Behavioral science",
+    "Data science",
+];
+const STAGES: [&str; 6] =
+    ["assistant_professor", "instructor", "postdoc", "assistant_professor", "resident_fellow", "associate_professor"];
+const INTERESTS: [&str; 14] = [
+    "health equity",
+    "machine learning",
+    "implementation science",
+    "clinical trials",
+    "maternal health",
+    "substance use",
+    "kidney disease",
+    "neurodevelopment",
+    "global health",
+    "mixed methods",
+    "genomics",
+    "community engagement",
+    "dementia",
+    "cardiovascular risk",
+];
+/// Typical free hours of busy clinicians and researchers.
+const AVAILABILITY: [&str; 7] = [
+    "Mon 08-10; Wed 12-13; Fri 15-17",
+    "Tue 12-14; Thu 08-09; Fri 15-16",
+    "Mon 12-13; Wed 12-14; Thu 16-18",
+    "Tue 07-09; Wed 12-13; Fri 12-14",
+    "Mon 16-18; Tue 12-13; Thu 12-14",
+    "Wed 07-09; Thu 12-13; Fri 15-17",
+    "Mon 12-14; Tue 16-17; Wed 12-13",
+];
+const GROUPS: [&str; 7] = ["Group A", "Group B", "Group C", "Group D", "Group E", "Group F", "Group G"];
+
+fn email_of(first: &str, last: &str) -> String {
+    format!("{}.{}@example.edu", first.to_lowercase(), last.to_lowercase())
+}
+
+/// The 42 scholars, in a fixed order.
+fn scholars() -> Vec<Profile> {
+    (0..42)
+        .map(|i| {
+            let (department, divisions) = DEPARTMENTS[i % 12];
+            Profile {
+                email: email_of(FIRST[i], LAST[i]),
+                name: format!("{} {}", FIRST[i], LAST[i]),
+                pronouns: ["she/her", "he/him", "they/them", ""][i % 4].to_string(),
+                department: department.to_string(),
+                division: divisions[(i / 12) % 2].to_string(),
+                discipline: DISCIPLINES[(i * 5) % 6].to_string(),
+                career_stage: STAGES[(i * 7) % 6].to_string(),
+                research_interests: [INTERESTS[i % 14], INTERESTS[(i * 3 + 1) % 14], INTERESTS[(i * 5 + 4) % 14]]
+                    .join("; "),
+                goals: "Submit a K award resubmission; two first-author papers this year".to_string(),
+                availability: AVAILABILITY[(i * 3) % 7].to_string(),
+                time_zone: "America/New_York".to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Seeds the demo institution where it is missing. Returns true when anything was created.
+pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
+    let store = state.store.as_ref();
+    let now = state.now();
+    if store.program_by_name(PROGRAM).await?.is_some() {
+        return Ok(false);
+    }
+    let hash = password::hash(PASSWORD.to_string()).await?;
+
+    let admin = Profile { email: ADMIN.into(), name: "Avery Admin".into(), ..Profile::default() }.validate()?;
+    if store.user_by_email(ADMIN).await?.is_none() {
+        store.create_user(&admin, Some(&hash), true, now).await?;
+    }
+    let program_id = store
+        .create_program(
+            PROGRAM,
+            "Junior faculty and trainees in the KL2 career development program, meeting in peer groups.",
+            now,
+        )
+        .await?;
+    let coordinator = Profile {
+        email: COORDINATOR.into(),
+        name: "Maya Chen".into(),
+        pronouns: "she/her".into(),
+        department: "Office of Faculty Development".into(),
+        ..Profile::default()
+    }
+    .validate()?;
+    let coordinator_id = match store.user_by_email(COORDINATOR).await? {
+        Some(user) => user.id,
+        None => store.create_user(&coordinator, Some(&hash), false, now).await?,
+    };
+    store.add_program_member(program_id, coordinator_id, ProgramRole::Coordinator).await?;
+
+    let people: Vec<Profile> = scholars().into_iter().map(Profile::validate).collect::<Result<_, _>>()?;
+    store.import_roster(program_id, &people, now).await?;
+    let invitee = Profile {
+        email: INVITEE.into(),
+        name: "Noor Haddad".into(),
+        department: "Radiology".into(),
+        career_stage: "instructor".into(),
+        availability: "Tue 12-14; Thu 12-13".into(),
+        ..Profile::default()
+    }
+    .validate()?;
+    store.import_roster(program_id, std::slice::from_ref(&invitee), now).await?;
+
+    // Groups span departments: scholar i sits in group i mod 7, and departments cycle mod 12.
+    for (g, name) in GROUPS.iter().enumerate() {
+        let group_id = store.create_group(program_id, name, now).await?;
+        for (i, person) in people.iter().enumerate().filter(|(i, _)| i % GROUPS.len() == g) {
+            let user = store.user_by_email(&person.email).await?.context("a seeded scholar is missing")?;
+            if user.password_hash.is_none() {
+                store.set_password(user.id, &hash).await?;
+            }
+            // The first scholar of each group, an associate professor or senior, facilitates.
+            let role = if i < GROUPS.len() { GroupRole::Facilitator } else { GroupRole::Member };
+            store.set_group_member(group_id, user.id, role).await?;
+        }
+    }
+    let program = store.program(program_id).await?.context("the demo program is missing")?;
+    let inviter = store.user(coordinator_id).await?.context("the demo coordinator is missing")?;
+    let invitee = store.user_by_email(INVITEE).await?.context("the demo invitee is missing")?;
+    invite_person(state, &inviter, &program, &invitee).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(true)
+}
+
+/// What `aspire demo` prints: where to go and how to sign in.
+pub fn welcome(public_url: &str, seeded: bool) -> String {
+    let people = scholars();
+    let facilitator = &people[0];
+    let member = &people[7];
+    let state = if seeded { "Seeded a demo institution" } else { "Using the demo institution seeded earlier" };
+    format!(
+        "{state}: {PROGRAM}, 43 scholars from 13 departments in 7 peer groups.\n\
+         aspire is serving at {public_url}\n\n\
+         Sign in with password {PASSWORD} as:\n  \
+         admin        {ADMIN}\n  \
+         coordinator  {COORDINATOR}\n  \
+         facilitator  {} ({}, Group A)\n  \
+         member       {} ({}, Group A)\n\
+         An invitation for {INVITEE} waits in the outbox: {public_url}/admin/outbox (as admin).\n\
+         Stop with Ctrl-C.",
+        facilitator.email, facilitator.name, member.email, member.name
+    )
+}

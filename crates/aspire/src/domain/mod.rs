@@ -1,0 +1,8 @@
+//! Types and rules with no I/O: what a valid profile, roster row or availability is.
+
+pub mod availability;
+pub mod profile;
+pub mod roster;
+
+pub use availability::Availability;
+pub use profile::{CareerStage, Profile, ProfileError, normalize_email};

@@ -1,0 +1,227 @@
+//! A person's profile: who they are and where they are in their career.
+
+use std::fmt;
+
+use super::availability::Availability;
+
+/// Career stages in order, from earliest to most senior.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CareerStage {
+    Student,
+    ResidentFellow,
+    Postdoc,
+    Instructor,
+    AssistantProfessor,
+    AssociateProfessor,
+    FullProfessor,
+}
+
+impl CareerStage {
+    pub const ALL: [CareerStage; 7] = [
+        CareerStage::Student,
+        CareerStage::ResidentFellow,
+        CareerStage::Postdoc,
+        CareerStage::Instructor,
+        CareerStage::AssistantProfessor,
+        CareerStage::AssociateProfessor,
+        CareerStage::FullProfessor,
+    ];
+
+    /// The stable code kept in the database and accepted in imports.
+    pub fn code(self) -> &'static str {
+        match self {
+            CareerStage::Student => "student",
+            CareerStage::ResidentFellow => "resident_fellow",
+            CareerStage::Postdoc => "postdoc",
+            CareerStage::Instructor => "instructor",
+            CareerStage::AssistantProfessor => "assistant_professor",
+            CareerStage::AssociateProfessor => "associate_professor",
+            CareerStage::FullProfessor => "full_professor",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CareerStage::Student => "Student",
+            CareerStage::ResidentFellow => "Resident/fellow",
+            CareerStage::Postdoc => "Postdoc",
+            CareerStage::Instructor => "Instructor",
+            CareerStage::AssistantProfessor => "Assistant professor",
+            CareerStage::AssociateProfessor => "Associate professor",
+            CareerStage::FullProfessor => "Full professor",
+        }
+    }
+
+    /// 0 for students up to 6 for full professors: the order used when "similar stage" is asked.
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+
+    /// Accepts the code or the label in any case and with any separators
+    /// ("Assistant Professor", "assistant-professor", "resident/fellow").
+    pub fn parse(text: &str) -> Option<CareerStage> {
+        let key: String =
+            text.trim().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+        let key = key.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
+        CareerStage::ALL.into_iter().find(|stage| stage.code() == key).or(match key.as_str() {
+            "resident" | "fellow" => Some(CareerStage::ResidentFellow),
+            "professor" => Some(CareerStage::FullProfessor),
+            _ => None,
+        })
+    }
+
+    pub fn accepted_values() -> String {
+        CareerStage::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+impl fmt::Display for CareerStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Everything a person says about themselves. Validated by [`Profile::validate`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub email: String,
+    pub name: String,
+    pub pronouns: String,
+    pub department: String,
+    pub division: String,
+    pub discipline: String,
+    /// The [`CareerStage::code`], or empty when not given.
+    pub career_stage: String,
+    /// Tags, kept as "tag; tag; tag".
+    pub research_interests: String,
+    pub goals: String,
+    /// Canonical availability text, see [`Availability`].
+    pub availability: String,
+    pub time_zone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("the email address '{0}' is not valid: write it as name@example.edu")]
+    Email(String),
+    #[error("a name is required")]
+    MissingName,
+    #[error("'{0}' is not a career stage: use one of {1}")]
+    CareerStage(String, String),
+    #[error("{0}")]
+    Availability(String),
+    #[error("the {field} is too long: keep it under {max} characters")]
+    TooLong { field: &'static str, max: usize },
+}
+
+/// Lower-cases and trims an email address, or says why it is not one.
+pub fn normalize_email(raw: &str) -> Result<String, ProfileError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c == ',' || c == ';' || c == '<' || c == '>')
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if valid { Ok(email) } else { Err(ProfileError::Email(raw.trim().to_string())) }
+}
+
+/// Splits "a; b, c" into trimmed, de-duplicated tags and joins them back as "a; b; c".
+pub fn normalize_tags(raw: &str) -> String {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw.split([';', ',']).map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            tags.push(tag.to_string());
+        }
+    }
+    tags.join("; ")
+}
+
+impl Profile {
+    /// Checks every field and returns the profile in canonical form.
+    pub fn validate(mut self) -> Result<Profile, ProfileError> {
+        self.email = normalize_email(&self.email)?;
+        self.name = self.name.trim().to_string();
+        if self.name.is_empty() {
+            return Err(ProfileError::MissingName);
+        }
+        for (field, value, max) in [
+            ("name", &self.name, 200),
+            ("pronouns", &self.pronouns, 40),
+            ("department", &self.department, 200),
+            ("division", &self.division, 200),
+            ("discipline", &self.discipline, 200),
+            ("research interests", &self.research_interests, 2000),
+            ("goals", &self.goals, 5000),
+        ] {
+            if value.chars().count() > max {
+                return Err(ProfileError::TooLong { field, max });
+            }
+        }
+        self.pronouns = self.pronouns.trim().to_string();
+        self.department = self.department.trim().to_string();
+        self.division = self.division.trim().to_string();
+        self.discipline = self.discipline.trim().to_string();
+        self.goals = self.goals.trim().to_string();
+        self.career_stage = if self.career_stage.trim().is_empty() {
+            String::new()
+        } else {
+            CareerStage::parse(&self.career_stage)
+                .ok_or_else(|| {
+                    ProfileError::CareerStage(self.career_stage.trim().to_string(), CareerStage::accepted_values())
+                })?
+                .code()
+                .to_string()
+        };
+        self.research_interests = normalize_tags(&self.research_interests);
+        self.availability = Availability::parse(&self.availability).map_err(ProfileError::Availability)?.to_string();
+        self.time_zone = match self.time_zone.trim() {
+            "" => "UTC".to_string(),
+            tz if tz.len() <= 64 && tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c)) => {
+                tz.to_string()
+            }
+            tz => {
+                return Err(ProfileError::Availability(format!(
+                    "'{tz}' is not a time zone name: write it like America/New_York"
+                )));
+            }
+        };
+        Ok(self)
+    }
+
+    pub fn career_stage_label(&self) -> &str {
+        CareerStage::parse(&self.career_stage).map_or("", CareerStage::label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn career_stage_accepts_labels_and_codes() {
+        assert_eq!(CareerStage::parse("Assistant Professor"), Some(CareerStage::AssistantProfessor));
+        assert_eq!(CareerStage::parse("resident/fellow"), Some(CareerStage::ResidentFellow));
+        assert_eq!(CareerStage::parse("post-doc"), None);
+        assert_eq!(CareerStage::parse("postdoc"), Some(CareerStage::Postdoc));
+    }
+
+    #[test]
+    fn email_is_normalized_or_refused() {
+        assert_eq!(normalize_email(" Ana@Example.EDU ").unwrap(), "ana@example.edu");
+        assert!(normalize_email("ana.example.edu").is_err());
+        assert!(normalize_email("ana@localhost").is_err());
+        assert!(normalize_email("a b@x.edu").is_err());
+    }
+
+    #[test]
+    fn tags_are_trimmed_and_deduplicated() {
+        assert_eq!(normalize_tags(" sepsis, AKI; sepsis ;"), "sepsis; AKI");
+    }
+}

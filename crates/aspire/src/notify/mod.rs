@@ -1,0 +1,5 @@
+//! Outgoing email: every message goes into the outbox table first; a worker delivers it.
+
+pub mod outbox;
+
+pub use outbox::{deliver_due, enqueue, run_worker};

@@ -1,0 +1,305 @@
+//! What is kept: the `Store` trait and its SQL implementation for SQLite and PostgreSQL.
+//!
+//! The store holds no business rules; callers pass validated domain values and times.
+
+pub mod postgres;
+mod sql;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::Profile;
+pub use sql::SqlStore;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub pronouns: String,
+    pub password_hash: Option<String>,
+    pub is_admin: i64,
+    pub department: String,
+    pub division: String,
+    pub discipline: String,
+    pub career_stage: String,
+    pub research_interests: String,
+    pub goals: String,
+    pub availability: String,
+    pub time_zone: String,
+    pub created_at: i64,
+}
+
+impl User {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            email: self.email.clone(),
+            name: self.name.clone(),
+            pronouns: self.pronouns.clone(),
+            department: self.department.clone(),
+            division: self.division.clone(),
+            discipline: self.discipline.clone(),
+            career_stage: self.career_stage.clone(),
+            research_interests: self.research_interests.clone(),
+            goals: self.goals.clone(),
+            availability: self.availability.clone(),
+            time_zone: self.time_zone.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Program {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgramRole {
+    Coordinator,
+    Participant,
+}
+
+impl ProgramRole {
+    pub fn code(self) -> &'static str {
+        match self {
+            ProgramRole::Coordinator => "coordinator",
+            ProgramRole::Participant => "participant",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<ProgramRole> {
+        match code {
+            "coordinator" => Some(ProgramRole::Coordinator),
+            "participant" => Some(ProgramRole::Participant),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupRole {
+    Member,
+    Facilitator,
+}
+
+impl GroupRole {
+    pub fn code(self) -> &'static str {
+        match self {
+            GroupRole::Member => "member",
+            GroupRole::Facilitator => "facilitator",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<GroupRole> {
+        match code {
+            "member" => Some(GroupRole::Member),
+            "facilitator" => Some(GroupRole::Facilitator),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Group {
+    pub id: i64,
+    pub program_id: i64,
+    pub name: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GroupSummary {
+    pub id: i64,
+    pub program_id: i64,
+    pub name: String,
+    pub member_count: i64,
+}
+
+/// A person in a program, with the group they are in (if any).
+#[derive(Debug, Clone)]
+pub struct ProgramPerson {
+    pub user: User,
+    pub role: ProgramRole,
+    pub group_names: Vec<String>,
+    pub has_password: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupMember {
+    pub user: User,
+    pub role: GroupRole,
+}
+
+/// Everything the access rules need to know about who is asking.
+#[derive(Debug, Clone, Default)]
+pub struct Memberships {
+    pub programs: Vec<(i64, ProgramRole)>,
+    /// (group id, its program id, role)
+    pub groups: Vec<(i64, i64, GroupRole)>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Invitation {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub program_id: i64,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub users: i64,
+    pub programs: i64,
+    pub groups: i64,
+    pub active_sessions: i64,
+    pub outbox_pending: i64,
+    pub outbox_sent: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    async fn migrate(&self) -> Result<()>;
+    async fn ping(&self) -> Result<()>;
+    /// Writes a consistent copy of the live database to `path`.
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()>;
+
+    // people
+    async fn create_user(
+        &self,
+        profile: &Profile,
+        password_hash: Option<&str>,
+        is_admin: bool,
+        now: i64,
+    ) -> Result<i64>;
+    async fn user(&self, id: i64) -> Result<Option<User>>;
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    async fn update_profile(&self, id: i64, profile: &Profile) -> Result<()>;
+    async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
+    async fn list_users(&self) -> Result<Vec<User>>;
+
+    // programs
+    async fn create_program(&self, name: &str, description: &str, now: i64) -> Result<i64>;
+    async fn program(&self, id: i64) -> Result<Option<Program>>;
+    async fn program_by_name(&self, name: &str) -> Result<Option<Program>>;
+    async fn list_programs(&self) -> Result<Vec<Program>>;
+    async fn add_program_member(&self, program_id: i64, user_id: i64, role: ProgramRole) -> Result<()>;
+    async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>>;
+    async fn memberships(&self, user_id: i64) -> Result<Memberships>;
+    /// Creates or updates each person by email and enrols them, all in one transaction.
+    async fn import_roster(&self, program_id: i64, people: &[Profile], now: i64) -> Result<ImportSummary>;
+
+    // groups
+    async fn create_group(&self, program_id: i64, name: &str, now: i64) -> Result<i64>;
+    async fn group(&self, id: i64) -> Result<Option<Group>>;
+    async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>>;
+    async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>>;
+    async fn set_group_member(&self, group_id: i64, user_id: i64, role: GroupRole) -> Result<()>;
+    async fn remove_group_member(&self, group_id: i64, user_id: i64) -> Result<()>;
+    async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>>;
+
+    // sessions
+    async fn create_session(&self, session: &SessionRecord) -> Result<()>;
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>>;
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn delete_sessions_before(&self, created_before: i64, idle_before: i64) -> Result<u64>;
+
+    // invitations
+    async fn create_invitation(&self, invitation: &Invitation) -> Result<()>;
+    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>>;
+    /// Marks the invitation used; false when it was already used or has expired.
+    async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool>;
+
+    // login throttling
+    async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()>;
+    /// Failed attempts since `since`: (for this email, from this address).
+    async fn recent_login_failures(&self, email: &str, address: &str, since: i64) -> Result<(i64, i64)>;
+
+    // outbox
+    async fn enqueue_email(&self, email: &NewEmail, now: i64) -> Result<i64>;
+    /// Claims up to `limit` due messages for `lease` seconds so no other worker takes them.
+    async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>>;
+    async fn mark_email_sent(&self, id: i64, now: i64) -> Result<()>;
+    async fn mark_email_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> Result<()>;
+    async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>>;
+
+    async fn counts(&self, now: i64) -> Result<Counts>;
+}
+
+pub type DynStore = Arc<dyn Store>;
+
+/// Opens the database a URL names: `sqlite://path` or `postgres://...`.
+pub async fn open(url: &str) -> Result<DynStore> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::open(url).await?))
+    } else {
+        let scheme = url.split(':').next().unwrap_or(url);
+        Err(StoreError::Unsupported(format!(
+            "the database URL scheme '{scheme}' is not supported: use sqlite://PATH or postgres://USER@HOST/DB"
+        )))
+    }
+}

@@ -1,0 +1,565 @@
+//! The one SQL implementation of [`Store`], over sqlx's `Any` driver: SQLite and PostgreSQL
+//! accept the same statements here (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so the
+//! queries are written once. What differs (opening, migrations, backup) lives in
+//! `sqlite.rs` and `postgres.rs`.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::AnyPool;
+
+use super::*;
+
+pub struct SqlStore {
+    pub(super) pool: AnyPool,
+    pub(super) backend: Backend,
+}
+
+const USER_COLUMNS: &str = "id, email, name, pronouns, password_hash, is_admin, department, division, discipline, \
+     career_stage, research_interests, goals, availability, time_zone, created_at";
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlite::MIGRATOR.run(&self.pool).await?,
+            Backend::Postgres => postgres::MIGRATOR.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlite::backup(&self.pool, path).await,
+            Backend::Postgres => Err(StoreError::Unsupported(
+                "aspire backup copies SQLite databases; for PostgreSQL use pg_dump (and pg_restore to restore)".into(),
+            )),
+        }
+    }
+
+    async fn create_user(&self, p: &Profile, password_hash: Option<&str>, is_admin: bool, now: i64) -> Result<i64> {
+        let result = sqlx::query_scalar(
+            "INSERT INTO users (email, name, pronouns, password_hash, is_admin, department, division, discipline, \
+             career_stage, research_interests, goals, availability, time_zone, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(&p.email)
+        .bind(&p.name)
+        .bind(&p.pronouns)
+        .bind(password_hash)
+        .bind(i64::from(is_admin))
+        .bind(&p.department)
+        .bind(&p.division)
+        .bind(&p.discipline)
+        .bind(&p.career_stage)
+        .bind(&p.research_interests)
+        .bind(&p.goals)
+        .bind(&p.availability)
+        .bind(&p.time_zone)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a person with this email")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn user(&self, id: i64) -> Result<Option<User>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"));
+        Ok(sqlx::query_as(sql).bind(email).fetch_optional(&self.pool).await?)
+    }
+
+    async fn update_profile(&self, id: i64, p: &Profile) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE users SET email = $1, name = $2, pronouns = $3, department = $4, division = $5, discipline = $6, \
+             career_stage = $7, research_interests = $8, goals = $9, availability = $10, time_zone = $11 WHERE id = $12",
+        )
+        .bind(&p.email)
+        .bind(&p.name)
+        .bind(&p.pronouns)
+        .bind(&p.department)
+        .bind(&p.division)
+        .bind(&p.discipline)
+        .bind(&p.career_stage)
+        .bind(&p.research_interests)
+        .bind(&p.goals)
+        .bind(&p.availability)
+        .bind(&p.time_zone)
+        .bind(id)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a person with this email")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"));
+        Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)
+    }
+
+    async fn create_program(&self, name: &str, description: &str, now: i64) -> Result<i64> {
+        let result =
+            sqlx::query_scalar("INSERT INTO programs (name, description, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(name)
+                .bind(description)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await;
+        match result {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a program with this name")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn program(&self, id: i64) -> Result<Option<Program>> {
+        Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn program_by_name(&self, name: &str) -> Result<Option<Program>> {
+        Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn list_programs(&self) -> Result<Vec<Program>> {
+        Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn add_program_member(&self, program_id: i64, user_id: i64, role: ProgramRole) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO program_members (program_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(program_id)
+        .bind(user_id)
+        .bind(role.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {}, pm.role AS program_role FROM users u JOIN program_members pm ON pm.user_id = u.id \
+             WHERE pm.program_id = $1 ORDER BY u.name, u.id, pm.role",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        ));
+        let rows: Vec<(User, String)> = sqlx::query(sql)
+            .bind(program_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|row| {
+                use sqlx::{FromRow, Row};
+                Ok((User::from_row(&row)?, row.try_get::<String, _>("program_role")?))
+            })
+            .collect::<std::result::Result<_, sqlx::Error>>()?;
+        let groups: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+             WHERE g.program_id = $1 ORDER BY g.name",
+        )
+        .bind(program_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut group_names: HashMap<i64, Vec<String>> = HashMap::new();
+        for (user_id, name) in groups {
+            group_names.entry(user_id).or_default().push(name);
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|(user, role)| {
+                let role = ProgramRole::from_code(&role)?;
+                Some(ProgramPerson {
+                    group_names: group_names.get(&user.id).cloned().unwrap_or_default(),
+                    has_password: user.password_hash.is_some(),
+                    user,
+                    role,
+                })
+            })
+            .collect())
+    }
+
+    async fn memberships(&self, user_id: i64) -> Result<Memberships> {
+        let programs: Vec<(i64, String)> =
+            sqlx::query_as("SELECT program_id, role FROM program_members WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let groups: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT g.id, g.program_id, gm.role FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Memberships {
+            programs: programs.into_iter().filter_map(|(p, r)| Some((p, ProgramRole::from_code(&r)?))).collect(),
+            groups: groups.into_iter().filter_map(|(g, p, r)| Some((g, p, GroupRole::from_code(&r)?))).collect(),
+        })
+    }
+
+    async fn import_roster(&self, program_id: i64, people: &[Profile], now: i64) -> Result<ImportSummary> {
+        let mut tx = self.pool.begin().await?;
+        let mut summary = ImportSummary::default();
+        for p in people {
+            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+                .bind(&p.email)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let user_id = match existing {
+                Some(id) => {
+                    // A re-import updates what the roster says and keeps what people wrote themselves.
+                    sqlx::query(
+                        "UPDATE users SET name = $1, department = $2, division = $3, discipline = $4, \
+                         career_stage = CASE WHEN $5 = '' THEN career_stage ELSE $5 END, \
+                         research_interests = CASE WHEN $6 = '' THEN research_interests ELSE $6 END, \
+                         availability = CASE WHEN $7 = '' THEN availability ELSE $7 END, \
+                         pronouns = CASE WHEN $8 = '' THEN pronouns ELSE $8 END, \
+                         time_zone = $9 WHERE id = $10",
+                    )
+                    .bind(&p.name)
+                    .bind(&p.department)
+                    .bind(&p.division)
+                    .bind(&p.discipline)
+                    .bind(&p.career_stage)
+                    .bind(&p.research_interests)
+                    .bind(&p.availability)
+                    .bind(&p.pronouns)
+                    .bind(&p.time_zone)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    summary.updated += 1;
+                    id
+                }
+                None => {
+                    summary.created += 1;
+                    sqlx::query_scalar(
+                        "INSERT INTO users (email, name, pronouns, department, division, discipline, career_stage, \
+                         research_interests, availability, time_zone, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    )
+                    .bind(&p.email)
+                    .bind(&p.name)
+                    .bind(&p.pronouns)
+                    .bind(&p.department)
+                    .bind(&p.division)
+                    .bind(&p.discipline)
+                    .bind(&p.career_stage)
+                    .bind(&p.research_interests)
+                    .bind(&p.availability)
+                    .bind(&p.time_zone)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            sqlx::query("INSERT INTO program_members (program_id, user_id, role) VALUES ($1, $2, 'participant') ON CONFLICT DO NOTHING")
+                .bind(program_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    async fn create_group(&self, program_id: i64, name: &str, now: i64) -> Result<i64> {
+        let result =
+            sqlx::query_scalar("INSERT INTO groups (program_id, name, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(program_id)
+                .bind(name)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await;
+        match result {
+            Ok(id) => Ok(id),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a group with this name")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn group(&self, id: i64) -> Result<Option<Group>> {
+        Ok(sqlx::query_as("SELECT id, program_id, name, created_at FROM groups WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count \
+             FROM groups g WHERE g.program_id = $1 ORDER BY g.name",
+        )
+        .bind(program_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count \
+             FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn set_group_member(&self, group_id: i64, user_id: i64, role: GroupRole) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3) \
+             ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(group_id)
+        .bind(user_id)
+        .bind(role.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_group_member(&self, group_id: i64, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
+            .bind(group_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {}, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
+             WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        ));
+        let rows = sqlx::query(sql).bind(group_id).fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|row| {
+                use sqlx::{FromRow, Row};
+                let role: String = row.try_get("group_role")?;
+                Ok(GroupMember {
+                    user: User::from_row(&row)?,
+                    role: GroupRole::from_code(&role).unwrap_or(GroupRole::Member),
+                })
+            })
+            .collect::<std::result::Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    async fn create_session(&self, s: &SessionRecord) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&s.token_hash)
+            .bind(s.user_id)
+            .bind(&s.csrf_token)
+            .bind(s.created_at)
+            .bind(s.last_seen_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn delete_sessions_before(&self, created_before: i64, idle_before: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2")
+            .bind(created_before)
+            .bind(idle_before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn create_invitation(&self, i: &Invitation) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO invitations (token_hash, user_id, program_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&i.token_hash)
+        .bind(i.user_id)
+        .bind(i.program_id)
+        .bind(i.created_by)
+        .bind(i.created_at)
+        .bind(i.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
+        Ok(sqlx::query_as(
+            "SELECT token_hash, user_id, program_id, created_by, created_at, expires_at, used_at FROM invitations WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()> {
+        sqlx::query("INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, $3, $4)")
+            .bind(email)
+            .bind(address)
+            .bind(i64::from(succeeded))
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn recent_login_failures(&self, email: &str, address: &str, since: i64) -> Result<(i64, i64)> {
+        let by_email: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND succeeded = 0 AND at >= $2")
+                .bind(email)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        let by_address: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND succeeded = 0 AND at >= $2")
+                .bind(address)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((by_email, by_address))
+    }
+
+    async fn enqueue_email(&self, e: &NewEmail, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(&e.recipient)
+        .bind(&e.subject)
+        .bind(&e.body)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
+        // The outer `claimed_until <= $1` is re-checked by PostgreSQL after a concurrent claim,
+        // so two workers never both take the same message.
+        Ok(sqlx::query_as(
+            "UPDATE outbox SET claimed_until = $1 + $2, attempts = attempts + 1 \
+             WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 AND id IN \
+             (SELECT id FROM outbox WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
+             RETURNING id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error",
+        )
+        .bind(now)
+        .bind(lease)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn mark_email_sent(&self, id: i64, now: i64) -> Result<()> {
+        sqlx::query("UPDATE outbox SET sent_at = $1, last_error = '' WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn mark_email_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> Result<()> {
+        sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = 0 WHERE id = $3")
+            .bind(error)
+            .bind(next_attempt_at)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
+        Ok(sqlx::query_as(
+            "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
+             FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn counts(&self, now: i64) -> Result<Counts> {
+        let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool);
+        Ok(Counts {
+            users: count("SELECT COUNT(*) FROM users").await?,
+            programs: count("SELECT COUNT(*) FROM programs").await?,
+            groups: count("SELECT COUNT(*) FROM groups").await?,
+            active_sessions: sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE last_seen_at > $1")
+                .bind(now - 3600)
+                .fetch_one(&self.pool)
+                .await?,
+            outbox_pending: count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").await?,
+            outbox_sent: count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").await?,
+        })
+    }
+}

@@ -1,0 +1,81 @@
+//! SQLite: the embedded default. WAL, full sync, foreign keys and a busy timeout on every
+//! connection; backups with `VACUUM INTO`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+use super::{Backend, Result, SqlStore, StoreError};
+
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Opens (and creates, if missing) the database at a `sqlite://PATH` URL.
+pub async fn open(url: &str) -> Result<SqlStore> {
+    sqlx::any::install_default_drivers();
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Unsupported(format!("cannot create the data folder {}: {e}", parent.display())))?;
+    }
+    let url = format!("sqlite://{path}?mode=rwc");
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = FULL").await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 10000").await?;
+                Ok(())
+            })
+        })
+        .connect(&url)
+        .await?;
+    Ok(SqlStore { pool, backend: Backend::Sqlite })
+}
+
+pub(super) async fn backup(pool: &AnyPool, path: &Path) -> Result<()> {
+    if path.exists() {
+        return Err(StoreError::Unsupported(format!(
+            "{} already exists: choose a new file name for the backup",
+            path.display()
+        )));
+    }
+    let target = path.to_str().ok_or_else(|| StoreError::Unsupported("the backup path is not valid UTF-8".into()))?;
+    sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+    Ok(())
+}
+
+/// Checks that `path` is a healthy aspire SQLite database: integrity and a migrations table.
+pub async fn verify_backup(path: &Path) -> Result<()> {
+    sqlx::any::install_default_drivers();
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await?;
+    let verdict: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&pool).await.map_err(|e| {
+        StoreError::Unsupported(format!(
+            "{} is not a SQLite database ({e}); pick a file written by aspire backup",
+            path.display()
+        ))
+    })?;
+    if verdict != "ok" {
+        return Err(StoreError::Unsupported(format!("{} failed its integrity check: {verdict}", path.display())));
+    }
+    let tables: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('_sqlx_migrations', 'users', 'programs')",
+    )
+    .fetch_one(&pool)
+    .await?;
+    pool.close().await;
+    if tables != 3 {
+        return Err(StoreError::Unsupported(format!(
+            "{} is a SQLite database but not an aspire one; pick a file written by aspire backup",
+            path.display()
+        )));
+    }
+    Ok(())
+}

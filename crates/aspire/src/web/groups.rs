@@ -1,0 +1,137 @@
+//! A group's page: who is in it. Coordinators assign people; members see their peers.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Layout, Notice};
+use crate::auth::{Actor, CsrfForm, CsrfOnly, HasCsrf, access};
+use crate::domain::{Availability, CareerStage};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson, ProgramRole};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/groups/{id}", get(group_page))
+        .route("/groups/{id}/members", post(add_member))
+        .route("/groups/{id}/members/{user_id}/remove", post(remove_member))
+}
+
+impl GroupMember {
+    pub fn stage_label(&self) -> &str {
+        CareerStage::parse(&self.user.career_stage).map_or("", CareerStage::label)
+    }
+    pub fn is_facilitator(&self) -> bool {
+        self.role == GroupRole::Facilitator
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "group.html")]
+struct GroupPage {
+    layout: Layout,
+    group: Group,
+    program: Program,
+    members: Vec<GroupMember>,
+    can_manage: bool,
+    candidates: Vec<ProgramPerson>,
+    common_times: String,
+    departments: Vec<String>,
+}
+
+async fn visible_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
+    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
+    if access::can_see_group_roster(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
+}
+
+async fn group_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(notice): Query<Notice>,
+) -> AppResult<GroupPage> {
+    let group = visible_group(&state, &actor, id).await?;
+    let program = state.store.program(group.program_id).await?.ok_or(AppError::NotFound)?;
+    let members = state.store.group_members(group.id).await?;
+    let can_manage = access::can_manage_group(&actor, &group);
+    let candidates = if can_manage {
+        state
+            .store
+            .program_people(program.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.role == ProgramRole::Participant && !members.iter().any(|m| m.user.id == p.user.id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let availabilities: Vec<Availability> = members
+        .iter()
+        .filter_map(|m| Availability::parse(&m.user.availability).ok())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let mut departments: Vec<String> =
+        members.iter().map(|m| m.user.department.clone()).filter(|d| !d.is_empty()).collect();
+    departments.sort();
+    departments.dedup();
+    Ok(GroupPage {
+        layout: Layout::for_actor(&actor).with_notice(&notice),
+        common_times: Availability::common(&availabilities).to_string(),
+        departments,
+        group,
+        program,
+        members,
+        can_manage,
+        candidates,
+    })
+}
+
+#[derive(Deserialize)]
+struct NewMember {
+    csrf: String,
+    user_id: i64,
+    role: String,
+}
+
+impl HasCsrf for NewMember {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn managed_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
+    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
+    if access::can_manage_group(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<NewMember>,
+) -> AppResult<Redirect> {
+    let group = managed_group(&state, &actor, id).await?;
+    let role = GroupRole::from_code(&form.role).ok_or_else(|| {
+        AppError::Invalid(format!("'{}' is not a group role: choose member or facilitator.", form.role))
+    })?;
+    let enrolled = state.store.memberships(form.user_id).await?.programs.iter().any(|(p, _)| *p == group.program_id);
+    if !enrolled {
+        return Err(AppError::Invalid("That person is not in this program: add them to the program first.".into()));
+    }
+    state.store.set_group_member(group.id, form.user_id, role).await?;
+    Ok(Redirect::to(&format!("/groups/{}?notice=added", group.id)))
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    Path((id, user_id)): Path<(i64, i64)>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    let group = managed_group(&state, &actor, id).await?;
+    state.store.remove_group_member(group.id, user_id).await?;
+    Ok(Redirect::to(&format!("/groups/{}?notice=removed", group.id)))
+}

@@ -1,0 +1,45 @@
+//! The home page: what this person does here (administer, coordinate, meet).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::routing::get;
+
+use super::{Layout, Notice};
+use crate::auth::Actor;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::store::{GroupSummary, Program};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(home))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    first_name: String,
+    coordinated: Vec<Program>,
+    groups: Vec<GroupSummary>,
+    profile_incomplete: bool,
+}
+
+async fn home(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<HomePage> {
+    let mut coordinated = Vec::new();
+    for id in actor.coordinated_programs() {
+        if let Some(program) = state.store.program(id).await? {
+            coordinated.push(program);
+        }
+    }
+    let groups = state.store.groups_of_user(actor.user.id).await?;
+    let user = &actor.user;
+    Ok(HomePage {
+        first_name: user.name.split_whitespace().next().unwrap_or(&user.name).to_string(),
+        profile_incomplete: user.career_stage.is_empty() || user.availability.is_empty() || user.department.is_empty(),
+        layout: Layout::for_actor(&actor).with_notice(&notice),
+        coordinated,
+        groups,
+    })
+}

@@ -1,0 +1,66 @@
+//! What every page's frame needs: who is signed in, the CSRF token, and a notice after an action.
+
+use serde::Deserialize;
+
+use crate::auth::Actor;
+
+pub struct Layout {
+    pub signed_in: bool,
+    pub user_name: String,
+    pub is_admin: bool,
+    pub coordinates: bool,
+    pub csrf: String,
+    pub notice: Option<&'static str>,
+}
+
+impl Layout {
+    pub fn anonymous() -> Layout {
+        Layout {
+            signed_in: false,
+            user_name: String::new(),
+            is_admin: false,
+            coordinates: false,
+            csrf: String::new(),
+            notice: None,
+        }
+    }
+
+    pub fn for_actor(actor: &Actor) -> Layout {
+        Layout {
+            signed_in: true,
+            user_name: actor.user.name.clone(),
+            is_admin: actor.is_admin(),
+            coordinates: !actor.coordinated_programs().is_empty(),
+            csrf: actor.csrf_token.clone(),
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: &Notice) -> Layout {
+        self.notice = notice.text();
+        self
+    }
+}
+
+/// A short confirmation after a redirect, chosen from fixed texts (a link cannot inject words).
+#[derive(Debug, Default, Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+impl Notice {
+    pub fn text(&self) -> Option<&'static str> {
+        Some(match self.notice.as_deref()? {
+            "saved" => "Saved.",
+            "created" => "Created.",
+            "added" => "Added.",
+            "removed" => "Removed.",
+            "invited" => "Invitation sent: it is in the outbox and the link is valid for 7 days.",
+            "imported" => "Roster imported.",
+            "password-set" => "Your password is set. Welcome to aspire.",
+            "signed-out" => "You are signed out.",
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! HTML pages: one module per area, each with its `router()`; `app()` puts them together
+//! with the layers every response gets (security headers, body limit, metrics, tracing).
+
+mod admin;
+mod assets;
+mod groups;
+mod home;
+mod invite;
+mod layout;
+mod ops;
+mod profile;
+pub(crate) mod programs;
+mod session;
+
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use invite::invite_person;
+pub use layout::{Layout, Notice};
+
+use crate::domain::roster::MAX_ROSTER_BYTES;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Largest request body accepted anywhere: a roster file plus its form.
+pub const MAX_BODY_BYTES: usize = MAX_ROSTER_BYTES + 512 * 1024;
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application, ready to serve or to drive with `oneshot` in tests.
+pub fn app(state: AppState) -> Router {
+    let security_headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Invitation links carry a secret: never send it on as a referrer.
+        (header::REFERRER_POLICY, "no-referrer"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    let mut router = Router::new()
+        .merge(session::router())
+        .merge(home::router())
+        .merge(admin::router())
+        .merge(programs::router())
+        .merge(groups::router())
+        .merge(invite::router())
+        .merge(profile::router())
+        .merge(ops::router())
+        .merge(assets::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), count_responses));
+    // Pages hold personal data: no shared cache may keep them. Assets set their own policy.
+    router = router
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+async fn count_responses(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let counter = match response.status().as_u16() {
+        200..=299 => &state.metrics.requests_2xx,
+        300..=399 => &state.metrics.requests_3xx,
+        400..=499 => &state.metrics.requests_4xx,
+        _ => &state.metrics.requests_5xx,
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    response
+}
+
+/// The client's address, for login throttling ("unknown" when not served over a socket).
+pub struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_string(), |ConnectInfo(addr)| addr.ip().to_string());
+        Ok(ClientAddress(address))
+    }
+}
+
+/// Where to go after login: only paths on this site, never another host.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+}
+
+/// An error message as a sentence: capital first letter (messages from the domain start lower-case).
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
