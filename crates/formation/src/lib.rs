@@ -9,3 +9,9 @@
 pub mod mdgp;
 pub mod rng;
 pub mod search;
+pub mod peer;
+
+pub use peer::{
+    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions,
+    evaluate, form, parse_availability,
+};

@@ -93,10 +93,10 @@ impl Default for SearchParams {
         SearchParams {
             seed: 0,
             max_iterations: None,
-            depth_factor: 2.0,
-            tenure_min: 0.5,
-            tenure_span: 1.0,
-            strength: 0.05,
+            depth_factor: 10.0,
+            tenure_min: 0.3,
+            tenure_span: 0.5,
+            strength: 0.15,
             sample: 0,
         }
     }

@@ -44,6 +44,35 @@ struct Args {
     /// Scale mode: seconds at which to record the best score; the run lasts until the last one.
     #[arg(long, value_delimiter = ',', default_value = "60,600")]
     checkpoints: Vec<f64>,
+    /// Tuning: tabu phase depth as a multiple of n.
+    #[arg(long, hide = true)]
+    depth: Option<f64>,
+    /// Tuning: minimum tabu tenure as a fraction of n/m.
+    #[arg(long, hide = true)]
+    tenure_min: Option<f64>,
+    /// Tuning: tabu tenure span as a fraction of n/m.
+    #[arg(long, hide = true)]
+    tenure_span: Option<f64>,
+    /// Tuning: perturbation strength as a fraction of n.
+    #[arg(long, hide = true)]
+    strength: Option<f64>,
+    /// Print every run's score and iteration count.
+    #[arg(long)]
+    verbose: bool,
+}
+
+impl Args {
+    fn params(&self, seed: u64) -> SearchParams {
+        let d = SearchParams::default();
+        SearchParams {
+            seed,
+            depth_factor: self.depth.unwrap_or(d.depth_factor),
+            tenure_min: self.tenure_min.unwrap_or(d.tenure_min),
+            tenure_span: self.tenure_span.unwrap_or(d.tenure_span),
+            strength: self.strength.unwrap_or(d.strength),
+            ..d
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -218,16 +247,19 @@ fn run(args: &Args) -> Result<(), String> {
                     let idx = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(k, seed)) = jobs.get(idx) else { break };
                     let (_, text, inst, _, limit) = &instances[k];
-                    let params = SearchParams {
-                        seed,
-                        ..SearchParams::default()
-                    };
+                    let params = args.params(seed);
                     let start = Instant::now();
                     let deadline = start + Duration::from_secs_f64(*limit);
                     let run = match mdgp::solve(inst, &params, &mut |_| Instant::now() >= deadline) {
                         Ok(sol) => {
                             let exact = exact_score(text, &sol.assignment);
                             let agrees = (exact - sol.score).abs() <= 1e-6 * exact.abs().max(1.0);
+                            if args.verbose {
+                                eprintln!(
+                                    "{} seed {seed}: {exact:.3} after {} moves",
+                                    instances[k].0, sol.iterations
+                                );
+                            }
                             Run {
                                 score: exact,
                                 feasible: agrees,
