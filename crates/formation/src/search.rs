@@ -311,7 +311,35 @@ pub fn iterated_tabu<O: Objective>(
         let from_local = ls_best >= best_val - EPS || rng.unit() < 0.3;
         part.reset(if from_local { &local } else { &best });
         obj.reset(part);
-        // --- perturbation: random feasible swaps (and moves where bounds allow) ---
+        // --- perturbation ---
+        // Where sizes may vary, the profile of sizes matters as much as the membership (bigger
+        // groups hold more pairs), and single moves cannot shift it: sometimes move a block of
+        // elements from one group to another, as far as both bounds allow.
+        if slack && rng.below(3) == 0 {
+            let g = rng.below(m);
+            let h = rng.below(m);
+            let room_g = part.size(g).saturating_sub(inst.lower(g)) as usize;
+            let room_h = inst.upper(h).saturating_sub(part.size(h)) as usize;
+            let k = room_g.min(room_h);
+            if g != h && k > 0 {
+                let k = rng.range(1, k);
+                let mut moved = 0;
+                let start = rng.below(n);
+                for step in 0..n {
+                    if moved == k {
+                        break;
+                    }
+                    let i = (start + step) % n;
+                    if part.group_of(i) == g {
+                        part.apply_move(i, h);
+                        obj.on_move(part, i, g, h);
+                        tabu[i * m + g] = iters + t_min as u64;
+                        moved += 1;
+                    }
+                }
+                iters += moved as u64;
+            }
+        }
         for _ in 0..strength {
             let i = rng.below(n);
             let j = rng.below(n);

@@ -190,29 +190,59 @@ impl<'a> Partition<'a> {
 }
 
 /// A random assignment meeting every group's bounds (see [`Partition::random`]).
+///
+/// Where bounds leave room, the size profile matters more than membership: with non-negative
+/// distances a group of s holds s(s-1)/2 pairs, so the profile is chosen (by dynamic programming)
+/// to maximise the number of pairs, ties broken at random; then elements are shuffled into it.
 pub fn random_assignment(inst: &Instance, rng: &mut Rng) -> Vec<u32> {
     let (n, m) = (inst.n(), inst.m());
+    let sizes = size_profile(inst, rng);
     let mut order: Vec<usize> = (0..n).collect();
     rng.shuffle(&mut order);
     let mut group = vec![0u32; n];
-    let mut size = vec![0u32; m];
     let mut next = 0;
-    for g in 0..m {
-        for _ in 0..inst.lower(g) {
+    for (g, &s) in sizes.iter().enumerate().take(m) {
+        for _ in 0..s {
             group[order[next]] = g as u32;
-            size[g] += 1;
             next += 1;
         }
     }
-    let mut open: Vec<usize> = (0..m).filter(|&g| size[g] < inst.upper(g)).collect();
-    for &i in &order[next..] {
-        let k = rng.below(open.len());
-        let g = open[k];
-        group[i] = g as u32;
-        size[g] += 1;
-        if size[g] >= inst.upper(g) {
-            open.swap_remove(k);
+    group
+}
+
+/// Group sizes within bounds, summing to n, with the most pairs (random tie-break).
+fn size_profile(inst: &Instance, rng: &mut Rng) -> Vec<u32> {
+    let (n, m) = (inst.n(), inst.m());
+    const NONE: f64 = f64::NEG_INFINITY;
+    // best[g][t]: most pairs with groups 0..g holding t elements.
+    let mut best = vec![NONE; (m + 1) * (n + 1)];
+    let mut pick = vec![0u32; (m + 1) * (n + 1)];
+    best[0] = 0.0;
+    let noise = 0.5 / m as f64;
+    for g in 0..m {
+        let (lo, hi) = (inst.lower(g) as usize, inst.upper(g) as usize);
+        let jitter: Vec<f64> = (lo..=hi).map(|_| noise * rng.unit()).collect();
+        for t in 0..=n {
+            let v = best[g * (n + 1) + t];
+            if v == NONE {
+                continue;
+            }
+            for s in lo..=hi.min(n - t) {
+                let w = v + (s * s.saturating_sub(1) / 2) as f64 + jitter[s - lo];
+                let cell = (g + 1) * (n + 1) + t + s;
+                if w > best[cell] {
+                    best[cell] = w;
+                    pick[cell] = s as u32;
+                }
+            }
         }
     }
-    group
+    let mut sizes = vec![0u32; m];
+    let mut t = n;
+    for g in (0..m).rev() {
+        let s = pick[(g + 1) * (n + 1) + t];
+        sizes[g] = s;
+        t -= s as usize;
+    }
+    sizes
 }
