@@ -7,11 +7,11 @@
 //!   same representation (a pairwise matrix with size bounds, plus group-level terms).
 
 pub mod mdgp;
+pub mod peer;
 pub mod rng;
 pub mod search;
-pub mod peer;
 
 pub use peer::{
-    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions,
-    evaluate, form, parse_availability,
+    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions, evaluate, form,
+    parse_availability,
 };

@@ -130,11 +130,7 @@ struct Pick {
 
 impl Pick {
     fn new() -> Self {
-        Pick {
-            delta: f64::NEG_INFINITY,
-            ties: 0,
-            step: None,
-        }
+        Pick { delta: f64::NEG_INFINITY, ties: 0, step: None }
     }
 
     #[inline]
@@ -172,11 +168,7 @@ pub fn iterated_tabu<O: Objective>(
     let mut iters: u64 = 0;
     let budget = params.max_iterations.unwrap_or(u64::MAX);
     if n < 2 || m < 2 {
-        return Found {
-            assignment: best,
-            value: best_val,
-            iterations: 0,
-        };
+        return Found { assignment: best, value: best_val, iterations: 0 };
     }
     let mean_size = n as f64 / m as f64;
     let t_min = ((params.tenure_min * mean_size).round() as usize).max(1);
@@ -185,11 +177,7 @@ pub fn iterated_tabu<O: Objective>(
     // Ask the stop callback roughly every 20k pair evaluations.
     let check_every = (20_000 / (n * n / 2 + 1)).max(1) as u64;
     let slack = inst.has_slack();
-    let sample = if params.sample == 0 || params.sample >= n {
-        n
-    } else {
-        params.sample
-    };
+    let sample = if params.sample == 0 || params.sample >= n { n } else { params.sample };
     let mut tabu = vec![0u64; n * m];
     let mut local = part.assignment().to_vec();
     let mut own = vec![0f64; n];
@@ -214,12 +202,9 @@ pub fn iterated_tabu<O: Objective>(
                 break;
             }
             progress_asked += 1;
-            if progress_asked % check_every == 0 {
+            if progress_asked.is_multiple_of(check_every) {
                 let shown = best_val.max(ls_best);
-                if stop(&Progress {
-                    iterations: iters,
-                    best: shown,
-                }) {
+                if stop(&Progress { iterations: iters, best: shown }) {
                     stopped = true;
                     break;
                 }
@@ -242,9 +227,7 @@ pub fn iterated_tabu<O: Objective>(
                             continue;
                         }
                         let delta = obj.move_delta(part, i, h, gi[h] - own_i);
-                        if delta >= pick.delta - EPS
-                            && (tabu[i * m + h] <= it || cur + delta > ls_best + EPS)
-                        {
+                        if delta >= pick.delta - EPS && (tabu[i * m + h] <= it || cur + delta > ls_best + EPS) {
                             pick.offer(delta, Step::Move(i, h), &mut rng);
                         }
                     }
@@ -256,12 +239,10 @@ pub fn iterated_tabu<O: Objective>(
                     if h == g {
                         continue;
                     }
-                    let pair =
-                        gi[h] - own_i + part.gain(j, g) - own[j] - 2.0 * f64::from(row[j]);
+                    let pair = gi[h] - own_i + part.gain(j, g) - own[j] - 2.0 * f64::from(row[j]);
                     let delta = obj.swap_delta(part, i, j, pair);
                     if delta >= pick.delta - EPS
-                        && ((tabu[i * m + h] <= it && tabu[j * m + g] <= it)
-                            || cur + delta > ls_best + EPS)
+                        && ((tabu[i * m + h] <= it && tabu[j * m + g] <= it) || cur + delta > ls_best + EPS)
                     {
                         pick.offer(delta, Step::Swap(i, j), &mut rng);
                     }
@@ -364,11 +345,7 @@ pub fn iterated_tabu<O: Objective>(
             iters += descent(part, obj, &mut rng, &mut order, slack, budget - iters);
         }
     }
-    Found {
-        assignment: best,
-        value: best_val,
-        iterations: iters,
-    }
+    Found { assignment: best, value: best_val, iterations: iters }
 }
 
 /// First-improvement descent: visits elements in random order and applies, for each, the best
@@ -382,7 +359,6 @@ fn descent<O: Objective>(
     budget: u64,
 ) -> u64 {
     let inst = part.instance();
-    let (n, m) = (inst.n(), inst.m());
     let mut applied = 0u64;
     loop {
         let mut improved = false;
@@ -397,9 +373,9 @@ fn descent<O: Objective>(
             let mut best = EPS;
             let mut step = None;
             if slack && part.size(g) > inst.lower(g) {
-                for h in 0..m {
+                for (h, &gih) in gi.iter().enumerate() {
                     if h != g && part.size(h) < inst.upper(h) {
-                        let d = obj.move_delta(part, i, h, gi[h] - own_i);
+                        let d = obj.move_delta(part, i, h, gih - own_i);
                         if d > best {
                             best = d;
                             step = Some(Step::Move(i, h));
@@ -408,12 +384,12 @@ fn descent<O: Objective>(
                 }
             }
             let row = inst.row(i);
-            for j in 0..n {
+            for (j, &dij) in row.iter().enumerate() {
                 let h = part.group_of(j);
                 if h == g {
                     continue;
                 }
-                let pair = gi[h] - own_i + part.gain(j, g) - part.gain(j, h) - 2.0 * f64::from(row[j]);
+                let pair = gi[h] - own_i + part.gain(j, g) - part.gain(j, h) - 2.0 * f64::from(dij);
                 let d = obj.swap_delta(part, i, j, pair);
                 if d > best {
                     best = d;

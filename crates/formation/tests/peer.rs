@@ -7,11 +7,7 @@ fn never(_: &Progress) -> bool {
 }
 
 fn opts(seed: u64) -> SolveOptions {
-    SolveOptions {
-        seed,
-        max_iterations: Some(3000),
-        locked: Vec::new(),
-    }
+    SolveOptions { seed, max_iterations: Some(3000), locked: Vec::new() }
 }
 
 /// Six people from three departments, two per department.
@@ -31,10 +27,7 @@ fn crit(toml: &str) -> Criteria {
 }
 
 fn group_of(f: &Formation, id: &str) -> usize {
-    f.groups
-        .iter()
-        .position(|g| g.members.iter().any(|m| m == id))
-        .expect("placed")
+    f.groups.iter().position(|g| g.members.iter().any(|m| m == id)).expect("placed")
 }
 
 /// The reported scores equal a fresh evaluation of the same grouping.
@@ -161,12 +154,7 @@ fn history_repeats_are_avoided_or_forbidden() {
         "{base}\n[history]\ngroups = [[\"p0@x.org\",\"p2@x.org\",\"p4@x.org\"],[\"p1@x.org\",\"p3@x.org\",\"p5@x.org\"]]\n"
     ));
     let f = form(&cohort, &c, &opts(3), &mut never).expect("form");
-    let repeats = f
-        .groups
-        .iter()
-        .flat_map(|g| &g.why.gives_up)
-        .filter(|s| s.contains("grouped before"))
-        .count();
+    let repeats = f.groups.iter().flat_map(|g| &g.why.gives_up).filter(|s| s.contains("grouped before")).count();
     // Any diverse 3+3 split repeats exactly 2 pairs (one per group); without diversity the
     // penalty would allow 0,1,x. Check it found the minimum among diverse splits and kept diversity.
     for g in &f.groups {
@@ -176,9 +164,8 @@ fn history_repeats_are_avoided_or_forbidden() {
     assert_rescored(&cohort, &c, &f);
     // Forbidding the pairs of one earlier group: p0, p2, p4 must all be apart — impossible in two
     // groups, reported clearly.
-    let c = crit(&format!(
-        "{base}\n[history]\nrepeat = \"forbid\"\ngroups = [[\"p0@x.org\",\"p2@x.org\",\"p4@x.org\"]]\n"
-    ));
+    let c =
+        crit(&format!("{base}\n[history]\nrepeat = \"forbid\"\ngroups = [[\"p0@x.org\",\"p2@x.org\",\"p4@x.org\"]]\n"));
     let e = form(&cohort, &c, &opts(3), &mut never).unwrap_err();
     assert!(matches!(e, FormationError::Unsatisfied(_)), "{e}");
     assert!(e.to_string().contains("kept apart"), "{e}");
@@ -187,17 +174,10 @@ fn history_repeats_are_avoided_or_forbidden() {
 #[test]
 fn infeasible_inputs_are_reported_clearly() {
     let cohort = six();
-    let e = form(
-        &cohort,
-        &crit("keep_apart = [[\"p0@x.org\", \"ghost@x.org\"]]"),
-        &opts(0),
-        &mut never,
-    )
-    .unwrap_err();
+    let e = form(&cohort, &crit("keep_apart = [[\"p0@x.org\", \"ghost@x.org\"]]"), &opts(0), &mut never).unwrap_err();
     assert_eq!(e.to_string(), "keep_apart names unknown person ghost@x.org");
 
-    let e = form(&cohort, &crit("group_size = { min = 4, max = 5 }"), &opts(0), &mut never)
-        .unwrap_err();
+    let e = form(&cohort, &crit("group_size = { min = 4, max = 5 }"), &opts(0), &mut never).unwrap_err();
     assert!(e.to_string().contains("group size range 4-5 is impossible for 6 people"), "{e}");
 
     let e = form(
@@ -225,7 +205,9 @@ fn infeasible_inputs_are_reported_clearly() {
     lone.people[5] = Person::new("p5@x.org", "").category("department", "Radiology");
     let e = form(
         &lone,
-        &crit("group_size = { min = 3, max = 3 }\n[[no_isolated]]\nattribute = \"department\"\nvalues = [\"Radiology\"]"),
+        &crit(
+            "group_size = { min = 3, max = 3 }\n[[no_isolated]]\nattribute = \"department\"\nvalues = [\"Radiology\"]",
+        ),
         &opts(0),
         &mut never,
     )
@@ -258,9 +240,15 @@ fn common_slots_are_found_and_reported() {
     let wed = parse_availability("Wed 14-16").expect("slots");
     let people: Vec<Person> = (0..6)
         .map(|k| {
-            Person::new(format!("s{k}@x.org"), "")
-                .category("department", ["A", "B", "C"][k % 3])
-                .available(if k % 2 == 0 { mon.or(&wed) } else if k < 3 { mon } else { wed })
+            Person::new(format!("s{k}@x.org"), "").category("department", ["A", "B", "C"][k % 3]).available(
+                if k % 2 == 0 {
+                    mon.or(&wed)
+                } else if k < 3 {
+                    mon
+                } else {
+                    wed
+                },
+            )
         })
         .collect();
     let cohort = Cohort::new(people);
@@ -308,9 +296,8 @@ fn locked_groups_are_kept_and_evaluate_warns() {
     // The other four are paired across departments.
     assert_eq!(f.total_score, 2.0);
     // Hand-edit: put p0 with p2 against a keep-apart: evaluate reports, not fails.
-    let c2 = crit(
-        "keep_apart = [[\"p0@x.org\", \"p2@x.org\"]]\n[[attribute]]\nname = \"department\"\nmode = \"diverse\"",
-    );
+    let c2 =
+        crit("keep_apart = [[\"p0@x.org\", \"p2@x.org\"]]\n[[attribute]]\nname = \"department\"\nmode = \"diverse\"");
     let groups = vec![
         vec!["p0@x.org".to_string(), "p2@x.org".to_string()],
         vec!["p1@x.org".to_string(), "p3@x.org".to_string(), "p4@x.org".to_string(), "p5@x.org".to_string()],

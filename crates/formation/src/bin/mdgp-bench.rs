@@ -105,33 +105,18 @@ fn read_known(dir: &Path) -> Result<BTreeMap<String, Known>, String> {
         return Ok(map);
     }
     let mut rdr = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let headers = rdr
-        .headers()
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .clone();
+    let headers = rdr.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let (ci, cb, ct, cl) = (
-        col("instance"),
-        col("best_known"),
-        col("tpsdp_mean"),
-        col("time_limit_s"),
-    );
+    let (ci, cb, ct, cl) = (col("instance"), col("best_known"), col("tpsdp_mean"), col("time_limit_s"));
     let Some(ci) = ci else {
         return Err(format!("{}: no `instance` column", path.display()));
     };
     for rec in rdr.records() {
         let rec = rec.map_err(|e| format!("{}: {e}", path.display()))?;
-        let num = |c: Option<usize>| {
-            c.and_then(|c| rec.get(c))
-                .and_then(|s| s.trim().parse::<f64>().ok())
-        };
+        let num = |c: Option<usize>| c.and_then(|c| rec.get(c)).and_then(|s| s.trim().parse::<f64>().ok());
         map.insert(
             rec.get(ci).unwrap_or_default().to_string(),
-            Known {
-                best_known: num(cb),
-                tpsdp_mean: num(ct),
-                time_limit_s: num(cl),
-            },
+            Known { best_known: num(cb), tpsdp_mean: num(ct), time_limit_s: num(cl) },
         );
     }
     Ok(map)
@@ -184,17 +169,10 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let data = args.data.clone().unwrap_or_else(default_data);
     if !data.is_dir() {
-        return Err(format!(
-            "benchmark folder {} not found (pass --data DIR)",
-            data.display()
-        ));
+        return Err(format!("benchmark folder {} not found (pass --data DIR)", data.display()));
     }
     let known = read_known(&data)?;
-    let inst_dir = if data.join("instances").is_dir() {
-        data.join("instances")
-    } else {
-        data.clone()
-    };
+    let inst_dir = if data.join("instances").is_dir() { data.join("instances") } else { data.clone() };
     let mut files = Vec::new();
     collect_files(&inst_dir, &mut files).map_err(|e| format!("{}: {e}", inst_dir.display()))?;
     let mut entries: Vec<(String, PathBuf)> = files
@@ -211,8 +189,7 @@ fn run(args: &Args) -> Result<(), String> {
     // Parse every instance once; the jobs share them.
     let mut instances = Vec::with_capacity(entries.len());
     for (name, path) in &entries {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let inst = Instance::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let k = known.get(name).cloned().unwrap_or_default();
         let base = k.time_limit_s.unwrap_or(if inst.n() < 120 {
@@ -226,9 +203,7 @@ fn run(args: &Args) -> Result<(), String> {
         });
         instances.push((name.clone(), text, inst, k, base * args.time_scale));
     }
-    let jobs: Vec<(usize, u64)> = (0..instances.len())
-        .flat_map(|k| (1..=args.seeds).map(move |s| (k, s)))
-        .collect();
+    let jobs: Vec<(usize, u64)> = (0..instances.len()).flat_map(|k| (1..=args.seeds).map(move |s| (k, s))).collect();
     let total_s: f64 = jobs.iter().map(|&(k, _)| instances[k].4).sum();
     eprintln!(
         "{} instances x {} seeds = {} runs, about {:.0} s of search on {} thread(s)",
@@ -255,20 +230,11 @@ fn run(args: &Args) -> Result<(), String> {
                             let exact = exact_score(text, &sol.assignment);
                             let agrees = (exact - sol.score).abs() <= 1e-6 * exact.abs().max(1.0);
                             if args.verbose {
-                                eprintln!(
-                                    "{} seed {seed}: {exact:.3} after {} moves",
-                                    instances[k].0, sol.iterations
-                                );
+                                eprintln!("{} seed {seed}: {exact:.3} after {} moves", instances[k].0, sol.iterations);
                             }
-                            Run {
-                                score: exact,
-                                feasible: agrees,
-                            }
+                            Run { score: exact, feasible: agrees }
                         }
-                        Err(_) => Run {
-                            score: f64::NAN,
-                            feasible: false,
-                        },
+                        Err(_) => Run { score: f64::NAN, feasible: false },
                     };
                     if let Ok(mut r) = results.lock() {
                         r[idx] = Some(run);
@@ -298,12 +264,8 @@ fn run(args: &Args) -> Result<(), String> {
     // Per size: (instances, sum gap_best, max gap_best, mean>=tpsdp count, tpsdp count, sum gap_mean, beats best_known, all feasible)
     let mut summary: BTreeMap<usize, Summary> = BTreeMap::new();
     for (k, (name, _, inst, kn, limit)) in instances.iter().enumerate() {
-        let runs: Vec<&Run> = jobs
-            .iter()
-            .zip(&results)
-            .filter(|((jk, _), _)| *jk == k)
-            .filter_map(|(_, r)| r.as_ref())
-            .collect();
+        let runs: Vec<&Run> =
+            jobs.iter().zip(&results).filter(|((jk, _), _)| *jk == k).filter_map(|(_, r)| r.as_ref()).collect();
         let feasible = !runs.is_empty() && runs.iter().all(|r| r.feasible);
         let scores: Vec<f64> = runs.iter().map(|r| r.score).collect();
         let best = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -352,16 +314,10 @@ fn run(args: &Args) -> Result<(), String> {
     }
     w.flush().map_err(|e| e.to_string())?;
     for (n, s) in &summary {
-        let mut line = format!(
-            "n={n}: {} instances, best reaches best_known on {}/{}",
-            s.instances, s.hits_best_known, s.gap_n
-        );
+        let mut line =
+            format!("n={n}: {} instances, best reaches best_known on {}/{}", s.instances, s.hits_best_known, s.gap_n);
         if s.gap_n > 0 {
-            line += &format!(
-                ", gap_best mean {:.4}% max {:.4}%",
-                s.gap_sum / s.gap_n as f64,
-                s.gap_max
-            );
+            line += &format!(", gap_best mean {:.4}% max {:.4}%", s.gap_sum / s.gap_n as f64, s.gap_max);
         }
         if s.beats_best_known > 0 {
             line += &format!(", beats best_known on {}", s.beats_best_known);
@@ -424,11 +380,7 @@ fn scale(n: usize, m: usize, checkpoints: &[f64]) -> Result<(), String> {
     let end = marks.last().copied().unwrap_or(60.0);
     let mut recorded: Vec<(f64, f64, u64)> = Vec::new();
     let start = Instant::now();
-    let params = SearchParams {
-        seed: 1,
-        sample: 64,
-        ..SearchParams::default()
-    };
+    let params = SearchParams { seed: 1, sample: 64, ..SearchParams::default() };
     let mut next_mark = 0;
     let sol = mdgp::solve(&inst, &params, &mut |p| {
         let t = start.elapsed().as_secs_f64();
@@ -443,10 +395,7 @@ fn scale(n: usize, m: usize, checkpoints: &[f64]) -> Result<(), String> {
     let last = sol.score;
     println!("scale n={n} m={m}: final (checked) {last:.3} after {} moves", sol.iterations);
     for (t, b, it) in &recorded {
-        println!(
-            "  at {t:>5.0} s: {b:.3} ({it} moves), {:.4}% below the final score",
-            100.0 * (last - b) / last
-        );
+        println!("  at {t:>5.0} s: {b:.3} ({it} moves), {:.4}% below the final score", 100.0 * (last - b) / last);
     }
     Ok(())
 }

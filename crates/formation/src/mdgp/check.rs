@@ -13,12 +13,7 @@ pub enum Violation {
     /// An element is placed in a group that does not exist.
     NoSuchGroup { element: usize, group: u32 },
     /// A group's size is outside its bounds.
-    Size {
-        group: usize,
-        size: u32,
-        lower: u32,
-        upper: u32,
-    },
+    Size { group: usize, size: u32, lower: u32, upper: u32 },
 }
 
 impl fmt::Display for Violation {
@@ -30,12 +25,9 @@ impl fmt::Display for Violation {
             Violation::NoSuchGroup { element, group } => {
                 write!(f, "element {element} is in group {group}, which does not exist")
             }
-            Violation::Size {
-                group,
-                size,
-                lower,
-                upper,
-            } => write!(f, "group {group} has {size} elements, allowed {lower}..={upper}"),
+            Violation::Size { group, size, lower, upper } => {
+                write!(f, "group {group} has {size} elements, allowed {lower}..={upper}")
+            }
         }
     }
 }
@@ -47,10 +39,7 @@ impl std::error::Error for Violation {}
 pub fn check(inst: &Instance, assignment: &[u32]) -> Result<f64, Violation> {
     let (n, m) = (inst.n(), inst.m());
     if assignment.len() != n {
-        return Err(Violation::Length {
-            got: assignment.len(),
-            want: n,
-        });
+        return Err(Violation::Length { got: assignment.len(), want: n });
     }
     let mut size = vec![0u32; m];
     for (element, &g) in assignment.iter().enumerate() {
@@ -61,12 +50,7 @@ pub fn check(inst: &Instance, assignment: &[u32]) -> Result<f64, Violation> {
     }
     for (g, &s) in size.iter().enumerate() {
         if s < inst.lower(g) || s > inst.upper(g) {
-            return Err(Violation::Size {
-                group: g,
-                size: s,
-                lower: inst.lower(g),
-                upper: inst.upper(g),
-            });
+            return Err(Violation::Size { group: g, size: s, lower: inst.lower(g), upper: inst.upper(g) });
         }
     }
     let mut total = 0.0f64;

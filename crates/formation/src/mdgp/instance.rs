@@ -29,31 +29,19 @@ pub struct ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}", self.message)
-        } else {
-            write!(f, "line {}: {}", self.line, self.message)
-        }
+        if self.line == 0 { write!(f, "{}", self.message) } else { write!(f, "line {}: {}", self.line, self.message) }
     }
 }
 
 impl std::error::Error for ParseError {}
 
 fn err(line: usize, message: impl Into<String>) -> ParseError {
-    ParseError {
-        line,
-        message: message.into(),
-    }
+    ParseError { line, message: message.into() }
 }
 
 impl Instance {
     /// An instance from its parts; checks that bounds can be met (`sum lower <= n <= sum upper`).
-    pub fn new(
-        n: usize,
-        lower: Vec<u32>,
-        upper: Vec<u32>,
-        d: Vec<f32>,
-    ) -> Result<Instance, ParseError> {
+    pub fn new(n: usize, lower: Vec<u32>, upper: Vec<u32>, d: Vec<f32>) -> Result<Instance, ParseError> {
         let m = lower.len();
         if m == 0 || upper.len() != m {
             return Err(err(0, "need at least one group and as many upper as lower bounds"));
@@ -63,10 +51,7 @@ impl Instance {
         }
         for g in 0..m {
             if lower[g] > upper[g] {
-                return Err(err(
-                    0,
-                    format!("group {g}: lower bound {} above upper bound {}", lower[g], upper[g]),
-                ));
+                return Err(err(0, format!("group {g}: lower bound {} above upper bound {}", lower[g], upper[g])));
             }
         }
         let lo: u64 = lower.iter().map(|&x| u64::from(x)).sum();
@@ -77,13 +62,7 @@ impl Instance {
                 format!("{n} elements cannot fill {m} groups whose sizes sum to between {lo} and {hi}"),
             ));
         }
-        Ok(Instance {
-            n,
-            m,
-            lower,
-            upper,
-            d,
-        })
+        Ok(Instance { n, m, lower, upper, d })
     }
 
     /// Reads the MDGPLIB text format: a header `n m ss|ds a_1 b_1 ... a_m b_m`, then one line
@@ -94,8 +73,7 @@ impl Instance {
         let mut it = header.split_ascii_whitespace();
         let mut num = |what: &str| -> Result<usize, ParseError> {
             let tok = it.next().ok_or_else(|| err(1, format!("header lacks {what}")))?;
-            tok.parse::<usize>()
-                .map_err(|_| err(1, format!("header {what} {tok:?} is not a whole number")))
+            tok.parse::<usize>().map_err(|_| err(1, format!("header {what} {tok:?} is not a whole number")))
         };
         let n = num("n")?;
         let m = num("m")?;
@@ -107,12 +85,9 @@ impl Instance {
         let mut upper = Vec::with_capacity(m);
         for g in 0..m {
             for (v, what) in [(&mut lower, "lower"), (&mut upper, "upper")] {
-                let tok = it
-                    .next()
-                    .ok_or_else(|| err(1, format!("header lacks the {what} bound of group {g}")))?;
-                let x = tok
-                    .parse::<u32>()
-                    .map_err(|_| err(1, format!("{what} bound {tok:?} is not a whole number")))?;
+                let tok = it.next().ok_or_else(|| err(1, format!("header lacks the {what} bound of group {g}")))?;
+                let x =
+                    tok.parse::<u32>().map_err(|_| err(1, format!("{what} bound {tok:?} is not a whole number")))?;
                 v.push(x);
             }
         }

@@ -26,14 +26,8 @@ impl<'a> Partition<'a> {
         let (n, m) = (inst.n(), inst.m());
         assert_eq!(group.len(), n, "assignment length");
         assert!(group.iter().all(|&g| (g as usize) < m), "group label out of range");
-        let mut p = Partition {
-            inst,
-            group,
-            size: vec![0; m],
-            gain: vec![0.0; n * m],
-            group_sum: vec![0.0; m],
-            score: 0.0,
-        };
+        let mut p =
+            Partition { inst, group, size: vec![0; m], gain: vec![0.0; n * m], group_sum: vec![0.0; m], score: 0.0 };
         p.rebuild();
         p
     }

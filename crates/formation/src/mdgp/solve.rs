@@ -28,9 +28,5 @@ pub fn solve(
     let mut part = Partition::random(inst, &mut rng);
     let found = iterated_tabu(&mut part, &mut PairSum, params, stop);
     let score = check(inst, &found.assignment)?;
-    Ok(Solution {
-        assignment: found.assignment,
-        score,
-        iterations: found.iterations,
-    })
+    Ok(Solution { assignment: found.assignment, score, iterations: found.iterations })
 }

@@ -37,17 +37,12 @@ pub struct Person {
 impl Person {
     /// A person with no attributes.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Person {
-        Person {
-            id: id.into(),
-            name: name.into(),
-            ..Person::default()
-        }
+        Person { id: id.into(), name: name.into(), ..Person::default() }
     }
     /// Builder: sets a categorical attribute.
     #[must_use]
     pub fn category(mut self, attr: &str, value: &str) -> Person {
-        self.attributes
-            .insert(attr.to_string(), Value::Category(value.to_string()));
+        self.attributes.insert(attr.to_string(), Value::Category(value.to_string()));
         self
     }
     /// Builder: sets a numeric attribute.
@@ -59,10 +54,7 @@ impl Person {
     /// Builder: sets a tags attribute.
     #[must_use]
     pub fn tags(mut self, attr: &str, values: &[&str]) -> Person {
-        self.attributes.insert(
-            attr.to_string(),
-            Value::Tags(values.iter().map(|s| s.to_string()).collect()),
-        );
+        self.attributes.insert(attr.to_string(), Value::Tags(values.iter().map(|s| s.to_string()).collect()));
         self
     }
     /// Builder: sets the availability.

@@ -37,10 +37,9 @@ impl fmt::Display for FormationError {
                 write!(f, "{key} names unknown person {id}")
             }
             FormationError::DuplicatePerson(id) => write!(f, "two people have the id {id}"),
-            FormationError::UnknownAttribute(a) => write!(
-                f,
-                "attribute {a:?} in the criteria is held by nobody in the cohort (check the spelling)"
-            ),
+            FormationError::UnknownAttribute(a) => {
+                write!(f, "attribute {a:?} in the criteria is held by nobody in the cohort (check the spelling)")
+            }
             FormationError::Input(s) => write!(f, "{s}"),
             FormationError::Infeasible { constraint, reason } => {
                 write!(f, "{constraint} cannot be met: {reason}")

@@ -86,17 +86,8 @@ pub struct Formation {
     pub diagnostics: Vec<String>,
 }
 
-fn resolve_groups(
-    cohort: &Cohort,
-    key: &str,
-    groups: &[Vec<PersonId>],
-) -> Result<Vec<Vec<usize>>, FormationError> {
-    let index: HashMap<&str, usize> = cohort
-        .people
-        .iter()
-        .enumerate()
-        .map(|(k, p)| (p.id.as_str(), k))
-        .collect();
+fn resolve_groups(cohort: &Cohort, key: &str, groups: &[Vec<PersonId>]) -> Result<Vec<Vec<usize>>, FormationError> {
+    let index: HashMap<&str, usize> = cohort.people.iter().enumerate().map(|(k, p)| (p.id.as_str(), k)).collect();
     let mut seen = vec![false; cohort.people.len()];
     let mut out = Vec::with_capacity(groups.len());
     for (g, members) in groups.iter().enumerate() {
@@ -107,14 +98,9 @@ fn resolve_groups(
         for id in members {
             let k = *index
                 .get(id.as_str())
-                .ok_or_else(|| FormationError::UnknownPerson {
-                    key: key.to_string(),
-                    id: id.clone(),
-                })?;
+                .ok_or_else(|| FormationError::UnknownPerson { key: key.to_string(), id: id.clone() })?;
             if seen[k] {
-                return Err(FormationError::Input(format!(
-                    "{key}: {id} appears in more than one group"
-                )));
+                return Err(FormationError::Input(format!("{key}: {id} appears in more than one group")));
             }
             seen[k] = true;
             v.push(k);
@@ -140,12 +126,7 @@ fn find(parent: &mut [usize], x: usize) -> usize {
 }
 
 /// Checks that no grouping is ruled out before searching; names the constraint and the reason.
-fn precheck(
-    ctx: &Context,
-    cohort: &Cohort,
-    locked_of: &[Option<usize>],
-    hi: u32,
-) -> Result<(), FormationError> {
+fn precheck(ctx: &Context, cohort: &Cohort, locked_of: &[Option<usize>], hi: u32) -> Result<(), FormationError> {
     let n = cohort.people.len();
     let id = |k: usize| cohort.people[k].id.as_str();
     let mut parent: Vec<usize> = (0..n).collect();
@@ -154,11 +135,7 @@ fn precheck(
             let (x, y) = if locked_of[a].is_some() { (a, b) } else { (b, a) };
             return Err(FormationError::Infeasible {
                 constraint: format!("keep_together {} + {}", id(a), id(b)),
-                reason: format!(
-                    "{} is in a locked group and {} is not in it",
-                    id(x),
-                    id(y)
-                ),
+                reason: format!("{} is in a locked group and {} is not in it", id(x), id(y)),
             });
         }
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
@@ -176,11 +153,7 @@ fn precheck(
             let names: Vec<&str> = c.iter().map(|&k| id(k)).collect();
             return Err(FormationError::Infeasible {
                 constraint: "keep_together".to_string(),
-                reason: format!(
-                    "it joins {} people ({}) but groups hold at most {hi}",
-                    c.len(),
-                    names.join(", ")
-                ),
+                reason: format!("it joins {} people ({}) but groups hold at most {hi}", c.len(), names.join(", ")),
             });
         }
     }
@@ -188,8 +161,7 @@ fn precheck(
         if find(&mut parent, a) == find(&mut parent, b) {
             return Err(FormationError::Infeasible {
                 constraint: format!("keep_apart {} + {}", id(a), id(b)),
-                reason: "keep_together pairs (or history) link them into the same group"
-                    .to_string(),
+                reason: "keep_together pairs (or history) link them into the same group".to_string(),
             });
         }
     }
@@ -210,11 +182,7 @@ fn precheck(
             if locked_of[k].is_none() && p.availability.len() < ctx.min_slots {
                 return Err(FormationError::Infeasible {
                     constraint: format!("availability.min_common_slots = {}", ctx.min_slots),
-                    reason: format!(
-                        "{} has only {} available weekly slot(s)",
-                        p.id,
-                        p.availability.len()
-                    ),
+                    reason: format!("{} has only {} available weekly slot(s)", p.id, p.availability.len()),
                 });
             }
         }
@@ -245,11 +213,7 @@ pub fn form(
         }
     }
     let locked_check = model::score_groups(&ctx, cohort, &locked);
-    if let Some(v) = locked_check
-        .violations
-        .iter()
-        .find(|v| !v.contains("must be kept together"))
-    {
+    if let Some(v) = locked_check.violations.iter().find(|v| !v.contains("must be kept together")) {
         return Err(FormationError::Infeasible {
             constraint: "locked groups".to_string(),
             reason: v.replace("group ", "locked group "),
@@ -293,9 +257,7 @@ pub fn form(
                 }
             }
         }
-        let max_w = (0..n)
-            .flat_map(|i| inst.row(i).iter().map(|w| f64::from(w.abs())))
-            .fold(0.0f64, f64::max);
+        let max_w = (0..n).flat_map(|i| inst.row(i).iter().map(|w| f64::from(w.abs()))).fold(0.0f64, f64::max);
         terms.penalty =
             1.0 + 4.0 * f64::from(hi) * f64::from(hi) * max_w + 2.0 * ctx.slots_weight * f64::from(ctx.min_slots);
         let mut obj = PeerObjective::new(terms, m);
@@ -325,11 +287,7 @@ pub fn form(
 /// Scores a given grouping (for the draft editor: after moving or swapping someone). Every person
 /// must be in exactly one group; broken hard constraints and size limits become diagnostics (and
 /// appear in the group's `gives_up`) rather than errors.
-pub fn evaluate(
-    cohort: &Cohort,
-    criteria: &Criteria,
-    groups: &[Vec<PersonId>],
-) -> Result<Formation, FormationError> {
+pub fn evaluate(cohort: &Cohort, criteria: &Criteria, groups: &[Vec<PersonId>]) -> Result<Formation, FormationError> {
     let ctx = Context::new(cohort, criteria)?;
     let idx = resolve_groups(cohort, "groups", groups)?;
     let mut placed = vec![false; cohort.people.len()];
@@ -337,10 +295,7 @@ pub fn evaluate(
         placed[k] = true;
     }
     if let Some(k) = placed.iter().position(|p| !p) {
-        return Err(FormationError::Input(format!(
-            "{} is in no group",
-            cohort.people[k].id
-        )));
+        return Err(FormationError::Input(format!("{} is in no group", cohort.people[k].id)));
     }
     let scored = model::score_groups(&ctx, cohort, &idx);
     let mut warnings = scored.violations;
@@ -348,12 +303,7 @@ pub fn evaluate(
         for (g, members) in idx.iter().enumerate() {
             let s = members.len() as u32;
             if s < r.min || s > r.max {
-                warnings.push(format!(
-                    "group {} has {s} members, outside group_size {}-{}",
-                    g + 1,
-                    r.min,
-                    r.max
-                ));
+                warnings.push(format!("group {} has {s} members, outside group_size {}-{}", g + 1, r.min, r.max));
             }
         }
     }
@@ -394,27 +344,21 @@ fn build(
                 let hi = numeric.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 match spec.mode {
                     Mode::Similar if hi > lo => why.gives_up.push(format!("{name} ranges {lo}-{hi}")),
-                    Mode::Diverse => why.spans.push(Span {
-                        attribute: name.clone(),
-                        values: vec![format!("{lo}-{hi}")],
-                    }),
+                    Mode::Diverse => {
+                        why.spans.push(Span { attribute: name.clone(), values: vec![format!("{lo}-{hi}")] })
+                    }
                     _ => {}
                 }
                 continue;
             }
             let counts = model::value_counts(cohort, members, name);
-            let is_tags = members
-                .iter()
-                .any(|&k| matches!(cohort.people[k].attributes.get(name), Some(Value::Tags(_))));
+            let is_tags =
+                members.iter().any(|&k| matches!(cohort.people[k].attributes.get(name), Some(Value::Tags(_))));
             match spec.mode {
                 Mode::Similar => {
                     for (v, &c) in &counts {
                         if c >= 2 {
-                            why.shared.push(Shared {
-                                attribute: name.clone(),
-                                value: v.clone(),
-                                members: c,
-                            });
+                            why.shared.push(Shared { attribute: name.clone(), value: v.clone(), members: c });
                         }
                     }
                     if !is_tags && counts.len() > 1 {
@@ -426,10 +370,7 @@ fn build(
                     }
                 }
                 Mode::Diverse => {
-                    why.spans.push(Span {
-                        attribute: name.clone(),
-                        values: counts.keys().cloned().collect(),
-                    });
+                    why.spans.push(Span { attribute: name.clone(), values: counts.keys().cloned().collect() });
                     if !is_tags {
                         for (v, &c) in &counts {
                             if c >= 2 {
@@ -446,18 +387,13 @@ fn build(
             no_slot.push((g + 1).to_string());
             why.gives_up.push("no common weekly slot".to_string());
         } else if ctx.slots_active() && common.len() < ctx.min_slots {
-            why.gives_up.push(format!(
-                "only {} common weekly slot(s), wanted {}",
-                common.len(),
-                ctx.min_slots
-            ));
+            why.gives_up.push(format!("only {} common weekly slot(s), wanted {}", common.len(), ctx.min_slots));
         }
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 if ctx.repeats.contains_key(&(i.min(j), i.max(j))) {
                     repeated += 1;
-                    why.gives_up
-                        .push(format!("{} and {} were grouped before", id(i), id(j)));
+                    why.gives_up.push(format!("{} and {} were grouped before", id(i), id(j)));
                 }
             }
         }
@@ -468,12 +404,7 @@ fn build(
                 why.gives_up.push(w.clone());
             }
         }
-        out.push(Group {
-            members: members.iter().map(|&k| id(k)).collect(),
-            score: scores[g],
-            locked: locked[g],
-            why,
-        });
+        out.push(Group { members: members.iter().map(|&k| id(k)).collect(), score: scores[g], locked: locked[g], why });
     }
     if !no_slot.is_empty() {
         diagnostics.push(format!("groups with no common weekly slot: {}", no_slot.join(", ")));
@@ -503,11 +434,7 @@ impl Formation {
     /// A readable Markdown report: each group with its members, score and why, then diagnostics.
     pub fn report_markdown(&self, cohort: &Cohort) -> String {
         use std::fmt::Write;
-        let names: HashMap<&str, &str> = cohort
-            .people
-            .iter()
-            .map(|p| (p.id.as_str(), p.name.as_str()))
-            .collect();
+        let names: HashMap<&str, &str> = cohort.people.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
         let mut s = String::new();
         let _ = writeln!(s, "# Groups\n");
         let _ = writeln!(
@@ -532,11 +459,8 @@ impl Formation {
             }
             let w = &grp.why;
             if !w.shared.is_empty() {
-                let v: Vec<String> = w
-                    .shared
-                    .iter()
-                    .map(|x| format!("{} {} ({})", x.attribute, x.value, x.members))
-                    .collect();
+                let v: Vec<String> =
+                    w.shared.iter().map(|x| format!("{} {} ({})", x.attribute, x.value, x.members)).collect();
                 let _ = writeln!(s, "\n**Shared:** {}", v.join("; "));
             }
             for sp in &w.spans {

@@ -11,11 +11,9 @@ mod model;
 mod objective;
 mod slots;
 
+pub use crate::search::Progress;
 pub use cohort::{Cohort, Person, PersonId, Value};
-pub use criteria::{
-    AttributeRule, Availability, Criteria, Goal, History, Mode, NoIsolated, Repeat, SizeRange,
-};
+pub use criteria::{AttributeRule, Availability, Criteria, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
 pub use error::FormationError;
 pub use formation::{Formation, Group, Shared, SolveOptions, Span, Why, evaluate, form};
 pub use slots::{SLOTS, SlotError, SlotSet, parse_availability, slot_name};
-pub use crate::search::Progress;

@@ -47,13 +47,7 @@ pub(crate) struct Context {
 
 fn lookup(cohort: &Cohort, index: &HashMap<&str, usize>, key: &str, id: &str) -> Result<usize, FormationError> {
     let _ = cohort;
-    index
-        .get(id)
-        .copied()
-        .ok_or_else(|| FormationError::UnknownPerson {
-            key: key.to_string(),
-            id: id.to_string(),
-        })
+    index.get(id).copied().ok_or_else(|| FormationError::UnknownPerson { key: key.to_string(), id: id.to_string() })
 }
 
 impl Context {
@@ -71,10 +65,7 @@ impl Context {
         let mut rules = Vec::new();
         for r in &criteria.attributes {
             if !(r.weight.is_finite() && r.weight >= 0.0) {
-                return Err(FormationError::Input(format!(
-                    "attribute {:?}: weight must be a number >= 0",
-                    r.name
-                )));
+                return Err(FormationError::Input(format!("attribute {:?}: weight must be a number >= 0", r.name)));
             }
             let compare = if r.name == "availability" {
                 Compare::Slots
@@ -93,36 +84,21 @@ impl Context {
                 if !held && !cohort.people.is_empty() {
                     return Err(FormationError::UnknownAttribute(r.name.clone()));
                 }
-                Compare::Attr {
-                    name: r.name.clone(),
-                    range: if hi > lo { hi - lo } else { 1.0 },
-                }
+                Compare::Attr { name: r.name.clone(), range: if hi > lo { hi - lo } else { 1.0 } }
             };
-            rules.push(Rule {
-                compare,
-                mode: r.mode,
-                weight: r.weight,
-            });
+            rules.push(Rule { compare, mode: r.mode, weight: r.weight });
         }
         let mut apart = Vec::new();
         for [a, b] in &criteria.keep_apart {
-            let (i, j) = (
-                lookup(cohort, &index, "keep_apart", a)?,
-                lookup(cohort, &index, "keep_apart", b)?,
-            );
+            let (i, j) = (lookup(cohort, &index, "keep_apart", a)?, lookup(cohort, &index, "keep_apart", b)?);
             if i == j {
-                return Err(FormationError::Input(format!(
-                    "keep_apart pairs {a} with themself"
-                )));
+                return Err(FormationError::Input(format!("keep_apart pairs {a} with themself")));
             }
             apart.push((i.min(j), i.max(j)));
         }
         let mut together = Vec::new();
         for [a, b] in &criteria.keep_together {
-            let (i, j) = (
-                lookup(cohort, &index, "keep_together", a)?,
-                lookup(cohort, &index, "keep_together", b)?,
-            );
+            let (i, j) = (lookup(cohort, &index, "keep_together", a)?, lookup(cohort, &index, "keep_together", b)?);
             if i != j {
                 together.push((i.min(j), i.max(j)));
             }
@@ -134,9 +110,7 @@ impl Context {
         if let Some(h) = &criteria.history {
             if let Some(p) = h.penalty {
                 if !(p.is_finite() && p >= 0.0) {
-                    return Err(FormationError::Input(
-                        "history.penalty must be a number >= 0".to_string(),
-                    ));
+                    return Err(FormationError::Input("history.penalty must be a number >= 0".to_string()));
                 }
                 repeat_penalty = p;
             }
@@ -191,9 +165,7 @@ impl Context {
         let (min_slots, slots_hard, slots_weight) = match &criteria.availability {
             Some(a) => {
                 if !(a.weight.is_finite() && a.weight >= 0.0) {
-                    return Err(FormationError::Input(
-                        "availability.weight must be a number >= 0".to_string(),
-                    ));
+                    return Err(FormationError::Input("availability.weight must be a number >= 0".to_string()));
                 }
                 (a.min_common_slots, a.hard, a.weight)
             }
@@ -223,18 +195,12 @@ impl Context {
         for r in &self.rules {
             let sim = match &r.compare {
                 Compare::Slots => a.availability.jaccard(&b.availability),
-                Compare::Attr { name, range } => {
-                    match (a.attributes.get(name), b.attributes.get(name)) {
-                        (Some(Value::Category(x)), Some(Value::Category(y))) => {
-                            Some(if x == y { 1.0 } else { 0.0 })
-                        }
-                        (Some(Value::Number(x)), Some(Value::Number(y))) => {
-                            Some(1.0 - (x - y).abs() / range)
-                        }
-                        (Some(Value::Tags(x)), Some(Value::Tags(y))) => jaccard(x, y),
-                        _ => None,
-                    }
-                }
+                Compare::Attr { name, range } => match (a.attributes.get(name), b.attributes.get(name)) {
+                    (Some(Value::Category(x)), Some(Value::Category(y))) => Some(if x == y { 1.0 } else { 0.0 }),
+                    (Some(Value::Number(x)), Some(Value::Number(y))) => Some(1.0 - (x - y).abs() / range),
+                    (Some(Value::Tags(x)), Some(Value::Tags(y))) => jaccard(x, y),
+                    _ => None,
+                },
             }
             .unwrap_or(0.5);
             w += r.weight
@@ -272,18 +238,13 @@ fn jaccard(x: &[String], y: &[String]) -> Option<f64> {
     if union.is_empty() {
         return None;
     }
-    let inter = union
-        .iter()
-        .filter(|t| x.contains(t) && y.contains(t))
-        .count();
+    let inter = union.iter().filter(|t| x.contains(t) && y.contains(t)).count();
     Some(inter as f64 / union.len() as f64)
 }
 
 /// Common slots of a group of cohort members (all slots for an empty group).
 pub(crate) fn common_slots(cohort: &Cohort, members: &[usize]) -> SlotSet {
-    members
-        .iter()
-        .fold(SlotSet::ALL, |acc, &k| acc.and(&cohort.people[k].availability))
+    members.iter().fold(SlotSet::ALL, |acc, &k| acc.and(&cohort.people[k].availability))
 }
 
 /// Scores of groups (lists of cohort indices) recomputed from scratch, and every hard constraint

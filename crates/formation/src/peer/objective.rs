@@ -78,11 +78,7 @@ impl PeerObjective {
     }
 
     fn soft_of(&self, short: u32) -> f64 {
-        if self.t.slots_hard {
-            0.0
-        } else {
-            -self.t.slots_weight * f64::from(short)
-        }
+        if self.t.slots_hard { 0.0 } else { -self.t.slots_weight * f64::from(short) }
     }
 
     /// Hard violations in the current state.
@@ -114,17 +110,11 @@ impl PeerObjective {
             self.soft[g] = self.soft_of(self.short[g]);
         }
         let m = self.m;
-        self.iso[g] = (0..self.t.n_classes)
-            .filter(|&c| self.class_cnt[c * m + g] == 1)
-            .count() as u32;
+        self.iso[g] = (0..self.t.n_classes).filter(|&c| self.class_cnt[c * m + g] == 1).count() as u32;
     }
 
     fn totals(&mut self, part: &Partition) {
-        let hard_short: i64 = if self.t.slots_hard {
-            self.short.iter().map(|&s| i64::from(s)).sum()
-        } else {
-            0
-        };
+        let hard_short: i64 = if self.t.slots_hard { self.short.iter().map(|&s| i64::from(s)).sum() } else { 0 };
         self.viol = self.pair_viol + self.iso.iter().map(|&x| i64::from(x)).sum::<i64>() + hard_short;
         self.soft_total = self.soft.iter().sum();
         if self.t.goal == Goal::Maxmin {
@@ -236,11 +226,8 @@ impl PeerObjective {
                 let cur = self.group_score(part, self.low[0]);
                 let new_g = self.group_score(part, g) + pg + sg;
                 let new_h = self.group_score(part, h) + ph + sh;
-                let other = self
-                    .low
-                    .iter()
-                    .find(|&&k| k != g && k != h)
-                    .map_or(f64::INFINITY, |&k| self.group_score(part, k));
+                let other =
+                    self.low.iter().find(|&&k| k != g && k != h).map_or(f64::INFINITY, |&k| self.group_score(part, k));
                 let new_min = other.min(new_g).min(new_h);
                 new_min - cur + self.tie_weight() * (pair + sg + sh) + hard
             }
@@ -321,5 +308,108 @@ impl Objective for PeerObjective {
             self.refresh_group(part, g);
         }
         self.totals(part);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mdgp::Instance;
+    use crate::rng::Rng;
+    use proptest::prelude::*;
+
+    fn setup(n: usize, m: usize, seed: u64, goal: Goal, hard: bool) -> (Instance, Terms) {
+        let mut rng = Rng::new(seed);
+        let mut d = vec![0f32; n * n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let v = rng.below(200) as f32 / 10.0 - 5.0;
+                d[i * n + j] = v;
+                d[j * n + i] = v;
+            }
+        }
+        let inst = Instance::new(n, vec![1; m], vec![n as u32; m], d).expect("instance");
+        let mut t = Terms {
+            apart: vec![Vec::new(); n],
+            together: vec![Vec::new(); n],
+            classes: vec![Vec::new(); n],
+            n_classes: 3,
+            avail: Vec::new(),
+            min_slots: 2,
+            slots_hard: hard,
+            slots_weight: 1.5,
+            goal,
+            penalty: 100.0,
+        };
+        for _ in 0..n / 2 {
+            let (a, b) = (rng.below(n), rng.below(n));
+            if a != b {
+                let list = if rng.below(2) == 0 { &mut t.apart } else { &mut t.together };
+                list[a].push(b as u32);
+                list[b].push(a as u32);
+            }
+        }
+        for i in 0..n {
+            for c in 0..3u16 {
+                if rng.below(3) == 0 {
+                    t.classes[i].push(c);
+                }
+            }
+            let mut s = SlotSet::EMPTY;
+            for slot in [9usize, 10, 33, 34, 100] {
+                if rng.below(3) > 0 {
+                    s.insert(slot);
+                }
+            }
+            t.avail.push(s);
+        }
+        (inst, t)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Tracked value and predicted deltas equal a from-scratch recomputation after random moves
+        /// and swaps, for both objectives and both slot modes.
+        #[test]
+        fn peer_objective_tracks_recomputation(
+            n in 4usize..16, m in 2usize..4, seed in any::<u64>(), maxmin in any::<bool>(),
+            hard in any::<bool>(),
+            ops in proptest::collection::vec((any::<bool>(), any::<u16>(), any::<u16>()), 1..40),
+        ) {
+            let goal = if maxmin { Goal::Maxmin } else { Goal::Total };
+            let (inst, t) = setup(n, m, seed, goal, hard);
+            let mut rng = Rng::new(seed);
+            let group: Vec<u32> = (0..n).map(|i| (i % m) as u32).collect();
+            let _ = &mut rng;
+            let mut part = Partition::new(&inst, group);
+            let mut obj = PeerObjective::new(t.clone(), m);
+            obj.reset(&part);
+            for (is_move, a, b) in ops {
+                let i = a as usize % n;
+                let g = part.group_of(i);
+                let before = obj.value(&part);
+                if is_move {
+                    let h = b as usize % m;
+                    if h == g || part.size(g) <= 1 { continue; }
+                    let pred = obj.move_delta(&part, i, h, part.move_delta(i, h));
+                    part.apply_move(i, h);
+                    obj.on_move(&part, i, g, h);
+                    prop_assert!((obj.value(&part) - before - pred).abs() < 1e-6, "move delta");
+                } else {
+                    let j = b as usize % n;
+                    let h = part.group_of(j);
+                    if g == h { continue; }
+                    let pred = obj.swap_delta(&part, i, j, part.swap_delta(i, j));
+                    part.apply_swap(i, j);
+                    obj.on_swap(&part, i, j, g, h);
+                    prop_assert!((obj.value(&part) - before - pred).abs() < 1e-6, "swap delta");
+                }
+                let mut fresh = PeerObjective::new(t.clone(), m);
+                fresh.reset(&part);
+                prop_assert_eq!(fresh.violations(), obj.violations());
+                prop_assert!((fresh.value(&part) - obj.value(&part)).abs() < 1e-6);
+            }
+        }
     }
 }

@@ -11,15 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Hour slots in a week.
 pub const SLOTS: usize = 7 * 24;
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const FULL_DAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+const FULL_DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// A set of weekly hour slots.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,12 +78,7 @@ impl SlotSet {
             while e < (day + 1) * 24 && self.contains(e) {
                 e += 1;
             }
-            out.push(format!(
-                "{} {:02}:00-{:02}:00",
-                DAYS[day],
-                s % 24,
-                e - day * 24
-            ));
+            out.push(format!("{} {:02}:00-{:02}:00", DAYS[day], s % 24, e - day * 24));
             s = e;
         }
         out
@@ -121,24 +108,17 @@ impl fmt::Display for SlotError {
 impl std::error::Error for SlotError {}
 
 fn hour(tok: &str, entry: &str) -> Result<usize, SlotError> {
-    let bad = |reason: String| SlotError {
-        token: entry.to_string(),
-        reason,
-    };
+    let bad = |reason: String| SlotError { token: entry.to_string(), reason };
     let h = match tok.split_once(':') {
         Some((h, mm)) => {
             if mm != "00" && mm != "0" {
-                return Err(bad(format!(
-                    "{tok:?}: only whole hours are supported (minutes must be 00)"
-                )));
+                return Err(bad(format!("{tok:?}: only whole hours are supported (minutes must be 00)")));
             }
             h
         }
         None => tok,
     };
-    let v: usize = h
-        .parse()
-        .map_err(|_| bad(format!("{tok:?} is not an hour (want 0-24, e.g. 09 or 14:00)")))?;
+    let v: usize = h.parse().map_err(|_| bad(format!("{tok:?} is not an hour (want 0-24, e.g. 09 or 14:00)")))?;
     if v > 24 {
         return Err(bad(format!("hour {v} is past 24")));
     }
@@ -153,13 +133,9 @@ pub fn parse_availability(text: &str) -> Result<SlotSet, SlotError> {
         if entry.is_empty() {
             continue;
         }
-        let bad = |reason: &str| SlotError {
-            token: entry.to_string(),
-            reason: reason.to_string(),
-        };
-        let (day_tok, hours) = entry
-            .split_once(char::is_whitespace)
-            .ok_or_else(|| bad("want a day and hours, e.g. \"Mon 09-11\""))?;
+        let bad = |reason: &str| SlotError { token: entry.to_string(), reason: reason.to_string() };
+        let (day_tok, hours) =
+            entry.split_once(char::is_whitespace).ok_or_else(|| bad("want a day and hours, e.g. \"Mon 09-11\""))?;
         let low = day_tok.to_ascii_lowercase();
         let day = DAYS
             .iter()
