@@ -7,4 +7,4 @@ pub mod throttle;
 pub mod token;
 
 pub use access::Actor;
-pub use session::{CsrfForm, CsrfOnly, HasCsrf, PreSession, Viewer};
+pub use session::{CsrfForm, CsrfOnly, PreSession, Viewer};

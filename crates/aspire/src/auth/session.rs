@@ -1,6 +1,7 @@
 //! Sessions in the database behind an opaque cookie, and the extractors that say who is asking.
 
-use axum::extract::{Form, FromRequest, FromRequestParts, Request};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use serde::de::DeserializeOwned;
@@ -121,11 +122,6 @@ impl FromRequestParts<AppState> for Actor {
     }
 }
 
-/// Forms carry their CSRF token in a `csrf` field.
-pub trait HasCsrf {
-    fn csrf(&self) -> &str;
-}
-
 impl Actor {
     /// Checks a submitted CSRF token (form field or `X-CSRF-Token` header) against the session's.
     pub fn verify_csrf(&self, submitted: &str) -> Result<(), AppError> {
@@ -137,12 +133,13 @@ impl Actor {
     }
 }
 
-/// A form posted by a signed-in person, accepted only with their session's CSRF token.
+/// A form posted by a signed-in person, accepted only with their session's CSRF token
+/// (in its `csrf` field, or the `X-CSRF-Token` header htmx sends).
 pub struct CsrfForm<T>(pub Actor, pub T);
 
 impl<T> FromRequest<AppState> for CsrfForm<T>
 where
-    T: DeserializeOwned + HasCsrf + Send,
+    T: DeserializeOwned + Send,
 {
     type Rejection = AppError;
 
@@ -150,12 +147,24 @@ where
         let (mut parts, body) = req.into_parts();
         let actor = Actor::from_request_parts(&mut parts, state).await?;
         let header_token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
-        let req = Request::from_parts(parts, body);
-        let Form(form) = Form::<T>::from_request(req, state)
+        let urlencoded = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !urlencoded {
+            return Err(AppError::BadRequest("this form must be sent as application/x-www-form-urlencoded".into()));
+        }
+        let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(|e| AppError::BadRequest(format!("the form could not be read: {}", e.body_text())))?;
-        let submitted = if form.csrf().is_empty() { header_token.unwrap_or_default() } else { form.csrf().to_string() };
+            .map_err(|e| AppError::TooLarge(format!("the form could not be read: {}", e.body_text())))?;
+        // The token is checked first, so a forged request learns nothing from validation errors.
+        let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: String::new() });
+        let submitted = if token.csrf.is_empty() { header_token.unwrap_or_default() } else { token.csrf };
         actor.verify_csrf(&submitted)?;
+        let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            AppError::BadRequest(format!("the form could not be read ({e}): reload the page and try again"))
+        })?;
         Ok(CsrfForm(actor, form))
     }
 }
@@ -197,10 +206,4 @@ impl PreSession {
 pub struct CsrfOnly {
     #[serde(default)]
     pub csrf: String,
-}
-
-impl HasCsrf for CsrfOnly {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }

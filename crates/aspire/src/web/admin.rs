@@ -2,25 +2,24 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
-use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::routes::Routes;
 use super::{Layout, Notice, invite_person};
-use crate::auth::{Actor, CsrfForm, HasCsrf, access};
+use crate::auth::{Actor, CsrfForm, access};
 use crate::domain::Profile;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{OutboxMessage, Program, ProgramRole};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(admin_page))
-        .route("/admin/programs", post(create_program))
-        .route("/admin/programs/{id}/coordinators", post(add_coordinator))
-        .route("/admin/outbox", get(outbox_page))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/admin", admin_page)
+        .post("/admin/programs", create_program)
+        .post("/admin/programs/{id}/coordinators", add_coordinator)
+        .get("/admin/outbox", outbox_page)
 }
 
 fn require_admin(actor: &Actor) -> AppResult<()> {
@@ -65,16 +64,9 @@ async fn admin_page(State(state): State<AppState>, actor: Actor, Query(notice): 
 
 #[derive(Deserialize)]
 struct NewProgram {
-    csrf: String,
     name: String,
     #[serde(default)]
     description: String,
-}
-
-impl HasCsrf for NewProgram {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 async fn create_program(
@@ -94,15 +86,8 @@ async fn create_program(
 
 #[derive(Deserialize)]
 struct NewCoordinator {
-    csrf: String,
     email: String,
     name: String,
-}
-
-impl HasCsrf for NewCoordinator {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 async fn add_coordinator(

@@ -1,21 +1,19 @@
 //! Stylesheet, htmx and icons, embedded in the binary.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rust_embed::RustEmbed;
 
+use super::routes::Routes;
 use crate::error::AppError;
-use crate::state::AppState;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]
 struct Assets;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{*path}", get(asset))
+pub fn routes() -> Routes {
+    Routes::new().get("/static/{*path}", asset)
 }
 
 async fn asset(Path(path): Path<String>) -> Result<Response, AppError> {

@@ -2,24 +2,23 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
-use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::routes::Routes;
 use super::{Layout, Notice};
-use crate::auth::{Actor, CsrfForm, CsrfOnly, HasCsrf, access};
+use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::{Availability, CareerStage};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson, ProgramRole};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/groups/{id}", get(group_page))
-        .route("/groups/{id}/members", post(add_member))
-        .route("/groups/{id}/members/{user_id}/remove", post(remove_member))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/groups/{id}", group_page)
+        .post("/groups/{id}/members", add_member)
+        .post("/groups/{id}/members/{user_id}/remove", remove_member)
 }
 
 impl GroupMember {
@@ -93,15 +92,8 @@ async fn group_page(
 
 #[derive(Deserialize)]
 struct NewMember {
-    csrf: String,
     user_id: i64,
     role: String,
-}
-
-impl HasCsrf for NewMember {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 async fn managed_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {

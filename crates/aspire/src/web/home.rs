@@ -2,18 +2,17 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::routing::get;
 
+use super::routes::Routes;
 use super::{Layout, Notice};
 use crate::auth::Actor;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::{GroupSummary, Program};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(home))
+pub fn routes() -> Routes {
+    Routes::new().get("/", home)
 }
 
 #[derive(Template, WebTemplate)]

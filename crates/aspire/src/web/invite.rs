@@ -2,13 +2,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
+use super::routes::Routes;
 use super::session::with_pre_session_cookie;
 use super::{Layout, sentence};
 use crate::auth::token::{hash_token, new_token};
@@ -18,8 +17,8 @@ use crate::notify;
 use crate::state::AppState;
 use crate::store::{Invitation, Program, User};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/invite/{token}", get(accept_page).post(accept))
+pub fn routes() -> Routes {
+    Routes::new().get("/invite/{token}", accept_page).post("/invite/{token}", accept)
 }
 
 /// Makes a new invitation link for `user` and puts the email that carries it in the outbox.

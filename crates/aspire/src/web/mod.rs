@@ -10,6 +10,7 @@ mod layout;
 mod ops;
 mod profile;
 pub(crate) mod programs;
+pub mod routes;
 mod session;
 
 use std::net::SocketAddr;
@@ -26,6 +27,7 @@ use tower_http::trace::TraceLayer;
 
 pub use invite::invite_person;
 pub use layout::{Layout, Notice};
+pub use routes::{Route, Routes};
 
 use crate::domain::roster::MAX_ROSTER_BYTES;
 use crate::error::AppError;
@@ -36,6 +38,24 @@ pub const MAX_BODY_BYTES: usize = MAX_ROSTER_BYTES + 512 * 1024;
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Every route of the application, each area's in turn.
+fn all_routes() -> Routes {
+    session::routes()
+        .merge(home::routes())
+        .merge(admin::routes())
+        .merge(programs::routes())
+        .merge(groups::routes())
+        .merge(invite::routes())
+        .merge(profile::routes())
+        .merge(ops::routes())
+        .merge(assets::routes())
+}
+
+/// The method and path of every route `app()` serves, for the authorization matrix test.
+pub fn route_table() -> Vec<Route> {
+    all_routes().table
+}
 
 /// The whole application, ready to serve or to drive with `oneshot` in tests.
 pub fn app(state: AppState) -> Router {
@@ -48,16 +68,8 @@ pub fn app(state: AppState) -> Router {
         (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
     ];
-    let mut router = Router::new()
-        .merge(session::router())
-        .merge(home::router())
-        .merge(admin::router())
-        .merge(programs::router())
-        .merge(groups::router())
-        .merge(invite::router())
-        .merge(profile::router())
-        .merge(ops::router())
-        .merge(assets::router())
+    let mut router = all_routes()
+        .router
         .fallback(|| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), count_responses));

@@ -3,17 +3,16 @@
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
+use super::routes::Routes;
 use crate::error::AppResult;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+pub fn routes() -> Routes {
+    Routes::new().get("/healthz", healthz).get("/metrics", metrics)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -2,22 +2,21 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use serde::Deserialize;
 
 use super::programs::StageOption;
+use super::routes::Routes;
 use super::{Layout, Notice, sentence};
-use crate::auth::{Actor, CsrfForm, HasCsrf};
+use crate::auth::{Actor, CsrfForm};
 use crate::domain::{CareerStage, Profile};
 use crate::error::AppResult;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/profile", get(profile_page).post(save_profile))
+pub fn routes() -> Routes {
+    Routes::new().get("/profile", profile_page).post("/profile", save_profile)
 }
 
 #[derive(Template, WebTemplate)]
@@ -45,7 +44,6 @@ async fn profile_page(actor: Actor, Query(notice): Query<Notice>) -> ProfilePage
 
 #[derive(Deserialize)]
 struct ProfileForm {
-    csrf: String,
     name: String,
     #[serde(default)]
     pronouns: String,
@@ -65,12 +63,6 @@ struct ProfileForm {
     availability: String,
     #[serde(default)]
     time_zone: String,
-}
-
-impl HasCsrf for ProfileForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 async fn save_profile(

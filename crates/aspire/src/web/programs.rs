@@ -2,30 +2,30 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::routes::Routes;
 use super::{Layout, Notice, invite_person, sentence};
-use crate::auth::{Actor, CsrfForm, CsrfOnly, HasCsrf, access};
+use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::domain::{CareerStage, Profile};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/programs/{id}", get(program_page))
-        .route("/programs/{id}/people", post(add_person))
-        .route("/programs/{id}/people/{user_id}/invite", post(invite))
-        .route("/programs/{id}/groups", post(create_group))
-        .route("/programs/{id}/import", get(import_page).post(import_preview))
-        .route("/programs/{id}/import/confirm", post(import_confirm))
-        .route("/programs/{id}/roster-template.csv", get(roster_template))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/programs/{id}", program_page)
+        .post("/programs/{id}/people", add_person)
+        .post("/programs/{id}/people/{user_id}/invite", invite)
+        .post("/programs/{id}/groups", create_group)
+        .get("/programs/{id}/import", import_page)
+        .post("/programs/{id}/import", import_preview)
+        .post("/programs/{id}/import/confirm", import_confirm)
+        .get("/programs/{id}/roster-template.csv", roster_template)
 }
 
 /// The program, if this actor may manage it; otherwise nothing at all.
@@ -105,7 +105,6 @@ async fn program_page(
 
 #[derive(Deserialize)]
 struct NewPerson {
-    csrf: String,
     email: String,
     name: String,
     #[serde(default)]
@@ -120,12 +119,6 @@ struct NewPerson {
     research_interests: String,
     #[serde(default)]
     availability: String,
-}
-
-impl HasCsrf for NewPerson {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 async fn add_person(
@@ -179,14 +172,7 @@ async fn invite(
 
 #[derive(Deserialize)]
 struct NewGroup {
-    csrf: String,
     name: String,
-}
-
-impl HasCsrf for NewGroup {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 async fn create_group(
@@ -306,14 +292,7 @@ async fn import_preview(
 
 #[derive(Deserialize)]
 struct ConfirmImport {
-    csrf: String,
     roster: String,
-}
-
-impl HasCsrf for ConfirmImport {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
 }
 
 /// Writes a previewed roster. It is checked again: only a clean roster is written, all at once.

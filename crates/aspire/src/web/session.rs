@@ -3,20 +3,20 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Query, State};
+use axum::http::HeaderMap;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Router, http::HeaderMap};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
+use super::routes::Routes;
 use super::{ClientAddress, Layout, Notice, safe_next};
 use crate::auth::{CsrfForm, CsrfOnly, PreSession, Viewer, password, session, throttle};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/login", get(login_page).post(login)).route("/logout", post(logout))
+pub fn routes() -> Routes {
+    Routes::new().get("/login", login_page).post("/login", login).post("/logout", logout)
 }
 
 #[derive(Template, WebTemplate)]

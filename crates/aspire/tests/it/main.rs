@@ -1,1 +1,16 @@
+// Test code: a failed unwrap is a failed test with its message.
+#![allow(clippy::unwrap_used)]
 
+//! aspire's one integration test binary. Each test gets its own server and database; tests
+//! made with `on_both_backends!` run once on SQLite and once on PostgreSQL.
+
+mod harness;
+mod postgres;
+mod smtp;
+
+mod access;
+mod import;
+mod ops;
+mod outbox;
+mod seed;
+mod sessions;

@@ -1,0 +1,213 @@
+//! Who may see and do what: the authorization matrix over every route the router serves.
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+/// The roles, in the order of each row's expectations.
+const ROLES: [(&str, Option<&str>); 7] = [
+    ("anonymous", None),
+    ("admin", Some(ADMIN)),
+    ("coordinator", Some(COORDINATOR)),
+    ("coordinator of another program", Some(OTHER_COORDINATOR)),
+    ("facilitator", Some(FACILITATOR_A)),
+    ("member", Some(MEMBER_A)),
+    ("member of another group", Some(MEMBER_B)),
+];
+
+/// What a role gets: a status code, or `LOGIN` for a redirect to the login page.
+const LOGIN: u16 = 1;
+const OK: u16 = 200;
+const DONE: u16 = 303;
+const HIDDEN: u16 = 404;
+
+struct Row {
+    method: &'static str,
+    route: &'static str,
+    expect: [u16; 7],
+}
+
+/// One row per route. Columns: anonymous, admin, coordinator, other coordinator, facilitator,
+/// member, member of another group. POSTs carry the role's own valid CSRF token.
+const MATRIX: &[Row] = &[
+    Row { method: "GET", route: "/login", expect: [OK, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "POST", route: "/login", expect: [403; 7] },
+    Row { method: "GET", route: "/", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
+    Row { method: "GET", route: "/admin", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/admin/programs", expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/admin/programs/{id}/coordinators",
+        expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/admin/outbox", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/programs/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/programs/{id}/people", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/people/{user_id}/invite",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "POST", route: "/programs/{id}/groups", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/programs/{id}/import", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/programs/{id}/import", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/import/confirm",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "GET",
+        route: "/programs/{id}/roster-template.csv",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/groups/{id}", expect: [LOGIN, OK, OK, HIDDEN, OK, OK, HIDDEN] },
+    Row { method: "POST", route: "/groups/{id}/members", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/members/{user_id}/remove",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/invite/{token}", expect: [410; 7] },
+    Row { method: "POST", route: "/invite/{token}", expect: [403; 7] },
+    Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/profile", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "GET", route: "/healthz", expect: [OK; 7] },
+    Row { method: "GET", route: "/metrics", expect: [OK; 7] },
+    Row { method: "GET", route: "/static/{*path}", expect: [OK; 7] },
+    // Last: it ends the session.
+    Row { method: "POST", route: "/logout", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+];
+
+/// A marker planted in a member's private goals: nobody but that member may ever receive it.
+const MARKER: &str = "MARKER-7f3a-private-goal";
+
+#[test]
+fn every_route_has_a_row_and_every_row_a_route() {
+    let table = aspire::web::route_table();
+    for route in &table {
+        assert!(
+            MATRIX.iter().any(|row| row.method == route.method && row.route == route.path),
+            "the route {} {} has no row in the authorization matrix: add one",
+            route.method,
+            route.path
+        );
+    }
+    for row in MATRIX {
+        assert!(
+            table.iter().any(|r| r.method == row.method && r.path == row.route),
+            "the matrix row {} {} names a route the router does not serve",
+            row.method,
+            row.route
+        );
+    }
+}
+
+fn concrete(route: &str, world: &World, group_member: i64) -> String {
+    route
+        .replace("/programs/{id}", &format!("/programs/{}", world.program))
+        .replace("/admin/programs/{id}", &format!("/admin/programs/{}", world.other_program))
+        .replace("/groups/{id}", &format!("/groups/{}", world.group_a))
+        .replace("{user_id}", &group_member.to_string())
+        .replace("{token}", "0000000000000000000000000000000000000000000000000000000000000000")
+        .replace("{*path}", "aspire.css")
+}
+
+fn form_for(route: &str, world: &World) -> Vec<(&'static str, String)> {
+    match route {
+        "/login" => vec![("email", MEMBER_A.into()), ("password", PASSWORD.into())],
+        "/admin/programs" => vec![("name", format!("New program {}", world.program))],
+        "/admin/programs/{id}/coordinators" => {
+            vec![("name", "New Coordinator".into()), ("email", "new.coord@test.edu".into())]
+        }
+        "/programs/{id}/people" => vec![("name", "Pat New".into()), ("email", "pat.new@test.edu".into())],
+        "/programs/{id}/groups" => vec![("name", format!("Group {}", rand_suffix()))],
+        "/programs/{id}/import/confirm" => {
+            vec![("roster", "email,name\nroster.person@test.edu,Roster Person\n".into())]
+        }
+        "/groups/{id}/members" => vec![("user_id", world.spare.to_string()), ("role", "member".into())],
+        "/invite/{token}" => {
+            vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
+        }
+        "/profile" => vec![("name", "Renamed Person".into())],
+        _ => vec![],
+    }
+}
+
+fn rand_suffix() -> String {
+    aspire::auth::token::new_token()[..8].to_string()
+}
+
+on_both_backends!(authorization_matrix, |app: TestApp| async move {
+    let world = app.world().await;
+    let member_a = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap();
+    let mut profile = member_a.profile();
+    profile.goals = MARKER.into();
+    app.state.store.update_profile(member_a.id, &profile).await.unwrap();
+    let removable = app.state.store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
+
+    for (column, (role, email)) in ROLES.iter().enumerate() {
+        let client = match email {
+            Some(email) => app.signed_in(email).await,
+            None => app.client(),
+        };
+        for row in MATRIX {
+            let path = concrete(row.route, &world, removable);
+            let response = if row.method == "GET" {
+                client.get(&path).await
+            } else {
+                // The role's own CSRF token, so that the access rule is what is tested.
+                let csrf = if email.is_some() { client.csrf("/profile").await } else { String::new() };
+                if row.route == "/programs/{id}/import" {
+                    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+                        "roster",
+                        reqwest::multipart::Part::bytes(b"email,name\nroster.person@test.edu,Roster Person\n".to_vec())
+                            .file_name("r.csv"),
+                    );
+                    client.http.post(app.url(&path)).multipart(form).send().await.unwrap()
+                } else {
+                    let mut fields = form_for(row.route, &world);
+                    fields.push(("csrf", csrf));
+                    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    client.post_form(&path, &fields).await
+                }
+            };
+            let status = response.status().as_u16();
+            let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+            let headers = format!("{:?}", response.headers());
+            let body = response.text().await.unwrap();
+            let expected = row.expect[column];
+            let context = format!("{} {} as {role}", row.method, row.route);
+            if expected == LOGIN {
+                assert_eq!(status, 303, "{context}: expected the login page");
+                assert!(location.unwrap_or_default().starts_with("/login"), "{context}: expected a redirect to /login");
+            } else {
+                assert_eq!(status, expected, "{context}: {body}");
+            }
+            if *email != Some(MEMBER_A) {
+                assert!(!body.contains(MARKER) && !headers.contains(MARKER), "{context}: leaked a private goal");
+            }
+        }
+    }
+});
+
+on_both_backends!(removal_takes_effect_on_the_next_request, |app: TestApp| async move {
+    let world = app.world().await;
+    let member = app.signed_in(MEMBER_A).await;
+    let path = format!("/groups/{}", world.group_a);
+    assert_eq!(member.get_text(&path).await.0, 200);
+    let id = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    app.state.store.remove_group_member(world.group_a, id).await.unwrap();
+    assert_eq!(member.get_text(&path).await.0, 404);
+});
+
+on_both_backends!(a_member_sees_their_group_and_peers_only, |app: TestApp| async move {
+    let world = app.world().await;
+    let member = app.signed_in(MEMBER_A).await;
+    let (_, page) = member.get_text(&format!("/groups/{}", world.group_a)).await;
+    assert!(page.contains("Milo Alpha") && page.contains("Fay Facilitator") && page.contains("Facilitator"));
+    assert!(!page.contains("Bea Beta"), "members of other groups are not listed");
+    assert!(!page.contains("Add someone"), "members cannot change the group");
+    let (status, page) = member.get_text(&format!("/groups/{}", world.group_b)).await;
+    assert_eq!(status, 404);
+    assert!(!page.contains("Group B") && !page.contains("Bea Beta"), "a hidden group gives away nothing");
+});

@@ -1,0 +1,65 @@
+//! The email outbox: delivery over SMTP, retries after failures, and one delivery per message
+//! even with several workers.
+
+use aspire::notify::{deliver_due, enqueue, outbox};
+
+use crate::harness::*;
+use crate::on_both_backends;
+use crate::smtp::SmtpSink;
+
+on_both_backends!(outbox_delivers_over_smtp_and_retries_after_failure, |app: TestApp| async move {
+    let sink = SmtpSink::start().await;
+    let transport = outbox::transport(&sink.url()).unwrap();
+    let store = app.state.store.as_ref();
+    let now = app.clock.now_value();
+    enqueue(store, now, "ana@test.edu", "Welcome", "Hello Ana, here is your link.".into()).await.unwrap();
+
+    sink.refuse_next(1);
+    assert_eq!(deliver_due(&app.state, &transport).await.unwrap(), 0, "the server refused the message");
+    let waiting = store.list_outbox(10).await.unwrap().remove(0);
+    assert!(waiting.sent_at.is_none());
+    assert!(waiting.last_error.contains("try again later"), "{}", waiting.last_error);
+    assert_eq!(deliver_due(&app.state, &transport).await.unwrap(), 0, "not retried before its backoff");
+
+    app.clock.advance(outbox::backoff_seconds(1));
+    assert_eq!(deliver_due(&app.state, &transport).await.unwrap(), 1);
+    let sent = store.list_outbox(10).await.unwrap().remove(0);
+    assert!(sent.sent_at.is_some());
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("Subject: Welcome"));
+    assert!(messages[0].contains("Hello Ana, here is your link."));
+    assert_eq!(deliver_due(&app.state, &transport).await.unwrap(), 0, "a sent message is never sent again");
+});
+
+on_both_backends!(racing_workers_claim_each_message_once, |app: TestApp| async move {
+    let store = app.state.store.clone();
+    let now = app.clock.now_value();
+    for i in 0..40 {
+        enqueue(store.as_ref(), now, &format!("p{i}@test.edu"), "Hi", "body".into()).await.unwrap();
+    }
+    let mut workers = Vec::new();
+    for _ in 0..4 {
+        let store = store.clone();
+        workers.push(tokio::spawn(async move {
+            let mut claimed = Vec::new();
+            loop {
+                let batch = store.claim_due_emails(now, 120, 3).await.unwrap();
+                if batch.is_empty() {
+                    break;
+                }
+                claimed.extend(batch.into_iter().map(|m| m.id));
+            }
+            claimed
+        }));
+    }
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    let count = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(count, 40, "every message claimed");
+    assert_eq!(all.len(), 40, "no message claimed twice");
+});

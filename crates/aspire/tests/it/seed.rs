@@ -1,0 +1,43 @@
+//! The demo institution.
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async move {
+    assert!(aspire::demo::seed(&app.state).await.unwrap(), "the first run seeds");
+    let store = &app.state.store;
+    let program = store.program_by_name(aspire::demo::PROGRAM).await.unwrap().unwrap();
+    let people = store.program_people(program.id).await.unwrap();
+    let participants: Vec<_> = people.iter().filter(|p| !p.is_coordinator()).collect();
+    assert!((40..=45).contains(&participants.len()), "about 40 scholars, got {}", participants.len());
+    let mut departments: Vec<&str> = participants.iter().map(|p| p.user.department.as_str()).collect();
+    departments.sort_unstable();
+    departments.dedup();
+    assert!(departments.len() >= 10, "at least 10 departments, got {}", departments.len());
+    let mut stages: Vec<&str> = participants.iter().map(|p| p.user.career_stage.as_str()).collect();
+    stages.sort_unstable();
+    stages.dedup();
+    assert!(stages.len() >= 3, "several career stages");
+    let groups = store.program_groups(program.id).await.unwrap();
+    assert!((6..=7).contains(&groups.len()));
+    for group in &groups {
+        assert!((5..=7).contains(&group.member_count), "{} has {} members", group.name, group.member_count);
+        let members = store.group_members(group.id).await.unwrap();
+        let mut group_departments: Vec<&str> = members.iter().map(|m| m.user.department.as_str()).collect();
+        group_departments.sort_unstable();
+        group_departments.dedup();
+        assert_eq!(group_departments.len(), members.len(), "{}: members come from different departments", group.name);
+    }
+    let users_before = store.list_users().await.unwrap().len();
+    assert!(!aspire::demo::seed(&app.state).await.unwrap(), "the second run reuses the data");
+    assert_eq!(store.list_users().await.unwrap().len(), users_before, "nothing is duplicated");
+    assert_eq!(store.program_groups(program.id).await.unwrap().len(), groups.len());
+
+    // The printed logins work.
+    for email in [aspire::demo::ADMIN, aspire::demo::COORDINATOR, "ana.ruiz@example.edu", "hana.kim@example.edu"] {
+        let response = app.client().login(email, aspire::demo::PASSWORD).await;
+        assert_eq!(response.status(), 303, "demo login {email}");
+    }
+    let welcome = aspire::demo::welcome("http://127.0.0.1:8080", true);
+    assert!(welcome.contains("ana.ruiz@example.edu") && welcome.contains("hana.kim@example.edu"));
+});

@@ -1,0 +1,184 @@
+//! Signing in and out, sessions, CSRF, throttling, invitations.
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+on_both_backends!(login_and_logout, |app: TestApp| async move {
+    app.world().await;
+    let client = app.client();
+    let (status, _) = client.get_text("/").await;
+    assert_eq!(status, 303, "anonymous visitors are sent to the login page");
+
+    let response = client.login(MEMBER_A, PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let (status, home) = client.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains("Welcome, Mina"), "{home}");
+    assert!(home.contains("Group A"));
+
+    let csrf = csrf_in(&home).unwrap();
+    let response = client.post_form("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), 303);
+    let (status, _) = client.get_text("/").await;
+    assert_eq!(status, 303, "after logout the session no longer works");
+});
+
+on_both_backends!(unknown_email_and_wrong_password_get_the_same_answer, |app: TestApp| async move {
+    app.world().await;
+    let wrong = app.client().login(MEMBER_A, "not the password").await;
+    let unknown = app.client().login("nobody@test.edu", "not the password").await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(unknown.status(), 401);
+    assert!(session_cookie(&wrong).is_none() && session_cookie(&unknown).is_none(), "no session for a failed login");
+    let message = "That email and password do not match an account";
+    let wrong_body = wrong.text().await.unwrap();
+    let unknown_body = unknown.text().await.unwrap();
+    assert!(wrong_body.contains(message) && unknown_body.contains(message));
+});
+
+on_both_backends!(session_id_changes_at_login_and_dies_at_logout, |app: TestApp| async move {
+    app.world().await;
+    let client = app.client();
+    let pre_token = client.csrf("/login").await;
+    let fields = [("csrf", pre_token.as_str()), ("email", MEMBER_A), ("password", PASSWORD)];
+    let first = client.post_form("/login", &fields).await;
+    let first_cookie = session_cookie(&first).expect("a session cookie is set at login");
+    assert!(first.headers().get_all("set-cookie").iter().any(|v| {
+        let v = v.to_str().unwrap();
+        v.starts_with("aspire_session=") && v.contains("HttpOnly") && v.contains("SameSite=Lax")
+    }));
+    let second = client.post_form("/login", &fields).await;
+    let second_cookie = session_cookie(&second).unwrap();
+    assert_ne!(first_cookie, second_cookie, "every login gets a new session id");
+
+    // Log out, then replay the old cookie from a fresh client: it must not work.
+    let csrf = client.csrf("/profile").await;
+    assert_eq!(client.post_form("/logout", &[("csrf", &csrf)]).await.status(), 303);
+    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let response =
+        replay.get(app.url("/")).header("cookie", format!("aspire_session={second_cookie}")).send().await.unwrap();
+    assert_eq!(response.status(), 303, "a logged-out session id opens nothing");
+});
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response.headers().get_all("set-cookie").iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let value = v.strip_prefix("aspire_session=")?.split(';').next()?;
+        (!value.is_empty()).then(|| value.to_string())
+    })
+}
+
+on_both_backends!(idle_session_expires, |app: TestApp| async move {
+    app.world().await;
+    let client = app.signed_in(MEMBER_A).await;
+    assert_eq!(client.get_text("/").await.0, 200);
+    app.clock.advance(119 * 60);
+    assert_eq!(client.get_text("/").await.0, 200, "still inside the idle window");
+    app.clock.advance(121 * 60);
+    let response = client.get("/profile").await;
+    assert_eq!(response.status(), 303, "a stale session is sent to log in again");
+    assert_eq!(response.headers()["location"], "/login?next=%2Fprofile");
+});
+
+on_both_backends!(forged_csrf_token_changes_nothing, |app: TestApp| async move {
+    let world = app.world().await;
+    let client = app.signed_in(COORDINATOR).await;
+    let path = format!("/programs/{}/groups", world.program);
+    let response = client.post_form(&path, &[("csrf", "forged"), ("name", "Forged group")]).await;
+    assert_eq!(response.status(), 403);
+    assert!(response.text().await.unwrap().contains("reload the page"));
+    let response = client.post_form(&path, &[("name", "No token group")]).await;
+    assert_eq!(response.status(), 403);
+    let groups = app.state.store.program_groups(world.program).await.unwrap();
+    assert_eq!(groups.len(), 2, "no group was created");
+
+    // Login itself needs the pre-session token.
+    let response =
+        app.client().post_form("/login", &[("csrf", "x"), ("email", MEMBER_A), ("password", PASSWORD)]).await;
+    assert_eq!(response.status(), 403);
+});
+
+on_both_backends!(repeated_failed_logins_are_throttled, |app: TestApp| async move {
+    app.world().await;
+    let client = app.client();
+    for _ in 0..5 {
+        assert_eq!(client.login(MEMBER_A, "wrong password!").await.status(), 401);
+    }
+    let response = client.login(MEMBER_A, PASSWORD).await;
+    assert_eq!(response.status(), 429, "the right password is refused while the account is throttled");
+    assert!(response.text().await.unwrap().contains("wait 15 minutes"));
+    assert_eq!(app.client().login(MEMBER_A2, PASSWORD).await.status(), 303, "other accounts are unaffected");
+    app.clock.advance(16 * 60);
+    assert_eq!(client.login(MEMBER_A, PASSWORD).await.status(), 303, "the throttle lifts after the window");
+});
+
+on_both_backends!(invitation_sets_a_password_once, |app: TestApp| async move {
+    let world = app.world().await;
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let csrf = coordinator.csrf(&format!("/programs/{}", world.program)).await;
+    let response = coordinator
+        .post_form(
+            &format!("/programs/{}/people", world.program),
+            &[("csrf", &csrf), ("name", "Nia New"), ("email", "nia.new@test.edu"), ("career_stage", "postdoc")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let nia = app.state.store.user_by_email("nia.new@test.edu").await.unwrap().unwrap();
+    let response = coordinator
+        .post_form(&format!("/programs/{}/people/{}/invite", world.program, nia.id), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(response.status(), 303);
+
+    let outbox = app.state.store.list_outbox(10).await.unwrap();
+    let mail = outbox.iter().find(|m| m.recipient == "nia.new@test.edu").expect("the invitation is in the outbox");
+    let link = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();
+    let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+
+    let invitee = app.client();
+    let (status, page) = invitee.get_text(&path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Welcome to KL2 Scholars, Nia New"));
+    let csrf = csrf_in(&page).unwrap();
+    let short = invitee.post_form(&path, &[("csrf", &csrf), ("password", "short"), ("confirm", "short")]).await;
+    assert_eq!(short.status(), 422);
+    assert!(short.text().await.unwrap().contains("at least 10 characters"));
+    let response = invitee
+        .post_form(&path, &[("csrf", &csrf), ("password", "a long new password"), ("confirm", "a long new password")])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/profile?notice=password-set");
+    assert!(invitee.get_text("/profile?notice=password-set").await.1.contains("Your password is set"));
+
+    // The link works once.
+    let again = app.client();
+    let (status, body) = again.get_text(&path).await;
+    assert_eq!(status, 410);
+    assert!(body.contains("already been used or has expired"));
+    let csrf = again.csrf("/login").await;
+    let reuse = again
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("password", "an attacker's password"), ("confirm", "an attacker's password")],
+        )
+        .await;
+    assert_eq!(reuse.status(), 410);
+    assert_eq!(app.client().login("nia.new@test.edu", "an attacker's password").await.status(), 401);
+    assert_eq!(app.client().login("nia.new@test.edu", "a long new password").await.status(), 303);
+});
+
+on_both_backends!(invitation_expires_after_seven_days, |app: TestApp| async move {
+    let world = app.world().await;
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let member = app.state.store.user_by_email(MEMBER_B).await.unwrap().unwrap();
+    let csrf = coordinator.csrf("/").await;
+    coordinator
+        .post_form(&format!("/programs/{}/people/{}/invite", world.program, member.id), &[("csrf", &csrf)])
+        .await;
+    let mail = app.state.store.list_outbox(1).await.unwrap().remove(0);
+    let link = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();
+    let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+    app.clock.advance(6 * 86_400);
+    assert_eq!(app.client().get_text(&path).await.0, 200);
+    app.clock.advance(86_400 + 1);
+    assert_eq!(app.client().get_text(&path).await.0, 410);
+});
