@@ -10,7 +10,7 @@ use crate::auth::password;
 use crate::config::{DEFAULT_FILE, Overrides, Settings};
 use crate::domain::Profile;
 use crate::state::AppState;
-use crate::store::{self, Backend};
+use crate::store;
 use crate::{demo, server};
 
 #[derive(Debug, Parser)]
@@ -217,9 +217,7 @@ async fn create_user(settings: &Settings, email: &str, role: AccountRole, name: 
     store.create_user(&profile, Some(&hash), matches!(role, AccountRole::Admin), now).await?;
     let what = if matches!(role, AccountRole::Admin) { "admin" } else { "member" };
     println!("Created {what} account {}.", profile.email);
-    if store.backend() == Backend::Sqlite {
-        println!("Sign in at {}/login", settings.public_url());
-    }
+    println!("Sign in at {}/login", settings.public_url());
     Ok(())
 }
 
