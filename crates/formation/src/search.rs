@@ -83,6 +83,8 @@ pub struct SearchParams {
     pub tenure_span: f64,
     /// Perturbation strength (random swaps) as a fraction of n, before adaptation.
     pub strength: f64,
+    /// Whether the tabu phase also considers single moves (where bounds leave room).
+    pub tabu_moves: bool,
     /// Elements examined per tabu iteration when n is large (0 = all). Each examined element is
     /// tried against every other element; keeps iterations O(k n) at n in the thousands.
     pub sample: usize,
@@ -93,10 +95,11 @@ impl Default for SearchParams {
         SearchParams {
             seed: 0,
             max_iterations: None,
-            depth_factor: 10.0,
+            depth_factor: 40.0,
             tenure_min: 0.3,
             tenure_span: 0.5,
             strength: 0.15,
+            tabu_moves: true,
             sample: 0,
         }
     }
@@ -177,6 +180,7 @@ pub fn iterated_tabu<O: Objective>(
     // Ask the stop callback roughly every 20k pair evaluations.
     let check_every = (20_000 / (n * n / 2 + 1)).max(1) as u64;
     let slack = inst.has_slack();
+    let tabu_moves = slack && params.tabu_moves;
     let sample = if params.sample == 0 || params.sample >= n { n } else { params.sample };
     let mut tabu = vec![0u64; n * m];
     let mut local = part.assignment().to_vec();
@@ -221,7 +225,7 @@ pub fn iterated_tabu<O: Objective>(
                 let g = part.group_of(i);
                 let gi = part.gain_row(i);
                 let own_i = own[i];
-                if slack && part.size(g) > inst.lower(g) {
+                if tabu_moves && part.size(g) > inst.lower(g) {
                     for h in 0..m {
                         if h == g || part.size(h) >= inst.upper(h) {
                             continue;
@@ -292,35 +296,7 @@ pub fn iterated_tabu<O: Objective>(
         let from_local = ls_best >= best_val - EPS || rng.unit() < 0.3;
         part.reset(if from_local { &local } else { &best });
         obj.reset(part);
-        // --- perturbation ---
-        // Where sizes may vary, the profile of sizes matters as much as the membership (bigger
-        // groups hold more pairs), and single moves cannot shift it: sometimes move a block of
-        // elements from one group to another, as far as both bounds allow.
-        if slack && rng.below(3) == 0 {
-            let g = rng.below(m);
-            let h = rng.below(m);
-            let room_g = part.size(g).saturating_sub(inst.lower(g)) as usize;
-            let room_h = inst.upper(h).saturating_sub(part.size(h)) as usize;
-            let k = room_g.min(room_h);
-            if g != h && k > 0 {
-                let k = rng.range(1, k);
-                let mut moved = 0;
-                let start = rng.below(n);
-                for step in 0..n {
-                    if moved == k {
-                        break;
-                    }
-                    let i = (start + step) % n;
-                    if part.group_of(i) == g {
-                        part.apply_move(i, h);
-                        obj.on_move(part, i, g, h);
-                        tabu[i * m + g] = iters + t_min as u64;
-                        moved += 1;
-                    }
-                }
-                iters += moved as u64;
-            }
-        }
+        // --- perturbation: random swaps (and moves where bounds allow) ---
         for _ in 0..strength {
             let i = rng.below(n);
             let j = rng.below(n);

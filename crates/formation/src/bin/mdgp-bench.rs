@@ -56,6 +56,9 @@ struct Args {
     /// Tuning: perturbation strength as a fraction of n.
     #[arg(long, hide = true)]
     strength: Option<f64>,
+    /// Tuning: leave single moves out of the tabu phase.
+    #[arg(long, hide = true)]
+    no_tabu_moves: bool,
     /// Print every run's score and iteration count.
     #[arg(long)]
     verbose: bool,
@@ -70,6 +73,7 @@ impl Args {
             tenure_min: self.tenure_min.unwrap_or(d.tenure_min),
             tenure_span: self.tenure_span.unwrap_or(d.tenure_span),
             strength: self.strength.unwrap_or(d.strength),
+            tabu_moves: !self.no_tabu_moves,
             ..d
         }
     }
