@@ -17,7 +17,7 @@ use clap::Parser;
 #[derive(Parser, Debug)]
 #[command(about = "MDGP benchmark against the published best known values")]
 struct Args {
-    /// Only instances whose name contains this.
+    /// Only instances whose name contains this (several: separate with commas, any may match).
     #[arg(long, default_value = "")]
     filter: String,
     /// Independent runs (seeds 1..=K) per instance.
@@ -183,7 +183,8 @@ fn run(args: &Args) -> Result<(), String> {
         .into_iter()
         .filter_map(|p| {
             let name = p.file_stem()?.to_string_lossy().into_owned();
-            name.contains(&args.filter).then_some((name, p))
+            let wanted = args.filter.split(',').any(|f| name.contains(f));
+            wanted.then_some((name, p))
         })
         .collect();
     entries.sort();
