@@ -11,7 +11,7 @@ use crate::config::{DEFAULT_FILE, Overrides, Settings};
 use crate::domain::Profile;
 use crate::state::AppState;
 use crate::store;
-use crate::{demo, server};
+use crate::{demo, form, server};
 
 #[derive(Debug, Parser)]
 #[command(name = "aspire", version, about = "Peer mentoring groups: form them, run them, show what they achieve")]
@@ -49,6 +49,29 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Form groups from a roster CSV (no server or database needed)
+    Form {
+        /// The roster: the same CSV columns as the app's roster import
+        roster: PathBuf,
+        /// Criteria in TOML (default: similar stage and interests, diverse department and discipline, 5-7 a group)
+        #[arg(long, value_name = "FILE")]
+        criteria: Option<PathBuf>,
+        /// Group size range, e.g. 5-7 (overrides the criteria file)
+        #[arg(long, value_name = "MIN-MAX")]
+        size: Option<String>,
+        /// Same seed and roster give the same groups
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Search for this long (e.g. 30s, 2m); without it, a fixed budget gives reproducible groups
+        #[arg(long, value_name = "DURATION")]
+        time_limit: Option<String>,
+        /// Where to write one row per person with their group
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Where to write a readable report with each group's why
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+    },
     /// Show settings
     Config {
         #[command(subcommand)]
@@ -85,9 +108,15 @@ enum ConfigCommand {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Config { command: ConfigCommand::PrintDefault } = cli.command {
-        print!("{DEFAULT_FILE}");
-        return Ok(());
+    match cli.command {
+        Command::Config { command: ConfigCommand::PrintDefault } => {
+            print!("{DEFAULT_FILE}");
+            return Ok(());
+        }
+        Command::Form { roster, criteria, size, seed, time_limit, out, report } => {
+            return form::run(form::FormArgs { roster, criteria, size, seed, time_limit, out, report });
+        }
+        _ => {}
     }
     let overrides = Overrides { bind: cli.bind, data_dir: cli.data_dir, database_url: cli.database_url };
     let settings = Settings::load(cli.config.as_deref(), &overrides)?;
@@ -134,7 +163,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
             let state = AppState::new(store, settings);
             let seeded = demo::seed(&state).await?;
             let listener = server::bind(&state.settings.bind).await?;
-            println!("{}", demo::welcome(&state.settings.public_url(), seeded));
+            println!("{}", demo::welcome(&state, seeded).await?);
             server::serve(state, listener).await
         }
         Command::Migrate => {
@@ -156,7 +185,7 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
             print!("{}", toml_of(&settings)?);
             Ok(())
         }
-        Command::Config { command: ConfigCommand::PrintDefault } => Ok(()),
+        Command::Config { command: ConfigCommand::PrintDefault } | Command::Form { .. } => Ok(()),
     }
 }
 

@@ -5,7 +5,10 @@
 use anyhow::Context;
 
 use crate::auth::password;
-use crate::domain::Profile;
+use aspire_formation::SolveOptions;
+
+use crate::domain::cohort::{cohort_of, default_criteria};
+use crate::domain::{CareerStage, Profile};
 use crate::state::AppState;
 use crate::store::{GroupRole, ProgramRole};
 use crate::web::invite_person;
@@ -80,7 +83,11 @@ const AVAILABILITY: [&str; 7] = [
     "Wed 07-09; Thu 12-13; Fri 15-17",
     "Mon 12-14; Tue 16-17; Wed 12-13",
 ];
-const GROUPS: [&str; 7] = ["Group A", "Group B", "Group C", "Group D", "Group E", "Group F", "Group G"];
+
+fn group_name(index: usize) -> String {
+    let letter = char::from(b'A' + u8::try_from(index % 26).unwrap_or(0));
+    format!("Group {letter}")
+}
 
 fn email_of(first: &str, last: &str) -> String {
     format!("{}.{}@example.edu", first.to_lowercase(), last.to_lowercase())
@@ -156,16 +163,34 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
     .validate()?;
     store.import_roster(program_id, std::slice::from_ref(&invitee), now).await?;
 
-    // Groups span departments: scholar i sits in group i mod 7, and departments cycle mod 12.
-    for (g, name) in GROUPS.iter().enumerate() {
-        let group_id = store.create_group(program_id, name, now).await?;
-        for (i, person) in people.iter().enumerate().filter(|(i, _)| i % GROUPS.len() == g) {
-            let user = store.user_by_email(&person.email).await?.context("a seeded scholar is missing")?;
+    // The groups come from the formation engine with the program's default criteria, the way a
+    // coordinator would form them: alike in stage and interests, apart in department.
+    let formation = aspire_formation::form(
+        &cohort_of(&people),
+        &default_criteria(),
+        &SolveOptions { seed: 2026, ..SolveOptions::default() },
+        &mut |_| false,
+    )
+    .map_err(|e| anyhow::anyhow!("the demo groups could not be formed: {e}"))?;
+    for (g, group) in formation.groups.iter().enumerate() {
+        let group_id = store.create_group(program_id, &group_name(g), now).await?;
+        let mut members = Vec::new();
+        for email in &group.members {
+            let user = store.user_by_email(email).await?.context("a seeded scholar is missing")?;
             if user.password_hash.is_none() {
                 store.set_password(user.id, &hash).await?;
             }
-            // The first scholar of each group, an associate professor or senior, facilitates.
-            let role = if i < GROUPS.len() { GroupRole::Facilitator } else { GroupRole::Member };
+            members.push(user);
+        }
+        // The most senior member facilitates (ties: the first by name).
+        let facilitator = members
+            .iter()
+            .max_by_key(|u| {
+                (CareerStage::parse(&u.career_stage).map(CareerStage::rank), std::cmp::Reverse(u.name.clone()))
+            })
+            .map(|u| u.id);
+        for user in &members {
+            let role = if Some(user.id) == facilitator { GroupRole::Facilitator } else { GroupRole::Member };
             store.set_group_member(group_id, user.id, role).await?;
         }
     }
@@ -176,22 +201,40 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// What `aspire demo` prints: where to go and how to sign in.
-pub fn welcome(public_url: &str, seeded: bool) -> String {
-    let people = scholars();
-    let facilitator = &people[0];
-    let member = &people[7];
-    let state = if seeded { "Seeded a demo institution" } else { "Using the demo institution seeded earlier" };
-    format!(
-        "{state}: {PROGRAM}, 43 scholars from 13 departments in 7 peer groups.\n\
+/// What `aspire demo` prints: where to go and how to sign in, read from the seeded data.
+pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
+    let store = state.store.as_ref();
+    let program = store.program_by_name(PROGRAM).await?.context("the demo program is missing")?;
+    let people = store.program_people(program.id).await?;
+    let mut departments: Vec<&str> =
+        people.iter().map(|p| p.user.department.as_str()).filter(|d| !d.is_empty()).collect();
+    departments.sort_unstable();
+    departments.dedup();
+    let groups = store.program_groups(program.id).await?;
+    let first = groups.first().context("the demo program has no groups")?;
+    let members = store.group_members(first.id).await?;
+    let facilitator = members.iter().find(|m| m.role == GroupRole::Facilitator).context("group without facilitator")?;
+    let member = members.iter().find(|m| m.role == GroupRole::Member).context("group without members")?;
+    let public_url = state.settings.public_url();
+    let how = if seeded { "Seeded a demo institution" } else { "Using the demo institution seeded earlier" };
+    Ok(format!(
+        "{how}: {PROGRAM}, {} people from {} departments in {} peer groups.\n\
          aspire is serving at {public_url}\n\n\
          Sign in with password {PASSWORD} as:\n  \
          admin        {ADMIN}\n  \
          coordinator  {COORDINATOR}\n  \
-         facilitator  {} ({}, Group A)\n  \
-         member       {} ({}, Group A)\n\
+         facilitator  {} ({}, {})\n  \
+         member       {} ({}, {})\n\
          An invitation for {INVITEE} waits in the outbox: {public_url}/admin/outbox (as admin).\n\
          Stop with Ctrl-C.",
-        facilitator.email, facilitator.name, member.email, member.name
-    )
+        people.len(),
+        departments.len(),
+        groups.len(),
+        facilitator.user.email,
+        facilitator.user.name,
+        first.name,
+        member.user.email,
+        member.user.name,
+        first.name,
+    ))
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod form;
 pub mod notify;
 pub mod server;
 pub mod state;

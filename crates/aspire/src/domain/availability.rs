@@ -1,89 +1,61 @@
-//! Weekly availability as one-hour slots, written like "Mon 09-11; Wed 14-16".
+//! Weekly availability as one-hour slots, written like "Mon 09-11; Wed 14-16". The parser is the
+//! formation engine's, so what a roster says is exactly what the engine groups by.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-pub const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+use aspire_formation::peer::{SLOTS, SlotSet, parse_availability};
 
-/// A set of weekly one-hour slots; slot `day * 24 + hour` with Monday = 0.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Availability {
-    slots: BTreeSet<u16>,
-}
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Availability(SlotSet);
 
 impl Availability {
-    /// Parses "Mon 09-11; Wed 14-16; Fri 9" (hours in 24-hour form, end exclusive).
-    /// An empty text is no availability. The error names the piece that is wrong.
+    /// Parses "Mon 09-11; Wed 14-16; Fri 9" (24-hour clock, end hour excluded). An empty text is
+    /// no availability. The error names the entry that is wrong and how to write it.
     pub fn parse(text: &str) -> Result<Availability, String> {
-        let mut slots = BTreeSet::new();
-        for piece in text.split([';', ',']).map(str::trim).filter(|p| !p.is_empty()) {
-            let bad = || {
-                format!(
-                    "availability '{piece}' is not understood: write a day and hours like 'Mon 09-11' \
-                     (24-hour clock, end hour not included), several separated by ';'"
-                )
-            };
-            let (day, hours) = piece.split_once(char::is_whitespace).ok_or_else(bad)?;
-            let day = DAYS.iter().position(|d| day.len() >= 3 && d.eq_ignore_ascii_case(&day[..3])).ok_or_else(bad)?;
-            let hours = hours.trim();
-            let (start, end) = match hours.split_once('-') {
-                Some((s, e)) => (parse_hour(s).ok_or_else(bad)?, parse_hour(e).ok_or_else(bad)?),
-                None => {
-                    let h = parse_hour(hours).ok_or_else(bad)?;
-                    (h, h + 1)
-                }
-            };
-            if start >= end || end > 24 {
-                return Err(bad());
-            }
-            for hour in start..end {
-                slots.insert(day as u16 * 24 + hour);
-            }
-        }
-        Ok(Availability { slots })
+        parse_availability(text).map(Availability).map_err(|e| {
+            format!("{e}; write days and hours like 'Mon 09-11; Wed 14-16' (24-hour clock, end hour not included)")
+        })
     }
 
-    pub fn slots(&self) -> impl Iterator<Item = u16> + '_ {
-        self.slots.iter().copied()
+    pub fn slots(&self) -> SlotSet {
+        self.0
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.0.is_empty()
     }
 
     /// The slots every one of `people` has.
     pub fn common<'a>(people: impl IntoIterator<Item = &'a Availability>) -> Availability {
         let mut iter = people.into_iter();
         let Some(first) = iter.next() else { return Availability::default() };
-        let slots = iter.fold(first.slots.clone(), |acc, a| acc.intersection(&a.slots).copied().collect());
-        Availability { slots }
+        Availability(iter.fold(first.0, |acc, a| acc.and(&a.0)))
     }
 }
 
-fn parse_hour(text: &str) -> Option<u16> {
-    let text = text.trim();
-    let hour = text.strip_suffix(":00").unwrap_or(text);
-    hour.parse::<u16>().ok().filter(|h| *h <= 24)
-}
-
 impl fmt::Display for Availability {
-    /// Canonical form: consecutive hours of a day merged, "Mon 09-11; Wed 14-16".
+    /// Canonical form, which parses back to the same slots: "Mon 09-11; Wed 14-16".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut start = 0;
         let mut first = true;
-        let mut slots = self.slots.iter().copied().peekable();
-        while let Some(start) = slots.next() {
+        while start < SLOTS {
+            if !self.0.contains(start) {
+                start += 1;
+                continue;
+            }
+            let day = start / 24;
             let mut end = start + 1;
-            while slots.peek() == Some(&end) && end % 24 != 0 {
-                slots.next();
+            while end < (day + 1) * 24 && self.0.contains(end) {
                 end += 1;
             }
             if !first {
                 f.write_str("; ")?;
             }
             first = false;
-            let day = DAYS[usize::from(start / 24)];
-            let end_hour = if end % 24 == 0 { 24 } else { end % 24 };
-            write!(f, "{day} {:02}-{:02}", start % 24, end_hour)?;
+            write!(f, "{} {:02}-{:02}", DAYS[day], start % 24, end - day * 24)?;
+            start = end;
         }
         Ok(())
     }
@@ -97,13 +69,13 @@ mod tests {
     fn parses_and_prints_canonical_form() {
         let a = Availability::parse("wed 14-16, Mon 9-10; mon 10-11; Fri 23").unwrap();
         assert_eq!(a.to_string(), "Mon 09-11; Wed 14-16; Fri 23-24");
-        assert_eq!(a.slots().count(), 5);
+        assert_eq!(Availability::parse(&a.to_string()).unwrap(), a);
     }
 
     #[test]
-    fn bad_piece_is_named() {
+    fn bad_entry_is_named_with_how_to_fix_it() {
         let err = Availability::parse("Mon 09-11; Someday 3").unwrap_err();
-        assert!(err.contains("'Someday 3'"), "{err}");
+        assert!(err.contains("\"Someday 3\"") && err.contains("write days and hours like"), "{err}");
         assert!(Availability::parse("Mon 11-09").is_err());
         assert!(Availability::parse("Mon 25").is_err());
     }

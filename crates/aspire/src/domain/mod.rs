@@ -1,6 +1,7 @@
 //! Types and rules with no I/O: what a valid profile, roster row or availability is.
 
 pub mod availability;
+pub mod cohort;
 pub mod profile;
 pub mod roster;
 

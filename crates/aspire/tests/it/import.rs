@@ -85,14 +85,14 @@ on_both_backends!(malformed_rosters_are_explained, |app: TestApp| async move {
         (b"email,name,department\na@test.edu,A,Cardiolog\xe9a\n".to_vec(), "Line 2: the department is not UTF-8 text"),
         (
             b"email,name,availability\na@test.edu,A,Someday 3\n".to_vec(),
-            "Line 2: availability &#x27;Someday 3&#x27; is not understood",
+            "Line 2: availability entry &quot;Someday 3&quot;",
         ),
         (b"email,name\n".to_vec(), "the roster has no people"),
     ];
     for (bytes, expected) in cases {
         let response = upload(&client, world.program, &csrf, bytes).await;
         assert_eq!(response.status(), 422);
-        let page = response.text().await.unwrap().replace("&#39;", "&#x27;");
+        let page = response.text().await.unwrap().replace("&#39;", "&#x27;").replace("&#34;", "&quot;");
         assert!(page.contains(expected), "expected {expected:?} in {page}");
     }
     assert_eq!(participants(&app, world.program).await, before, "nothing was written");

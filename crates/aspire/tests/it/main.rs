@@ -9,6 +9,7 @@ mod postgres;
 mod smtp;
 
 mod access;
+mod form;
 mod import;
 mod ops;
 mod outbox;
