@@ -1,10 +1,23 @@
 //! aspire-formation: the group formation engine.
 //!
-//! Two faces over one search machinery:
-//! - [`mdgp`]: the Maximally Diverse Grouping Problem, benchmarked against the literature
-//!   (`mdgp-bench`);
-//! - the peer-group criteria model, which compiles a cohort and the coordinator's criteria to the
-//!   same representation (a pairwise matrix with size bounds, plus group-level terms).
+//! Two faces over one search machinery ([`search::iterated_tabu`]):
+//! - [`mdgp`]: the Maximally Diverse Grouping Problem, benchmarked against the literature by the
+//!   `mdgp-bench` binary (see `BENCH.md`);
+//! - [`peer`]: the peer-group criteria model. A [`Cohort`] and the coordinator's [`Criteria`]
+//!   compile to the MDGP core's representation (a pairwise compatibility matrix with group size
+//!   bounds) plus group-level terms (common slots, isolation, hard-constraint penalties) that are
+//!   scored per move.
+//!
+//! For the app:
+//! - [`form`]`(cohort, criteria, options, stop) -> Result<Formation, FormationError>` forms groups
+//!   (hard constraints never broken; locked groups kept; `stop` sees the best score so far);
+//! - [`evaluate`]`(cohort, criteria, groups) -> Result<Formation, FormationError>` scores a
+//!   hand-edited grouping, with warnings instead of errors;
+//! - [`Formation::report_markdown`] renders a readable report;
+//! - [`parse_availability`] reads `Mon 09-11; Wed 14-16` into hour slots.
+//!
+//! No I/O, no clock, no global randomness in the library: runs are seeded, and time limits come
+//! in through the caller's `stop` callback.
 
 pub mod mdgp;
 pub mod peer;
@@ -12,6 +25,6 @@ pub mod rng;
 pub mod search;
 
 pub use peer::{
-    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions, evaluate, form,
-    parse_availability,
+    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions,
+    evaluate, form, parse_availability,
 };

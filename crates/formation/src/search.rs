@@ -188,11 +188,16 @@ pub fn iterated_tabu<O: Objective>(
     let mut order: Vec<usize> = (0..n).collect();
     let base_strength = ((params.strength * n as f64).round() as usize).max(2);
     let mut strength = base_strength;
-    let mut stopped = false;
     let mut progress_asked: u64 = 0;
 
     // First descent: first-improvement swaps and moves until none improves.
-    iters += descent(part, obj, &mut rng, &mut order, slack, budget - iters.min(budget));
+    let (applied, halted) = descent(part, obj, &mut rng, &mut order, slack, budget, stop);
+    iters += applied;
+    let mut stopped = halted;
+    if obj.value(part) > best_val + EPS {
+        best_val = obj.value(part);
+        best.copy_from_slice(part.assignment());
+    }
 
     while !stopped {
         // --- tabu phase ---
@@ -318,14 +323,20 @@ pub fn iterated_tabu<O: Objective>(
             break;
         }
         if n > 600 {
-            iters += descent(part, obj, &mut rng, &mut order, slack, budget - iters);
+            let (applied, halted) = descent(part, obj, &mut rng, &mut order, slack, budget - iters, stop);
+            iters += applied;
+            if halted {
+                break;
+            }
         }
     }
     Found { assignment: best, value: best_val, iterations: iters }
 }
 
 /// First-improvement descent: visits elements in random order and applies, for each, the best
-/// improving swap (or move) it has, until a full sweep finds none. Returns the moves applied.
+/// improving swap (or move) it has, until a full sweep finds none. Returns the moves applied and
+/// whether `stop` asked to end the search.
+#[allow(clippy::too_many_arguments)]
 fn descent<O: Objective>(
     part: &mut Partition,
     obj: &mut O,
@@ -333,15 +344,25 @@ fn descent<O: Objective>(
     order: &mut [usize],
     slack: bool,
     budget: u64,
-) -> u64 {
+    stop: &mut dyn FnMut(&Progress) -> bool,
+) -> (u64, bool) {
     let inst = part.instance();
+    let check_every = (20_000 / inst.n()).max(1);
     let mut applied = 0u64;
     loop {
         let mut improved = false;
         rng.shuffle(order);
-        for &i in order.iter() {
+        for (k, &i) in order.iter().enumerate() {
             if applied >= budget {
-                return applied;
+                return (applied, true);
+            }
+            if k % check_every == check_every - 1
+                && stop(&Progress {
+                    iterations: applied,
+                    best: obj.value(part),
+                })
+            {
+                return (applied, true);
             }
             let g = part.group_of(i);
             let gi = part.gain_row(i);
@@ -388,7 +409,7 @@ fn descent<O: Objective>(
             improved = true;
         }
         if !improved {
-            return applied;
+            return (applied, false);
         }
     }
 }

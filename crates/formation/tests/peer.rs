@@ -339,3 +339,70 @@ fn same_seed_same_formation() {
     assert_eq!(a, b);
     assert_rescored(&cohort, &c, &a);
 }
+
+#[test]
+fn documented_example_criteria_parse() {
+    let text = include_str!("../examples/criteria.toml");
+    let c = Criteria::from_toml(text).expect("examples/criteria.toml parses");
+    assert_eq!(c.group_size, Some(SizeRange { min: 5, max: 7 }));
+    assert_eq!(c.attributes.len(), 4);
+    assert_eq!(c.availability.as_ref().map(|a| a.min_common_slots), Some(1));
+}
+
+#[test]
+fn sixty_people_with_every_kind_of_constraint() {
+    let slots = ["Mon 09-12", "Tue 13-17", "Wed 09-11", "Thu 14-16"];
+    let people: Vec<Person> = (0..60)
+        .map(|k| {
+            let avail = format!("{}; {}", slots[k % 4], slots[(k / 4) % 4]);
+            Person::new(format!("u{k}@x.org"), format!("U{k}"))
+                .category("department", ["A", "B", "C", "D", "E", "F"][k % 6])
+                .category("gender", if k % 5 == 0 { "woman" } else { "man" })
+                .number("years", (k % 13) as f64)
+                .tags("interests", &[["ml", "genomics", "imaging"][k % 3], ["ethics", "trials"][k % 2]])
+                .available(parse_availability(&avail).expect("slots"))
+        })
+        .collect();
+    let cohort = Cohort::new(people);
+    let c = crit(
+        r#"
+        group_size = { min = 5, max = 7 }
+        keep_apart = [["u0@x.org", "u1@x.org"], ["u2@x.org", "u3@x.org"]]
+        keep_together = [["u4@x.org", "u10@x.org"]]
+        [[attribute]]
+        name = "department"
+        mode = "diverse"
+        weight = 2
+        [[attribute]]
+        name = "years"
+        mode = "similar"
+        [[attribute]]
+        name = "interests"
+        mode = "similar"
+        [[no_isolated]]
+        attribute = "gender"
+        values = ["woman"]
+        [availability]
+        min_common_slots = 1
+        [history]
+        groups = [["u0@x.org", "u6@x.org", "u12@x.org"]]
+        "#,
+    );
+    let f = form(&cohort, &c, &SolveOptions { seed: 11, ..SolveOptions::default() }, &mut never)
+        .expect("form");
+    assert_eq!(f.groups.iter().map(|g| g.members.len()).sum::<usize>(), 60);
+    for g in &f.groups {
+        assert!((5..=7).contains(&g.members.len()));
+        assert!(!g.why.common_slots.is_empty(), "{:?}", g.why);
+        let women = g.members.iter().filter(|m| {
+            let k: usize = m[1..m.find('@').expect("@")].parse().expect("index");
+            k % 5 == 0
+        });
+        assert_ne!(women.count(), 1);
+    }
+    assert_ne!(group_of(&f, "u0@x.org"), group_of(&f, "u1@x.org"));
+    assert_eq!(group_of(&f, "u4@x.org"), group_of(&f, "u10@x.org"));
+    assert_rescored(&cohort, &c, &f);
+    let md = f.report_markdown(&cohort);
+    assert!(md.contains("## Group 1"));
+}
