@@ -25,6 +25,6 @@ pub mod rng;
 pub mod search;
 
 pub use peer::{
-    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions,
-    evaluate, form, parse_availability,
+    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions, evaluate, form,
+    parse_availability,
 };

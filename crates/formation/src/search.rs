@@ -356,12 +356,7 @@ fn descent<O: Objective>(
             if applied >= budget {
                 return (applied, true);
             }
-            if k % check_every == check_every - 1
-                && stop(&Progress {
-                    iterations: applied,
-                    best: obj.value(part),
-                })
-            {
+            if k % check_every == check_every - 1 && stop(&Progress { iterations: applied, best: obj.value(part) }) {
                 return (applied, true);
             }
             let g = part.group_of(i);

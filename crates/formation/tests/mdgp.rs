@@ -152,3 +152,14 @@ fn proven_optima_on_small_instances() {
     }
     assert_eq!(checked, 80);
 }
+
+#[test]
+fn parallel_runs_return_the_best_seed() {
+    let inst = instance(30, 3, 42);
+    let params = SearchParams { seed: 7, max_iterations: Some(200), ..SearchParams::default() };
+    let par = aspire_formation::mdgp::solve_parallel(&inst, &params, 2, &|_| false).expect("feasible");
+    let a = solve(&inst, &params, &mut never).expect("feasible");
+    let b = solve(&inst, &SearchParams { seed: 8, ..params.clone() }, &mut never).expect("feasible");
+    assert_eq!(par.score, a.score.max(b.score));
+    assert_eq!(check(&inst, &par.assignment).expect("feasible"), par.score);
+}

@@ -357,7 +357,7 @@ fn sixty_people_with_every_kind_of_constraint() {
             let avail = format!("{}; {}", slots[k % 4], slots[(k / 4) % 4]);
             Person::new(format!("u{k}@x.org"), format!("U{k}"))
                 .category("department", ["A", "B", "C", "D", "E", "F"][k % 6])
-                .category("gender", if k % 5 == 0 { "woman" } else { "man" })
+                .category("gender", if k.is_multiple_of(5) { "woman" } else { "man" })
                 .number("years", (k % 13) as f64)
                 .tags("interests", &[["ml", "genomics", "imaging"][k % 3], ["ethics", "trials"][k % 2]])
                 .available(parse_availability(&avail).expect("slots"))
@@ -368,7 +368,7 @@ fn sixty_people_with_every_kind_of_constraint() {
         r#"
         group_size = { min = 5, max = 7 }
         keep_apart = [["u0@x.org", "u1@x.org"], ["u2@x.org", "u3@x.org"]]
-        keep_together = [["u4@x.org", "u10@x.org"]]
+        keep_together = [["u4@x.org", "u8@x.org"]]
         [[attribute]]
         name = "department"
         mode = "diverse"
@@ -388,21 +388,27 @@ fn sixty_people_with_every_kind_of_constraint() {
         groups = [["u0@x.org", "u6@x.org", "u12@x.org"]]
         "#,
     );
-    let f = form(&cohort, &c, &SolveOptions { seed: 11, ..SolveOptions::default() }, &mut never)
-        .expect("form");
+    let f = form(&cohort, &c, &SolveOptions { seed: 11, ..SolveOptions::default() }, &mut never).expect("form");
     assert_eq!(f.groups.iter().map(|g| g.members.len()).sum::<usize>(), 60);
     for g in &f.groups {
         assert!((5..=7).contains(&g.members.len()));
         assert!(!g.why.common_slots.is_empty(), "{:?}", g.why);
         let women = g.members.iter().filter(|m| {
             let k: usize = m[1..m.find('@').expect("@")].parse().expect("index");
-            k % 5 == 0
+            k.is_multiple_of(5)
         });
         assert_ne!(women.count(), 1);
     }
     assert_ne!(group_of(&f, "u0@x.org"), group_of(&f, "u1@x.org"));
-    assert_eq!(group_of(&f, "u4@x.org"), group_of(&f, "u10@x.org"));
+    assert_eq!(group_of(&f, "u4@x.org"), group_of(&f, "u8@x.org"));
     assert_rescored(&cohort, &c, &f);
     let md = f.report_markdown(&cohort);
     assert!(md.contains("## Group 1"));
+    // u4 (Mon, Tue) and u10 (Wed only) share no slot: keeping them together is impossible.
+    let c2 = Criteria { keep_together: vec![["u4@x.org".to_string(), "u10@x.org".to_string()]], ..c };
+    let e = form(&cohort, &c2, &SolveOptions::default(), &mut never).unwrap_err();
+    assert!(
+        e.to_string().contains("keep_together u4@x.org + u10@x.org cannot be met: they share only 0 weekly slot(s)"),
+        "{e}"
+    );
 }

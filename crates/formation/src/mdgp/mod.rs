@@ -8,4 +8,4 @@ mod solve;
 pub use check::{Violation, check};
 pub use instance::{Instance, ParseError};
 pub use partition::{Partition, random_assignment};
-pub use solve::{Solution, solve};
+pub use solve::{Solution, solve, solve_parallel};

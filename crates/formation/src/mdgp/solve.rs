@@ -30,3 +30,35 @@ pub fn solve(
     let score = check(inst, &found.assignment)?;
     Ok(Solution { assignment: found.assignment, score, iterations: found.iterations })
 }
+
+/// Runs `threads` independent searches (seeds `params.seed`, `params.seed + 1`, ...) on as many
+/// threads and returns the best. `stop` is shared, so it must be `Fn + Sync` (a deadline check).
+/// Deterministic under an iteration budget (ties go to the lowest seed).
+pub fn solve_parallel(
+    inst: &Instance,
+    params: &SearchParams,
+    threads: usize,
+    stop: &(dyn Fn(&Progress) -> bool + Sync),
+) -> Result<Solution, Violation> {
+    let threads = threads.max(1);
+    let results: Vec<Result<Solution, Violation>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads as u64)
+            .map(|k| {
+                let p = SearchParams { seed: params.seed.wrapping_add(k), ..params.clone() };
+                scope.spawn(move || solve(inst, &p, &mut |pr| stop(pr)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Violation::Length { got: 0, want: inst.n() })))
+            .collect()
+    });
+    let mut best: Option<Solution> = None;
+    for r in results {
+        let s = r?;
+        if best.as_ref().is_none_or(|b| s.score > b.score) {
+            best = Some(s);
+        }
+    }
+    best.ok_or(Violation::Length { got: 0, want: inst.n() })
+}

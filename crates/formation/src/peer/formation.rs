@@ -157,6 +157,23 @@ fn precheck(ctx: &Context, cohort: &Cohort, locked_of: &[Option<usize>], hi: u32
             });
         }
     }
+    if ctx.slots_active() && ctx.slots_hard {
+        let mut comp_list: Vec<&Vec<usize>> = comps.values().filter(|c| c.len() > 1).collect();
+        comp_list.sort();
+        for c in comp_list {
+            let common = model::common_slots(cohort, c).len();
+            if locked_of[c[0]].is_none() && common < ctx.min_slots {
+                let names: Vec<&str> = c.iter().map(|&k| id(k)).collect();
+                return Err(FormationError::Infeasible {
+                    constraint: format!("keep_together {}", names.join(" + ")),
+                    reason: format!(
+                        "they share only {common} weekly slot(s), fewer than availability.min_common_slots = {}",
+                        ctx.min_slots
+                    ),
+                });
+            }
+        }
+    }
     for &(a, b) in &ctx.apart {
         if find(&mut parent, a) == find(&mut parent, b) {
             return Err(FormationError::Infeasible {

@@ -4,6 +4,11 @@
 //! Common slots are scored in O(1) per move with two bitsets per group: `full` (slots every member
 //! has) and `almost` (slots all but one have). Removing `i` leaves `(full & a_i) | (almost & !a_i)`;
 //! adding `j` leaves `full & a_j`.
+//!
+//! A hard minimum of common slots needs a gradient, not just "met or not": its violation is graded
+//! as `(size - most members free in any one slot) + missing slots`, which reaches 0 exactly when
+//! the minimum is met. The busiest-slot count is also updated in O(1) per move, from `top` (slots
+//! at the maximum count `mx`) and `next` (slots at `mx - 1`).
 
 use super::criteria::Goal;
 use super::slots::{SLOTS, SlotSet};
@@ -33,6 +38,9 @@ pub(crate) struct PeerObjective {
     cnt: Vec<u16>,
     full: Vec<SlotSet>,
     almost: Vec<SlotSet>,
+    top: Vec<SlotSet>,
+    next: Vec<SlotSet>,
+    mx: Vec<u16>,
     class_cnt: Vec<u32>,
     /// Per group: isolated classes, slot shortfall, soft slot score.
     iso: Vec<u32>,
@@ -56,6 +64,9 @@ impl PeerObjective {
             cnt: vec![0; m * SLOTS],
             full: vec![SlotSet::EMPTY; m],
             almost: vec![SlotSet::EMPTY; m],
+            top: vec![SlotSet::EMPTY; m],
+            next: vec![SlotSet::EMPTY; m],
+            mx: vec![0; m],
             class_cnt: vec![0; t.n_classes * m],
             iso: vec![0; m],
             short: vec![0; m],
@@ -71,6 +82,34 @@ impl PeerObjective {
 
     fn slots_on(&self) -> bool {
         self.t.min_slots > 0
+    }
+
+    /// Hard: the graded violation; soft: the number of missing slots.
+    fn slot_violation(&self, size: u32, mx: u32, common: u32) -> u32 {
+        let missing = self.shortfall(common);
+        if self.t.slots_hard { size.saturating_sub(mx) + missing } else { missing }
+    }
+
+    /// (common slots, busiest-slot count) of group `g` after `out` leaves and `inn` joins.
+    fn slots_after(&self, g: usize, out: Option<&SlotSet>, inn: Option<&SlotSet>) -> (u32, u32) {
+        let (mut full, mut top, mut mx) = (self.full[g], self.top[g], u32::from(self.mx[g]));
+        if let Some(a) = out {
+            full = remove(full, self.almost[g], *a);
+            let keep = top.and_not(a);
+            if keep.is_empty() {
+                top = top.or(&self.next[g].and_not(a));
+                mx = mx.saturating_sub(1);
+            } else {
+                top = keep;
+            }
+        }
+        if let Some(a) = inn {
+            full = full.and(a);
+            if !top.and(a).is_empty() {
+                mx += 1;
+            }
+        }
+        (full.len(), mx)
     }
 
     fn shortfall(&self, common: u32) -> u32 {
@@ -97,16 +136,26 @@ impl PeerObjective {
             let mut full = SlotSet::EMPTY;
             let mut almost = SlotSet::EMPTY;
             let row = &self.cnt[g * SLOTS..(g + 1) * SLOTS];
+            let mx = row.iter().copied().max().unwrap_or(0);
+            let (mut top, mut next) = (SlotSet::EMPTY, SlotSet::EMPTY);
             for (s, &c) in row.iter().enumerate() {
                 if c == size {
                     full.insert(s);
                 } else if c + 1 == size {
                     almost.insert(s);
                 }
+                if c == mx {
+                    top.insert(s);
+                } else if c + 1 == mx {
+                    next.insert(s);
+                }
             }
             self.full[g] = full;
             self.almost[g] = almost;
-            self.short[g] = self.shortfall(full.len());
+            self.top[g] = top;
+            self.next[g] = next;
+            self.mx[g] = mx;
+            self.short[g] = self.slot_violation(u32::from(size), u32::from(mx), full.len());
             self.soft[g] = self.soft_of(self.short[g]);
         }
         let m = self.m;
@@ -204,14 +253,17 @@ impl PeerObjective {
         let (mut sg, mut sh) = (0.0, 0.0);
         if self.slots_on() {
             let ai = self.t.avail[i];
-            let mut fg = remove(self.full[g], self.almost[g], ai);
-            let mut fh = self.full[h].and(&ai);
-            if let Some(j) = j {
-                let aj = self.t.avail[j];
-                fg = fg.and(&aj);
-                fh = remove(self.full[h], self.almost[h], aj).and(&ai);
-            }
-            let (ng, nh) = (self.shortfall(fg.len()), self.shortfall(fh.len()));
+            let (sz_g, sz_h) = (part.size(g), part.size(h));
+            let ((cg, mg), (ch, mh), ng_size, nh_size) = match j {
+                None => {
+                    (self.slots_after(g, Some(&ai), None), self.slots_after(h, None, Some(&ai)), sz_g - 1, sz_h + 1)
+                }
+                Some(j) => {
+                    let aj = self.t.avail[j];
+                    (self.slots_after(g, Some(&ai), Some(&aj)), self.slots_after(h, Some(&aj), Some(&ai)), sz_g, sz_h)
+                }
+            };
+            let (ng, nh) = (self.slot_violation(ng_size, mg, cg), self.slot_violation(nh_size, mh, ch));
             if self.t.slots_hard {
                 dv += i64::from(ng) - i64::from(self.short[g]) + i64::from(nh) - i64::from(self.short[h]);
             } else {
