@@ -10,13 +10,22 @@ use crate::notify::outbox;
 use crate::state::AppState;
 use crate::web;
 
-/// Starts the background tasks for `state`: email delivery when SMTP is configured, and the
-/// hourly removal of expired sessions.
+/// Starts the background tasks for `state`: email delivery when SMTP is configured, meeting
+/// reminders every minute, and the hourly removal of expired sessions.
 pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
     if !state.settings.smtp_url.is_empty() {
         let transport = outbox::transport(&state.settings.smtp_url)?;
         tokio::spawn(outbox::run_worker(state.clone(), transport, Duration::from_secs(5)));
     }
+    let reminders = state.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = crate::notify::reminders::send_due(&reminders).await {
+                tracing::warn!(error = %e, "could not queue meeting reminders");
+            }
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
+    });
     let cleaner = state.clone();
     tokio::spawn(async move {
         loop {

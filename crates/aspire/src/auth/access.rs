@@ -7,6 +7,9 @@
 //! | coordinator | their programs: people, roster import, invitations, groups and rosters; no group content |
 //! | facilitator | their group's page and members                                        |
 //! | member      | their groups' pages and fellow members; their own profile              |
+//!
+//! Goals, check-ins and attendance are group content: members and facilitators only;
+//! coordinators and admins get per-group counts.
 
 use crate::store::{Group, GroupRole, Memberships, ProgramRole, User};
 
@@ -69,6 +72,37 @@ pub fn can_see_profile(actor: &Actor, subject: &User, subject_groups: &[i64], su
     actor.user.id == subject.id
         || subject_programs.iter().any(|p| can_manage_program(actor, *p))
         || subject_groups.iter().any(|g| actor.group_role(*g).is_some())
+}
+
+/// Meetings of a group (schedule, cancellations, attendance of oneself, declaring goals):
+/// its members and facilitators, who decide together how often they meet.
+pub fn can_run_meetings(actor: &Actor, group: &Group) -> bool {
+    can_see_group_content(actor, group)
+}
+
+/// Taking attendance for someone: the group's facilitator for everyone, a member for themselves.
+pub fn can_record_attendance(actor: &Actor, group: &Group, user_id: i64) -> bool {
+    match actor.group_role(group.id) {
+        Some(GroupRole::Facilitator) => true,
+        Some(GroupRole::Member) => actor.user.id == user_id,
+        None => false,
+    }
+}
+
+/// Reporting on, or carrying forward, a goal: only its author, while still in its group.
+pub fn can_update_goal(actor: &Actor, group: &Group, author_id: i64) -> bool {
+    actor.user.id == author_id && can_see_group_content(actor, group)
+}
+
+/// A member's long-term goals, streak and year view: only the member.
+pub fn can_see_own_goals(actor: &Actor, owner_id: i64) -> bool {
+    actor.user.id == owner_id
+}
+
+/// Per-group counts (goals declared, reported, met, attendance), never their text: the
+/// program's managers.
+pub fn can_see_group_counts(actor: &Actor, program_id: i64) -> bool {
+    can_manage_program(actor, program_id)
 }
 
 #[cfg(test)]

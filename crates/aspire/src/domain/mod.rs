@@ -1,7 +1,9 @@
 //! Types and rules with no I/O: what a valid profile, roster row or availability is.
 
 pub mod availability;
+pub mod cadence;
 pub mod cohort;
+pub mod goals;
 pub mod profile;
 pub mod roster;
 

@@ -1,5 +1,6 @@
 //! Outgoing email: every message goes into the outbox table first; a worker delivers it.
 
 pub mod outbox;
+pub mod reminders;
 
 pub use outbox::{deliver_due, enqueue, run_worker};

@@ -2,6 +2,7 @@
 //!
 //! The store holds no business rules; callers pass validated domain values and times.
 
+pub mod meetings;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::domain::Profile;
+pub use meetings::MeetingStore;
 pub use sql::SqlStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -218,7 +220,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: MeetingStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -41,6 +41,8 @@ struct GroupPage {
     candidates: Vec<ProgramPerson>,
     common_times: String,
     departments: Vec<String>,
+    /// The next and past meetings, for those who may see the group's content.
+    meetings: Option<super::meetings::MeetingSummary>,
 }
 
 async fn visible_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
@@ -78,8 +80,14 @@ async fn group_page(
         members.iter().map(|m| m.user.department.clone()).filter(|d| !d.is_empty()).collect();
     departments.sort();
     departments.dedup();
+    let meetings = if access::can_see_group_content(&actor, &group) {
+        Some(super::meetings::summary(&state, group.id).await?)
+    } else {
+        None
+    };
     Ok(GroupPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
+        meetings,
         common_times: Availability::common(&availabilities).to_string(),
         departments,
         group,

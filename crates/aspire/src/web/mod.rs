@@ -3,10 +3,13 @@
 
 mod admin;
 mod assets;
+mod calendar;
+mod goals;
 mod groups;
 mod home;
 mod invite;
 mod layout;
+pub(crate) mod meetings;
 mod ops;
 mod profile;
 pub(crate) mod programs;
@@ -46,6 +49,9 @@ fn all_routes() -> Routes {
         .merge(admin::routes())
         .merge(programs::routes())
         .merge(groups::routes())
+        .merge(meetings::routes())
+        .merge(goals::routes())
+        .merge(calendar::routes())
         .merge(invite::routes())
         .merge(profile::routes())
         .merge(ops::routes())

@@ -67,6 +67,49 @@ const MATRIX: &[Row] = &[
         route: "/groups/{id}/members/{user_id}/remove",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
+    Row { method: "GET", route: "/groups/{id}/meetings", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN] },
+    Row { method: "POST", route: "/groups/{id}/meetings", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN] },
+    Row {
+        method: "GET",
+        route: "/groups/{id}/meetings/{start}",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/meetings/{start}/cancel",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/meetings/{start}/attendance",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/meetings/{start}/goals",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN],
+    },
+    // Carry before report: carrying an open goal reports it not met, then the report changes it.
+    Row { method: "POST", route: "/goals/{id}/carry", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN] },
+    Row { method: "POST", route: "/goals/{id}/report", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN] },
+    Row { method: "GET", route: "/goals", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
+    Row { method: "GET", route: "/goals/year", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/goals/long-term", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row {
+        method: "POST",
+        route: "/goals/long-term/{id}",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN],
+    },
+    Row { method: "POST", route: "/goals/reminders", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row {
+        method: "GET",
+        route: "/programs/{id}/accountability",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/groups/{id}/meetings.ics", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN] },
+    Row { method: "POST", route: "/calendar/feed", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/calendar/feed/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "GET", route: "/calendar/feed/{token}", expect: [HIDDEN; 7] },
     Row { method: "GET", route: "/invite/{token}", expect: [410; 7] },
     Row { method: "POST", route: "/invite/{token}", expect: [403; 7] },
     Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
@@ -80,6 +123,19 @@ const MATRIX: &[Row] = &[
 
 /// A marker planted in a member's private goals: nobody but that member may ever receive it.
 const MARKER: &str = "MARKER-7f3a-private-goal";
+
+/// A marker planted in a goal Mina declared in group A: only group A's members and
+/// facilitator may ever receive it (pages, calendars, emails).
+const GOAL_MARKER: &str = "GOALMARKER-91c2-group-only";
+
+/// What the accountability routes need: a meeting of group A, Mina's goal there, her
+/// long-term goal and her id.
+struct Loop {
+    start: i64,
+    goal: i64,
+    long_goal: i64,
+    member_a: i64,
+}
 
 #[test]
 fn every_route_has_a_row_and_every_row_a_route() {
@@ -102,8 +158,11 @@ fn every_route_has_a_row_and_every_row_a_route() {
     }
 }
 
-fn concrete(route: &str, world: &World, group_member: i64) -> String {
+fn concrete(route: &str, world: &World, group_member: i64, lp: &Loop) -> String {
     route
+        .replace("/goals/long-term/{id}", &format!("/goals/long-term/{}", lp.long_goal))
+        .replace("/goals/{id}", &format!("/goals/{}", lp.goal))
+        .replace("{start}", &lp.start.to_string())
         .replace("/programs/{id}", &format!("/programs/{}", world.program))
         .replace("/admin/programs/{id}", &format!("/admin/programs/{}", world.other_program))
         .replace("/groups/{id}", &format!("/groups/{}", world.group_a))
@@ -112,8 +171,28 @@ fn concrete(route: &str, world: &World, group_member: i64) -> String {
         .replace("{*path}", "aspire.css")
 }
 
-fn form_for(route: &str, world: &World) -> Vec<(&'static str, String)> {
+fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)> {
     match route {
+        // The schedule the group already has: saving it changes no meeting.
+        "/groups/{id}/meetings" => vec![
+            ("cadence", "weekly".into()),
+            ("nth", "1".into()),
+            ("weekday", "2".into()),
+            ("time", "09:30".into()),
+            ("time_zone", "America/New_York".into()),
+            ("duration_minutes", "60".into()),
+            ("place", "Room 101".into()),
+            ("reminder_lead_hours", "24".into()),
+        ],
+        "/groups/{id}/meetings/{start}/cancel" => vec![("cancelled", "0".into())],
+        "/groups/{id}/meetings/{start}/attendance" => {
+            vec![("user_id", lp.member_a.to_string()), ("present", "1".into())]
+        }
+        "/groups/{id}/meetings/{start}/goals" => vec![("text", "Write the discussion section".into())],
+        "/goals/{id}/report" => vec![("status", "met".into())],
+        "/goals/long-term" => vec![("title", "Publish two first-author papers".into())],
+        "/goals/long-term/{id}" => vec![("status", "done".into())],
+        "/goals/reminders" => vec![("muted", "0".into())],
         "/login" => vec![("email", MEMBER_A.into()), ("password", PASSWORD.into())],
         "/admin/programs" => vec![("name", format!("New program {}", world.program))],
         "/admin/programs/{id}/coordinators" => {
@@ -144,6 +223,21 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
     profile.goals = MARKER.into();
     app.state.store.update_profile(member_a.id, &profile).await.unwrap();
     let removable = app.state.store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
+    crate::meetings::weekly_tuesdays(&app, world.group_a, MEMBER_A).await;
+    let start = crate::meetings::ny("2026-06-02T09:30");
+    let goal = aspire::store::meetings::NewGoal {
+        group_id: world.group_a,
+        user_id: member_a.id,
+        meeting_start: start,
+        text: GOAL_MARKER.into(),
+        kind: "grant".into(),
+        long_goal_id: None,
+        carried_from: None,
+    };
+    let planted = app.clock.now_value();
+    let goal = app.state.store.declare_goal(&goal, planted).await.unwrap();
+    let long_goal = app.state.store.create_long_goal(member_a.id, GOAL_MARKER, "grant", "", planted).await.unwrap();
+    let lp = Loop { start, goal, long_goal, member_a: member_a.id };
 
     for (column, (role, email)) in ROLES.iter().enumerate() {
         let client = match email {
@@ -151,7 +245,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             None => app.client(),
         };
         for row in MATRIX {
-            let path = concrete(row.route, &world, removable);
+            let path = concrete(row.route, &world, removable, &lp);
             let response = if row.method == "GET" {
                 client.get(&path).await
             } else {
@@ -165,7 +259,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
                     );
                     client.http.post(app.url(&path)).multipart(form).send().await.unwrap()
                 } else {
-                    let mut fields = form_for(row.route, &world);
+                    let mut fields = form_for(row.route, &world, &lp);
                     fields.push(("csrf", csrf));
                     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     client.post_form(&path, &fields).await
@@ -185,6 +279,12 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             }
             if *email != Some(MEMBER_A) {
                 assert!(!body.contains(MARKER) && !headers.contains(MARKER), "{context}: leaked a private goal");
+            }
+            if ![Some(MEMBER_A), Some(FACILITATOR_A)].contains(email) {
+                assert!(
+                    !body.contains(GOAL_MARKER) && !headers.contains(GOAL_MARKER),
+                    "{context}: leaked a group's goal"
+                );
             }
         }
     }

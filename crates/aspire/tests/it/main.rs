@@ -9,9 +9,13 @@ mod postgres;
 mod smtp;
 
 mod access;
+mod calendar;
 mod form;
+mod goals;
 mod import;
+mod meetings;
 mod ops;
 mod outbox;
+mod reminders;
 mod seed;
 mod sessions;

@@ -1,0 +1,101 @@
+//! Reminders before meetings, through the outbox: ahead of each meeting (the series' lead
+//! time) a reminder to report on last time's goals and declare new ones; at the meeting, one
+//! nudge to whoever still has goals from last time to report. Each is recorded under a unique
+//! key in the same transaction that queues its email, so it goes out once even when several
+//! app servers run this at the same moment or one restarts. Muted members get none. Emails
+//! carry no goal text: only counts and a link.
+
+use std::collections::BTreeSet;
+
+use crate::domain::cadence::{self, Series};
+use crate::state::AppState;
+use crate::store::meetings::ScheduleRow;
+use crate::store::{NewEmail, Result as StoreResult, Store};
+
+/// A nudge is sent from a meeting's start until this long after it (a server that was down
+/// catches up; one that was down longer does not nag about old meetings).
+const NUDGE_WINDOW_SECONDS: i64 = 6 * 3600;
+
+pub async fn series_of(store: &dyn Store, group_id: i64) -> StoreResult<Series> {
+    let schedules = store.schedules(group_id).await?;
+    let cancelled: BTreeSet<i64> = store.cancellations(group_id).await?.into_iter().collect();
+    Ok(Series::new(schedules.iter().map(ScheduleRow::schedule).collect(), cancelled))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Queues the reminders and nudges that are due at `state.now()`; returns how many were queued.
+pub async fn send_due(state: &AppState) -> StoreResult<usize> {
+    let store = state.store.as_ref();
+    let now = state.now();
+    let base = state.settings.public_url();
+    let mut queued = 0;
+    for group_id in store.groups_with_series().await? {
+        let (Some(group), Some(row)) = (store.group(group_id).await?, store.meeting_series(group_id).await?) else {
+            continue;
+        };
+        let series = series_of(store, group_id).await?;
+        let lead = row.reminder_lead_minutes * 60;
+        let meetings = series.occurrences(now - NUDGE_WINDOW_SECONDS, now + lead + 1, 50);
+        if meetings.iter().all(|o| o.cancelled) {
+            continue;
+        }
+        let members = store.group_members(group_id).await?;
+        for meeting in meetings.iter().filter(|o| !o.cancelled) {
+            let zone = series.current(meeting.start).map_or("UTC", |s| s.time_zone.as_str()).to_string();
+            let when = cadence::format_local(meeting.start, &zone);
+            let link = format!("{base}/groups/{group_id}/meetings/{}", meeting.start);
+            let previous = series.previous(meeting.start);
+            let earlier = match &previous {
+                Some(p) => store.goals_at(group_id, p.start).await?,
+                None => Vec::new(),
+            };
+            let upcoming = meeting.start > now;
+            for member in &members {
+                if store.reminders_muted(member.user.id).await? {
+                    continue;
+                }
+                let open = earlier.iter().filter(|g| g.user_id == member.user.id && g.status == "open").count();
+                let first_name = member.user.name.split_whitespace().next().unwrap_or(&member.user.name);
+                let place = if row.place.is_empty() { String::new() } else { format!("\nWhere: {}", row.place) };
+                // Short lines, so the message stays plain text.
+                let footer = format!("\n\nTo stop these reminders, mute them on\n{base}/goals#reminders\n");
+                let (kind, subject, body) = if upcoming {
+                    let report = if open > 0 {
+                        format!("- report on the {} you declared last time\n", plural(open, "goal", "goals"))
+                    } else {
+                        String::new()
+                    };
+                    (
+                        "before",
+                        format!("{} meets {when}", group.name),
+                        format!(
+                            "Hello {first_name},\n\n{} meets {when}.{place}\n\nBefore the meeting:\n{report}- declare your goals for the coming period\n\n{link}{footer}",
+                            group.name
+                        ),
+                    )
+                } else {
+                    if open == 0 {
+                        continue;
+                    }
+                    (
+                        "nudge",
+                        format!("{}: your goals from last time", group.name),
+                        format!(
+                            "Hello {first_name},\n\n{} met {when}.\nYou have {} from last time not reported yet.\nSay how it went, and carry forward what is not done:\n\n{link}{footer}",
+                            group.name,
+                            plural(open, "goal", "goals")
+                        ),
+                    )
+                };
+                let email = NewEmail { recipient: member.user.email.clone(), subject, body };
+                if store.send_reminder_once(group_id, meeting.start, member.user.id, kind, &email, now).await? {
+                    queued += 1;
+                }
+            }
+        }
+    }
+    Ok(queued)
+}

@@ -1,0 +1,527 @@
+//! What is kept for the accountability loop: meeting series and their schedule history,
+//! cancellations, attendance, goals, long-term goals, calendar feeds and reminders.
+
+use async_trait::async_trait;
+
+use super::{NewEmail, Result, SqlStore};
+use crate::domain::cadence::{Cadence, Schedule};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SeriesRow {
+    pub group_id: i64,
+    pub place: String,
+    pub reminder_lead_minutes: i64,
+    pub sequence: i64,
+    pub updated_at: i64,
+}
+
+/// One schedule in a group's history, with who set it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ScheduleRow {
+    pub id: i64,
+    pub group_id: i64,
+    pub effective_from: i64,
+    pub cadence: String,
+    pub nth: i64,
+    pub weekday: i64,
+    pub minute_of_day: i64,
+    pub time_zone: String,
+    pub duration_minutes: i64,
+    pub changed_by_name: Option<String>,
+    pub changed_at: i64,
+}
+
+impl ScheduleRow {
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            effective_from: self.effective_from,
+            cadence: Cadence::from_code(&self.cadence, self.nth).unwrap_or(Cadence::Paused),
+            weekday: self.weekday,
+            minute_of_day: self.minute_of_day,
+            time_zone: self.time_zone.clone(),
+            duration_minutes: self.duration_minutes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Goal {
+    pub id: i64,
+    pub group_id: i64,
+    pub user_id: i64,
+    pub meeting_start: i64,
+    pub text: String,
+    pub kind: String,
+    pub long_goal_id: Option<i64>,
+    pub status: String,
+    pub reason: String,
+    pub carried_from: Option<i64>,
+    pub created_at: i64,
+    pub reported_at: Option<i64>,
+    /// The author's name.
+    pub user_name: String,
+    pub group_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewGoal {
+    pub group_id: i64,
+    pub user_id: i64,
+    pub meeting_start: i64,
+    pub text: String,
+    pub kind: String,
+    pub long_goal_id: Option<i64>,
+    pub carried_from: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LongGoal {
+    pub id: i64,
+    pub user_id: i64,
+    pub title: String,
+    pub kind: String,
+    pub target_date: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// Counts for a coordinator: no text, no names.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GroupGoalCounts {
+    pub group_id: i64,
+    pub group_name: String,
+    pub declared: i64,
+    pub reported: i64,
+    pub met: i64,
+    pub partly: i64,
+    pub present: i64,
+    pub attendance_records: i64,
+}
+
+const GOAL_COLUMNS: &str = "g.id, g.group_id, g.user_id, g.meeting_start, g.text, g.kind, g.long_goal_id, g.status, \
+     g.reason, g.carried_from, g.created_at, g.reported_at, u.name AS user_name, gr.name AS group_name";
+const GOAL_FROM: &str = "goals g JOIN users u ON u.id = g.user_id JOIN groups gr ON gr.id = g.group_id";
+
+#[async_trait]
+pub trait MeetingStore: Send + Sync {
+    async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>>;
+    /// Every schedule the group has had, oldest first.
+    async fn schedules(&self, group_id: i64) -> Result<Vec<ScheduleRow>>;
+    async fn cancellations(&self, group_id: i64) -> Result<Vec<i64>>;
+    /// Saves the place and reminder lead time and, when given, a new schedule; the series'
+    /// sequence goes up by one.
+    async fn save_series(
+        &self,
+        group_id: i64,
+        schedule: Option<&Schedule>,
+        place: &str,
+        reminder_lead_minutes: i64,
+        by: i64,
+        now: i64,
+    ) -> Result<()>;
+    async fn set_cancelled(&self, group_id: i64, start: i64, cancelled: bool, by: i64, now: i64) -> Result<()>;
+    /// Groups that have a meeting series.
+    async fn groups_with_series(&self) -> Result<Vec<i64>>;
+
+    /// (user id, present) for a meeting.
+    async fn attendance(&self, group_id: i64, start: i64) -> Result<Vec<(i64, bool)>>;
+    async fn record_attendance(
+        &self,
+        group_id: i64,
+        start: i64,
+        user_id: i64,
+        present: bool,
+        by: i64,
+        now: i64,
+    ) -> Result<()>;
+
+    async fn declare_goal(&self, goal: &NewGoal, now: i64) -> Result<i64>;
+    async fn goal(&self, id: i64) -> Result<Option<Goal>>;
+    async fn goals_at(&self, group_id: i64, start: i64) -> Result<Vec<Goal>>;
+    async fn report_goal(&self, id: i64, status: &str, reason: &str, now: i64) -> Result<()>;
+    /// The goal that carries `id` forward, if there is one.
+    async fn carried_to(&self, id: i64) -> Result<Option<i64>>;
+    /// All of a member's goals, oldest first.
+    async fn user_goals(&self, user_id: i64) -> Result<Vec<Goal>>;
+
+    async fn create_long_goal(&self, user_id: i64, title: &str, kind: &str, target_date: &str, now: i64)
+    -> Result<i64>;
+    async fn long_goals(&self, user_id: i64) -> Result<Vec<LongGoal>>;
+    async fn long_goal(&self, id: i64) -> Result<Option<LongGoal>>;
+    async fn set_long_goal_status(&self, id: i64, status: &str) -> Result<()>;
+
+    /// Replaces the member's feed secret (the old link stops working).
+    async fn set_calendar_feed(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()>;
+    async fn revoke_calendar_feed(&self, user_id: i64) -> Result<()>;
+    async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<i64>>;
+    async fn has_calendar_feed(&self, user_id: i64) -> Result<bool>;
+
+    async fn set_reminders_muted(&self, user_id: i64, muted: bool, now: i64) -> Result<()>;
+    async fn reminders_muted(&self, user_id: i64) -> Result<bool>;
+    /// Records the reminder and puts its email in the outbox, in one transaction; false (and
+    /// nothing written) when this reminder was already sent.
+    async fn send_reminder_once(
+        &self,
+        group_id: i64,
+        start: i64,
+        user_id: i64,
+        kind: &str,
+        email: &NewEmail,
+        now: i64,
+    ) -> Result<bool>;
+
+    async fn program_goal_counts(&self, program_id: i64) -> Result<Vec<GroupGoalCounts>>;
+}
+
+#[async_trait]
+impl MeetingStore for SqlStore {
+    async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>> {
+        Ok(sqlx::query_as(
+            "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id = $1",
+        )
+        .bind(group_id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn schedules(&self, group_id: i64) -> Result<Vec<ScheduleRow>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
+             s.duration_minutes, u.name AS changed_by_name, s.changed_at \
+             FROM meeting_schedules s LEFT JOIN users u ON u.id = s.changed_by \
+             WHERE s.group_id = $1 ORDER BY s.effective_from, s.id",
+        )
+        .bind(group_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn cancellations(&self, group_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT meeting_start FROM meeting_cancellations WHERE group_id = $1")
+            .bind(group_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn save_series(
+        &self,
+        group_id: i64,
+        schedule: Option<&Schedule>,
+        place: &str,
+        reminder_lead_minutes: i64,
+        by: i64,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO meeting_series (group_id, place, reminder_lead_minutes, sequence, updated_at) \
+             VALUES ($1, $2, $3, 0, $4) ON CONFLICT (group_id) DO UPDATE SET place = excluded.place, \
+             reminder_lead_minutes = excluded.reminder_lead_minutes, sequence = meeting_series.sequence + 1, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(group_id)
+        .bind(place)
+        .bind(reminder_lead_minutes)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(s) = schedule {
+            sqlx::query(
+                "INSERT INTO meeting_schedules (group_id, effective_from, cadence, nth, weekday, minute_of_day, \
+                 time_zone, duration_minutes, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(group_id)
+            .bind(s.effective_from)
+            .bind(s.cadence.code())
+            .bind(i64::from(s.cadence.nth()))
+            .bind(s.weekday)
+            .bind(s.minute_of_day)
+            .bind(&s.time_zone)
+            .bind(s.duration_minutes)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_cancelled(&self, group_id: i64, start: i64, cancelled: bool, by: i64, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = if cancelled {
+            sqlx::query(
+                "INSERT INTO meeting_cancellations (group_id, meeting_start, cancelled_by, cancelled_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind(group_id)
+            .bind(start)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+        } else {
+            sqlx::query("DELETE FROM meeting_cancellations WHERE group_id = $1 AND meeting_start = $2")
+                .bind(group_id)
+                .bind(start)
+                .execute(&mut *tx)
+                .await?
+        };
+        if done.rows_affected() > 0 {
+            sqlx::query("UPDATE meeting_series SET sequence = sequence + 1, updated_at = $1 WHERE group_id = $2")
+                .bind(now)
+                .bind(group_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn groups_with_series(&self) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT group_id FROM meeting_series ORDER BY group_id").fetch_all(&self.pool).await?)
+    }
+
+    async fn attendance(&self, group_id: i64, start: i64) -> Result<Vec<(i64, bool)>> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT user_id, present FROM attendance WHERE group_id = $1 AND meeting_start = $2")
+                .bind(group_id)
+                .bind(start)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(u, p)| (u, p != 0)).collect())
+    }
+
+    async fn record_attendance(
+        &self,
+        group_id: i64,
+        start: i64,
+        user_id: i64,
+        present: bool,
+        by: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO attendance (group_id, meeting_start, user_id, present, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (group_id, meeting_start, user_id) DO UPDATE SET \
+             present = excluded.present, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )
+        .bind(group_id)
+        .bind(start)
+        .bind(user_id)
+        .bind(i64::from(present))
+        .bind(by)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn declare_goal(&self, g: &NewGoal, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO goals (group_id, user_id, meeting_start, text, kind, long_goal_id, carried_from, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(g.group_id)
+        .bind(g.user_id)
+        .bind(g.meeting_start)
+        .bind(&g.text)
+        .bind(&g.kind)
+        .bind(g.long_goal_id)
+        .bind(g.carried_from)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn goal(&self, id: i64) -> Result<Option<Goal>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn goals_at(&self, group_id: i64, start: i64) -> Result<Vec<Goal>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.group_id = $1 AND g.meeting_start = $2 ORDER BY u.name, g.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(group_id).bind(start).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_goal(&self, id: i64, status: &str, reason: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE goals SET status = $1, reason = $2, reported_at = $3 WHERE id = $4")
+            .bind(status)
+            .bind(reason)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn carried_to(&self, id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM goals WHERE carried_from = $1 ORDER BY id LIMIT 1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn user_goals(&self, user_id: i64) -> Result<Vec<Goal>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.user_id = $1 ORDER BY g.meeting_start, g.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn create_long_goal(
+        &self,
+        user_id: i64,
+        title: &str,
+        kind: &str,
+        target_date: &str,
+        now: i64,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO long_goals (user_id, title, kind, target_date, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(title)
+        .bind(kind)
+        .bind(target_date)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn long_goals(&self, user_id: i64) -> Result<Vec<LongGoal>> {
+        Ok(sqlx::query_as(
+            "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn long_goal(&self, id: i64) -> Result<Option<LongGoal>> {
+        Ok(sqlx::query_as(
+            "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn set_long_goal_status(&self, id: i64, status: &str) -> Result<()> {
+        sqlx::query("UPDATE long_goals SET status = $1 WHERE id = $2")
+            .bind(status)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_calendar_feed(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+        )
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn revoke_calendar_feed(&self, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn has_calendar_feed(&self, user_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_feeds WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn set_reminders_muted(&self, user_id: i64, muted: bool, now: i64) -> Result<()> {
+        let query = if muted {
+            sqlx::query("INSERT INTO reminder_mutes (user_id, muted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(user_id)
+                .bind(now)
+        } else {
+            sqlx::query("DELETE FROM reminder_mutes WHERE user_id = $1").bind(user_id)
+        };
+        query.execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn reminders_muted(&self, user_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reminder_mutes WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn send_reminder_once(
+        &self,
+        group_id: i64,
+        start: i64,
+        user_id: i64,
+        kind: &str,
+        email: &NewEmail,
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO reminders_sent (group_id, meeting_start, user_id, kind, sent_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(group_id)
+        .bind(start)
+        .bind(user_id)
+        .bind(kind)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(&email.recipient)
+        .bind(&email.subject)
+        .bind(&email.body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn program_goal_counts(&self, program_id: i64) -> Result<Vec<GroupGoalCounts>> {
+        Ok(sqlx::query_as(
+            "SELECT gr.id AS group_id, gr.name AS group_name, \
+             (SELECT COUNT(*) FROM goals g WHERE g.group_id = gr.id) AS declared, \
+             (SELECT COUNT(*) FROM goals g WHERE g.group_id = gr.id AND g.status <> 'open') AS reported, \
+             (SELECT COUNT(*) FROM goals g WHERE g.group_id = gr.id AND g.status = 'met') AS met, \
+             (SELECT COUNT(*) FROM goals g WHERE g.group_id = gr.id AND g.status = 'partly') AS partly, \
+             (SELECT COUNT(*) FROM attendance a WHERE a.group_id = gr.id AND a.present = 1) AS present, \
+             (SELECT COUNT(*) FROM attendance a WHERE a.group_id = gr.id) AS attendance_records \
+             FROM groups gr WHERE gr.program_id = $1 ORDER BY gr.name",
+        )
+        .bind(program_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

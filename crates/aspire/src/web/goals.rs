@@ -1,0 +1,367 @@
+//! Goals: declared at a meeting, reported at the next, carried forward when unmet; a member's
+//! long-term goals, record and printable year view; and the counts coordinators see instead.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::Redirect;
+use serde::Deserialize;
+
+use super::meetings::visible_meeting;
+use super::routes::Routes;
+use super::{Layout, Notice, safe_next, sentence};
+use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
+use crate::domain::cadence;
+use crate::domain::goals::{self, GoalStatus, KINDS, LONG_STATUSES, Record, kind_label};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::Program;
+use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal, NewGoal};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/groups/{id}/meetings/{start}/goals", declare_goal)
+        .post("/goals/{id}/report", report_goal)
+        .post("/goals/{id}/carry", carry_goal)
+        .get("/goals", my_goals)
+        .get("/goals/year", year_view)
+        .post("/goals/long-term", create_long_goal)
+        .post("/goals/long-term/{id}", update_long_goal)
+        .post("/goals/reminders", set_reminders)
+        .get("/programs/{id}/accountability", program_counts)
+}
+
+fn invalid(e: impl std::fmt::Display) -> AppError {
+    AppError::Invalid(format!("{}.", sentence(&e.to_string())))
+}
+
+#[derive(Deserialize)]
+struct DeclareForm {
+    text: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    long_goal_id: String,
+}
+
+async fn declare_goal(
+    State(state): State<AppState>,
+    Path((id, start)): Path<(i64, i64)>,
+    CsrfForm(actor, form): CsrfForm<DeclareForm>,
+) -> AppResult<Redirect> {
+    let (group, _) = visible_meeting(&state, &actor, id, start).await?;
+    if !access::can_run_meetings(&actor, &group) {
+        return Err(AppError::NotFound);
+    }
+    let (text, kind) = goals::validate_goal(&form.text, &form.kind).map_err(invalid)?;
+    let long_goal_id = match form.long_goal_id.trim() {
+        "" => None,
+        raw => {
+            let long = match raw.parse::<i64>() {
+                Ok(lid) => state.store.long_goal(lid).await?,
+                Err(_) => None,
+            };
+            match long {
+                Some(l) if access::can_see_own_goals(&actor, l.user_id) => Some(l.id),
+                _ => return Err(AppError::Invalid("Pick one of your own long-term goals, or none.".into())),
+            }
+        }
+    };
+    let goal = NewGoal {
+        group_id: group.id,
+        user_id: actor.user.id,
+        meeting_start: start,
+        text,
+        kind,
+        long_goal_id,
+        carried_from: None,
+    };
+    state.store.declare_goal(&goal, state.now()).await?;
+    Ok(Redirect::to(&format!("/groups/{}/meetings/{start}?notice=added#declare", group.id)))
+}
+
+/// A goal the actor may update: their own, in a group they are still in. Others get a 404.
+async fn own_goal(state: &AppState, actor: &Actor, id: i64) -> AppResult<Goal> {
+    let goal = state.store.goal(id).await?.ok_or(AppError::NotFound)?;
+    let group = state.store.group(goal.group_id).await?.ok_or(AppError::NotFound)?;
+    if access::can_update_goal(actor, &group, goal.user_id) { Ok(goal) } else { Err(AppError::NotFound) }
+}
+
+#[derive(Deserialize)]
+struct ReportForm {
+    status: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    back: String,
+}
+
+async fn report_goal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<ReportForm>,
+) -> AppResult<Redirect> {
+    let goal = own_goal(&state, &actor, id).await?;
+    let status = GoalStatus::parse_report(&form.status).map_err(invalid)?;
+    let reason = goals::validate_reason(&form.reason).map_err(invalid)?;
+    state.store.report_goal(goal.id, status.code(), &reason, state.now()).await?;
+    let back = if form.back.is_empty() { "/goals" } else { safe_next(&form.back) };
+    Ok(Redirect::to(&format!("{back}?notice=saved")))
+}
+
+async fn carry_goal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    let goal = own_goal(&state, &actor, id).await?;
+    if state.store.carried_to(goal.id).await?.is_some() {
+        return Err(AppError::Invalid("This goal is already carried forward: see it under the next meeting.".into()));
+    }
+    let status = GoalStatus::from_code(&goal.status).unwrap_or(GoalStatus::Open);
+    if status == GoalStatus::Met {
+        return Err(AppError::Invalid("This goal is met: there is nothing to carry forward.".into()));
+    }
+    let loaded = super::meetings::load_series(&state, goal.group_id).await?;
+    let Some(next) = loaded.series.following(goal.meeting_start) else {
+        return Err(AppError::Invalid(
+            "The group has no meeting after this one: set a schedule on the meetings page first.".into(),
+        ));
+    };
+    if status == GoalStatus::Open {
+        state.store.report_goal(goal.id, GoalStatus::NotMet.code(), &goal.reason, state.now()).await?;
+    }
+    let carried = NewGoal {
+        group_id: goal.group_id,
+        user_id: goal.user_id,
+        meeting_start: next.start,
+        text: goal.text.clone(),
+        kind: goal.kind.clone(),
+        long_goal_id: goal.long_goal_id,
+        carried_from: Some(goal.id),
+    };
+    state.store.declare_goal(&carried, state.now()).await?;
+    Ok(Redirect::to(&format!("/groups/{}/meetings/{}?notice=added#declare", goal.group_id, next.start)))
+}
+
+/// A goal in a member's own lists.
+pub struct OwnGoal {
+    pub text: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub reason: String,
+    pub group: String,
+    pub when: String,
+    pub link: String,
+    pub carried: bool,
+}
+
+fn own_goal_view(g: &Goal) -> OwnGoal {
+    OwnGoal {
+        text: g.text.clone(),
+        kind: kind_label(&g.kind),
+        status: GoalStatus::from_code(&g.status).unwrap_or(GoalStatus::Open).label(),
+        reason: g.reason.clone(),
+        group: g.group_name.clone(),
+        when: cadence::format_local(g.meeting_start, "UTC").split(',').next().unwrap_or_default().to_string(),
+        link: format!("/groups/{}/meetings/{}", g.group_id, g.meeting_start),
+        carried: g.carried_from.is_some(),
+    }
+}
+
+pub struct LongGoalView {
+    pub goal: LongGoal,
+    pub kind: &'static str,
+    pub served_by: Vec<OwnGoal>,
+}
+
+fn long_views(long: Vec<LongGoal>, goals: &[Goal]) -> Vec<LongGoalView> {
+    long.into_iter()
+        .map(|l| LongGoalView {
+            kind: kind_label(&l.kind),
+            served_by: goals.iter().filter(|g| g.long_goal_id == Some(l.id)).map(own_goal_view).collect(),
+            goal: l,
+        })
+        .collect()
+}
+
+fn record_of(goals: &[Goal]) -> Record {
+    let pairs: Vec<(i64, GoalStatus)> =
+        goals.iter().map(|g| (g.meeting_start, GoalStatus::from_code(&g.status).unwrap_or(GoalStatus::Open))).collect();
+    Record::of(&pairs)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "goals.html")]
+struct GoalsPage {
+    layout: Layout,
+    record: Record,
+    met_rate: String,
+    long_goals: Vec<LongGoalView>,
+    recent: Vec<OwnGoal>,
+    kinds: Vec<(&'static str, &'static str)>,
+    statuses: Vec<&'static str>,
+    muted: bool,
+    has_feed: bool,
+    year: i16,
+    error: Option<String>,
+}
+
+async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<GoalsPage> {
+    let goals = state.store.user_goals(actor.user.id).await?;
+    let record = record_of(&goals);
+    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals);
+    let recent = goals.iter().rev().take(20).map(own_goal_view).collect();
+    Ok(GoalsPage {
+        layout: Layout::for_actor(&actor).with_notice(&notice),
+        met_rate: record.met_rate_text(),
+        record,
+        long_goals,
+        recent,
+        kinds: KINDS.to_vec(),
+        statuses: LONG_STATUSES.to_vec(),
+        muted: state.store.reminders_muted(actor.user.id).await?,
+        has_feed: state.store.has_calendar_feed(actor.user.id).await?,
+        year: cadence::year_of(state.now()),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    #[serde(default)]
+    year: Option<i16>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "goals_year.html")]
+struct YearPage {
+    layout: Layout,
+    name: String,
+    year: i16,
+    record: Record,
+    met_rate: String,
+    long_goals: Vec<LongGoalView>,
+    others: Vec<OwnGoal>,
+}
+
+async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Query<YearQuery>) -> AppResult<YearPage> {
+    let year = query.year.unwrap_or_else(|| cadence::year_of(state.now()));
+    if !(1970..=9998).contains(&year) {
+        return Err(AppError::BadRequest(format!("{year} is not a year aspire can show: pick one like 2026.")));
+    }
+    let (from, to) = (cadence::year_start(year), cadence::year_start(year + 1));
+    let goals: Vec<Goal> = state
+        .store
+        .user_goals(actor.user.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.meeting_start >= from && g.meeting_start < to)
+        .collect();
+    let record = record_of(&goals);
+    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals);
+    let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(own_goal_view).collect();
+    Ok(YearPage {
+        layout: Layout::for_actor(&actor),
+        name: actor.user.name.clone(),
+        year,
+        met_rate: record.met_rate_text(),
+        record,
+        long_goals,
+        others,
+    })
+}
+
+#[derive(Deserialize)]
+struct LongGoalForm {
+    title: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    target_date: String,
+}
+
+async fn create_long_goal(
+    State(state): State<AppState>,
+    CsrfForm(actor, form): CsrfForm<LongGoalForm>,
+) -> AppResult<Redirect> {
+    let (title, kind, target) =
+        goals::validate_long_goal(&form.title, &form.kind, &form.target_date).map_err(invalid)?;
+    state.store.create_long_goal(actor.user.id, &title, &kind, &target, state.now()).await?;
+    Ok(Redirect::to("/goals?notice=created#long-term"))
+}
+
+#[derive(Deserialize)]
+struct LongStatusForm {
+    status: String,
+}
+
+async fn update_long_goal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<LongStatusForm>,
+) -> AppResult<Redirect> {
+    let long = state.store.long_goal(id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_see_own_goals(&actor, long.user_id) {
+        return Err(AppError::NotFound);
+    }
+    let status = goals::validate_long_status(&form.status).map_err(invalid)?;
+    state.store.set_long_goal_status(long.id, &status).await?;
+    Ok(Redirect::to("/goals?notice=saved#long-term"))
+}
+
+#[derive(Deserialize)]
+struct MuteForm {
+    muted: String,
+}
+
+async fn set_reminders(
+    State(state): State<AppState>,
+    CsrfForm(actor, form): CsrfForm<MuteForm>,
+) -> AppResult<Redirect> {
+    let muted = form.muted == "1";
+    state.store.set_reminders_muted(actor.user.id, muted, state.now()).await?;
+    Ok(Redirect::to("/goals?notice=saved#reminders"))
+}
+
+pub struct CountsRow {
+    pub counts: GroupGoalCounts,
+    pub met_rate: String,
+    pub attendance: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "accountability.html")]
+struct CountsPage {
+    layout: Layout,
+    program: Program,
+    rows: Vec<CountsRow>,
+}
+
+fn percent(part: i64, whole: i64) -> String {
+    if whole == 0 { "–".to_string() } else { format!("{}%", (part * 100 + whole / 2) / whole) }
+}
+
+async fn program_counts(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<CountsPage> {
+    let program = state.store.program(id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_see_group_counts(&actor, program.id) {
+        return Err(AppError::NotFound);
+    }
+    let rows = state
+        .store
+        .program_goal_counts(program.id)
+        .await?
+        .into_iter()
+        .map(|c| CountsRow {
+            // Partly met counts half, as on each member's own page.
+            met_rate: if c.reported == 0 {
+                "–".to_string()
+            } else {
+                format!("{}%", (c.met * 200 + c.partly * 100 + c.reported) / (c.reported * 2))
+            },
+            attendance: percent(c.present, c.attendance_records),
+            counts: c,
+        })
+        .collect();
+    Ok(CountsPage { layout: Layout::for_actor(&actor), program, rows })
+}

@@ -1,0 +1,194 @@
+//! Goals: declared at one meeting, reported at the next, carried forward when unmet;
+//! long-term goals and the year view; coordinators see counts, never text.
+
+use crate::harness::*;
+use crate::meetings::{ny, weekly_tuesdays};
+use crate::on_both_backends;
+
+fn meeting(world: &World, local: &str) -> String {
+    format!("/groups/{}/meetings/{}", world.group_a, ny(local))
+}
+
+pub async fn declare(client: &Client, path: &str, text: &str, kind: &str) -> reqwest::Response {
+    let csrf = client.csrf(path).await;
+    client.post_form(&format!("{path}/goals"), &[("csrf", &csrf), ("text", text), ("kind", kind)]).await
+}
+
+fn goal_id_in(html: &str, text: &str) -> String {
+    let at = html.find(text).unwrap();
+    let marker = "action=\"/goals/";
+    let from = html[at..].find(marker).unwrap() + at + marker.len();
+    html[from..].split('/').next().unwrap().to_string()
+}
+
+on_both_backends!(declare_report_and_carry_an_unmet_goal_forward, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let first = meeting(&world, "2026-06-02T09:30");
+    let second = meeting(&world, "2026-06-09T09:30");
+    let mina = app.signed_in(MEMBER_A).await;
+    let milo = app.signed_in(MEMBER_A2).await;
+
+    assert_eq!(declare(&mina, &first, "Send specific aims to my mentor", "grant").await.status(), 303);
+    assert_eq!(declare(&mina, &first, "Submit the abstract", "talk").await.status(), 303);
+    assert_eq!(declare(&milo, &first, "Clean the cohort data", "data").await.status(), 303);
+    let response = declare(&mina, &first, "   ", "").await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("Write the goal in a few words"));
+    let response = declare(&mina, &first, "A poem", "poem").await;
+    assert!(response.text().await.unwrap().contains("choose manuscript, grant, talk, data or other"));
+
+    // The group sees its goals on the meeting page; at the next meeting they are the check-in.
+    let (_, body) = milo.get_text(&first).await;
+    assert!(body.contains("Send specific aims to my mentor") && body.contains("Clean the cohort data"));
+    app.clock.advance(12 * 86_400);
+    let mina = app.signed_in(MEMBER_A).await;
+    let milo = app.signed_in(MEMBER_A2).await;
+    let (_, body) = mina.get_text(&second).await;
+    let check_in =
+        &body[body.find("Check in on last time").unwrap()..body.find("Goals for the coming period").unwrap()];
+    assert!(check_in.contains("Send specific aims to my mentor") && check_in.contains("Clean the cohort data"));
+    assert_eq!(check_in.matches("How did it go?").count(), 2, "Mina reports her own two goals only");
+
+    let aims = goal_id_in(&body, "Send specific aims to my mentor");
+    let abstract_id = goal_id_in(&body, "Submit the abstract");
+    let csrf = mina.csrf(&second).await;
+    let report = |id: &str| format!("/goals/{id}/report");
+    let response = mina
+        .post_form(
+            &report(&aims),
+            &[("csrf", &csrf), ("status", "not_met"), ("reason", "Clinic week"), ("back", &second)],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["location"].to_str().unwrap().starts_with(&second));
+    mina.post_form(&report(&abstract_id), &[("csrf", &csrf), ("status", "met"), ("back", &second)]).await;
+    let response = mina.post_form(&report(&abstract_id), &[("csrf", &csrf), ("status", "done")]).await;
+    assert!(response.text().await.unwrap().contains("choose met, partly met or not met"));
+    // Only the author reports.
+    let milo_csrf = milo.csrf(&second).await;
+    assert_eq!(milo.post_form(&report(&aims), &[("csrf", &milo_csrf), ("status", "met")]).await.status(), 404);
+
+    // One click carries the unmet goal into the period that starts at this meeting; it
+    // remembers where it came from.
+    let response = mina.post_form(&format!("/goals/{aims}/carry"), &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"].to_str().unwrap().starts_with(&second),
+        "carried into the period now starting"
+    );
+    let (_, body) = mina.get_text(&second).await;
+    let declared = &body[body.find("Goals for the coming period").unwrap()..];
+    assert!(declared.contains("Send specific aims to my mentor") && declared.contains("Carried forward"));
+    let carried: Vec<_> = app
+        .state
+        .store
+        .goals_at(world.group_a, ny("2026-06-09T09:30"))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|g| g.carried_from.is_some())
+        .collect();
+    assert_eq!(carried.len(), 1);
+    assert_eq!(carried[0].carried_from.unwrap().to_string(), aims);
+    assert!(body.contains("not met: Clinic week"));
+    let again = mina.post_form(&format!("/goals/{aims}/carry"), &[("csrf", &csrf)]).await;
+    assert_eq!(again.status(), 422, "carried once only");
+
+    // Mina's record: one met of two reported; the latest period had a met goal.
+    let (_, body) = mina.get_text("/goals").await;
+    assert!(body.contains("1 period in a row"), "{body}");
+    assert!(body.contains("Met rate:</strong> 50%"), "{body}");
+});
+
+on_both_backends!(long_term_goals_gather_the_weekly_goals_that_served_them, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let csrf = mina.csrf("/goals").await;
+    let response = mina
+        .post_form(
+            "/goals/long-term",
+            &[("csrf", &csrf), ("title", "Submit my K23"), ("kind", "grant"), ("target_date", "2026-10-12")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    let bad =
+        mina.post_form("/goals/long-term", &[("csrf", &csrf), ("title", "x"), ("target_date", "12/10/2026")]).await;
+    assert!(bad.text().await.unwrap().contains("write it as YYYY-MM-DD"));
+    let long_id =
+        app.state.store.long_goals(app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id).await.unwrap()
+            [0]
+        .id
+        .to_string();
+
+    let first = meeting(&world, "2026-06-02T09:30");
+    let csrf = mina.csrf(&first).await;
+    let (_, page) = mina.get_text(&first).await;
+    assert!(page.contains("Submit my K23"), "the declare form offers long-term goals");
+    mina.post_form(
+        &format!("{first}/goals"),
+        &[("csrf", &csrf), ("text", "Draft the research strategy"), ("kind", "grant"), ("long_goal_id", &long_id)],
+    )
+    .await;
+    declare(&mina, &first, "Review a paper for a journal", "other").await;
+
+    let (_, body) = mina.get_text("/goals").await;
+    let k23 = &body[body.find("<h3>Submit my K23</h3>").unwrap()..];
+    let k23 = &k23[..k23.find("</article>").unwrap()];
+    assert!(k23.contains("Draft the research strategy") && !k23.contains("Review a paper"));
+    assert!(k23.contains("by 2026-10-12"));
+
+    let csrf = mina.csrf("/goals").await;
+    mina.post_form(&format!("/goals/long-term/{long_id}"), &[("csrf", &csrf), ("status", "done")]).await;
+    let (status, year) = mina.get_text("/goals/year?year=2026").await;
+    assert_eq!(status, 200);
+    assert!(year.contains("Mina Alpha: goals in 2026"));
+    assert!(year.contains("Submit my K23") && year.contains("target 2026-10-12 · done"));
+    assert!(year.contains("Draft the research strategy") && year.contains("Review a paper for a journal"));
+    let (_, other_year) = mina.get_text("/goals/year?year=2025").await;
+    assert!(!other_year.contains("Draft the research strategy"));
+
+    // Someone else's long-term goal is not theirs to change, and not visible.
+    let milo = app.signed_in(MEMBER_A2).await;
+    let csrf = milo.csrf("/goals").await;
+    let response =
+        milo.post_form(&format!("/goals/long-term/{long_id}"), &[("csrf", &csrf), ("status", "dropped")]).await;
+    assert_eq!(response.status(), 404);
+    assert!(!milo.get_text("/goals").await.1.contains("Submit my K23"));
+});
+
+on_both_backends!(coordinators_see_counts_per_group_and_never_goal_text, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let first = meeting(&world, "2026-06-02T09:30");
+    let mina = app.signed_in(MEMBER_A).await;
+    declare(&mina, &first, "SECRET-goal-text-42", "grant").await;
+    declare(&mina, &first, "Second goal", "").await;
+    let facilitator = app.signed_in(FACILITATOR_A).await;
+    let csrf = facilitator.csrf(&first).await;
+    let mina_id = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id.to_string();
+    for (who, present) in [(&mina_id, "1")] {
+        facilitator
+            .post_form(&format!("{first}/attendance"), &[("csrf", &csrf), ("user_id", who), ("present", present)])
+            .await;
+    }
+    app.clock.advance(8 * 86_400);
+    let mina = app.signed_in(MEMBER_A).await;
+    let (_, body) = mina.get_text(&meeting(&world, "2026-06-09T09:30")).await;
+    let id = goal_id_in(&body, "SECRET-goal-text-42");
+    let csrf = mina.csrf("/goals").await;
+    mina.post_form(&format!("/goals/{id}/report"), &[("csrf", &csrf), ("status", "met")]).await;
+
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let (status, body) = coordinator.get_text(&format!("/programs/{}/accountability", world.program)).await;
+    assert_eq!(status, 200);
+    let row = &body[body.find("<th scope=\"row\">Group A</th>").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert_eq!(row, "<th scope=\"row\">Group A</th><td>2</td><td>1</td><td>100%</td><td>100%</td>");
+    assert!(!body.contains("SECRET-goal-text-42") && !body.contains("Second goal"));
+    assert_eq!(coordinator.get_text(&first).await.0, 404, "the meeting page is group content");
+    assert_eq!(coordinator.get_text(&format!("/groups/{}/meetings", world.group_a)).await.0, 404);
+    let other = app.signed_in(OTHER_COORDINATOR).await;
+    assert_eq!(other.get_text(&format!("/programs/{}/accountability", world.program)).await.0, 404);
+});
