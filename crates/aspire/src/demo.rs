@@ -193,12 +193,78 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
             let role = if Some(user.id) == facilitator { GroupRole::Facilitator } else { GroupRole::Member };
             store.set_group_member(group_id, user.id, role).await?;
         }
+        let ids: Vec<i64> = members.iter().map(|u| u.id).collect();
+        seed_meetings(state, group_id, g, &ids).await?;
     }
     let program = store.program(program_id).await?.context("the demo program is missing")?;
     let inviter = store.user(coordinator_id).await?.context("the demo coordinator is missing")?;
     let invitee = store.user_by_email(INVITEE).await?.context("the demo invitee is missing")?;
     invite_person(state, &inviter, &program, &invitee).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(true)
+}
+
+/// Goals the demo's members declared, round-robin.
+const DEMO_GOALS: [(&str, &str); 8] = [
+    ("Send the specific aims page to my mentor", "grant"),
+    ("Draft the methods section", "manuscript"),
+    ("Clean the cohort data and share the codebook", "data"),
+    ("Submit the abstract for the spring meeting", "talk"),
+    ("Revise the discussion after co-author comments", "manuscript"),
+    ("Write two pages of the research strategy", "grant"),
+    ("Practise the grand rounds talk with the group", "talk"),
+    ("Block two mornings for writing", "other"),
+];
+
+/// A meeting series for each demo group, begun eight weeks ago; the first group spaced out to
+/// every other week four weeks ago and has a history of goals declared and reported.
+async fn seed_meetings(state: &AppState, group_id: i64, index: usize, members: &[i64]) -> anyhow::Result<()> {
+    use crate::domain::cadence::{Cadence, Schedule, Series};
+    let store = state.store.as_ref();
+    let now = state.now();
+    let week = 7 * 86_400;
+    let by = members.first().copied().unwrap_or_default();
+    let weekly = Schedule {
+        effective_from: now - 8 * week,
+        cadence: Cadence::Weekly,
+        weekday: i64::try_from(index % 5).unwrap_or(0) + 1,
+        minute_of_day: 12 * 60,
+        time_zone: "America/New_York".into(),
+        duration_minutes: 60,
+    };
+    let place = format!("Room {} or https://video.example.edu/peer-{}", 201 + index, index + 1);
+    store.save_series(group_id, Some(&weekly), &place, 24 * 60, by, now - 8 * week).await?;
+    if index != 0 {
+        return Ok(());
+    }
+    let spaced = Schedule { effective_from: now - 4 * week, cadence: Cadence::Biweekly, ..weekly.clone() };
+    store.save_series(group_id, Some(&spaced), &place, 24 * 60, by, now - 4 * week).await?;
+    let series = Series::new(vec![weekly, spaced], Default::default());
+    let past = series.past(now, 4);
+    for (m, meeting) in past.iter().rev().enumerate() {
+        for (i, user_id) in members.iter().enumerate() {
+            let (text, kind) = DEMO_GOALS[(i + m) % DEMO_GOALS.len()];
+            let goal = crate::store::meetings::NewGoal {
+                group_id,
+                user_id: *user_id,
+                meeting_start: meeting.start,
+                text: text.into(),
+                kind: kind.into(),
+                long_goal_id: None,
+                carried_from: None,
+            };
+            let id = store.declare_goal(&goal, meeting.start).await?;
+            // The latest meeting's goals are still to be reported.
+            if m + 1 < past.len() {
+                let status = ["met", "met", "partly", "not_met"][(i + m) % 4];
+                let reason = if status == "met" { "" } else { "Clinical weeks" };
+                store.report_goal(id, status, reason, meeting.start + week).await?;
+            }
+            if m + 2 == past.len() {
+                store.record_attendance(group_id, meeting.start, *user_id, (i + m) % 5 != 0, by, meeting.end).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What `aspire demo` prints: where to go and how to sign in, read from the seeded data.

@@ -161,3 +161,23 @@ on_both_backends!(the_facilitator_takes_attendance_and_members_mark_only_themsel
     let agenda = ["Check in", "Declare new goals", "Share wins", "Raise concerns"];
     assert!(agenda.iter().all(|item| body.contains(item)), "the agenda the model uses");
 });
+
+on_both_backends!(the_demo_groups_meet_and_one_has_a_history_of_goals, |app: TestApp| async move {
+    assert!(aspire::demo::seed(&app.state).await.unwrap());
+    let store = &app.state.store;
+    let program = store.program_by_name(aspire::demo::PROGRAM).await.unwrap().unwrap();
+    let groups = store.program_groups(program.id).await.unwrap();
+    for group in &groups {
+        assert!(store.meeting_series(group.id).await.unwrap().is_some(), "{} has a schedule", group.name);
+    }
+    let first = &groups.iter().min_by_key(|g| g.id).unwrap();
+    assert_eq!(store.schedules(first.id).await.unwrap().len(), 2, "weekly, then every other week");
+    let members = store.group_members(first.id).await.unwrap();
+    let client = app.client();
+    let response = client.login(&members[0].user.email, aspire::demo::PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    let (_, page) = client.get_text(&format!("/groups/{}", first.id)).await;
+    assert!(page.contains("Every other") && page.contains("Next meeting:") && page.contains("Past meetings:"));
+    let (_, goals) = client.get_text("/goals").await;
+    assert!(goals.contains("Met rate:</strong>") && !goals.contains("no goals reported yet"), "{goals}");
+});
