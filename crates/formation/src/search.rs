@@ -83,6 +83,9 @@ pub struct SearchParams {
     pub tenure_span: f64,
     /// Perturbation strength (random swaps) as a fraction of n, before adaptation.
     pub strength: f64,
+    /// Probability of continuing from a round's local optimum when it is worse than the best
+    /// (otherwise the next round starts from the best).
+    pub accept_worse: f64,
     /// Whether the tabu phase also considers single moves (where bounds leave room).
     pub tabu_moves: bool,
     /// Elements examined per tabu iteration when n is large (0 = all). Each examined element is
@@ -100,6 +103,7 @@ impl Default for SearchParams {
             tenure_span: 0.5,
             strength: 0.15,
             tabu_moves: true,
+            accept_worse: 0.3,
             sample: 0,
         }
     }
@@ -298,7 +302,7 @@ pub fn iterated_tabu<O: Objective>(
             break;
         }
         // Continue from this round's local optimum when it is close to the best, else from the best.
-        let from_local = ls_best >= best_val - EPS || rng.unit() < 0.3;
+        let from_local = ls_best >= best_val - EPS || rng.unit() < params.accept_worse;
         part.reset(if from_local { &local } else { &best });
         obj.reset(part);
         // --- perturbation: random swaps (and moves where bounds allow) ---

@@ -56,6 +56,9 @@ struct Args {
     /// Tuning: perturbation strength as a fraction of n.
     #[arg(long, hide = true)]
     strength: Option<f64>,
+    /// Tuning: probability of continuing from a worse local optimum.
+    #[arg(long, hide = true)]
+    accept_worse: Option<f64>,
     /// Tuning: leave single moves out of the tabu phase.
     #[arg(long, hide = true)]
     no_tabu_moves: bool,
@@ -74,6 +77,7 @@ impl Args {
             tenure_span: self.tenure_span.unwrap_or(d.tenure_span),
             strength: self.strength.unwrap_or(d.strength),
             tabu_moves: !self.no_tabu_moves,
+            accept_worse: self.accept_worse.unwrap_or(d.accept_worse),
             ..d
         }
     }

@@ -72,6 +72,19 @@ impl Person {
     }
 }
 
+/// Splits a roster cell of tags (`"genomics; imaging, ethics"`) on `;` and `,`, trimmed, empty
+/// entries dropped, duplicates removed (first occurrence kept).
+pub fn split_tags(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split([';', ',']) {
+        let t = t.trim();
+        if !t.is_empty() && !out.iter().any(|x| x == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
 /// The people to group, in a fixed order (results refer to them by id).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cohort {
@@ -85,6 +98,13 @@ impl Cohort {
         Cohort { people }
     }
     /// Index of the person with this id.
+    ///
+    /// ```
+    /// use aspire_formation::peer::{Cohort, Person, split_tags};
+    /// let p = Person::new("a@x.org", "A").tags("interests", &["ml"]);
+    /// assert_eq!(Cohort::new(vec![p]).index_of("a@x.org"), Some(0));
+    /// assert_eq!(split_tags("ml; genomics, ml ,"), vec!["ml", "genomics"]);
+    /// ```
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.people.iter().position(|p| p.id == id)
     }

@@ -12,7 +12,7 @@ mod objective;
 mod slots;
 
 pub use crate::search::Progress;
-pub use cohort::{Cohort, Person, PersonId, Value};
+pub use cohort::{Cohort, Person, PersonId, Value, split_tags};
 pub use criteria::{AttributeRule, Availability, Criteria, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
 pub use error::FormationError;
 pub use formation::{Formation, Group, Shared, SolveOptions, Span, Why, evaluate, form};
