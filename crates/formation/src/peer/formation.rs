@@ -11,7 +11,7 @@ use super::model::{self, Compare, Context};
 use super::objective::{PeerObjective, Terms};
 use crate::mdgp::Partition;
 use crate::rng::Rng;
-use crate::search::{Progress, SearchParams, iterated_tabu};
+use crate::search::{Objective, Progress, SearchParams, iterated_tabu};
 
 /// How to run [`form`].
 #[derive(Clone, Debug, Default)]
@@ -280,15 +280,33 @@ pub fn form(
         let mut obj = PeerObjective::new(terms, m);
         let mut rng = Rng::new(options.seed ^ 0xC0_4025);
         let mut part = Partition::random(&inst, &mut rng);
-        let params = SearchParams {
-            seed: options.seed,
-            max_iterations: Some(options.max_iterations.unwrap_or(2000 + 40 * n as u64)),
-            sample: if n > 600 { 64 } else { 0 },
-            ..SearchParams::default()
-        };
-        let found = iterated_tabu(&mut part, &mut obj, &params, stop);
+        // When a run ends with hard constraints still broken, continue from its best with a fresh
+        // seed (twice at most), unless the caller asked to stop.
+        let mut asked_stop = false;
+        let mut found = None;
+        for attempt in 0..3u64 {
+            let params = SearchParams {
+                seed: options.seed.wrapping_add(attempt.wrapping_mul(0x9E37_79B9)),
+                max_iterations: Some(options.max_iterations.unwrap_or(2000 + 40 * n as u64)),
+                sample: if n > 600 { 64 } else { 0 },
+                ..SearchParams::default()
+            };
+            let f = iterated_tabu(&mut part, &mut obj, &params, &mut |p| {
+                let s = stop(p);
+                asked_stop |= s;
+                s
+            });
+            part.reset(&f.assignment);
+            obj.reset(&part);
+            let done = obj.violations() == 0 || asked_stop;
+            found = Some(f);
+            if done {
+                break;
+            }
+        }
+        let assignment = found.map(|f| f.assignment).unwrap_or_else(|| part.assignment().to_vec());
         let mut new_groups = vec![Vec::new(); m];
-        for (a, &g) in found.assignment.iter().enumerate() {
+        for (a, &g) in assignment.iter().enumerate() {
             new_groups[g as usize].push(free[a]);
         }
         groups.extend(new_groups);

@@ -120,8 +120,7 @@ impl PeerObjective {
         if self.t.slots_hard { 0.0 } else { -self.t.slots_weight * f64::from(short) }
     }
 
-    /// Hard violations in the current state.
-    #[cfg(test)]
+    /// Hard violations in the current state (graded for common slots).
     pub fn violations(&self) -> i64 {
         self.viol
     }
