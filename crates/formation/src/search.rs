@@ -5,9 +5,11 @@
 //! Published ideas used: the gain table and O(1) move/swap evaluation of the MDGP literature
 //! (Gallego et al. 2013; Lai and Hao 2016, "iterated maxima search"); tabu search over the combined
 //! one-move + swap neighbourhood with an "element may not return to its group" attribute and
-//! randomised tenure (Lai and Hao; Yang et al. 2022, TPSDP); a fast first-improvement swap descent
-//! before each tabu phase; random-swap perturbation whose strength adapts to stagnation, restarting
-//! from the best solution when a round does not improve (iterated local search).
+//! randomised tenure (Lai and Hao; Yang et al. 2022, TPSDP); a fast first-improvement descent from
+//! the start (and after each perturbation when n > 600); random-swap perturbation whose strength
+//! adapts to stagnation, restarting from the best solution when a round does not improve (iterated
+//! local search). The start's size profile (where bounds leave room) is chosen by dynamic
+//! programming, see [`crate::mdgp::random_assignment`].
 
 use crate::mdgp::Partition;
 use crate::rng::Rng;

@@ -211,8 +211,9 @@ fn precheck(ctx: &Context, cohort: &Cohort, locked_of: &[Option<usize>], hi: u32
 /// common slots, forbidden repeats, locked groups) hold in every returned formation; when they
 /// cannot, the error names the constraint and why.
 ///
-/// `stop` is called now and then with the best objective value so far (for a progress bar) and
-/// ends the search early when it returns true. Deterministic for a given seed and budget when
+/// `stop` is called now and then with the best objective value so far (for a progress bar: the
+/// total or max-min score, minus a large penalty per hard constraint still broken, so it climbs
+/// steeply at first) and ends the search early when it returns true. Deterministic for a given seed and budget when
 /// `stop` only returns false.
 pub fn form(
     cohort: &Cohort,
