@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: `web` -> `auth` (who may) -> `domain` (what is valid) -> `store` (what is kept).
 
+pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod form;
+pub mod jobs;
 pub mod notify;
 pub mod server;
 pub mod state;

@@ -10,13 +10,14 @@ use crate::notify::outbox;
 use crate::state::AppState;
 use crate::web;
 
-/// Starts the background tasks for `state`: email delivery when SMTP is configured, meeting
-/// reminders every minute, and the hourly removal of expired sessions.
+/// Starts the background tasks for `state`: email delivery when SMTP is configured, formation
+/// jobs, meeting reminders every minute, and the hourly removal of expired sessions.
 pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
     if !state.settings.smtp_url.is_empty() {
         let transport = outbox::transport(&state.settings.smtp_url)?;
         tokio::spawn(outbox::run_worker(state.clone(), transport, Duration::from_secs(5)));
     }
+    tokio::spawn(crate::jobs::run_worker(state.clone()));
     let reminders = state.clone();
     tokio::spawn(async move {
         loop {

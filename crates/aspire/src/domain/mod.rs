@@ -3,6 +3,8 @@
 pub mod availability;
 pub mod cadence;
 pub mod cohort;
+pub mod criteria;
+pub mod draft;
 pub mod goals;
 pub mod profile;
 pub mod roster;

@@ -156,6 +156,12 @@ pub trait MeetingStore: Send + Sync {
     async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<i64>>;
     async fn has_calendar_feed(&self, user_id: i64) -> Result<bool>;
 
+    /// Replaces the member's API token (the old one stops working).
+    async fn set_api_token(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()>;
+    async fn revoke_api_token(&self, user_id: i64) -> Result<()>;
+    async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>>;
+    async fn has_api_token(&self, user_id: i64) -> Result<bool>;
+
     async fn set_reminders_muted(&self, user_id: i64, muted: bool, now: i64) -> Result<()>;
     async fn reminders_muted(&self, user_id: i64) -> Result<bool>;
     /// Records the reminder and puts its email in the outbox, in one transaction; false (and
@@ -445,6 +451,39 @@ impl MeetingStore for SqlStore {
 
     async fn has_calendar_feed(&self, user_id: i64) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_feeds WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn set_api_token(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+        )
+        .bind(user_id)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn revoke_api_token(&self, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn has_api_token(&self, user_id: i64) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(&self.pool)
             .await?;

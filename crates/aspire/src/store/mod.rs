@@ -4,6 +4,7 @@
 
 pub mod meetings;
 pub mod postgres;
+pub mod rounds;
 mod sql;
 pub mod sqlite;
 
@@ -13,6 +14,7 @@ use async_trait::async_trait;
 
 use crate::domain::Profile;
 pub use meetings::MeetingStore;
+pub use rounds::{Draft, DraftScores, FormationJob, NewGroup, NewJob, Round, RoundStore};
 pub use sql::SqlStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -220,7 +222,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: MeetingStore + Send + Sync + 'static {
+pub trait Store: RoundStore + MeetingStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -15,10 +15,10 @@ pub struct SqlStore {
     pub(super) backend: Backend,
 }
 
-const USER_COLUMNS: &str = "id, email, name, pronouns, password_hash, is_admin, department, division, discipline, \
+pub(super) const USER_COLUMNS: &str = "id, email, name, pronouns, password_hash, is_admin, department, division, discipline, \
      career_stage, research_interests, goals, availability, time_zone, created_at";
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
+pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 

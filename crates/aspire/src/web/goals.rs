@@ -28,6 +28,8 @@ pub fn routes() -> Routes {
         .post("/goals/long-term", create_long_goal)
         .post("/goals/long-term/{id}", update_long_goal)
         .post("/goals/reminders", set_reminders)
+        .post("/goals/api-token", create_api_token)
+        .post("/goals/api-token/revoke", revoke_api_token)
         .get("/programs/{id}/accountability", program_counts)
 }
 
@@ -203,6 +205,7 @@ struct GoalsPage {
     statuses: Vec<&'static str>,
     muted: bool,
     has_feed: bool,
+    has_api_token: bool,
     year: i16,
     error: Option<String>,
 }
@@ -222,6 +225,7 @@ async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Qu
         statuses: LONG_STATUSES.to_vec(),
         muted: state.store.reminders_muted(actor.user.id).await?,
         has_feed: state.store.has_calendar_feed(actor.user.id).await?,
+        has_api_token: state.store.has_api_token(actor.user.id).await?,
         year: cadence::year_of(state.now()),
         error: None,
     })
@@ -322,6 +326,35 @@ async fn set_reminders(
     let muted = form.muted == "1";
     state.store.set_reminders_muted(actor.user.id, muted, state.now()).await?;
     Ok(Redirect::to("/goals?notice=saved#reminders"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "api_token.html")]
+struct ApiTokenPage {
+    layout: Layout,
+    token: String,
+    api_url: String,
+}
+
+async fn create_api_token(
+    State(state): State<AppState>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<ApiTokenPage> {
+    let token = crate::auth::token::new_token();
+    state.store.set_api_token(actor.user.id, &crate::auth::token::hash_token(&token), state.now()).await?;
+    Ok(ApiTokenPage {
+        layout: Layout::for_actor(&actor),
+        token,
+        api_url: format!("{}/api/v1/meetings", state.settings.public_url()),
+    })
+}
+
+async fn revoke_api_token(
+    State(state): State<AppState>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    state.store.revoke_api_token(actor.user.id).await?;
+    Ok(Redirect::to("/goals?notice=removed#api"))
 }
 
 pub struct CountsRow {

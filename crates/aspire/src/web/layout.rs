@@ -60,6 +60,10 @@ impl Notice {
             "imported" => "Roster imported.",
             "password-set" => "Your password is set. Welcome to aspire.",
             "signed-out" => "You are signed out.",
+            "reminded" => "Reminders are in the outbox.",
+            "published" => "Published: the groups exist and their members are being emailed.",
+            "already-published" => "This round was already published; nothing was changed.",
+            "enrolled" => "You are enrolled. Thank you!",
             _ => return None,
         })
     }

@@ -4,6 +4,7 @@
 mod admin;
 mod assets;
 mod calendar;
+mod enrol;
 mod goals;
 mod groups;
 mod home;
@@ -13,6 +14,7 @@ pub(crate) mod meetings;
 mod ops;
 mod profile;
 pub(crate) mod programs;
+mod rounds;
 pub mod routes;
 mod session;
 
@@ -52,6 +54,9 @@ fn all_routes() -> Routes {
         .merge(meetings::routes())
         .merge(goals::routes())
         .merge(calendar::routes())
+        .merge(crate::api::routes())
+        .merge(rounds::routes())
+        .merge(enrol::routes())
         .merge(invite::routes())
         .merge(profile::routes())
         .merge(ops::routes())

@@ -14,7 +14,7 @@ use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::domain::{CareerStage, Profile};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole};
+use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -56,6 +56,7 @@ struct ProgramPage {
     draft: Profile,
     add_error: Option<String>,
     departments: usize,
+    rounds: Vec<Round>,
 }
 
 impl ProgramPerson {
@@ -84,6 +85,7 @@ async fn render_program(
     Ok(ProgramPage {
         layout: Layout::for_actor(actor).with_notice(notice),
         departments: departments.len(),
+        rounds: state.store.program_rounds(program.id).await?,
         program,
         people,
         groups,

@@ -110,6 +110,11 @@ const MATRIX: &[Row] = &[
     Row { method: "POST", route: "/calendar/feed", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
     Row { method: "POST", route: "/calendar/feed/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row { method: "GET", route: "/calendar/feed/{token}", expect: [HIDDEN; 7] },
+    Row { method: "POST", route: "/goals/api-token", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/goals/api-token/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    // The API takes bearer tokens only: a browser session, signed in or not, gets a 401.
+    Row { method: "GET", route: "/api/v1/meetings", expect: [401; 7] },
+    Row { method: "POST", route: "/api/v1/groups/{id}/meetings/{start}/goals", expect: [401; 7] },
     Row { method: "GET", route: "/invite/{token}", expect: [410; 7] },
     Row { method: "POST", route: "/invite/{token}", expect: [403; 7] },
     Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
@@ -117,6 +122,29 @@ const MATRIX: &[Row] = &[
     Row { method: "GET", route: "/healthz", expect: [OK; 7] },
     Row { method: "GET", route: "/metrics", expect: [OK; 7] },
     Row { method: "GET", route: "/static/{*path}", expect: [OK; 7] },
+    Row { method: "POST", route: "/programs/{id}/rounds", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/rounds/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/rounds/{id}/remind", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/rounds/{id}/criteria", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/rounds/{id}/criteria", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/rounds/{id}/jobs", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/jobs/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/jobs/{id}/stop", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/drafts/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/drafts/{id}/move", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/drafts/{id}/swap", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/drafts/{id}/lock", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/drafts/{id}/rerun", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/drafts/{id}/publish", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    // Rows that change who is in the round come after the draft rows.
+    Row { method: "POST", route: "/rounds/{id}/people", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/people/{user_id}/remove",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/enrol/{token}", expect: [OK; 7] },
+    Row { method: "POST", route: "/enrol/{token}", expect: [403; 7] },
     // Last: it ends the session.
     Row { method: "POST", route: "/logout", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
 ];
@@ -158,11 +186,24 @@ fn every_route_has_a_row_and_every_row_a_route() {
     }
 }
 
-fn concrete(route: &str, world: &World, group_member: i64, lp: &Loop) -> String {
+/// The round, job and draft the matrix asks about (a fresh draft per role, since publishing
+/// one is among the rows), and a second round that still takes enrolments.
+struct Formed {
+    round: i64,
+    job: i64,
+    draft: i64,
+    enrol_token: String,
+}
+
+fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: &Loop) -> String {
     route
         .replace("/goals/long-term/{id}", &format!("/goals/long-term/{}", lp.long_goal))
         .replace("/goals/{id}", &format!("/goals/{}", lp.goal))
         .replace("{start}", &lp.start.to_string())
+        .replace("/rounds/{id}", &format!("/rounds/{}", formed.round))
+        .replace("/jobs/{id}", &format!("/jobs/{}", formed.job))
+        .replace("/drafts/{id}", &format!("/drafts/{}", formed.draft))
+        .replace("/enrol/{token}", &format!("/enrol/{}", formed.enrol_token))
         .replace("/programs/{id}", &format!("/programs/{}", world.program))
         .replace("/admin/programs/{id}", &format!("/admin/programs/{}", world.other_program))
         .replace("/groups/{id}", &format!("/groups/{}", world.group_a))
@@ -208,6 +249,21 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
         }
         "/profile" => vec![("name", "Renamed Person".into())],
+        "/programs/{id}/rounds" => vec![("name", format!("Round {}", rand_suffix())), ("who", "newcomers".into())],
+        "/rounds/{id}/people" => vec![("who", "newcomers".into())],
+        "/rounds/{id}/criteria" => vec![
+            ("min_size", "2".into()),
+            ("max_size", "3".into()),
+            ("mode_department", "diverse".into()),
+            ("weight_department", "1".into()),
+            ("min_common_slots", "0".into()),
+        ],
+        "/rounds/{id}/jobs" | "/drafts/{id}/rerun" => {
+            vec![("request_key", rand_suffix().repeat(3)), ("seconds", "1".into())]
+        }
+        "/drafts/{id}/move" => vec![("email", MEMBER_A.into()), ("to", "1".into())],
+        "/drafts/{id}/swap" => vec![("a", MEMBER_A.into()), ("b", MEMBER_B.into())],
+        "/drafts/{id}/lock" => vec![("group", "2".into())],
         _ => vec![],
     }
 }
@@ -238,14 +294,53 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
     let goal = app.state.store.declare_goal(&goal, planted).await.unwrap();
     let long_goal = app.state.store.create_long_goal(member_a.id, GOAL_MARKER, "grant", "", planted).await.unwrap();
     let lp = Loop { start, goal, long_goal, member_a: member_a.id };
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let criteria = toml::to_string(&aspire::domain::cohort::default_criteria()).unwrap();
+    let round = store.create_round(world.program, "Matrix round", &criteria, "matrix-round-token", now).await.unwrap();
+    let everyone: Vec<i64> = store.program_people(world.program).await.unwrap().iter().map(|p| p.user.id).collect();
+    store.add_round_people(round, &everyone, now).await.unwrap();
+    store.create_round(world.program, "Open round", &criteria, "open-round-token", now).await.unwrap();
+    let job = store
+        .request_job(
+            &aspire::store::NewJob {
+                round_id: round,
+                request_key: "matrix-job".into(),
+                seed: 1,
+                time_limit_ms: 100,
+                locked: "[]".into(),
+                requested_by: 1,
+            },
+            now,
+        )
+        .await
+        .unwrap();
 
     for (column, (role, email)) in ROLES.iter().enumerate() {
+        // A fresh draft of the round as it is now: earlier roles' rows add and remove people.
+        let people: Vec<String> = store.round_people(round).await.unwrap().into_iter().map(|u| u.email).collect();
+        let groups: Vec<aspire::domain::draft::DraftGroup> = people
+            .chunks(3)
+            .map(|c| aspire::domain::draft::DraftGroup { members: c.to_vec(), locked: false })
+            .collect();
+        let scores = aspire::store::DraftScores { total: 0.0, worst: 0.0, warnings: 0 };
+        let draft = store
+            .create_draft(
+                round,
+                &format!("Matrix draft {column}"),
+                &aspire::domain::draft::to_json(&groups),
+                scores,
+                now,
+            )
+            .await
+            .unwrap();
+        let formed = Formed { round, job, draft, enrol_token: "open-round-token".into() };
         let client = match email {
             Some(email) => app.signed_in(email).await,
             None => app.client(),
         };
         for row in MATRIX {
-            let path = concrete(row.route, &world, removable, &lp);
+            let path = concrete(row.route, &world, removable, &formed, &lp);
             let response = if row.method == "GET" {
                 client.get(&path).await
             } else {

@@ -9,6 +9,7 @@ mod postgres;
 mod smtp;
 
 mod access;
+mod api;
 mod calendar;
 mod form;
 mod goals;
@@ -17,5 +18,6 @@ mod meetings;
 mod ops;
 mod outbox;
 mod reminders;
+mod rounds;
 mod seed;
 mod sessions;

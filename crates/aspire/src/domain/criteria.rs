@@ -1,0 +1,256 @@
+//! The coordinator's criteria form: what it shows and how its fields become engine criteria,
+//! with errors that name the field and line to fix.
+
+use aspire_formation::Criteria;
+use aspire_formation::peer::{AttributeRule, Availability, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
+use serde::Deserialize;
+
+/// The attributes the form offers, with the label a coordinator reads.
+pub const FORM_ATTRIBUTES: [(&str, &str); 5] = [
+    ("department", "Department"),
+    ("division", "Division"),
+    ("discipline", "Discipline"),
+    ("career_rank", "Career stage"),
+    ("interests", "Research interests"),
+];
+
+/// The form's fields, as posted (all text, so a bad number gets a clear message, not a 400).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CriteriaForm {
+    #[serde(default)]
+    pub objective: String,
+    #[serde(default)]
+    pub min_size: String,
+    #[serde(default)]
+    pub max_size: String,
+    #[serde(default)]
+    pub mode_department: String,
+    #[serde(default)]
+    pub weight_department: String,
+    #[serde(default)]
+    pub mode_division: String,
+    #[serde(default)]
+    pub weight_division: String,
+    #[serde(default)]
+    pub mode_discipline: String,
+    #[serde(default)]
+    pub weight_discipline: String,
+    #[serde(default)]
+    pub mode_career_rank: String,
+    #[serde(default)]
+    pub weight_career_rank: String,
+    #[serde(default)]
+    pub mode_interests: String,
+    #[serde(default)]
+    pub weight_interests: String,
+    #[serde(default)]
+    pub min_common_slots: String,
+    /// "hard" or "soft".
+    #[serde(default)]
+    pub slots: String,
+    /// "avoid", "forbid" or "allow".
+    #[serde(default)]
+    pub repeats: String,
+    /// One pair a line: "a@x.edu, b@x.edu".
+    #[serde(default)]
+    pub keep_apart: String,
+    #[serde(default)]
+    pub keep_together: String,
+    /// One rule a line: "gender: woman; nonbinary".
+    #[serde(default)]
+    pub no_isolated: String,
+}
+
+/// One attribute row of the form, for display.
+pub struct AttributeRow {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub mode: &'static str,
+    pub weight: String,
+}
+
+fn mode_code(mode: Option<Mode>) -> &'static str {
+    match mode {
+        Some(Mode::Similar) => "similar",
+        Some(Mode::Diverse) => "diverse",
+        None => "ignore",
+    }
+}
+
+impl CriteriaForm {
+    pub fn from_criteria(c: &Criteria) -> CriteriaForm {
+        let rule = |name: &str| c.attributes.iter().find(|r| r.name == name);
+        let mode = |name: &str| mode_code(rule(name).map(|r| r.mode)).to_string();
+        let weight = |name: &str| rule(name).map_or("1".to_string(), |r| r.weight.to_string());
+        let size = c.group_size.unwrap_or(SizeRange { min: 5, max: 7 });
+        let pairs =
+            |pairs: &[[String; 2]]| pairs.iter().map(|[a, b]| format!("{a}, {b}")).collect::<Vec<_>>().join("\n");
+        CriteriaForm {
+            objective: if c.objective == Goal::Maxmin { "maxmin" } else { "total" }.into(),
+            min_size: size.min.to_string(),
+            max_size: size.max.to_string(),
+            mode_department: mode("department"),
+            weight_department: weight("department"),
+            mode_division: mode("division"),
+            weight_division: weight("division"),
+            mode_discipline: mode("discipline"),
+            weight_discipline: weight("discipline"),
+            mode_career_rank: mode("career_rank"),
+            weight_career_rank: weight("career_rank"),
+            mode_interests: mode("interests"),
+            weight_interests: weight("interests"),
+            min_common_slots: c.availability.as_ref().map_or(0, |a| a.min_common_slots).to_string(),
+            slots: if c.availability.as_ref().is_some_and(|a| a.hard) { "hard" } else { "soft" }.into(),
+            repeats: match c.history.as_ref().map(|h| h.repeat) {
+                Some(Repeat::Forbid) => "forbid",
+                Some(Repeat::Avoid) => "avoid",
+                None => "allow",
+            }
+            .into(),
+            keep_apart: pairs(&c.keep_apart),
+            keep_together: pairs(&c.keep_together),
+            no_isolated: c
+                .no_isolated
+                .iter()
+                .map(|r| format!("{}: {}", r.attribute, r.values.join("; ")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    pub fn attribute_rows(&self) -> Vec<AttributeRow> {
+        let pick = |mode: &str| match mode {
+            "similar" => "similar",
+            "diverse" => "diverse",
+            _ => "ignore",
+        };
+        let fields = [
+            (&self.mode_department, &self.weight_department),
+            (&self.mode_division, &self.weight_division),
+            (&self.mode_discipline, &self.weight_discipline),
+            (&self.mode_career_rank, &self.weight_career_rank),
+            (&self.mode_interests, &self.weight_interests),
+        ];
+        FORM_ATTRIBUTES
+            .iter()
+            .zip(fields)
+            .map(|((name, label), (mode, weight))| AttributeRow {
+                name,
+                label,
+                mode: pick(mode),
+                weight: weight.clone(),
+            })
+            .collect()
+    }
+
+    /// The engine's criteria, or what to fix. Past groups are filled in when the engine runs.
+    pub fn to_criteria(&self) -> Result<Criteria, String> {
+        let number = |field: &str, text: &str| -> Result<u32, String> {
+            text.trim().parse().map_err(|_| format!("{field} must be a whole number, like 5"))
+        };
+        let (min, max) =
+            (number("The smallest group size", &self.min_size)?, number("The largest group size", &self.max_size)?);
+        if min < 2 || min > max {
+            return Err(format!(
+                "Group sizes {min} to {max} are not possible: the smallest must be at least 2 and no larger than the largest."
+            ));
+        }
+        let mut attributes = Vec::new();
+        for row in self.attribute_rows() {
+            let mode = match row.mode {
+                "similar" => Mode::Similar,
+                "diverse" => Mode::Diverse,
+                _ => continue,
+            };
+            let weight: f64 =
+                row.weight.trim().parse().ok().filter(|w: &f64| w.is_finite() && *w > 0.0 && *w <= 100.0).ok_or_else(
+                    || format!("The weight for {} must be a number above 0 and at most 100, like 1.5.", row.label),
+                )?;
+            attributes.push(AttributeRule { name: row.name.to_string(), mode, weight });
+        }
+        let slots = number("The number of common weekly hours", &self.min_common_slots)?;
+        Ok(Criteria {
+            objective: if self.objective == "maxmin" { Goal::Maxmin } else { Goal::Total },
+            group_size: Some(SizeRange { min, max }),
+            groups: None,
+            attributes,
+            keep_apart: pairs("Keep apart", &self.keep_apart)?,
+            keep_together: pairs("Keep together", &self.keep_together)?,
+            no_isolated: no_isolated(&self.no_isolated)?,
+            availability: (slots > 0).then(|| Availability {
+                min_common_slots: slots,
+                hard: self.slots == "hard",
+                weight: 3.0,
+            }),
+            history: match self.repeats.as_str() {
+                "forbid" => Some(History { groups: Vec::new(), repeat: Repeat::Forbid, penalty: None }),
+                "allow" => None,
+                _ => Some(History { groups: Vec::new(), repeat: Repeat::Avoid, penalty: None }),
+            },
+        })
+    }
+}
+
+fn pairs(field: &str, text: &str) -> Result<Vec<[String; 2]>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let people: Vec<String> =
+            line.split([',', ';']).map(|p| p.trim().to_lowercase()).filter(|p| !p.is_empty()).collect();
+        match <[String; 2]>::try_from(people) {
+            Ok(pair) if pair[0] != pair[1] => out.push(pair),
+            _ => {
+                return Err(format!(
+                    "{field}, line {}: write two different emails separated by a comma, like ana@uni.edu, ben@uni.edu",
+                    i + 1
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn no_isolated(text: &str) -> Result<Vec<NoIsolated>, String> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let bad = || {
+            format!(
+                "No isolated member, line {}: write an attribute, a colon and its values, like department: Surgery; Radiology",
+                i + 1
+            )
+        };
+        let (attribute, values) = line.split_once(':').ok_or_else(bad)?;
+        let values: Vec<String> = values.split(';').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+        if attribute.trim().is_empty() || values.is_empty() {
+            return Err(bad());
+        }
+        out.push(NoIsolated { attribute: attribute.trim().to_string(), values });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::cohort::default_criteria;
+
+    #[test]
+    fn the_default_criteria_survive_the_form() {
+        let mut criteria = default_criteria();
+        criteria.history = Some(History { groups: Vec::new(), repeat: Repeat::Avoid, penalty: None });
+        let back = CriteriaForm::from_criteria(&criteria).to_criteria().unwrap();
+        assert_eq!(back, criteria);
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let mut form = CriteriaForm::from_criteria(&default_criteria());
+        form.keep_apart = "a@x.edu, b@x.edu\nc@x.edu".into();
+        assert!(form.to_criteria().unwrap_err().starts_with("Keep apart, line 2"));
+        form.keep_apart.clear();
+        form.min_size = "8".into();
+        assert!(form.to_criteria().unwrap_err().contains("8 to 7 are not possible"));
+        form.min_size = "5".into();
+        form.weight_interests = "lots".into();
+        assert!(form.to_criteria().unwrap_err().contains("Research interests"));
+    }
+}

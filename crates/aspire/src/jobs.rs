@@ -1,0 +1,146 @@
+//! Formation jobs: the engine runs off the async runtime's worker threads, one job at a time per
+//! server, with progress, stop requests and heartbeats kept in the database. A job whose server
+//! stops is taken up again by the next server to look (once), then failed with a clear message.
+
+use std::time::{Duration, Instant};
+
+use aspire_formation::{Criteria, FormationError, Progress, SolveOptions, form};
+
+use crate::domain::cohort::cohort_of;
+use crate::domain::draft::{self, DraftGroup};
+use crate::state::AppState;
+use crate::store::{DraftScores, FormationJob, Store};
+
+/// A running job writes a heartbeat at least this often; one silent for `STALE_SECONDS` is
+/// taken to be abandoned by a stopped server.
+const HEARTBEAT_EVERY: Duration = Duration::from_millis(500);
+pub const STALE_SECONDS: i64 = 30;
+
+/// What a job produced: the id of its draft, or why it has none.
+pub type JobOutcome = Result<i64, String>;
+
+/// Runs forever, taking one job at a time.
+pub async fn run_worker(state: AppState) {
+    loop {
+        match run_next_job(&state).await {
+            Ok(Some(_)) => continue,
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "the formation worker could not read its jobs"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Claims and runs the next job, if any; returns its id.
+pub async fn run_next_job(state: &AppState) -> crate::store::Result<Option<i64>> {
+    let now = state.now();
+    state.store.fail_abandoned_jobs(now, now - STALE_SECONDS).await?;
+    let Some(job) = state.store.claim_next_job(now, now - STALE_SECONDS).await? else { return Ok(None) };
+    let outcome = run_job(state, &job).await;
+    let (status, error, draft_id) = match outcome {
+        Ok(draft_id) => ("done", String::new(), Some(draft_id)),
+        Err(error) => ("failed", error, None),
+    };
+    let stopped = state.store.job(job.id).await?.is_some_and(|j| j.stop_requested != 0);
+    let status = if stopped && status == "done" { "stopped" } else { status };
+    state.store.finish_job(job.id, state.now(), status, &error, draft_id).await?;
+    Ok(Some(job.id))
+}
+
+/// The round's cohort and criteria, with the program's past groups as the pairing history.
+pub async fn load_problem(
+    store: &dyn Store,
+    round_id: i64,
+) -> Result<(aspire_formation::Cohort, Criteria, Vec<crate::domain::Profile>), String> {
+    let round = store.round(round_id).await.map_err(|e| e.to_string())?.ok_or("the round no longer exists")?;
+    let people = store.round_people(round_id).await.map_err(|e| e.to_string())?;
+    if people.len() < 2 {
+        return Err("The round has fewer than two people: add people to the round first.".into());
+    }
+    let profiles: Vec<_> = people.iter().map(|u| u.profile()).collect();
+    let mut criteria =
+        Criteria::from_toml(&round.criteria).map_err(|e| format!("the saved criteria are not valid: {e}"))?;
+    if let Some(history) = criteria.history.as_mut() {
+        let ids: std::collections::HashSet<&str> = profiles.iter().map(|p| p.email.as_str()).collect();
+        history.groups = store
+            .past_groups(round.program_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|g| g.into_iter().filter(|e| ids.contains(e.as_str())).collect::<Vec<_>>())
+            .filter(|g| g.len() >= 2)
+            .collect();
+    }
+    let cohort = cohort_of(&profiles);
+    // An attribute nobody in this round has (say, no one gave a discipline) shapes nothing.
+    criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
+    Ok((cohort, criteria, profiles))
+}
+
+async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
+    let (cohort, criteria, _) = load_problem(state.store.as_ref(), job.round_id).await?;
+    let locked: Vec<Vec<String>> =
+        serde_json::from_str(&job.locked).map_err(|e| format!("the locked groups could not be read: {e}"))?;
+    let limit = Duration::from_millis(job.time_limit_ms.unsigned_abs());
+    let job_id = job.id;
+    let seed = job.seed.unsigned_abs();
+    let worker_state = state.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let formation = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let mut last_beat = Instant::now();
+        let stopped = std::cell::Cell::new(false);
+        let mut stop = |progress: &Progress| {
+            if last_beat.elapsed() >= HEARTBEAT_EVERY {
+                last_beat = Instant::now();
+                let report = worker_state.store.job_progress(
+                    job_id,
+                    worker_state.now(),
+                    i64::try_from(progress.iterations).unwrap_or(i64::MAX),
+                    progress.best,
+                );
+                // A failed progress write is not a reason to lose the search: keep going.
+                if runtime.block_on(report).unwrap_or(false) {
+                    stopped.set(true);
+                }
+            }
+            stopped.get() || started.elapsed() >= limit
+        };
+        // The engine's own budget first (reproducible for a seed); when hard constraints are
+        // still unmet, longer searches from other seeds while the time limit allows.
+        let mut budget = None;
+        let mut attempt = 0;
+        loop {
+            let options =
+                SolveOptions { seed: seed.wrapping_add(attempt), max_iterations: budget, locked: locked.clone() };
+            let result = form(&cohort, &criteria, &options, &mut stop);
+            let retry =
+                matches!(result, Err(FormationError::Unsatisfied(_))) && !stopped.get() && started.elapsed() < limit;
+            if !retry {
+                return result;
+            }
+            attempt += 1;
+            budget = Some((2000 + 40 * cohort.people.len() as u64) << attempt.min(10));
+        }
+    })
+    .await
+    .map_err(|e| format!("the engine stopped unexpectedly: {e}"))?
+    .map_err(|e| {
+        format!("The groups could not be formed: {e}. Change the criteria or the people in the round and try again.")
+    })?;
+
+    let groups: Vec<DraftGroup> =
+        formation.groups.iter().map(|g| DraftGroup { members: g.members.clone(), locked: g.locked }).collect();
+    let scores = DraftScores {
+        total: formation.total_score,
+        worst: formation.worst_group_score,
+        warnings: i64::try_from(formation.diagnostics.len()).unwrap_or(i64::MAX),
+    };
+    let count = state.store.round_drafts(job.round_id).await.map_err(|e| e.to_string())?.len();
+    let name = format!("Draft {} (seed {})", count + 1, job.seed);
+    state
+        .store
+        .create_draft(job.round_id, &name, &draft::to_json(&groups), scores, state.now())
+        .await
+        .map_err(|e| e.to_string())
+}

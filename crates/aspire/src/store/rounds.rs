@@ -1,0 +1,450 @@
+//! What is kept for forming groups: rounds, who is in them, engine jobs and drafts.
+
+use async_trait::async_trait;
+
+use super::sql::SqlStore;
+use super::{GroupRole, NewEmail, Result, User};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Round {
+    pub id: i64,
+    pub program_id: i64,
+    pub name: String,
+    pub criteria: String,
+    pub enrol_token: String,
+    pub created_at: i64,
+    pub published_draft_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FormationJob {
+    pub id: i64,
+    pub round_id: i64,
+    pub request_key: String,
+    pub status: String,
+    pub seed: i64,
+    pub time_limit_ms: i64,
+    pub locked: String,
+    pub requested_by: i64,
+    pub requested_at: i64,
+    pub started_at: Option<i64>,
+    pub heartbeat_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub attempts: i64,
+    pub iterations: i64,
+    pub best_score: Option<f64>,
+    pub stop_requested: i64,
+    pub error: String,
+    pub draft_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub round_id: i64,
+    pub request_key: String,
+    pub seed: i64,
+    pub time_limit_ms: i64,
+    pub locked: String,
+    pub requested_by: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Draft {
+    pub id: i64,
+    pub round_id: i64,
+    pub name: String,
+    pub groups: String,
+    pub total_score: f64,
+    pub worst_score: f64,
+    pub warnings: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// Scores of a draft, as the engine computed them.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftScores {
+    pub total: f64,
+    pub worst: f64,
+    pub warnings: i64,
+}
+
+/// A group to create when a draft is published.
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub name: String,
+    pub members: Vec<(i64, GroupRole)>,
+}
+
+const JOB_COLUMNS: &str = "id, round_id, request_key, status, seed, time_limit_ms, locked, requested_by, requested_at, \
+     started_at, heartbeat_at, finished_at, attempts, iterations, best_score, stop_requested, error, draft_id";
+const DRAFT_COLUMNS: &str =
+    "id, round_id, name, groups, total_score, worst_score, warnings, created_at, updated_at, published_at";
+const ROUND_COLUMNS: &str = "id, program_id, name, criteria, enrol_token, created_at, published_draft_id";
+/// A job is retried this many times after its server stopped; then it fails with a message.
+pub const MAX_JOB_ATTEMPTS: i64 = 2;
+
+#[async_trait]
+pub trait RoundStore {
+    async fn create_round(
+        &self,
+        program_id: i64,
+        name: &str,
+        criteria: &str,
+        enrol_token: &str,
+        now: i64,
+    ) -> Result<i64>;
+    async fn round(&self, id: i64) -> Result<Option<Round>>;
+    async fn round_by_enrol_token(&self, token: &str) -> Result<Option<Round>>;
+    async fn program_rounds(&self, program_id: i64) -> Result<Vec<Round>>;
+    async fn set_round_criteria(&self, round_id: i64, criteria: &str) -> Result<()>;
+    async fn add_round_people(&self, round_id: i64, user_ids: &[i64], now: i64) -> Result<()>;
+    async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()>;
+    async fn round_people(&self, round_id: i64) -> Result<Vec<User>>;
+    /// Every group the program has had, as lists of member emails (the pairing history).
+    async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>>;
+
+    /// Queues a job; the same request key for the same round returns the existing job instead.
+    async fn request_job(&self, job: &NewJob, now: i64) -> Result<i64>;
+    async fn job(&self, id: i64) -> Result<Option<FormationJob>>;
+    async fn round_jobs(&self, round_id: i64) -> Result<Vec<FormationJob>>;
+    /// Takes the oldest queued job, or a running one whose server stopped (no heartbeat since
+    /// `stale_before`) and has attempts left.
+    async fn claim_next_job(&self, now: i64, stale_before: i64) -> Result<Option<FormationJob>>;
+    /// Fails running jobs whose server stopped too often; returns how many.
+    async fn fail_abandoned_jobs(&self, now: i64, stale_before: i64) -> Result<u64>;
+    /// Records progress; returns whether the coordinator asked to stop.
+    async fn job_progress(&self, id: i64, now: i64, iterations: i64, best_score: f64) -> Result<bool>;
+    async fn request_job_stop(&self, id: i64) -> Result<()>;
+    async fn finish_job(&self, id: i64, now: i64, status: &str, error: &str, draft_id: Option<i64>) -> Result<()>;
+
+    async fn create_draft(&self, round_id: i64, name: &str, groups: &str, scores: DraftScores, now: i64)
+    -> Result<i64>;
+    async fn draft(&self, id: i64) -> Result<Option<Draft>>;
+    async fn round_drafts(&self, round_id: i64) -> Result<Vec<Draft>>;
+    async fn update_draft(&self, id: i64, groups: &str, scores: DraftScores, now: i64) -> Result<()>;
+    /// Creates the draft's groups and memberships and queues `emails`, all in one transaction.
+    /// False (and nothing written) when the round already has a published draft.
+    async fn publish_draft(
+        &self,
+        round_id: i64,
+        draft_id: i64,
+        program_id: i64,
+        groups: &[NewGroup],
+        emails: &[NewEmail],
+        now: i64,
+    ) -> Result<bool>;
+}
+
+#[async_trait]
+impl RoundStore for SqlStore {
+    async fn create_round(
+        &self,
+        program_id: i64,
+        name: &str,
+        criteria: &str,
+        enrol_token: &str,
+        now: i64,
+    ) -> Result<i64> {
+        let result = sqlx::query_scalar(
+            "INSERT INTO rounds (program_id, name, criteria, enrol_token, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(program_id)
+        .bind(name)
+        .bind(criteria)
+        .bind(enrol_token)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await;
+        match result {
+            Ok(id) => Ok(id),
+            Err(e) if super::sql::is_unique_violation(&e) => Err(super::StoreError::Conflict("a round with this name")),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn round(&self, id: i64) -> Result<Option<Round>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn round_by_enrol_token(&self, token: &str) -> Result<Option<Round>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE enrol_token = $1"));
+        Ok(sqlx::query_as(sql).bind(token).fetch_optional(&self.pool).await?)
+    }
+
+    async fn program_rounds(&self, program_id: i64) -> Result<Vec<Round>> {
+        let sql =
+            sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE program_id = $1 ORDER BY id DESC"));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn set_round_criteria(&self, round_id: i64, criteria: &str) -> Result<()> {
+        sqlx::query("UPDATE rounds SET criteria = $1 WHERE id = $2")
+            .bind(criteria)
+            .bind(round_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn add_round_people(&self, round_id: i64, user_ids: &[i64], now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for user_id in user_ids {
+            sqlx::query(
+                "INSERT INTO round_people (round_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(round_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM round_people WHERE round_id = $1 AND user_id = $2")
+            .bind(round_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn round_people(&self, round_id: i64) -> Result<Vec<User>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {} FROM users u JOIN round_people rp ON rp.user_id = u.id WHERE rp.round_id = $1 ORDER BY u.name, u.id",
+            super::sql::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        ));
+        Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT gm.group_id, u.email FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+             JOIN users u ON u.id = gm.user_id WHERE g.program_id = $1 ORDER BY gm.group_id, u.email",
+        )
+        .bind(program_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        let mut current = None;
+        for (group_id, email) in rows {
+            if current != Some(group_id) {
+                groups.push(Vec::new());
+                current = Some(group_id);
+            }
+            if let Some(last) = groups.last_mut() {
+                last.push(email);
+            }
+        }
+        Ok(groups)
+    }
+
+    async fn request_job(&self, job: &NewJob, now: i64) -> Result<i64> {
+        sqlx::query(
+            "INSERT INTO formation_jobs (round_id, request_key, status, seed, time_limit_ms, locked, requested_by, requested_at) \
+             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) ON CONFLICT (round_id, request_key) DO NOTHING",
+        )
+        .bind(job.round_id)
+        .bind(&job.request_key)
+        .bind(job.seed)
+        .bind(job.time_limit_ms)
+        .bind(&job.locked)
+        .bind(job.requested_by)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(sqlx::query_scalar("SELECT id FROM formation_jobs WHERE round_id = $1 AND request_key = $2")
+            .bind(job.round_id)
+            .bind(&job.request_key)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn job(&self, id: i64) -> Result<Option<FormationJob>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM formation_jobs WHERE id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn round_jobs(&self, round_id: i64) -> Result<Vec<FormationJob>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {JOB_COLUMNS} FROM formation_jobs WHERE round_id = $1 ORDER BY id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn claim_next_job(&self, now: i64, stale_before: i64) -> Result<Option<FormationJob>> {
+        // The outer condition is re-checked by PostgreSQL after a concurrent claim, so two
+        // servers never run the same job.
+        let sql = sqlx::AssertSqlSafe(format!(
+            "UPDATE formation_jobs SET status = 'running', attempts = attempts + 1, started_at = $1, heartbeat_at = $1 \
+             WHERE (status = 'queued' OR (status = 'running' AND heartbeat_at < $2 AND attempts < $3)) AND id = \
+             (SELECT id FROM formation_jobs WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < $2 AND attempts < $3) \
+              ORDER BY id LIMIT 1) RETURNING {JOB_COLUMNS}"
+        ));
+        Ok(sqlx::query_as(sql).bind(now).bind(stale_before).bind(MAX_JOB_ATTEMPTS).fetch_optional(&self.pool).await?)
+    }
+
+    async fn fail_abandoned_jobs(&self, now: i64, stale_before: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE formation_jobs SET status = 'failed', finished_at = $1, \
+             error = 'The server stopped while forming these groups, more than once. Start the formation again; if it keeps failing, shorten the time limit.' \
+             WHERE status = 'running' AND heartbeat_at < $2 AND attempts >= $3",
+        )
+        .bind(now)
+        .bind(stale_before)
+        .bind(MAX_JOB_ATTEMPTS)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn job_progress(&self, id: i64, now: i64, iterations: i64, best_score: f64) -> Result<bool> {
+        sqlx::query("UPDATE formation_jobs SET heartbeat_at = $1, iterations = $2, best_score = $3 WHERE id = $4")
+            .bind(now)
+            .bind(iterations)
+            .bind(best_score)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        let stop: i64 = sqlx::query_scalar("SELECT stop_requested FROM formation_jobs WHERE id = $1")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(stop != 0)
+    }
+
+    async fn request_job_stop(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE formation_jobs SET stop_requested = 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
+        // A job nobody has started yet simply ends.
+        sqlx::query("UPDATE formation_jobs SET status = 'stopped' WHERE id = $1 AND status = 'queued'")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn finish_job(&self, id: i64, now: i64, status: &str, error: &str, draft_id: Option<i64>) -> Result<()> {
+        sqlx::query("UPDATE formation_jobs SET status = $1, error = $2, draft_id = $3, finished_at = $4 WHERE id = $5")
+            .bind(status)
+            .bind(error)
+            .bind(draft_id)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_draft(
+        &self,
+        round_id: i64,
+        name: &str,
+        groups: &str,
+        scores: DraftScores,
+        now: i64,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO drafts (round_id, name, groups, total_score, worst_score, warnings, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(round_id)
+        .bind(name)
+        .bind(groups)
+        .bind(scores.total)
+        .bind(scores.worst)
+        .bind(scores.warnings)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn draft(&self, id: i64) -> Result<Option<Draft>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn round_drafts(&self, round_id: i64) -> Result<Vec<Draft>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE round_id = $1 ORDER BY id"));
+        Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn update_draft(&self, id: i64, groups: &str, scores: DraftScores, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE drafts SET groups = $1, total_score = $2, worst_score = $3, warnings = $4, updated_at = $5 \
+             WHERE id = $6 AND published_at IS NULL",
+        )
+        .bind(groups)
+        .bind(scores.total)
+        .bind(scores.worst)
+        .bind(scores.warnings)
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn publish_draft(
+        &self,
+        round_id: i64,
+        draft_id: i64,
+        program_id: i64,
+        groups: &[NewGroup],
+        emails: &[NewEmail],
+        now: i64,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let claimed =
+            sqlx::query("UPDATE rounds SET published_draft_id = $1 WHERE id = $2 AND published_draft_id IS NULL")
+                .bind(draft_id)
+                .bind(round_id)
+                .execute(&mut *tx)
+                .await?;
+        if claimed.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query("UPDATE drafts SET published_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(draft_id)
+            .execute(&mut *tx)
+            .await?;
+        for group in groups {
+            let group_id: i64 = sqlx::query_scalar(
+                "INSERT INTO groups (program_id, name, created_at, round_id) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(program_id)
+            .bind(&group.name)
+            .bind(now)
+            .bind(round_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (user_id, role) in &group.members {
+                sqlx::query("INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)")
+                    .bind(group_id)
+                    .bind(user_id)
+                    .bind(role.code())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for email in emails {
+            sqlx::query(
+                "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(&email.recipient)
+            .bind(&email.subject)
+            .bind(&email.body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

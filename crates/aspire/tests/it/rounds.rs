@@ -1,0 +1,335 @@
+//! Forming a cohort's groups in the app: enrol, criteria, form (a job kept in the database),
+//! edit the draft, publish once, and a next round that repeats no pairing.
+
+use std::collections::HashSet;
+
+use aspire::domain::Profile;
+use aspire::jobs::run_next_job;
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+const DEPARTMENTS: [&str; 6] = ["Medicine", "Pediatrics", "Surgery", "Psychiatry", "Neurology", "Nursing"];
+
+/// Enrols `count` newcomers in the program directly (as a roster import would).
+async fn newcomers(app: &TestApp, program: i64, prefix: &str, count: usize) {
+    let people: Vec<Profile> = (0..count)
+        .map(|i| {
+            Profile {
+                email: format!("{prefix}{i}@test.edu"),
+                name: format!("{prefix} {i}"),
+                department: DEPARTMENTS[i % DEPARTMENTS.len()].into(),
+                career_stage: ["postdoc", "instructor", "assistant_professor"][i % 3].into(),
+                research_interests: ["health equity", "clinical trials"][i % 2].into(),
+                availability: "Mon 09-11; Wed 12-13".into(),
+                ..Profile::default()
+            }
+            .validate()
+            .unwrap()
+        })
+        .collect();
+    app.state.store.import_roster(program, &people, app.clock.now_value()).await.unwrap();
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_string()
+}
+
+fn id_in(path: &str) -> i64 {
+    path.trim_start_matches('/').split(['/', '?']).nth(1).unwrap().parse().unwrap()
+}
+
+async fn start_round(client: &Client, program: i64, name: &str, who: &str) -> i64 {
+    let csrf = client.csrf(&format!("/programs/{program}")).await;
+    let response = client
+        .post_form(&format!("/programs/{program}/rounds"), &[("csrf", &csrf), ("name", name), ("who", who)])
+        .await;
+    assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+    id_in(&location(&response))
+}
+
+/// Asks for a formation, runs the worker once, returns the draft id.
+async fn form_draft(app: &TestApp, client: &Client, round: i64, key: &str) -> i64 {
+    let csrf = client.csrf(&format!("/rounds/{round}")).await;
+    let fields = [("csrf", csrf.as_str()), ("request_key", key), ("seconds", "2"), ("seed", "3")];
+    let first = client.post_form(&format!("/rounds/{round}/jobs"), &fields).await;
+    let again = client.post_form(&format!("/rounds/{round}/jobs"), &fields).await;
+    assert_eq!(location(&first), location(&again), "the same request queues one job");
+    let job = id_in(&location(&first));
+    assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
+    assert_eq!(run_next_job(&app.state).await.unwrap(), None, "nothing else was queued");
+    let job = app.state.store.job(job).await.unwrap().unwrap();
+    assert_eq!(job.status, "done", "{}", job.error);
+    let (_, page) = client.get_text(&format!("/jobs/{}", job.id)).await;
+    assert!(page.contains("Review the draft"));
+    job.draft_id.unwrap()
+}
+
+fn pairs(groups: &[Vec<String>]) -> HashSet<(String, String)> {
+    let mut out = HashSet::new();
+    for group in groups {
+        for a in group {
+            for b in group {
+                if a < b {
+                    out.insert((a.clone(), b.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+on_both_backends!(
+    coordinator_enrols_forms_edits_and_publishes_then_a_next_round_repeats_no_pair,
+    |app: TestApp| async move {
+        let world = app.world().await;
+        newcomers(&app, world.program, "first", 14).await;
+        let client = app.signed_in(COORDINATOR).await;
+        let round = start_round(&client, world.program, "2027 cohort", "newcomers").await;
+        let (status, page) = client.get_text(&format!("/rounds/{round}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("15 people in this round"), "14 newcomers and the spare participant");
+
+        // Someone enrols through the shared link, filling in the week grid.
+        let link = page.split("/enrol/").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let visitor = app.client();
+        let form = visitor.get_text(&format!("/enrol/{link}")).await.1;
+        let csrf = csrf_in(&form).unwrap();
+        let enrol = |name: &'static str, email: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("name", name.to_string()),
+                ("email", email.to_string()),
+                ("department", "Radiology".to_string()),
+                ("career_stage", "instructor".to_string()),
+                ("slot", "Mon 09".to_string()),
+                ("slot", "Mon 10".to_string()),
+            ]
+        };
+        let response = visitor
+            .http
+            .post(app.url(&format!("/enrol/{link}")))
+            .form(&enrol("Rae Radiology", "rae@test.edu"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(response.text().await.unwrap().contains("You are enrolled"));
+        let rae = app.state.store.user_by_email("rae@test.edu").await.unwrap().unwrap();
+        assert_eq!(rae.availability, "Mon 09-11");
+        assert!(
+            app.state.store.list_outbox(50).await.unwrap().iter().any(|m| m.recipient == "rae@test.edu"),
+            "an invitation to set a password"
+        );
+        let bad = visitor
+            .http
+            .post(app.url(&format!("/enrol/{link}")))
+            .form(&enrol("", "not-an-email"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
+
+        // Criteria: a bad value is explained and nothing is saved; a good one is kept.
+        let csrf = client.csrf(&format!("/rounds/{round}/criteria")).await;
+        let criteria = |min: &str, max: &str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("min_size", min.to_string()),
+                ("max_size", max.to_string()),
+                ("mode_department", "diverse".to_string()),
+                ("weight_department", "2".to_string()),
+                ("mode_career_rank", "similar".to_string()),
+                ("weight_career_rank", "1".to_string()),
+                ("mode_interests", "similar".to_string()),
+                ("weight_interests", "1".to_string()),
+                ("min_common_slots", "1".to_string()),
+                ("slots", "soft".to_string()),
+                ("repeats", "avoid".to_string()),
+            ]
+        };
+        let response = client
+            .http
+            .post(app.url(&format!("/rounds/{round}/criteria")))
+            .form(&criteria("6", "4"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.unwrap().contains("Group sizes 6 to 4 are not possible"));
+        let response = client
+            .http
+            .post(app.url(&format!("/rounds/{round}/criteria")))
+            .form(&criteria("4", "6"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+
+        let draft = form_draft(&app, &client, round, "first-request-key-0001").await;
+        let (status, page) = client.get_text(&format!("/drafts/{draft}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Group 1") && page.contains("Why:"));
+        let groups = |id: i64| {
+            let store = app.state.store.clone();
+            async move { aspire::domain::draft::parse(&store.draft(id).await.unwrap().unwrap().groups).unwrap() }
+        };
+        let before = groups(draft).await;
+        assert!(before.iter().all(|g| (4..=6).contains(&g.members.len())));
+
+        // Move one person, lock group 1, form again keeping it.
+        let mover = before[0].members[0].clone();
+        let csrf = csrf_in(&page).unwrap();
+        let response = client
+            .post_form(&format!("/drafts/{draft}/move"), &[("csrf", &csrf), ("email", &mover), ("to", "2")])
+            .await;
+        assert_eq!(response.status(), 303);
+        assert!(groups(draft).await[1].members.contains(&mover), "the person moved to group 2");
+        let response = client
+            .post_form(&format!("/drafts/{draft}/move"), &[("csrf", &csrf), ("email", &mover), ("to", "1")])
+            .await;
+        assert_eq!(response.status(), 303);
+        let moved = groups(draft).await;
+        assert!(moved[0].members.contains(&mover), "and back to group 1");
+        let response = client.post_form(&format!("/drafts/{draft}/lock"), &[("csrf", &csrf), ("group", "1")]).await;
+        assert_eq!(response.status(), 303);
+        let refused = client
+            .post_form(
+                &format!("/drafts/{draft}/move"),
+                &[("csrf", &csrf), ("email", &moved[0].members[0]), ("to", "2")],
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("Group 1 is locked"));
+        let response = client
+            .post_form(
+                &format!("/drafts/{draft}/rerun"),
+                &[("csrf", &csrf), ("request_key", "rerun-request-key-0001"), ("seconds", "1")],
+            )
+            .await;
+        let job = id_in(&location(&response));
+        assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
+        let second = app.state.store.job(job).await.unwrap().unwrap().draft_id.unwrap();
+        let rerun = groups(second).await;
+        let mut kept = moved[0].members.clone();
+        kept.sort();
+        assert!(
+            rerun.iter().any(|g| {
+                let mut m = g.members.clone();
+                m.sort();
+                m == kept && g.locked
+            }),
+            "the locked group is kept as it was"
+        );
+        let (_, round_page) = client.get_text(&format!("/rounds/{round}")).await;
+        assert!(round_page.contains("Draft 1") && round_page.contains("Draft 2"), "drafts side by side");
+
+        // Publish, naming an alumna of an earlier group as near-peer facilitator of group 1.
+        let alumna = app.state.store.user_by_email(MEMBER_B).await.unwrap().unwrap();
+        let publish = [("csrf", csrf.as_str()), ("facilitator_1", &alumna.id.to_string())];
+        let response = client.post_form(&format!("/drafts/{draft}/publish"), &publish).await;
+        assert_eq!(location(&response), format!("/rounds/{round}?notice=published"));
+        let groups_after = app.state.store.program_groups(world.program).await.unwrap();
+        let published: Vec<_> = groups_after.iter().filter(|g| g.name.starts_with("2027 cohort")).collect();
+        assert_eq!(published.len(), moved.len());
+        let again = client.post_form(&format!("/drafts/{second}/publish"), &[("csrf", csrf.as_str())]).await;
+        assert_eq!(location(&again), format!("/rounds/{round}?notice=already-published"));
+        assert_eq!(
+            app.state.store.program_groups(world.program).await.unwrap().len(),
+            groups_after.len(),
+            "publishing twice adds nothing"
+        );
+        let group_one = app.state.store.group_members(published[0].id).await.unwrap();
+        assert!(group_one.iter().any(|m| m.user.id == alumna.id && m.is_facilitator()));
+        let mail = app.state.store.list_outbox(200).await.unwrap();
+        let welcome = mail
+            .iter()
+            .find(|m| m.recipient == mover && m.subject.contains("Your peer group"))
+            .expect("each member is told");
+        assert!(welcome.body.contains("Your peers:"));
+
+        // Next round: everyone again.
+        newcomers(&app, world.program, "second", 4).await;
+        let next = start_round(&client, world.program, "2028 cohort", "everyone").await;
+        // Smaller groups this time, and earlier pairings ruled out: everyone meets new peers.
+        let csrf = client.csrf(&format!("/rounds/{next}/criteria")).await;
+        let mut fields = criteria("3", "4");
+        fields[0].1 = csrf.clone();
+        fields.retain(|(k, _)| *k != "repeats");
+        fields.push(("repeats", "forbid".to_string()));
+        let response =
+            client.http.post(app.url(&format!("/rounds/{next}/criteria"))).form(&fields).send().await.unwrap();
+        assert_eq!(response.status(), 303);
+        let next_draft = form_draft(&app, &client, next, "next-request-key-0001").await;
+        let earlier: Vec<Vec<String>> = app.state.store.past_groups(world.program).await.unwrap();
+        let now: Vec<Vec<String>> = groups(next_draft).await.into_iter().map(|g| g.members).collect();
+        let repeated: Vec<_> = pairs(&now).intersection(&pairs(&earlier)).cloned().collect();
+        assert!(repeated.is_empty(), "no pair is grouped again: {repeated:?}");
+    }
+);
+
+on_both_backends!(an_interrupted_job_resumes_once_then_fails_clearly, |app: TestApp| async move {
+    let world = app.world().await;
+    newcomers(&app, world.program, "p", 11).await;
+    let client = app.signed_in(COORDINATOR).await;
+    let round = start_round(&client, world.program, "R", "newcomers").await;
+    let csrf = client.csrf(&format!("/rounds/{round}")).await;
+    let response = client
+        .post_form(
+            &format!("/rounds/{round}/jobs"),
+            &[("csrf", &csrf), ("request_key", "interrupted-key-00001"), ("seconds", "1")],
+        )
+        .await;
+    let job = id_in(&location(&response));
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    // A server claims it and stops (no heartbeat): after the stale time another takes it up.
+    assert_eq!(store.claim_next_job(now, now - aspire::jobs::STALE_SECONDS).await.unwrap().unwrap().id, job);
+    assert!(
+        store.claim_next_job(now, now - aspire::jobs::STALE_SECONDS).await.unwrap().is_none(),
+        "not while it may be alive"
+    );
+    app.clock.advance(aspire::jobs::STALE_SECONDS + 1);
+    assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
+    assert_eq!(store.job(job).await.unwrap().unwrap().status, "done", "resumed and finished");
+
+    // Interrupted twice: marked failed with a message that says what to do.
+    let response = client
+        .post_form(
+            &format!("/rounds/{round}/jobs"),
+            &[("csrf", &csrf), ("request_key", "interrupted-key-00002"), ("seconds", "1")],
+        )
+        .await;
+    let job = id_in(&location(&response));
+    for _ in 0..2 {
+        let now = app.clock.now_value();
+        assert_eq!(store.claim_next_job(now, now - aspire::jobs::STALE_SECONDS).await.unwrap().unwrap().id, job);
+        app.clock.advance(aspire::jobs::STALE_SECONDS + 1);
+    }
+    assert_eq!(run_next_job(&app.state).await.unwrap(), None);
+    let failed = store.job(job).await.unwrap().unwrap();
+    assert_eq!(failed.status, "failed");
+    assert!(failed.error.contains("Start the formation again"), "{}", failed.error);
+    let (_, page) = client.get_text(&format!("/jobs/{job}")).await;
+    assert!(page.contains("Start the formation again"));
+});
+
+on_both_backends!(rounds_and_drafts_stay_within_their_program, |app: TestApp| async move {
+    let world = app.world().await;
+    newcomers(&app, world.program, "p", 11).await;
+    let client = app.signed_in(COORDINATOR).await;
+    let round = start_round(&client, world.program, "R", "newcomers").await;
+    let draft = form_draft(&app, &client, round, "scoped-request-key-01").await;
+    for email in [OTHER_COORDINATOR, MEMBER_A, FACILITATOR_A] {
+        let other = app.signed_in(email).await;
+        for path in [format!("/rounds/{round}"), format!("/drafts/{draft}"), format!("/rounds/{round}/criteria")] {
+            let (status, body) = other.get_text(&path).await;
+            assert_eq!(status, 404, "{email} {path}");
+            assert!(!body.contains("p 1"), "nothing of the round leaks");
+        }
+        let csrf = other.csrf("/profile").await;
+        let response = other.post_form(&format!("/drafts/{draft}/publish"), &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), 404);
+    }
+    assert!(app.state.store.round(round).await.unwrap().unwrap().published_draft_id.is_none());
+});
