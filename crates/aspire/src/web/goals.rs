@@ -158,14 +158,36 @@ pub struct OwnGoal {
     pub carried: bool,
 }
 
-fn own_goal_view(g: &Goal) -> OwnGoal {
+/// Each group's schedules, to show a meeting's date in the zone its group meets in.
+struct Zones(std::collections::HashMap<i64, cadence::Series>);
+
+impl Zones {
+    async fn of(state: &AppState, goals: &[Goal]) -> AppResult<Zones> {
+        let mut map = std::collections::HashMap::new();
+        for g in goals {
+            if let std::collections::hash_map::Entry::Vacant(slot) = map.entry(g.group_id) {
+                slot.insert(crate::notify::reminders::series_of(state.store.as_ref(), g.group_id).await?);
+            }
+        }
+        Ok(Zones(map))
+    }
+
+    /// "Tuesday 2 June 2026" in the group's time zone.
+    fn day(&self, g: &Goal) -> String {
+        let zone =
+            self.0.get(&g.group_id).and_then(|s| s.current(g.meeting_start)).map_or("UTC", |s| s.time_zone.as_str());
+        cadence::format_local(g.meeting_start, zone).split(',').next().unwrap_or_default().to_string()
+    }
+}
+
+fn own_goal_view(g: &Goal, zones: &Zones) -> OwnGoal {
     OwnGoal {
         text: g.text.clone(),
         kind: kind_label(&g.kind),
         status: GoalStatus::from_code(&g.status).unwrap_or(GoalStatus::Open).label(),
         reason: g.reason.clone(),
         group: g.group_name.clone(),
-        when: cadence::format_local(g.meeting_start, "UTC").split(',').next().unwrap_or_default().to_string(),
+        when: zones.day(g),
         link: format!("/groups/{}/meetings/{}", g.group_id, g.meeting_start),
         carried: g.carried_from.is_some(),
     }
@@ -177,11 +199,11 @@ pub struct LongGoalView {
     pub served_by: Vec<OwnGoal>,
 }
 
-fn long_views(long: Vec<LongGoal>, goals: &[Goal]) -> Vec<LongGoalView> {
+fn long_views(long: Vec<LongGoal>, goals: &[Goal], zones: &Zones) -> Vec<LongGoalView> {
     long.into_iter()
         .map(|l| LongGoalView {
             kind: kind_label(&l.kind),
-            served_by: goals.iter().filter(|g| g.long_goal_id == Some(l.id)).map(own_goal_view).collect(),
+            served_by: goals.iter().filter(|g| g.long_goal_id == Some(l.id)).map(|g| own_goal_view(g, zones)).collect(),
             goal: l,
         })
         .collect()
@@ -213,8 +235,9 @@ struct GoalsPage {
 async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<GoalsPage> {
     let goals = state.store.user_goals(actor.user.id).await?;
     let record = record_of(&goals);
-    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals);
-    let recent = goals.iter().rev().take(20).map(own_goal_view).collect();
+    let zones = Zones::of(&state, &goals).await?;
+    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals, &zones);
+    let recent = goals.iter().rev().take(20).map(|g| own_goal_view(g, &zones)).collect();
     Ok(GoalsPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
         met_rate: record.met_rate_text(),
@@ -263,8 +286,9 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
         .filter(|g| g.meeting_start >= from && g.meeting_start < to)
         .collect();
     let record = record_of(&goals);
-    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals);
-    let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(own_goal_view).collect();
+    let zones = Zones::of(&state, &goals).await?;
+    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals, &zones);
+    let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
     Ok(YearPage {
         layout: Layout::for_actor(&actor),
         name: actor.user.name.clone(),

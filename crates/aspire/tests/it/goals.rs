@@ -192,3 +192,17 @@ on_both_backends!(coordinators_see_counts_per_group_and_never_goal_text, |app: T
     let other = app.signed_in(OTHER_COORDINATOR).await;
     assert_eq!(other.get_text(&format!("/programs/{}/accountability", world.program)).await.0, 404);
 });
+
+on_both_backends!(my_goals_show_meeting_days_in_the_group_time_zone, |app: TestApp| async move {
+    let world = app.world().await;
+    // Tuesdays at 21:00 in New York: Wednesday 01:00 UTC.
+    let mut schedule = weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    schedule.minute_of_day = 21 * 60;
+    let by = app.state.store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
+    let now = app.clock.now_value();
+    app.state.store.save_series(world.group_a, Some(&schedule), "", 24 * 60, by, now).await.unwrap();
+    let mina = app.signed_in(MEMBER_A).await;
+    declare(&mina, &meeting(&world, "2026-06-02T21:00"), "Evening goal", "").await;
+    let (_, body) = mina.get_text("/goals").await;
+    assert!(body.contains("Tuesday 2 June 2026") && !body.contains("Wednesday 3 June 2026"), "{body}");
+});
