@@ -64,6 +64,8 @@ impl Notice {
             "published" => "Published: the groups exist and their members are being emailed.",
             "already-published" => "This round was already published; nothing was changed.",
             "enrolled" => "You are enrolled. Thank you!",
+            "placed" => "Everyone in the round without a group now has one; they have been emailed.",
+            "placed-some" => "Some people could not be placed: every existing group is full. Form new groups for them.",
             _ => return None,
         })
     }

@@ -34,6 +34,7 @@ pub fn routes() -> Routes {
         .post("/rounds/{id}/people", add_people)
         .post("/rounds/{id}/people/{user_id}/remove", remove_person)
         .post("/rounds/{id}/remind", remind)
+        .post("/rounds/{id}/place", place_in_existing_groups)
         .get("/rounds/{id}/criteria", criteria_page)
         .post("/rounds/{id}/criteria", save_criteria)
         .post("/rounds/{id}/jobs", start_job)
@@ -685,4 +686,80 @@ async fn publish(
         state.store.publish_draft(round.id, draft.id, program.id, &new_groups, &emails, state.now()).await?;
     let notice = if published { "published" } else { "already-published" };
     Ok(Redirect::to(&format!("/rounds/{}?notice={notice}", round.id)))
+}
+
+/// Adds the round's people who are in no group to the program's existing groups, one at a time
+/// where each fits best, never beyond the largest size and never moving anyone already placed.
+async fn place_in_existing_groups(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    let (round, program) = managed_round(&state, &actor, id).await?;
+    let mut criteria = Criteria::from_toml(&round.criteria).unwrap_or_else(|_| default_criteria());
+    criteria.history = None;
+    let max = criteria.group_size.map_or(7, |s| s.max) as usize;
+    let placed_already: std::collections::HashSet<i64> = state
+        .store
+        .program_people(program.id)
+        .await?
+        .into_iter()
+        .filter(|p| !p.group_names.is_empty())
+        .map(|p| p.user.id)
+        .collect();
+    let newcomers: Vec<User> =
+        state.store.round_people(round.id).await?.into_iter().filter(|u| !placed_already.contains(&u.id)).collect();
+    let mut groups = Vec::new();
+    for group in state.store.program_groups(program.id).await? {
+        let members: Vec<User> = state.store.group_members(group.id).await?.into_iter().map(|m| m.user).collect();
+        groups.push((group, members));
+    }
+    if groups.is_empty() {
+        return Err(AppError::Invalid("This program has no groups yet: form new groups instead.".into()));
+    }
+    let mut placed = 0;
+    for newcomer in &newcomers {
+        let mut best: Option<(f64, usize)> = None;
+        for (i, (_, members)) in groups.iter().enumerate().filter(|(_, (_, m))| m.len() < max) {
+            let gain =
+                group_score_with(&criteria, members, Some(newcomer)) - group_score_with(&criteria, members, None);
+            if best.is_none_or(|(b, _)| gain > b) {
+                best = Some((gain, i));
+            }
+        }
+        let Some((_, i)) = best else { break };
+        state.store.set_group_member(groups[i].0.id, newcomer.id, GroupRole::Member).await?;
+        let peers: Vec<String> = groups[i].1.iter().map(|u| format!("- {} ({})", u.name, u.department)).collect();
+        let body = format!(
+            "Dear {},\n\nYou have joined {} of {}. Your peers:\n{}\n\nSee your group at {}/groups/{}\n",
+            newcomer.name,
+            groups[i].0.name,
+            program.name,
+            peers.join("\n"),
+            state.settings.public_url(),
+            groups[i].0.id
+        );
+        crate::notify::enqueue(
+            state.store.as_ref(),
+            state.now(),
+            &newcomer.email,
+            &format!("Your peer group in {}", program.name),
+            body,
+        )
+        .await?;
+        groups[i].1.push(newcomer.clone());
+        placed += 1;
+    }
+    let notice = if placed == newcomers.len() { "placed" } else { "placed-some" };
+    Ok(Redirect::to(&format!("/rounds/{}?notice={notice}", round.id)))
+}
+
+/// The engine's score of one group, with `extra` added to it.
+fn group_score_with(criteria: &Criteria, members: &[User], extra: Option<&User>) -> f64 {
+    let profiles: Vec<_> = members.iter().chain(extra).map(User::profile).collect();
+    let cohort = crate::domain::cohort::cohort_of(&profiles);
+    let mut criteria = criteria.clone();
+    criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
+    let everyone = vec![cohort.people.iter().map(|p| p.id.clone()).collect::<Vec<_>>()];
+    evaluate(&cohort, &criteria, &everyone).map_or(f64::NEG_INFINITY, |f| f.total_score)
 }

@@ -125,6 +125,7 @@ const MATRIX: &[Row] = &[
     Row { method: "POST", route: "/programs/{id}/rounds", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row { method: "GET", route: "/rounds/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row { method: "POST", route: "/rounds/{id}/remind", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "POST", route: "/rounds/{id}/place", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row { method: "GET", route: "/rounds/{id}/criteria", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row { method: "POST", route: "/rounds/{id}/criteria", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row { method: "POST", route: "/rounds/{id}/jobs", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },

@@ -333,3 +333,24 @@ on_both_backends!(rounds_and_drafts_stay_within_their_program, |app: TestApp| as
     }
     assert!(app.state.store.round(round).await.unwrap().unwrap().published_draft_id.is_none());
 });
+
+on_both_backends!(newcomers_join_existing_groups_without_breaking_them, |app: TestApp| async move {
+    let world = app.world().await;
+    newcomers(&app, world.program, "new", 2).await;
+    let store = &app.state.store;
+    let before_a: Vec<i64> = store.group_members(world.group_a).await.unwrap().iter().map(|m| m.user.id).collect();
+    let client = app.signed_in(COORDINATOR).await;
+    let round = start_round(&client, world.program, "Spring joiners", "newcomers").await;
+    let csrf = client.csrf(&format!("/rounds/{round}")).await;
+    let response = client.post_form(&format!("/rounds/{round}/place"), &[("csrf", &csrf)]).await;
+    assert_eq!(location(&response), format!("/rounds/{round}?notice=placed"));
+    for email in ["new0@test.edu", "new1@test.edu", SPARE] {
+        let user = store.user_by_email(email).await.unwrap().unwrap();
+        let groups = store.groups_of_user(user.id).await.unwrap();
+        assert_eq!(groups.len(), 1, "{email} is in exactly one group");
+        assert!(store.list_outbox(50).await.unwrap().iter().any(|m| m.recipient == email), "{email} is told");
+    }
+    let after_a: Vec<i64> = store.group_members(world.group_a).await.unwrap().iter().map(|m| m.user.id).collect();
+    assert!(before_a.iter().all(|id| after_a.contains(id)), "nobody already placed moved");
+    assert_eq!(store.program_groups(world.program).await.unwrap().len(), 2, "no new group");
+});
