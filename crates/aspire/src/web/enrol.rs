@@ -7,12 +7,13 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::programs::{StageOption, stage_options};
 use super::routes::Routes;
 use super::session::with_pre_session_cookie;
 use super::{Layout, invite_person, sentence};
 use crate::auth::{PreSession, Viewer};
+use crate::domain::Profile;
 use crate::domain::availability::Availability;
-use crate::domain::{CareerStage, Profile};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{ProgramRole, Round};
@@ -54,11 +55,6 @@ fn grid(availability: &Availability) -> Vec<GridRow> {
         .collect()
 }
 
-pub struct StageOption {
-    pub code: &'static str,
-    pub label: &'static str,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "enrol.html")]
 struct EnrolPage {
@@ -96,7 +92,7 @@ fn page(
         layout: Layout::anonymous(),
         csrf: pre.token.clone(),
         grid: grid(&Availability::parse(&profile.availability).unwrap_or_default()),
-        stages: CareerStage::ALL.iter().map(|s| StageOption { code: s.code(), label: s.label() }).collect(),
+        stages: stage_options(),
         round,
         program,
         signed_in_as,

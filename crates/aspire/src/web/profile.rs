@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::programs::StageOption;
+use super::programs::{StageOption, stage_options};
 use super::routes::Routes;
 use super::{Layout, Notice, sentence};
 use crate::auth::{Actor, CsrfForm};
-use crate::domain::{CareerStage, Profile};
+use crate::domain::Profile;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -29,12 +29,7 @@ struct ProfilePage {
 }
 
 fn page(actor: &Actor, profile: Profile, notice: &Notice, error: Option<String>) -> ProfilePage {
-    ProfilePage {
-        layout: Layout::for_actor(actor).with_notice(notice),
-        profile,
-        stages: CareerStage::ALL.iter().map(|s| StageOption { code: s.code(), label: s.label() }).collect(),
-        error,
-    }
+    ProfilePage { layout: Layout::for_actor(actor).with_notice(notice), profile, stages: stage_options(), error }
 }
 
 async fn profile_page(actor: Actor, Query(notice): Query<Notice>) -> ProfilePage {

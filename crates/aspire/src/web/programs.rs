@@ -41,7 +41,7 @@ pub struct StageOption {
     pub label: &'static str,
 }
 
-fn stage_options() -> Vec<StageOption> {
+pub fn stage_options() -> Vec<StageOption> {
     CareerStage::ALL.iter().map(|s| StageOption { code: s.code(), label: s.label() }).collect()
 }
 
