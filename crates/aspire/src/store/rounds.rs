@@ -434,15 +434,7 @@ impl RoundStore for SqlStore {
             }
         }
         for email in emails {
-            sqlx::query(
-                "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(&email.recipient)
-            .bind(&email.subject)
-            .bind(&email.body)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            super::sql::insert_email(&mut *tx, email, now).await?;
         }
         tx.commit().await?;
         Ok(true)

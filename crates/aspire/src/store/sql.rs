@@ -18,6 +18,23 @@ pub struct SqlStore {
 pub(super) const USER_COLUMNS: &str = "id, email, name, pronouns, password_hash, is_admin, department, division, discipline, \
      career_stage, research_interests, goals, availability, time_zone, created_at";
 
+/// Puts one email in the outbox, on the pool or inside a caller's transaction (so a message is
+/// queued together with what caused it).
+pub(super) async fn insert_email<'e, E>(executor: E, email: &NewEmail, now: i64) -> Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(&email.recipient)
+    .bind(&email.subject)
+    .bind(&email.body)
+    .bind(now)
+    .fetch_one(executor)
+    .await?)
+}
+
 pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
@@ -492,15 +509,7 @@ impl Store for SqlStore {
     }
 
     async fn enqueue_email(&self, e: &NewEmail, now: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        )
-        .bind(&e.recipient)
-        .bind(&e.subject)
-        .bind(&e.body)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?)
+        insert_email(&self.pool, e, now).await
     }
 
     async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
