@@ -157,11 +157,7 @@ impl RoundStore for SqlStore {
         .bind(now)
         .fetch_one(&self.pool)
         .await;
-        match result {
-            Ok(id) => Ok(id),
-            Err(e) if super::sql::is_unique_violation(&e) => Err(super::StoreError::Conflict("a round with this name")),
-            Err(e) => Err(e.into()),
-        }
+        Ok(result.map_err(super::sql::conflict("a round with this name"))?)
     }
 
     async fn round(&self, id: i64) -> Result<Option<Round>> {

@@ -35,7 +35,12 @@ where
     .await?)
 }
 
-pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
+/// A unique-constraint violation becomes a clear `Conflict` saying `what` already exists.
+pub(super) fn conflict(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| if is_unique_violation(&e) { StoreError::Conflict(what) } else { e.into() }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
@@ -89,11 +94,7 @@ impl Store for SqlStore {
         .bind(now)
         .fetch_one(&self.pool)
         .await;
-        match result {
-            Ok(id) => Ok(id),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a person with this email")),
-            Err(e) => Err(e.into()),
-        }
+        Ok(result.map_err(conflict("a person with this email"))?)
     }
 
     async fn user(&self, id: i64) -> Result<Option<User>> {
@@ -125,11 +126,8 @@ impl Store for SqlStore {
         .bind(id)
         .execute(&self.pool)
         .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a person with this email")),
-            Err(e) => Err(e.into()),
-        }
+        result.map_err(conflict("a person with this email"))?;
+        Ok(())
     }
 
     async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
@@ -154,11 +152,7 @@ impl Store for SqlStore {
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await;
-        match result {
-            Ok(id) => Ok(id),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a program with this name")),
-            Err(e) => Err(e.into()),
-        }
+        Ok(result.map_err(conflict("a program with this name"))?)
     }
 
     async fn program(&self, id: i64) -> Result<Option<Program>> {
@@ -326,11 +320,7 @@ impl Store for SqlStore {
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await;
-        match result {
-            Ok(id) => Ok(id),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::Conflict("a group with this name")),
-            Err(e) => Err(e.into()),
-        }
+        Ok(result.map_err(conflict("a group with this name"))?)
     }
 
     async fn group(&self, id: i64) -> Result<Option<Group>> {
