@@ -207,3 +207,14 @@ fn doubling_string_macros_are_stopped_instead_of_filling_memory() {
     let message = parse_bibtex(&bib).unwrap_err().to_string();
     assert!(message.contains("too long") || message.contains("expand"), "{message}");
 }
+
+#[test]
+fn imported_works_can_be_stored_as_json_and_read_back_unchanged() {
+    let works = parse_any(&sample("pubmed-3.nbib")).unwrap();
+    let json = serde_json::to_string(&works).unwrap();
+    assert!(json.contains("\"doi\":\"10.1056/NEJMoa2034577\""), "{json}");
+    assert!(json.contains("\"pmcid\":\"PMC7745181\""), "{json}");
+    assert!(json.contains("\"kind\":\"article\""), "{json}");
+    let read_back: Vec<aspire_citations::Work> = serde_json::from_str(&json).unwrap();
+    assert_eq!(read_back, works);
+}
