@@ -47,11 +47,12 @@ pub async fn run_next_job(state: &AppState) -> crate::store::Result<Option<i64>>
     Ok(Some(job.id))
 }
 
-/// The round's cohort and criteria, with the program's past groups as the pairing history.
+/// The round's cohort and criteria, with the program's past groups as the pairing history, and
+/// the round's people.
 pub async fn load_problem(
     store: &dyn Store,
     round_id: i64,
-) -> Result<(aspire_formation::Cohort, Criteria, Vec<crate::domain::Profile>), String> {
+) -> Result<(aspire_formation::Cohort, Criteria, Vec<crate::store::User>), String> {
     let round = store.round(round_id).await.map_err(|e| e.to_string())?.ok_or("the round no longer exists")?;
     let people = store.round_people(round_id).await.map_err(|e| e.to_string())?;
     if people.len() < 2 {
@@ -74,7 +75,39 @@ pub async fn load_problem(
     let cohort = cohort_of(&profiles);
     // An attribute nobody in this round has (say, no one gave a discipline) shapes nothing.
     criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
-    Ok((cohort, criteria, profiles))
+    Ok((cohort, criteria, people))
+}
+
+/// Ends a search once its best has not improved for a while: a small cohort is done in well
+/// under a second, while a large round keeps improving to its time limit. Counting moves rather
+/// than time keeps a seed's result reproducible.
+struct Convergence {
+    patience: u64,
+    best: f64,
+    improved_at: u64,
+    last_seen: u64,
+}
+
+impl Convergence {
+    fn new(people: usize) -> Self {
+        // The engine's own default budget for a cohort of this size.
+        let patience = 2000 + 40 * u64::try_from(people).unwrap_or(u64::MAX / 80);
+        Convergence { patience, best: f64::NEG_INFINITY, improved_at: 0, last_seen: 0 }
+    }
+
+    fn converged(&mut self, progress: &Progress) -> bool {
+        // The engine counts moves afresh when it starts another search (another seed, or
+        // another try at unmet hard constraints): that search gets its own patience.
+        if progress.iterations < self.last_seen {
+            self.best = f64::NEG_INFINITY;
+        }
+        self.last_seen = progress.iterations;
+        if progress.best > self.best + 1e-9 {
+            self.best = progress.best;
+            self.improved_at = progress.iterations;
+        }
+        progress.iterations.saturating_sub(self.improved_at) >= self.patience
+    }
 }
 
 async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
@@ -90,6 +123,7 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
         let started = Instant::now();
         let mut last_beat = Instant::now();
         let stopped = std::cell::Cell::new(false);
+        let mut convergence = Convergence::new(cohort.people.len());
         let mut stop = |progress: &Progress| {
             if last_beat.elapsed() >= HEARTBEAT_EVERY {
                 last_beat = Instant::now();
@@ -104,15 +138,17 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
                     stopped.set(true);
                 }
             }
-            stopped.get() || started.elapsed() >= limit
+            stopped.get() || started.elapsed() >= limit || convergence.converged(progress)
         };
-        // The engine's own budget first (reproducible for a seed); when hard constraints are
-        // still unmet, longer searches from other seeds while the time limit allows.
-        let mut budget = None;
+        // When hard constraints are still unmet, search again from other seeds while the time
+        // limit allows.
         let mut attempt = 0;
         loop {
-            let options =
-                SolveOptions { seed: seed.wrapping_add(attempt), max_iterations: budget, locked: locked.clone() };
+            let options = SolveOptions {
+                seed: seed.wrapping_add(attempt),
+                max_iterations: Some(u64::MAX),
+                locked: locked.clone(),
+            };
             let result = form(&cohort, &criteria, &options, &mut stop);
             let retry =
                 matches!(result, Err(FormationError::Unsatisfied(_))) && !stopped.get() && started.elapsed() < limit;
@@ -120,7 +156,6 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
                 return result;
             }
             attempt += 1;
-            budget = Some((2000 + 40 * cohort.people.len() as u64) << attempt.min(10));
         }
     })
     .await
@@ -143,4 +178,25 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
         .create_draft(job.round_id, &name, &draft::to_json(&groups), scores, state.now())
         .await
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(iterations: u64, best: f64) -> Progress {
+        Progress { iterations, best }
+    }
+
+    #[test]
+    fn a_search_ends_once_its_best_stops_improving_and_a_new_search_starts_afresh() {
+        let mut convergence = Convergence::new(10); // patience 2400 moves
+        assert!(!convergence.converged(&at(0, 1.0)));
+        assert!(!convergence.converged(&at(2000, 2.0)), "it improved at 2000");
+        assert!(!convergence.converged(&at(4399, 2.0)), "2399 moves without a better best");
+        assert!(convergence.converged(&at(4400, 2.0)), "2400 moves without a better best");
+        // Another search counts from zero and has a lower best at first: not converged.
+        assert!(!convergence.converged(&at(10, 0.5)));
+        assert!(convergence.converged(&at(2410, 0.5)));
+    }
 }

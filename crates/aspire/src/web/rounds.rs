@@ -412,6 +412,7 @@ pub struct DraftGroupView {
 }
 
 pub struct MemberView {
+    pub id: i64,
     pub email: String,
     pub name: String,
     pub department: String,
@@ -431,7 +432,8 @@ struct DraftPage {
     total: String,
     worst: String,
     request_key: String,
-    facilitator_choices: Vec<(i64, String)>,
+    /// Alumni who may facilitate a new group (each group may also choose one of its members).
+    alumni: Vec<(i64, String)>,
     error: Option<String>,
 }
 
@@ -442,9 +444,8 @@ async fn scored(
     round: &Round,
     groups: &mut Vec<DraftGroup>,
 ) -> AppResult<(Formation, HashMap<String, User>)> {
-    let (cohort, criteria, _) = load_problem(state.store.as_ref(), round.id).await.map_err(AppError::Invalid)?;
-    let users: HashMap<String, User> =
-        state.store.round_people(round.id).await?.into_iter().map(|u| (u.email.clone(), u)).collect();
+    let (cohort, criteria, people) = load_problem(state.store.as_ref(), round.id).await.map_err(AppError::Invalid)?;
+    let users: HashMap<String, User> = people.into_iter().map(|u| (u.email.clone(), u)).collect();
     for group in groups.iter_mut() {
         group.members.retain(|m| users.contains_key(m));
     }
@@ -483,6 +484,7 @@ async fn render_draft(
                 .iter()
                 .filter_map(|email| users.get(email))
                 .map(|u| MemberView {
+                    id: u.id,
                     email: u.email.clone(),
                     name: u.name.clone(),
                     department: u.department.clone(),
@@ -508,7 +510,7 @@ async fn render_draft(
         total: format!("{:.2}", formation.total_score),
         worst: format!("{:.2}", formation.worst_group_score),
         diagnostics: formation.diagnostics.clone(),
-        facilitator_choices: facilitator_choices(state, round.program_id, &users).await?,
+        alumni: alumni(state, round.program_id, &users).await?,
         request_key: new_token(),
         groups: views,
         people,
@@ -523,14 +525,14 @@ fn common_times<'a>(members: impl Iterator<Item = &'a User>) -> String {
     Availability::common(&slots).to_string()
 }
 
-/// Who may facilitate a new group: alumni (people of the program who have been in a group
-/// before: the near-peers) and the round's own people.
-async fn facilitator_choices(
+/// Alumni: people of the program who have been in a group before and are not in this round,
+/// the near-peers who may facilitate a new group.
+async fn alumni(
     state: &AppState,
     program_id: i64,
     round_people: &HashMap<String, User>,
 ) -> AppResult<Vec<(i64, String)>> {
-    let mut choices: Vec<(i64, String)> = state
+    Ok(state
         .store
         .program_people(program_id)
         .await?
@@ -539,11 +541,7 @@ async fn facilitator_choices(
             p.role == ProgramRole::Participant && !p.group_names.is_empty() && !round_people.contains_key(&p.user.email)
         })
         .map(|p| (p.user.id, format!("{} (alumna/alumnus, {})", p.user.name, p.group_names.join(", "))))
-        .collect();
-    let mut own: Vec<(i64, String)> = round_people.values().map(|u| (u.id, u.name.clone())).collect();
-    own.sort_by(|a, b| a.1.cmp(&b.1));
-    choices.extend(own);
-    Ok(choices)
+        .collect())
 }
 
 async fn draft_page(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<DraftPage> {
@@ -642,18 +640,21 @@ async fn publish(
     let (draft, round, program) = managed_draft(&state, &actor, id).await?;
     let mut groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
     let (formation, users) = scored(&state, &round, &mut groups).await?;
-    let choices = facilitator_choices(&state, program.id, &users).await?;
+    let alumni = alumni(&state, program.id, &users).await?;
     let chosen: HashMap<usize, i64> = fields
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("facilitator_")?.parse::<usize>().ok()?, v.parse::<i64>().ok()?)))
-        .filter(|(_, user)| choices.iter().any(|(id, _)| id == user))
         .collect();
     let mut new_groups = Vec::new();
     let mut emails = Vec::new();
     for (i, group) in formation.groups.iter().enumerate() {
         let name = format!("{} · Group {}", round.name, i + 1);
         let members: Vec<&User> = group.members.iter().filter_map(|e| users.get(e)).collect();
-        let facilitator = chosen.get(&(i + 1)).copied();
+        // A group's facilitator is an alumna or alumnus, or one of its own members.
+        let facilitator = chosen
+            .get(&(i + 1))
+            .copied()
+            .filter(|f| alumni.iter().any(|(id, _)| id == f) || members.iter().any(|u| u.id == *f));
         let mut roles: Vec<(i64, GroupRole)> = members
             .iter()
             .map(|u| (u.id, if Some(u.id) == facilitator { GroupRole::Facilitator } else { GroupRole::Member }))
