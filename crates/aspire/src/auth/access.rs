@@ -9,8 +9,10 @@
 //! | member      | their groups' pages and fellow members; their own profile              |
 //!
 //! Goals, check-ins and attendance are group content: members and facilitators only;
-//! coordinators and admins get per-group counts.
+//! coordinators and admins get per-group counts. Everything else people share (posts, wins,
+//! resources) carries a visibility that `can_see_item` alone reads; lists filter with it too.
 
+use crate::domain::{Audience, Visibility};
 use crate::store::{Group, GroupRole, Memberships, ProgramRole, User};
 
 /// Someone signed in, with what they belong to, loaded fresh on every request so that a
@@ -33,6 +35,12 @@ impl Actor {
 
     pub fn coordinated_programs(&self) -> Vec<i64> {
         self.memberships.programs.iter().filter(|(_, r)| *r == ProgramRole::Coordinator).map(|(p, _)| *p).collect()
+    }
+
+    /// In the program in any role (participant or coordinator).
+    pub fn belongs_to_program(&self, program_id: i64) -> bool {
+        self.memberships.programs.iter().any(|(p, _)| *p == program_id)
+            || self.memberships.groups.iter().any(|(_, p, _)| *p == program_id)
     }
 
     pub fn group_role(&self, group_id: i64) -> Option<GroupRole> {
@@ -103,6 +111,38 @@ pub fn can_see_own_goals(actor: &Actor, owner_id: i64) -> bool {
 /// program's managers.
 pub fn can_see_group_counts(actor: &Actor, program_id: i64) -> bool {
     can_manage_program(actor, program_id)
+}
+
+/// The one rule for every shared item: its page, every list that shows it, exports and
+/// emails all ask this. A former member's authorless posts stay with the group.
+pub fn can_see_item(actor: &Actor, item: &Audience) -> bool {
+    // Authors always see what they wrote (their own data), wherever it was shared.
+    if item.author_id == Some(actor.user.id) {
+        return true;
+    }
+    let role = item.group_id.and_then(|g| actor.group_role(g));
+    match item.visibility {
+        Visibility::Private => false,
+        Visibility::Group => role.is_some(),
+        Visibility::Facilitator => role == Some(GroupRole::Facilitator) && item.facilitator_id == Some(actor.user.id),
+        Visibility::Program => actor.belongs_to_program(item.program_id) || actor.is_admin(),
+    }
+}
+
+/// Changing or deleting an item: its author, while they may still see it.
+pub fn can_change_item(actor: &Actor, item: &Audience) -> bool {
+    item.author_id == Some(actor.user.id) && can_see_item(actor, item)
+}
+
+/// Posting in a group (threads, replies, concerns) and sharing with it: its members and
+/// facilitators.
+pub fn can_post_in_group(actor: &Actor, group: &Group) -> bool {
+    can_see_group_content(actor, group)
+}
+
+/// Sharing with the whole program (resources, opportunities) and nominating: anyone in it.
+pub fn can_share_with_program(actor: &Actor, program_id: i64) -> bool {
+    actor.belongs_to_program(program_id)
 }
 
 #[cfg(test)]

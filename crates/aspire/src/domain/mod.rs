@@ -6,8 +6,11 @@ pub mod cohort;
 pub mod criteria;
 pub mod draft;
 pub mod goals;
+pub mod markdown;
 pub mod profile;
 pub mod roster;
+pub mod visibility;
 
 pub use availability::Availability;
 pub use profile::{CareerStage, Profile, ProfileError, normalize_email};
+pub use visibility::{Audience, Visibility};

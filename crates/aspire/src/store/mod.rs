@@ -2,6 +2,7 @@
 //!
 //! The store holds no business rules; callers pass validated domain values and times.
 
+pub mod community;
 pub mod meetings;
 pub mod postgres;
 pub mod rounds;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::domain::Profile;
+pub use community::CommunityStore;
 pub use meetings::MeetingStore;
 pub use rounds::{Draft, DraftScores, FormationJob, NewGroup, NewJob, Round, RoundStore};
 pub use sql::SqlStore;
@@ -222,7 +224,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: RoundStore + MeetingStore + Send + Sync + 'static {
+pub trait Store: RoundStore + MeetingStore + CommunityStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

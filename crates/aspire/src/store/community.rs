@@ -1,0 +1,340 @@
+//! What is kept of a group's discussion, of wins and their cheers, and of the audit log.
+//! Who may see any of it is decided in `auth::access`, never here.
+
+use async_trait::async_trait;
+
+use super::{Result, SqlStore};
+use crate::domain::{Audience, Visibility};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Post {
+    pub id: i64,
+    pub group_id: i64,
+    pub program_id: i64,
+    pub thread_id: Option<i64>,
+    pub author_id: Option<i64>,
+    /// "former member" when the author deleted their account and kept their posts.
+    pub author_name: String,
+    pub title: String,
+    pub body: String,
+    pub visibility: String,
+    pub facilitator_id: Option<i64>,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    /// For a thread: how many replies it has.
+    pub replies: i64,
+}
+
+impl Post {
+    pub fn audience(&self) -> Audience {
+        Audience {
+            author_id: self.author_id,
+            program_id: self.program_id,
+            group_id: Some(self.group_id),
+            visibility: Visibility::from_code(&self.visibility),
+            facilitator_id: self.facilitator_id,
+        }
+    }
+}
+
+pub struct NewPost<'a> {
+    pub group_id: i64,
+    pub thread_id: Option<i64>,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub visibility: Visibility,
+    pub facilitator_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
+pub struct Win {
+    pub id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    pub program_id: i64,
+    pub group_id: Option<i64>,
+    pub kind: String,
+    pub title: String,
+    pub venue: String,
+    pub year: Option<i64>,
+    pub doi: String,
+    pub pmid: String,
+    pub pmcid: String,
+    pub author_position: String,
+    pub mechanism: String,
+    pub award_number: String,
+    pub grant_role: String,
+    pub grant_status: String,
+    pub visibility: String,
+    pub created_at: i64,
+    pub cheers: i64,
+}
+
+impl Win {
+    pub fn audience(&self) -> Audience {
+        Audience {
+            author_id: Some(self.user_id),
+            program_id: self.program_id,
+            group_id: self.group_id,
+            visibility: Visibility::from_code(&self.visibility),
+            facilitator_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Cheer {
+    pub id: i64,
+    pub win_id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    pub message: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub subject: String,
+}
+
+const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.author_id, \
+     COALESCE(u.name, 'former member') AS author_name, p.title, p.body, p.visibility, p.facilitator_id, \
+     p.created_at, p.edited_at, (SELECT COUNT(*) FROM posts r WHERE r.thread_id = p.id) AS replies";
+const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id";
+
+const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
+     w.venue, w.year, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \
+     w.grant_status, w.visibility, w.created_at, (SELECT COUNT(*) FROM cheers c WHERE c.win_id = w.id) AS cheers";
+const WIN_FROM: &str = "wins w JOIN users u ON u.id = w.user_id";
+
+#[async_trait]
+pub trait CommunityStore: Send + Sync {
+    async fn create_post(&self, post: &NewPost<'_>, now: i64) -> Result<i64>;
+    async fn post(&self, id: i64) -> Result<Option<Post>>;
+    /// A group's threads, newest first (callers filter them with the access rule).
+    async fn group_threads(&self, group_id: i64) -> Result<Vec<Post>>;
+    async fn thread_replies(&self, thread_id: i64) -> Result<Vec<Post>>;
+    async fn edit_post(&self, id: i64, title: &str, body: &str, now: i64) -> Result<()>;
+    async fn delete_post(&self, id: i64) -> Result<()>;
+
+    /// Records wins (one, or a whole import) in one transaction.
+    async fn create_wins(&self, wins: &[Win], now: i64) -> Result<Vec<i64>>;
+    async fn win(&self, id: i64) -> Result<Option<Win>>;
+    async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>>;
+    async fn group_wins(&self, group_id: i64) -> Result<Vec<Win>>;
+    async fn program_wins(&self, program_id: i64) -> Result<Vec<Win>>;
+    async fn delete_win(&self, id: i64) -> Result<()>;
+    async fn add_cheer(&self, win_id: i64, user_id: i64, message: &str, now: i64) -> Result<i64>;
+    async fn cheers(&self, win_id: i64) -> Result<Vec<Cheer>>;
+    /// Papers and grants per program, for coordinators: (kind, count), never their text.
+    async fn program_win_counts(&self, program_id: i64) -> Result<Vec<(String, i64)>>;
+
+    /// Everything a person wrote, for their export.
+    async fn user_posts(&self, user_id: i64) -> Result<Vec<Post>>;
+    /// Deletes the account. Their wins, cheers, goals and private items go with it; their group
+    /// posts stay as "former member" when `keep_posts`, else they go too.
+    async fn delete_account(&self, user_id: i64, keep_posts: bool) -> Result<()>;
+
+    async fn audit(&self, actor_id: Option<i64>, action: &str, subject: &str, now: i64) -> Result<()>;
+    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>>;
+}
+
+#[async_trait]
+impl CommunityStore for SqlStore {
+    async fn create_post(&self, post: &NewPost<'_>, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO posts (group_id, thread_id, author_id, title, body, visibility, facilitator_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(post.group_id)
+        .bind(post.thread_id)
+        .bind(post.author_id)
+        .bind(post.title)
+        .bind(post.body)
+        .bind(post.visibility.code())
+        .bind(post.facilitator_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn post(&self, id: i64) -> Result<Option<Post>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn group_threads(&self, group_id: i64) -> Result<Vec<Post>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL \
+             ORDER BY p.created_at DESC, p.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn thread_replies(&self, thread_id: i64) -> Result<Vec<Post>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 ORDER BY p.created_at, p.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(thread_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn edit_post(&self, id: i64, title: &str, body: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE posts SET title = $1, body = $2, edited_at = $3 WHERE id = $4")
+            .bind(title)
+            .bind(body)
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_post(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM posts WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_wins(&self, wins: &[Win], now: i64) -> Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(wins.len());
+        for w in wins {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO wins (user_id, program_id, group_id, kind, title, venue, year, doi, pmid, pmcid, \
+                 author_position, mechanism, award_number, grant_role, grant_status, visibility, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+            )
+            .bind(w.user_id)
+            .bind(w.program_id)
+            .bind(w.group_id)
+            .bind(&w.kind)
+            .bind(&w.title)
+            .bind(&w.venue)
+            .bind(w.year)
+            .bind(&w.doi)
+            .bind(&w.pmid)
+            .bind(&w.pmcid)
+            .bind(&w.author_position)
+            .bind(&w.mechanism)
+            .bind(&w.award_number)
+            .bind(&w.grant_role)
+            .bind(&w.grant_status)
+            .bind(&w.visibility)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn win(&self, id: i64) -> Result<Option<Win>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 ORDER BY w.created_at DESC, w.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn group_wins(&self, group_id: i64) -> Result<Vec<Win>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 ORDER BY w.created_at DESC, w.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn program_wins(&self, program_id: i64) -> Result<Vec<Win>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.program_id = $1 ORDER BY w.created_at DESC, w.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn delete_win(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM wins WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn add_cheer(&self, win_id: i64, user_id: i64, message: &str, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO cheers (win_id, user_id, message, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(win_id)
+        .bind(user_id)
+        .bind(message)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn cheers(&self, win_id: i64) -> Result<Vec<Cheer>> {
+        Ok(sqlx::query_as(
+            "SELECT c.id, c.win_id, c.user_id, u.name AS user_name, c.message, c.created_at \
+             FROM cheers c JOIN users u ON u.id = c.user_id WHERE c.win_id = $1 ORDER BY c.created_at, c.id",
+        )
+        .bind(win_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn program_win_counts(&self, program_id: i64) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as("SELECT kind, COUNT(*) FROM wins WHERE program_id = $1 GROUP BY kind ORDER BY kind")
+            .bind(program_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn user_posts(&self, user_id: i64) -> Result<Vec<Post>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.author_id = $1 ORDER BY p.created_at, p.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn delete_account(&self, user_id: i64, keep_posts: bool) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        // A concern meant for one facilitator is private to its author: it never stays behind.
+        let doomed = if keep_posts {
+            "DELETE FROM posts WHERE author_id = $1 AND visibility <> 'group'"
+        } else {
+            "DELETE FROM posts WHERE author_id = $1"
+        };
+        sqlx::query(doomed).bind(user_id).execute(&mut *tx).await?;
+        // Everything else they own cascades with the account (wins, cheers, goals, sessions);
+        // what they shared with others (posts kept, resources, opportunities) loses its author.
+        sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit(&self, actor_id: Option<i64>, action: &str, subject: &str, now: i64) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")
+            .bind(now)
+            .bind(actor_id)
+            .bind(action)
+            .bind(subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.subject \
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
