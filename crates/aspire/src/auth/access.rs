@@ -134,6 +134,13 @@ pub fn can_change_item(actor: &Actor, item: &Audience) -> bool {
     item.author_id == Some(actor.user.id) && can_see_item(actor, item)
 }
 
+/// Editing or deleting a post in a group's discussion: its author, while still in the group.
+pub fn can_change_post(actor: &Actor, author_id: Option<i64>, item: &Audience) -> bool {
+    author_id == Some(actor.user.id)
+        && item.group_id.is_some_and(|g| actor.group_role(g).is_some())
+        && can_see_item(actor, item)
+}
+
 /// Posting in a group (threads, replies, concerns) and sharing with it: its members and
 /// facilitators.
 pub fn can_post_in_group(actor: &Actor, group: &Group) -> bool {

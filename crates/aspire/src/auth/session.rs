@@ -85,6 +85,17 @@ async fn load_actor(parts: &Parts, state: &AppState) -> Result<Option<Actor>, Ap
     Ok(Some(Actor { user, memberships, csrf_token: session.csrf_token }))
 }
 
+/// Who a request turned out to be from, filled in when the session is read, so that the audit
+/// layer can name who was refused without reading the session again.
+#[derive(Clone, Default)]
+pub struct WhoAsked(pub std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl WhoAsked {
+    pub fn user_id(&self) -> Option<i64> {
+        Some(self.0.load(std::sync::atomic::Ordering::Relaxed)).filter(|id| *id != 0)
+    }
+}
+
 /// Whoever is asking: signed in or not.
 pub struct Viewer(pub Option<Actor>);
 
@@ -98,6 +109,9 @@ impl FromRequestParts<AppState> for Viewer {
         let actor = load_actor(parts, state).await?;
         if let Some(actor) = &actor {
             parts.extensions.insert(actor.clone());
+            if let Some(who) = parts.extensions.get::<WhoAsked>() {
+                who.0.store(actor.user.id, std::sync::atomic::Ordering::Relaxed);
+            }
         }
         Ok(Viewer(actor))
     }

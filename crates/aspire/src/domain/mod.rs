@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod profile;
 pub mod roster;
 pub mod visibility;
+pub mod wins;
 
 pub use availability::Availability;
 pub use profile::{CareerStage, Profile, ProfileError, normalize_email};

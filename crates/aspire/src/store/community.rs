@@ -13,6 +13,9 @@ pub struct Post {
     pub program_id: i64,
     pub thread_id: Option<i64>,
     pub author_id: Option<i64>,
+    /// The author of the thread this post belongs to (its own author for a thread): who a
+    /// concern for one facilitator is from.
+    pub thread_author_id: Option<i64>,
     /// "former member" when the author deleted their account and kept their posts.
     pub author_name: String,
     pub title: String,
@@ -27,8 +30,9 @@ pub struct Post {
 
 impl Post {
     pub fn audience(&self) -> Audience {
+        // A reply is seen by whoever sees its thread.
         Audience {
-            author_id: self.author_id,
+            author_id: self.thread_author_id,
             program_id: self.program_id,
             group_id: Some(self.group_id),
             visibility: Visibility::from_code(&self.visibility),
@@ -104,9 +108,11 @@ pub struct AuditEntry {
 }
 
 const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.author_id, \
+     CASE WHEN p.thread_id IS NULL THEN p.author_id ELSE t.author_id END AS thread_author_id, \
      COALESCE(u.name, 'former member') AS author_name, p.title, p.body, p.visibility, p.facilitator_id, \
      p.created_at, p.edited_at, (SELECT COUNT(*) FROM posts r WHERE r.thread_id = p.id) AS replies";
-const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id";
+const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id \
+     LEFT JOIN posts t ON t.id = p.thread_id";
 
 const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
      w.venue, w.year, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \

@@ -20,6 +20,7 @@ pub fn routes() -> Routes {
         .post("/admin/programs", create_program)
         .post("/admin/programs/{id}/coordinators", add_coordinator)
         .get("/admin/outbox", outbox_page)
+        .get("/admin/audit", audit_page)
 }
 
 fn require_admin(actor: &Actor) -> AppResult<()> {
@@ -127,6 +128,33 @@ async fn outbox_page(State(state): State<AppState>, actor: Actor) -> AppResult<O
     require_admin(&actor)?;
     let messages = state.store.list_outbox(200).await?;
     Ok(OutboxPage { layout: Layout::for_actor(&actor), messages, smtp_configured: !state.settings.smtp_url.is_empty() })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    entries: Vec<crate::store::community::AuditEntry>,
+}
+
+/// The last 500 entries of the audit log: who did what, never what was said.
+async fn audit_page(State(state): State<AppState>, actor: Actor) -> AppResult<AuditPage> {
+    require_admin(&actor)?;
+    let entries = state.store.audit_log(500).await?;
+    Ok(AuditPage { layout: Layout::for_actor(&actor), entries })
+}
+
+impl crate::store::community::AuditEntry {
+    pub fn when(&self) -> String {
+        format_time(self.at)
+    }
+    pub fn who(&self) -> String {
+        match (&self.actor_name, self.actor_id) {
+            (Some(name), Some(id)) => format!("{name} (user {id})"),
+            (None, Some(id)) => format!("user {id} (account deleted)"),
+            _ => "not signed in".into(),
+        }
+    }
 }
 
 impl OutboxMessage {

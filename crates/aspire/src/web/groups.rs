@@ -43,6 +43,8 @@ struct GroupPage {
     departments: Vec<String>,
     /// The next and past meetings, for those who may see the group's content.
     meetings: Option<super::meetings::MeetingSummary>,
+    /// Wins shared with the group, for those who may see its content.
+    celebrations: Vec<super::wins::WinView>,
 }
 
 async fn visible_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
@@ -80,14 +82,18 @@ async fn group_page(
         members.iter().map(|m| m.user.department.clone()).filter(|d| !d.is_empty()).collect();
     departments.sort();
     departments.dedup();
-    let meetings = if access::can_see_group_content(&actor, &group) {
-        Some(super::meetings::summary(&state, group.id).await?)
+    let (meetings, celebrations) = if access::can_see_group_content(&actor, &group) {
+        (
+            Some(super::meetings::summary(&state, group.id).await?),
+            super::wins::group_celebrations(&state, &actor, group.id).await?,
+        )
     } else {
-        None
+        (None, Vec::new())
     };
     Ok(GroupPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
         meetings,
+        celebrations,
         common_times: Availability::common(&availabilities).to_string(),
         departments,
         group,
@@ -123,6 +129,8 @@ async fn add_member(
         return Err(AppError::Invalid("That person is not in this program: add them to the program first.".into()));
     }
     state.store.set_group_member(group.id, form.user_id, role).await?;
+    let subject = format!("user {} joined group {} as {}", form.user_id, group.id, role.code());
+    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
     Ok(Redirect::to(&format!("/groups/{}?notice=added", group.id)))
 }
 
@@ -133,5 +141,7 @@ async fn remove_member(
 ) -> AppResult<Redirect> {
     let group = managed_group(&state, &actor, id).await?;
     state.store.remove_group_member(group.id, user_id).await?;
+    let subject = format!("user {user_id} left group {}", group.id);
+    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
     Ok(Redirect::to(&format!("/groups/{}?notice=removed", group.id)))
 }

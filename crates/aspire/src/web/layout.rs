@@ -60,6 +60,7 @@ impl Notice {
             "imported" => "Roster imported.",
             "password-set" => "Your password is set. Welcome to aspire.",
             "signed-out" => "You are signed out.",
+            "account-deleted" => "Your account is deleted.",
             "reminded" => "Reminders are in the outbox.",
             "published" => "Published: the groups exist and their members are being emailed.",
             "already-published" => "This round was already published; nothing was changed.",

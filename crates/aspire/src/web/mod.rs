@@ -1,9 +1,11 @@
 //! HTML pages: one module per area, each with its `router()`; `app()` puts them together
 //! with the layers every response gets (security headers, body limit, metrics, tracing).
 
+mod account;
 mod admin;
 mod assets;
 mod calendar;
+mod discussion;
 mod enrol;
 mod goals;
 mod groups;
@@ -17,6 +19,7 @@ pub(crate) mod programs;
 mod rounds;
 pub mod routes;
 mod session;
+mod wins;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -53,6 +56,9 @@ fn all_routes() -> Routes {
         .merge(groups::routes())
         .merge(meetings::routes())
         .merge(goals::routes())
+        .merge(wins::routes())
+        .merge(discussion::routes())
+        .merge(account::routes())
         .merge(calendar::routes())
         .merge(crate::api::routes())
         .merge(rounds::routes())
@@ -83,7 +89,8 @@ pub fn app(state: AppState) -> Router {
         .router
         .fallback(|| async { AppError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(state.clone(), count_responses));
+        .layer(middleware::from_fn_with_state(state.clone(), count_responses))
+        .layer(middleware::from_fn_with_state(state.clone(), audit_refusals));
     // Pages hold personal data: no shared cache may keep them. Assets set their own policy.
     router = router
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -91,6 +98,26 @@ pub fn app(state: AppState) -> Router {
         router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
     router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// Records in the audit log each time a signed-in person is refused something (a 404: not
+/// theirs to see, or not there). The path is kept without secrets: long segments (tokens) are
+/// cut out.
+async fn audit_refusals(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let who = crate::auth::session::WhoAsked::default();
+    request.extensions_mut().insert(who.clone());
+    let method = request.method().clone();
+    let path: Vec<&str> =
+        request.uri().path().split('/').map(|segment| if segment.len() > 20 { "…" } else { segment }).collect();
+    let subject = format!("{method} {}", path.join("/"));
+    let response = next.run(request).await;
+    if response.status() == axum::http::StatusCode::NOT_FOUND
+        && let Some(user_id) = who.user_id()
+        && let Err(e) = state.store.audit(Some(user_id), "refused", &subject, state.now()).await
+    {
+        tracing::warn!(error = %e, "could not write to the audit log");
+    }
+    response
 }
 
 async fn count_responses(State(state): State<AppState>, request: Request, next: Next) -> Response {

@@ -685,6 +685,10 @@ async fn publish(
     }
     let published =
         state.store.publish_draft(round.id, draft.id, program.id, &new_groups, &emails, state.now()).await?;
+    if published {
+        let subject = format!("draft {} published as {} groups in program {}", draft.id, new_groups.len(), program.id);
+        state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
+    }
     let notice = if published { "published" } else { "already-published" };
     Ok(Redirect::to(&format!("/rounds/{}?notice={notice}", round.id)))
 }

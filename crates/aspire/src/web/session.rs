@@ -85,6 +85,12 @@ async fn login(
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(form.password, hash).await;
     state.store.record_login_attempt(&email, &address, matches, now).await?;
+    let audited = match (&user, matches) {
+        (Some(user), true) => state.store.audit(Some(user.id), "signed in", "", now).await,
+        // The address tried, never the password.
+        _ => state.store.audit(None, "sign-in refused", &email, now).await,
+    };
+    audited?;
     match user.filter(|_| matches) {
         Some(user) => {
             state.metrics.logins_succeeded.fetch_add(1, Ordering::Relaxed);

@@ -4,7 +4,7 @@ use crate::harness::*;
 use crate::on_both_backends;
 
 /// The roles, in the order of each row's expectations.
-const ROLES: [(&str, Option<&str>); 7] = [
+const ROLES: [(&str, Option<&str>); 8] = [
     ("anonymous", None),
     ("admin", Some(ADMIN)),
     ("coordinator", Some(COORDINATOR)),
@@ -12,7 +12,11 @@ const ROLES: [(&str, Option<&str>); 7] = [
     ("facilitator", Some(FACILITATOR_A)),
     ("member", Some(MEMBER_A)),
     ("member of another group", Some(MEMBER_B)),
+    ("former member", Some(FORMER_MEMBER)),
 ];
+
+/// Was in group A, then was removed; still in the program.
+const FORMER_MEMBER: &str = "former.member@test.edu";
 
 /// What a role gets: a status code, or `LOGIN` for a redirect to the login page.
 const LOGIN: u16 = 1;
@@ -23,132 +27,395 @@ const HIDDEN: u16 = 404;
 struct Row {
     method: &'static str,
     route: &'static str,
-    expect: [u16; 7],
+    expect: [u16; 8],
 }
 
 /// One row per route. Columns: anonymous, admin, coordinator, other coordinator, facilitator,
-/// member, member of another group. POSTs carry the role's own valid CSRF token.
+/// member, member of another group, former member. POSTs carry the role's own valid CSRF token.
 const MATRIX: &[Row] = &[
-    Row { method: "GET", route: "/login", expect: [OK, DONE, DONE, DONE, DONE, DONE, DONE] },
-    Row { method: "POST", route: "/login", expect: [403; 7] },
-    Row { method: "GET", route: "/", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
-    Row { method: "GET", route: "/admin", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/admin/programs", expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/login", expect: [OK, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "POST", route: "/login", expect: [403; 8] },
+    Row { method: "GET", route: "/", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "GET", route: "/admin", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/admin/programs",
+        expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/admin/programs/{id}/coordinators",
-        expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
-    Row { method: "GET", route: "/admin/outbox", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "GET", route: "/programs/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/programs/{id}/people", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/admin/outbox", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/programs/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/people",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/programs/{id}/people/{user_id}/invite",
-        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
-    Row { method: "POST", route: "/programs/{id}/groups", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "GET", route: "/programs/{id}/import", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/programs/{id}/import", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/groups",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "GET",
+        route: "/programs/{id}/import",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/import",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/programs/{id}/import/confirm",
-        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row {
         method: "GET",
         route: "/programs/{id}/roster-template.csv",
-        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
-    Row { method: "GET", route: "/groups/{id}", expect: [LOGIN, OK, OK, HIDDEN, OK, OK, HIDDEN] },
-    Row { method: "POST", route: "/groups/{id}/members", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/groups/{id}", expect: [LOGIN, OK, OK, HIDDEN, OK, OK, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/members",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/groups/{id}/members/{user_id}/remove",
-        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
-    Row { method: "GET", route: "/groups/{id}/meetings", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN] },
-    Row { method: "POST", route: "/groups/{id}/meetings", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN] },
+    Row {
+        method: "GET",
+        route: "/groups/{id}/meetings",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/meetings",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
+    },
     Row {
         method: "GET",
         route: "/groups/{id}/meetings/{start}",
-        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN],
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
     },
     Row {
         method: "POST",
         route: "/groups/{id}/meetings/{start}/cancel",
-        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN],
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
     },
     Row {
         method: "POST",
         route: "/groups/{id}/meetings/{start}/attendance",
-        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN],
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
     },
     Row {
         method: "POST",
         route: "/groups/{id}/meetings/{start}/goals",
-        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN],
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
     },
     // Carry before report: carrying an open goal reports it not met, then the report changes it.
-    Row { method: "POST", route: "/goals/{id}/carry", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN] },
-    Row { method: "POST", route: "/goals/{id}/report", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN] },
-    Row { method: "GET", route: "/goals", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
-    Row { method: "GET", route: "/goals/year", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
-    Row { method: "POST", route: "/goals/long-term", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row {
+        method: "POST",
+        route: "/goals/{id}/carry",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/goals/{id}/report",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/goals", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "GET", route: "/goals/year", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/goals/long-term", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row {
         method: "POST",
         route: "/goals/long-term/{id}",
-        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN],
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
     },
-    Row { method: "POST", route: "/goals/reminders", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "POST", route: "/goals/reminders", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row {
         method: "GET",
         route: "/programs/{id}/accountability",
-        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
-    Row { method: "GET", route: "/groups/{id}/meetings.ics", expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN] },
-    Row { method: "POST", route: "/calendar/feed", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
-    Row { method: "POST", route: "/calendar/feed/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
-    Row { method: "GET", route: "/calendar/feed/{token}", expect: [HIDDEN; 7] },
-    Row { method: "POST", route: "/goals/api-token", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
-    Row { method: "POST", route: "/goals/api-token/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row {
+        method: "GET",
+        route: "/groups/{id}/meetings.ics",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    Row { method: "POST", route: "/calendar/feed", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/calendar/feed/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "GET", route: "/calendar/feed/{token}", expect: [HIDDEN; 8] },
+    Row { method: "POST", route: "/goals/api-token", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/goals/api-token/revoke", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     // The API takes bearer tokens only: a browser session, signed in or not, gets a 401.
-    Row { method: "GET", route: "/api/v1/meetings", expect: [401; 7] },
-    Row { method: "POST", route: "/api/v1/groups/{id}/meetings/{start}/goals", expect: [401; 7] },
-    Row { method: "GET", route: "/invite/{token}", expect: [410; 7] },
-    Row { method: "POST", route: "/invite/{token}", expect: [403; 7] },
-    Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK] },
-    Row { method: "POST", route: "/profile", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
-    Row { method: "GET", route: "/healthz", expect: [OK; 7] },
-    Row { method: "GET", route: "/metrics", expect: [OK; 7] },
-    Row { method: "GET", route: "/static/{*path}", expect: [OK; 7] },
-    Row { method: "POST", route: "/programs/{id}/rounds", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "GET", route: "/rounds/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/rounds/{id}/remind", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/rounds/{id}/place", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "GET", route: "/rounds/{id}/criteria", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/rounds/{id}/criteria", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/rounds/{id}/jobs", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "GET", route: "/jobs/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/jobs/{id}/stop", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "GET", route: "/drafts/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/drafts/{id}/move", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/drafts/{id}/swap", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/drafts/{id}/lock", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/drafts/{id}/rerun", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
-    Row { method: "POST", route: "/drafts/{id}/publish", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row { method: "GET", route: "/api/v1/meetings", expect: [401; 8] },
+    Row { method: "POST", route: "/api/v1/groups/{id}/meetings/{start}/goals", expect: [401; 8] },
+    Row { method: "GET", route: "/invite/{token}", expect: [410; 8] },
+    Row { method: "POST", route: "/invite/{token}", expect: [403; 8] },
+    Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/profile", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "GET", route: "/healthz", expect: [OK; 8] },
+    Row { method: "GET", route: "/metrics", expect: [OK; 8] },
+    Row { method: "GET", route: "/static/{*path}", expect: [OK; 8] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/rounds",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/rounds/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/remind",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/place",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "GET",
+        route: "/rounds/{id}/criteria",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/criteria",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/jobs",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/jobs/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/jobs/{id}/stop",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/drafts/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/move",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/swap",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/lock",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/rerun",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/publish",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     // Rows that change who is in the round come after the draft rows.
-    Row { method: "POST", route: "/rounds/{id}/people", expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/people",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/rounds/{id}/people/{user_id}/remove",
-        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
-    Row { method: "GET", route: "/enrol/{token}", expect: [OK; 7] },
-    Row { method: "POST", route: "/enrol/{token}", expect: [403; 7] },
+    Row { method: "GET", route: "/enrol/{token}", expect: [OK; 8] },
+    Row { method: "POST", route: "/enrol/{token}", expect: [403; 8] },
+    // Wins, discussion, own data, audit (the item rows below cover each visibility).
+    Row { method: "GET", route: "/wins", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/wins", expect: [LOGIN, 422, DONE, 422, DONE, DONE, DONE, DONE] },
+    Row { method: "POST", route: "/wins/import", expect: [LOGIN, 422, DONE, 422, DONE, DONE, DONE, DONE] },
+    Row { method: "GET", route: "/programs/{id}/celebrations", expect: [LOGIN, OK, OK, HIDDEN, OK, OK, OK, OK] },
+    Row {
+        method: "GET",
+        route: "/groups/{id}/discussion",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/groups/{id}/discussion",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/account", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "GET", route: "/account/export.json", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "GET", route: "/account/export.csv", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    // With a wrong password (and for managers, always): refused with the reason.
+    Row { method: "POST", route: "/account/delete", expect: [LOGIN, 422, 422, 422, 422, 422, 422, 422] },
+    Row { method: "GET", route: "/admin/audit", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     // Last: it ends the session.
-    Row { method: "POST", route: "/logout", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE] },
+    Row { method: "POST", route: "/logout", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
 ];
+
+/// Rows for routes about one shared item, once per visibility the item may have. Member A is the
+/// author of every item; fresh items are planted for each role.
+struct ItemRow {
+    method: &'static str,
+    route: &'static str,
+    visibility: &'static str,
+    expect: [u16; 8],
+}
+
+const ONLY_AUTHOR: [u16; 8] = [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN];
+const ITEM_MATRIX: &[ItemRow] = &[
+    ItemRow {
+        method: "GET",
+        route: "/wins/{id}",
+        visibility: "private",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "GET",
+        route: "/wins/{id}",
+        visibility: "group",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "GET",
+        route: "/wins/{id}",
+        visibility: "program",
+        expect: [LOGIN, OK, OK, HIDDEN, OK, OK, OK, OK],
+    },
+    ItemRow {
+        method: "POST",
+        route: "/wins/{id}/cheers",
+        visibility: "private",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "POST",
+        route: "/wins/{id}/cheers",
+        visibility: "group",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "POST",
+        route: "/wins/{id}/cheers",
+        visibility: "program",
+        expect: [LOGIN, DONE, DONE, HIDDEN, DONE, DONE, DONE, DONE],
+    },
+    ItemRow { method: "POST", route: "/wins/{id}/delete", visibility: "private", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/wins/{id}/delete", visibility: "group", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/wins/{id}/delete", visibility: "program", expect: ONLY_AUTHOR },
+    ItemRow {
+        method: "GET",
+        route: "/posts/{id}",
+        visibility: "group",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "GET",
+        route: "/posts/{id}",
+        visibility: "facilitator",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "POST",
+        route: "/posts/{id}/replies",
+        visibility: "group",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "POST",
+        route: "/posts/{id}/replies",
+        visibility: "facilitator",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
+    },
+    ItemRow { method: "POST", route: "/posts/{id}/edit", visibility: "group", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/posts/{id}/edit", visibility: "facilitator", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/posts/{id}/delete", visibility: "group", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/posts/{id}/delete", visibility: "facilitator", expect: ONLY_AUTHOR },
+];
+
+/// Markers planted in member A's items, and who may ever receive each (emails of the roles).
+const WIN_PRIVATE_MARKER: &str = "WINMARKER-5d1e-private";
+const WIN_GROUP_MARKER: &str = "WINMARKER-77b0-group";
+const WIN_PROGRAM_MARKER: &str = "WINMARKER-c3a9-program";
+const POST_GROUP_MARKER: &str = "POSTMARKER-2f64-group";
+const CONCERN_MARKER: &str = "POSTMARKER-a81c-facilitator-only";
+
+const ITEM_MARKERS: [&str; 5] =
+    [WIN_PRIVATE_MARKER, WIN_GROUP_MARKER, WIN_PROGRAM_MARKER, POST_GROUP_MARKER, CONCERN_MARKER];
+
+/// A reference manager's export, for the import row.
+const RIS_EXPORT: &str = "TY  - JOUR\nTI  - Peer mentoring and grant success\nAU  - Alpha, Mina\nPY  - 2026\nDO  - 10.1000/matrix.1\nER  - \n";
+
+/// Member A's items for one role's turn: a win of each visibility and a thread of each audience.
+struct Items {
+    wins: std::collections::HashMap<&'static str, i64>,
+    posts: std::collections::HashMap<&'static str, i64>,
+}
+
+async fn plant_items(app: &TestApp, world: &World, member_a: i64, facilitator_a: i64) -> Items {
+    use aspire::domain::Visibility;
+    use aspire::store::community::{NewPost, Win};
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let mut wins = std::collections::HashMap::new();
+    for (visibility, marker) in
+        [("private", WIN_PRIVATE_MARKER), ("group", WIN_GROUP_MARKER), ("program", WIN_PROGRAM_MARKER)]
+    {
+        let win = Win {
+            user_id: member_a,
+            program_id: world.program,
+            group_id: Some(world.group_a),
+            kind: "paper".into(),
+            title: format!("A paper {marker}"),
+            visibility: visibility.into(),
+            ..Win::default()
+        };
+        wins.insert(visibility, store.create_wins(&[win], now).await.unwrap()[0]);
+    }
+    let mut posts = std::collections::HashMap::new();
+    for (visibility, marker, facilitator) in
+        [(Visibility::Group, POST_GROUP_MARKER, None), (Visibility::Facilitator, CONCERN_MARKER, Some(facilitator_a))]
+    {
+        let post = NewPost {
+            group_id: world.group_a,
+            thread_id: None,
+            author_id: member_a,
+            title: marker,
+            body: &format!("Something hard this week. {marker}"),
+            visibility,
+            facilitator_id: facilitator,
+        };
+        posts.insert(visibility.code(), store.create_post(&post, now).await.unwrap());
+    }
+    Items { wins, posts }
+}
+
+fn may_receive(marker: &str) -> &'static [&'static str] {
+    match marker {
+        WIN_PRIVATE_MARKER => &[MEMBER_A],
+        WIN_PROGRAM_MARKER => &[MEMBER_A, FACILITATOR_A, ADMIN, COORDINATOR, MEMBER_B, FORMER_MEMBER, MEMBER_A2],
+        WIN_GROUP_MARKER | POST_GROUP_MARKER => &[MEMBER_A, FACILITATOR_A, MEMBER_A2],
+        _ => &[MEMBER_A, FACILITATOR_A],
+    }
+}
 
 /// A marker planted in a member's private goals: nobody but that member may ever receive it.
 const MARKER: &str = "MARKER-7f3a-private-goal";
@@ -171,18 +438,18 @@ fn every_route_has_a_row_and_every_row_a_route() {
     let table = aspire::web::route_table();
     for route in &table {
         assert!(
-            MATRIX.iter().any(|row| row.method == route.method && row.route == route.path),
+            MATRIX.iter().any(|row| row.method == route.method && row.route == route.path)
+                || ITEM_MATRIX.iter().any(|row| row.method == route.method && row.route == route.path),
             "the route {} {} has no row in the authorization matrix: add one",
             route.method,
             route.path
         );
     }
-    for row in MATRIX {
+    let rows = MATRIX.iter().map(|r| (r.method, r.route)).chain(ITEM_MATRIX.iter().map(|r| (r.method, r.route)));
+    for (method, route) in rows {
         assert!(
-            table.iter().any(|r| r.method == row.method && r.path == row.route),
-            "the matrix row {} {} names a route the router does not serve",
-            row.method,
-            row.route
+            table.iter().any(|r| r.method == method && r.path == route),
+            "the matrix row {method} {route} names a route the router does not serve"
         );
     }
 }
@@ -250,6 +517,16 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
         }
         "/profile" => vec![("name", "Renamed Person".into())],
+        "/wins" => vec![
+            ("kind", "paper".into()),
+            ("title", "Peer mentoring in practice".into()),
+            ("share", format!("program:p{}", world.program)),
+        ],
+        "/wins/{id}/cheers" => vec![("message", "Congratulations!".into())],
+        "/groups/{id}/discussion" => vec![("title", "This week".into()), ("body", "How did it go?".into())],
+        "/posts/{id}/replies" => vec![("body", "Thinking of you.".into())],
+        "/posts/{id}/edit" => vec![("title", "Edited title".into()), ("body", "Edited text".into())],
+        "/account/delete" => vec![("password", "not the password".into()), ("posts", "keep".into())],
         "/programs/{id}/rounds" => vec![("name", format!("Round {}", rand_suffix())), ("who", "newcomers".into())],
         "/rounds/{id}/people" => vec![("who", "newcomers".into())],
         "/rounds/{id}/criteria" => vec![
@@ -296,6 +573,12 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
     let long_goal = app.state.store.create_long_goal(member_a.id, GOAL_MARKER, "grant", "", planted).await.unwrap();
     let lp = Loop { start, goal, long_goal, member_a: member_a.id };
     let store = &app.state.store;
+    let facilitator_a = store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
+    // The former member: was in group A, then was removed; still in the program.
+    let former = app.user(FORMER_MEMBER, "Flo Former", false).await;
+    store.add_program_member(world.program, former, aspire::store::ProgramRole::Participant).await.unwrap();
+    store.set_group_member(world.group_a, former, aspire::store::GroupRole::Member).await.unwrap();
+    store.remove_group_member(world.group_a, former).await.unwrap();
     let now = app.clock.now_value();
     let criteria = toml::to_string(&aspire::domain::cohort::default_criteria()).unwrap();
     let round = store.create_round(world.program, "Matrix round", &criteria, "matrix-round-token", now).await.unwrap();
@@ -340,22 +623,42 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             Some(email) => app.signed_in(email).await,
             None => app.client(),
         };
-        for row in MATRIX {
-            let path = concrete(row.route, &world, removable, &formed, &lp);
-            let response = if row.method == "GET" {
+        let items = plant_items(&app, &world, lp.member_a, facilitator_a).await;
+        // Earlier roles' rows place people without a group into groups: keep the former member out.
+        for (group, _, _) in store.memberships(former).await.unwrap().groups {
+            store.remove_group_member(group, former).await.unwrap();
+        }
+        let rows = MATRIX.iter().map(|r| (r.method, r.route, None, r.expect));
+        let item_rows = ITEM_MATRIX.iter().map(|r| (r.method, r.route, Some(r.visibility), r.expect));
+        // Item rows first: the last row of MATRIX ends the session.
+        for (method, route, visibility, expect) in item_rows.chain(rows) {
+            let mut path = route.to_string();
+            if let Some(visibility) = visibility {
+                let id = if route.starts_with("/wins/") { items.wins[visibility] } else { items.posts[visibility] };
+                path = path.replace("{id}", &id.to_string());
+            }
+            let path = concrete(&path, &world, removable, &formed, &lp);
+            let response = if method == "GET" {
                 client.get(&path).await
             } else {
                 // The role's own CSRF token, so that the access rule is what is tested.
                 let csrf = if email.is_some() { client.csrf("/profile").await } else { String::new() };
-                if row.route == "/programs/{id}/import" {
-                    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
-                        "roster",
-                        reqwest::multipart::Part::bytes(b"email,name\nroster.person@test.edu,Roster Person\n".to_vec())
-                            .file_name("r.csv"),
-                    );
+                let upload = match route {
+                    "/programs/{id}/import" => {
+                        Some(("roster", b"email,name\nroster.person@test.edu,Roster Person\n".to_vec(), "r.csv"))
+                    }
+                    "/wins/import" => Some(("file", RIS_EXPORT.as_bytes().to_vec(), "export.ris")),
+                    _ => None,
+                };
+                if let Some((field, bytes, file_name)) = upload {
+                    let share = format!("program:p{}", world.program);
+                    let form = reqwest::multipart::Form::new()
+                        .text("csrf", csrf)
+                        .text("share", share)
+                        .part(field, reqwest::multipart::Part::bytes(bytes).file_name(file_name));
                     client.http.post(app.url(&path)).multipart(form).send().await.unwrap()
                 } else {
-                    let mut fields = form_for(row.route, &world, &lp);
+                    let mut fields = form_for(route, &world, &lp);
                     fields.push(("csrf", csrf));
                     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     client.post_form(&path, &fields).await
@@ -365,8 +668,8 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string());
             let headers = format!("{:?}", response.headers());
             let body = response.text().await.unwrap();
-            let expected = row.expect[column];
-            let context = format!("{} {} as {role}", row.method, row.route);
+            let expected = expect[column];
+            let context = format!("{method} {route} ({}) as {role}", visibility.unwrap_or("-"));
             if expected == LOGIN {
                 assert_eq!(status, 303, "{context}: expected the login page");
                 assert!(location.unwrap_or_default().starts_with("/login"), "{context}: expected a redirect to /login");
@@ -381,6 +684,22 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
                     !body.contains(GOAL_MARKER) && !headers.contains(GOAL_MARKER),
                     "{context}: leaked a group's goal"
                 );
+            }
+            for marker in ITEM_MARKERS {
+                let allowed = email.is_some_and(|e| may_receive(marker).contains(&e));
+                if !allowed {
+                    assert!(!body.contains(marker) && !headers.contains(marker), "{context}: leaked {marker}");
+                }
+            }
+        }
+    }
+    // No email went to anyone who may not see what it quotes.
+    for message in store.list_outbox(1000).await.unwrap() {
+        for marker in ITEM_MARKERS.iter().chain([&GOAL_MARKER, &MARKER]) {
+            if message.body.contains(marker) || message.subject.contains(marker) {
+                let allowed = may_receive(marker).contains(&message.recipient.as_str())
+                    && (*marker != MARKER || message.recipient == MEMBER_A);
+                assert!(allowed, "an email to {} quotes {marker}", message.recipient);
             }
         }
     }
