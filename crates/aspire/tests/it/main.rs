@@ -11,6 +11,7 @@ mod smtp;
 mod access;
 mod api;
 mod calendar;
+mod community;
 mod form;
 mod goals;
 mod import;

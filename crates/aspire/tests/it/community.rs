@@ -1,0 +1,277 @@
+//! What a group shares besides goals: wins (recorded, imported, cheered, celebrated), the
+//! discussion (sanitised Markdown, concerns for one facilitator), own-data export and account
+//! deletion, and the audit log.
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../citations/tests/samples");
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{SAMPLES}/{name}")).unwrap()
+}
+
+async fn import(app: &TestApp, client: &Client, share: &str, bytes: Vec<u8>, file_name: &str) -> reqwest::Response {
+    let csrf = client.csrf("/wins").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("share", share.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+    client.http.post(app.url("/wins/import")).multipart(form).send().await.unwrap()
+}
+
+on_both_backends!(a_member_records_wins_and_bad_identifiers_are_explained, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let csrf = mina.csrf("/wins").await;
+    let share = format!("group:{}", world.group_a);
+    let paper = |doi: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "paper".to_string()),
+            ("title", "Peer groups and K award success".to_string()),
+            ("venue", "Academic Medicine".to_string()),
+            ("year", "2026".to_string()),
+            ("doi", doi.to_string()),
+            ("author_position", "first".to_string()),
+            ("share", share.clone()),
+        ]
+    };
+    let bad = mina.http.post(app.url("/wins")).form(&paper("10.10/too-short")).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("DOI"), "the message names the DOI: {page}");
+    assert!(page.contains("Peer groups and K award success"), "what was typed is kept in the form");
+    assert!(
+        app.state
+            .store
+            .user_wins(app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let good = mina
+        .http
+        .post(app.url("/wins"))
+        .form(&paper("https://doi.org/10.1097/ACM.0000000000001234"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 303);
+    let (_, list) = mina.get_text("/wins").await;
+    assert!(list.contains("Peer groups and K award success") && list.contains("first author"));
+
+    let grant = [
+        ("csrf", csrf.as_str()),
+        ("kind", "grant"),
+        ("title", "Mentored career development in surgical outcomes"),
+        ("venue", "NHLBI"),
+        ("award_number", "R01CA12345"),
+        ("grant_status", "funded"),
+        ("share", share.as_str()),
+    ];
+    let refused = mina.post_form("/wins", &grant).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("6"), "says the serial needs 6 digits");
+
+    // A peer sees the win on the group page and congratulates; the other group does not see it.
+    let milo = app.signed_in(MEMBER_A2).await;
+    let (_, group_page) = milo.get_text(&format!("/groups/{}", world.group_a)).await;
+    assert!(group_page.contains("Peer groups and K award success"));
+    let win_path = group_page.split("href=\"/wins/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let csrf = milo.csrf(&format!("/wins/{win_path}")).await;
+    let cheer =
+        milo.post_form(&format!("/wins/{win_path}/cheers"), &[("csrf", &csrf), ("message", "Wonderful news!")]).await;
+    assert_eq!(cheer.status(), 303);
+    let (_, win_page) = mina.get_text(&format!("/wins/{win_path}")).await;
+    assert!(win_page.contains("Milo Alpha") && win_page.contains("Wonderful news!"));
+    let bea = app.signed_in(MEMBER_B).await;
+    assert_eq!(bea.get_text(&format!("/wins/{win_path}")).await.0, 404);
+    let (_, feed) = bea.get_text(&format!("/programs/{}/celebrations", world.program)).await;
+    assert!(!feed.contains("Peer groups and K award success"), "a group win is not on the program's feed");
+});
+
+on_both_backends!(papers_import_from_pubmed_ris_and_bibtex_without_duplicates, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let share = format!("program:{}", world.group_a);
+    let response = import(&app, &mina, &share, sample("pubmed-3.nbib"), "pubmed.nbib").await;
+    assert_eq!(response.status(), 303);
+    let (_, page) = mina.get_text(response.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("Imported 3 papers"), "{page}");
+    assert!(page.contains("Safety and Efficacy of the BNT162b2"));
+
+    // The same file again: everything is already there.
+    let again = import(&app, &mina, &share, sample("pubmed-3.nbib"), "pubmed.nbib").await;
+    let (_, page) = mina.get_text(again.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("Imported 0 papers") && page.contains("Skipped 3 already recorded"), "{page}");
+
+    // A truncated BibTeX file or a Latin-1 file: a clear message and nothing written.
+    let mina_id = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    let before = app.state.store.user_wins(mina_id).await.unwrap().len();
+    for (file, expected) in [("truncated.bib", "line"), ("latin1.ris", "UTF-8")] {
+        let refused = import(&app, &mina, &share, sample(file), file).await;
+        assert_eq!(refused.status(), 422, "{file}");
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(expected) && page.contains("Nothing was imported"), "{file}: {page}");
+    }
+    assert_eq!(app.state.store.user_wins(mina_id).await.unwrap().len(), before);
+
+    // Shared with the program: on its celebration feed for everyone in it, coordinators too.
+    for who in [MEMBER_B, COORDINATOR] {
+        let (status, feed) =
+            app.signed_in(who).await.get_text(&format!("/programs/{}/celebrations", world.program)).await;
+        assert_eq!(status, 200);
+        assert!(feed.contains("Safety and Efficacy of the BNT162b2"), "{who}");
+    }
+    let other = app.signed_in(OTHER_COORDINATOR).await;
+    assert_eq!(other.get_text(&format!("/programs/{}/celebrations", world.program)).await.0, 404);
+});
+
+on_both_backends!(discussion_is_sanitised_and_a_concern_reaches_one_facilitator, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let path = format!("/groups/{}/discussion", world.group_a);
+    let csrf = mina.csrf(&path).await;
+    let (_, page) = mina.get_text(&path).await;
+    assert!(page.contains("do not post patient information"), "the composer says where PHI does not belong");
+    let posted = mina
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("title", "Aims page feedback"),
+                ("body", "**Thank you** all <script>alert('x')</script> [x](javascript:alert(1))"),
+                ("audience", "group"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.status(), 303);
+    let thread = posted.headers()["location"].to_str().unwrap().to_string();
+    let milo = app.signed_in(MEMBER_A2).await;
+    let (_, page) = milo.get_text(&thread).await;
+    assert!(page.contains("<strong>Thank you</strong>"));
+    assert!(!page.contains("<script>alert") && !page.contains("javascript:alert"), "{page}");
+
+    // Only the author may edit or delete.
+    let csrf_milo = milo.csrf(&thread).await;
+    let id = thread.trim_start_matches("/posts/");
+    let edit =
+        milo.post_form(&format!("/posts/{id}/edit"), &[("csrf", &csrf_milo), ("title", "x"), ("body", "y")]).await;
+    assert_eq!(edit.status(), 404);
+    let edit = mina
+        .post_form(&format!("/posts/{id}/edit"), &[("csrf", &csrf), ("title", "Aims page, v2"), ("body", "Updated")])
+        .await;
+    assert_eq!(edit.status(), 303);
+    assert!(milo.get_text(&thread).await.1.contains("Aims page, v2"));
+
+    // A concern for the facilitator only: the facilitator reads and answers; the peer sees nothing.
+    let facilitator = app.state.store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
+    let audience = format!("facilitator:{facilitator}");
+    let concern = mina
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("title", "A hard week at home"),
+                ("body", "CONCERN-TEXT-4411"),
+                ("audience", &audience),
+            ],
+        )
+        .await;
+    assert_eq!(concern.status(), 303);
+    let concern = concern.headers()["location"].to_str().unwrap().to_string();
+    let fay = app.signed_in(FACILITATOR_A).await;
+    assert!(fay.get_text(&path).await.1.contains("A hard week at home"));
+    let csrf_fay = fay.csrf(&concern).await;
+    let answer =
+        fay.post_form(&format!("{concern}/replies"), &[("csrf", &csrf_fay), ("body", "FACILITATOR-REPLY-9")]).await;
+    assert_eq!(answer.status(), 303);
+    assert!(mina.get_text(&concern).await.1.contains("FACILITATOR-REPLY-9"), "the author reads the answer");
+    assert_eq!(milo.get_text(&concern).await.0, 404);
+    let (_, list) = milo.get_text(&path).await;
+    assert!(!list.contains("A hard week at home"), "the list hides what the page refuses");
+    let coordinator = app.signed_in(COORDINATOR).await;
+    assert_eq!(coordinator.get_text(&path).await.0, 404, "coordinators never read a group's discussion");
+    // A bad audience is explained; nothing is posted.
+    let wrong = mina
+        .post_form(&path, &[("csrf", &csrf), ("title", "t"), ("body", "b"), ("audience", "facilitator:999999")])
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("Choose who may read this"));
+});
+
+on_both_backends!(a_member_downloads_their_data_and_deletes_their_account, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let path = format!("/groups/{}/discussion", world.group_a);
+    let csrf = mina.csrf(&path).await;
+    let thread = mina
+        .post_form(
+            &path,
+            &[("csrf", &csrf), ("title", "Writing retreat"), ("body", "KEPT-POST-5521"), ("audience", "group")],
+        )
+        .await
+        .headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let share = format!("private:{}", world.group_a);
+    let win = [("csrf", csrf.as_str()), ("kind", "promotion"), ("title", "PROMOTION-7734"), ("share", &share)];
+    assert_eq!(mina.post_form("/wins", &win).await.status(), 303);
+
+    let json = mina.get("/account/export.json").await;
+    assert!(json.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let data: serde_json::Value = serde_json::from_str(&json.text().await.unwrap()).unwrap();
+    assert_eq!(data["profile"]["email"], MEMBER_A);
+    assert!(data["posts"].to_string().contains("KEPT-POST-5521"));
+    assert!(data["wins"].to_string().contains("PROMOTION-7734"));
+    let csv = mina.get("/account/export.csv").await.text().await.unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("wins,") && l.contains("PROMOTION-7734")), "{csv}");
+    assert!(
+        !app.signed_in(MEMBER_A2)
+            .await
+            .get("/account/export.json")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("PROMOTION-7734")
+    );
+
+    // A wrong password deletes nothing; the right one deletes, keeping the group post.
+    let csrf = mina.csrf("/account").await;
+    let wrong = mina.post_form("/account/delete", &[("csrf", &csrf), ("password", "nope"), ("posts", "keep")]).await;
+    assert_eq!(wrong.status(), 422);
+    let gone = mina.post_form("/account/delete", &[("csrf", &csrf), ("password", PASSWORD), ("posts", "keep")]).await;
+    assert_eq!(gone.status(), 303);
+    assert!(app.state.store.user_by_email(MEMBER_A).await.unwrap().is_none());
+    assert_eq!(mina.get("/wins").await.status(), 303, "the session ended with the account");
+    let milo = app.signed_in(MEMBER_A2).await;
+    let (status, page) = milo.get_text(&thread).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("KEPT-POST-5521") && page.contains("former member"));
+    let admin = app.signed_in(ADMIN).await;
+    let (_, audit) = admin.get_text("/admin/audit").await;
+    assert!(audit.contains("account deleted") && audit.contains("export"));
+    assert!(!audit.contains("KEPT-POST-5521") && !audit.contains("PROMOTION-7734"), "no content in the audit log");
+    // Coordinators hand over their role before leaving.
+    let cora = app.signed_in(COORDINATOR).await;
+    let csrf = cora.csrf("/account").await;
+    let refused =
+        cora.post_form("/account/delete", &[("csrf", &csrf), ("password", PASSWORD), ("posts", "keep")]).await;
+    assert_eq!(refused.status(), 422);
+});
+
+on_both_backends!(sign_ins_and_refusals_are_in_the_audit_log, |app: TestApp| async move {
+    let world = app.world().await;
+    let stranger = app.client();
+    assert_eq!(stranger.login(MEMBER_B, "wrong password").await.status(), 401);
+    let bea = app.signed_in(MEMBER_B).await;
+    assert_eq!(bea.get_text(&format!("/groups/{}/discussion", world.group_a)).await.0, 404);
+    let (_, audit) = app.signed_in(ADMIN).await.get_text("/admin/audit").await;
+    assert!(audit.contains("sign-in refused") && audit.contains(MEMBER_B));
+    assert!(audit.contains("refused") && audit.contains(&format!("GET /groups/{}/discussion", world.group_a)));
+    assert!(!audit.contains("wrong password"), "never a password");
+});
