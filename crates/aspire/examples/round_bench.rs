@@ -47,6 +47,9 @@ struct Args {
     /// Moves timed on that draft.
     #[arg(long, default_value_t = 30)]
     edits: usize,
+    /// Search time for the draft whose edits are timed, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    review_seconds: f64,
 }
 
 const PASSWORD: &str = "bench-password-2026";
@@ -317,7 +320,7 @@ async fn main() -> anyhow::Result<()> {
 
     if args.review > 0 && args.edits > 0 {
         let round = bench.round("review", args.review).await?;
-        let (draft, formed) = bench.form(round, "review-draft-0000000", Some(30.0)).await?;
+        let (draft, formed) = bench.form(round, "review-draft-0000000", Some(args.review_seconds)).await?;
         println!("{} people formed for review: {formed}", args.review);
         let page = bench.get(&format!("/drafts/{draft}")).await?;
         let csrf = bench.csrf(&format!("/drafts/{draft}")).await?;
