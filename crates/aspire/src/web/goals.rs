@@ -393,6 +393,8 @@ struct CountsPage {
     layout: Layout,
     program: Program,
     rows: Vec<CountsRow>,
+    /// Wins recorded in the program by kind, whoever they are shared with: counts, never titles.
+    wins: Vec<(String, i64)>,
 }
 
 fn percent(part: i64, whole: i64) -> String {
@@ -420,5 +422,12 @@ async fn program_counts(State(state): State<AppState>, actor: Actor, Path(id): P
             counts: c,
         })
         .collect();
-    Ok(CountsPage { layout: Layout::for_actor(&actor), program, rows })
+    let wins = state
+        .store
+        .program_win_counts(program.id)
+        .await?
+        .into_iter()
+        .map(|(kind, count)| (crate::domain::wins::label(&crate::domain::wins::KINDS, &kind).to_string(), count))
+        .collect();
+    Ok(CountsPage { layout: Layout::for_actor(&actor), program, rows, wins })
 }

@@ -127,6 +127,10 @@ on_both_backends!(papers_import_from_pubmed_ris_and_bibtex_without_duplicates, |
     }
     let other = app.signed_in(OTHER_COORDINATOR).await;
     assert_eq!(other.get_text(&format!("/programs/{}/celebrations", world.program)).await.0, 404);
+    // Coordinators count every win, whoever it is shared with, without its title.
+    let (_, counts) =
+        app.signed_in(COORDINATOR).await.get_text(&format!("/programs/{}/accountability", world.program)).await;
+    assert!(counts.contains("Paper: 3"), "{counts}");
 });
 
 on_both_backends!(discussion_is_sanitised_and_a_concern_reaches_one_facilitator, |app: TestApp| async move {
