@@ -102,6 +102,9 @@ pub trait RoundStore {
     async fn add_round_people(&self, round_id: i64, user_ids: &[i64], now: i64) -> Result<()>;
     async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()>;
     async fn round_people(&self, round_id: i64) -> Result<Vec<User>>;
+    /// Alumni of the program for a round: participants who have been in one of its groups and
+    /// are not in this round, with the names of their groups.
+    async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<(i64, String, Vec<String>)>>;
     /// Every group the program has had, as lists of member emails (the pairing history).
     async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>>;
 
@@ -216,6 +219,30 @@ impl RoundStore for SqlStore {
             super::sql::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ));
         Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<(i64, String, Vec<String>)>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.name, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+             JOIN users u ON u.id = gm.user_id \
+             WHERE g.program_id = $1 \
+             AND EXISTS (SELECT 1 FROM program_members pm WHERE pm.program_id = $1 AND pm.user_id = u.id \
+                         AND pm.role = 'participant') \
+             AND NOT EXISTS (SELECT 1 FROM round_people rp WHERE rp.round_id = $2 AND rp.user_id = u.id) \
+             ORDER BY u.name, u.id, g.name",
+        )
+        .bind(program_id)
+        .bind(round_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut alumni: Vec<(i64, String, Vec<String>)> = Vec::new();
+        for (id, name, group) in rows {
+            match alumni.last_mut() {
+                Some(last) if last.0 == id => last.2.push(group),
+                _ => alumni.push((id, name, vec![group])),
+            }
+        }
+        Ok(alumni)
     }
 
     async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>> {

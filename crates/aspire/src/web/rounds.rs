@@ -510,7 +510,7 @@ async fn render_draft(
         total: format!("{:.2}", formation.total_score),
         worst: format!("{:.2}", formation.worst_group_score),
         diagnostics: formation.diagnostics.clone(),
-        alumni: alumni(state, round.program_id, &users).await?,
+        alumni: alumni(state, round.program_id, round.id).await?,
         request_key: new_token(),
         groups: views,
         people,
@@ -527,20 +527,13 @@ fn common_times<'a>(members: impl Iterator<Item = &'a User>) -> String {
 
 /// Alumni: people of the program who have been in a group before and are not in this round,
 /// the near-peers who may facilitate a new group.
-async fn alumni(
-    state: &AppState,
-    program_id: i64,
-    round_people: &HashMap<String, User>,
-) -> AppResult<Vec<(i64, String)>> {
+async fn alumni(state: &AppState, program_id: i64, round_id: i64) -> AppResult<Vec<(i64, String)>> {
     Ok(state
         .store
-        .program_people(program_id)
+        .round_alumni(program_id, round_id)
         .await?
         .into_iter()
-        .filter(|p| {
-            p.role == ProgramRole::Participant && !p.group_names.is_empty() && !round_people.contains_key(&p.user.email)
-        })
-        .map(|p| (p.user.id, format!("{} (alumna/alumnus, {})", p.user.name, p.group_names.join(", "))))
+        .map(|(id, name, groups)| (id, format!("{name} (alumna/alumnus, {})", groups.join(", "))))
         .collect())
 }
 
@@ -640,7 +633,7 @@ async fn publish(
     let (draft, round, program) = managed_draft(&state, &actor, id).await?;
     let mut groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
     let (formation, users) = scored(&state, &round, &mut groups).await?;
-    let alumni = alumni(&state, program.id, &users).await?;
+    let alumni = alumni(&state, program.id, round.id).await?;
     let chosen: HashMap<usize, i64> = fields
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("facilitator_")?.parse::<usize>().ok()?, v.parse::<i64>().ok()?)))
