@@ -727,6 +727,8 @@ async fn place_in_existing_groups(
         }
         let Some((_, i)) = best else { break };
         state.store.set_group_member(groups[i].0.id, newcomer.id, GroupRole::Member).await?;
+        let subject = format!("user {} joined group {} as member", newcomer.id, groups[i].0.id);
+        state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
         let peers: Vec<String> = groups[i].1.iter().map(|u| format!("- {} ({})", u.name, u.department)).collect();
         let body = format!(
             "Dear {},\n\nYou have joined {} of {}. Your peers:\n{}\n\nSee your group at {}/groups/{}\n",
