@@ -144,7 +144,7 @@ struct Bench {
     state: AppState,
     base: String,
     http: reqwest::Client,
-    program: i64,
+    coordinator: i64,
     _dir: tempfile::TempDir,
 }
 
@@ -171,10 +171,8 @@ impl Bench {
         let hash = aspire::auth::password::hash(PASSWORD.into()).await?;
         let coordinator = Profile { email: COORDINATOR.into(), name: "Casey Coordinator".into(), ..Profile::default() };
         let coordinator = state.store.create_user(&coordinator.validate()?, Some(&hash), false, now).await?;
-        let program = state.store.create_program("Bench Scholars", "", now).await?;
-        state.store.add_program_member(program, coordinator, ProgramRole::Coordinator).await?;
         let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
-        let bench = Bench { state, base: format!("http://{address}"), http, program, _dir: dir };
+        let bench = Bench { state, base: format!("http://{address}"), http, coordinator, _dir: dir };
         let csrf = bench.csrf("/login").await?;
         let login = bench
             .post("/login", &[("csrf", &csrf), ("email", COORDINATOR), ("password", PASSWORD), ("next", "/")])
@@ -206,15 +204,15 @@ impl Bench {
         Ok(page[start..].split('"').next().unwrap_or_default().to_string())
     }
 
-    /// Enrols `people` newcomers and opens a round for them; returns the round's id.
+    /// A program of its own with `people` newcomers, and a round for them; returns the round's id.
     async fn round(&self, prefix: &str, people: usize) -> anyhow::Result<i64> {
-        self.state.store.import_roster(self.program, &cohort(prefix, people)?, self.state.now()).await?;
-        let csrf = self.csrf(&format!("/programs/{}", self.program)).await?;
+        let now = self.state.now();
+        let program = self.state.store.create_program(&format!("Bench {prefix}"), "", now).await?;
+        self.state.store.add_program_member(program, self.coordinator, ProgramRole::Coordinator).await?;
+        self.state.store.import_roster(program, &cohort(prefix, people)?, now).await?;
+        let csrf = self.csrf(&format!("/programs/{program}")).await?;
         let created = self
-            .post(
-                &format!("/programs/{}/rounds", self.program),
-                &[("csrf", &csrf), ("name", prefix), ("who", "newcomers")],
-            )
+            .post(&format!("/programs/{program}/rounds"), &[("csrf", &csrf), ("name", prefix), ("who", "newcomers")])
             .await?;
         id_in_location(&created)
     }

@@ -450,7 +450,9 @@ async fn scored(
         group.members.retain(|m| users.contains_key(m));
     }
     groups.retain(|g| !g.members.is_empty());
-    if let Some(newcomer) = users.values().find(|u| draft::group_of(groups, &u.email).is_err()) {
+    let placed: std::collections::HashSet<&str> =
+        groups.iter().flat_map(|g| g.members.iter().map(String::as_str)).collect();
+    if let Some(newcomer) = users.values().find(|u| !placed.contains(u.email.as_str())) {
         return Err(AppError::Invalid(format!(
             "{} joined the round after this draft was made: form a new draft to include everyone.",
             newcomer.name
