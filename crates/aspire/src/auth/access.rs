@@ -11,8 +11,10 @@
 //! Goals, check-ins and attendance are group content: members and facilitators only;
 //! coordinators and admins get per-group counts. Everything else people share (posts, wins,
 //! resources) carries a visibility that `can_see_item` alone reads; lists filter with it too.
+//! Nominations are between nominator and nominee; coordinators see them once accepted.
 
 use crate::domain::{Audience, Visibility};
+use crate::store::sharing::Nomination;
 use crate::store::{Group, GroupRole, Memberships, ProgramRole, User};
 
 /// Someone signed in, with what they belong to, loaded fresh on every request so that a
@@ -152,6 +154,33 @@ pub fn can_share_with_program(actor: &Actor, program_id: i64) -> bool {
     actor.belongs_to_program(program_id)
 }
 
+/// A program's resources and opportunities pages: anyone in the program, and admins. What
+/// each page lists is then filtered item by item with `can_see_item`, so coordinators and
+/// admins get only what was shared program-wide.
+pub fn can_browse_program_items(actor: &Actor, program_id: i64) -> bool {
+    actor.belongs_to_program(program_id) || actor.is_admin()
+}
+
+/// A nomination is between its nominator and nominee; the program's coordinators see it once
+/// the nominee accepted (to record the outcome), never while it is pending or declined.
+pub fn can_see_nomination(actor: &Actor, nomination: &Nomination) -> bool {
+    actor.user.id == nomination.nominee_id
+        || nomination.nominator_id == Some(actor.user.id)
+        || (actor.coordinates(nomination.program_id) && nomination.status == "accepted")
+}
+
+/// Accepting or declining: the nominee alone.
+pub fn can_respond_to_nomination(actor: &Actor, nomination: &Nomination) -> bool {
+    actor.user.id == nomination.nominee_id
+}
+
+/// Recording whether the nominee was selected: the nominee, or a coordinator of the program
+/// once the nominee accepted.
+pub fn can_record_outcome(actor: &Actor, nomination: &Nomination) -> bool {
+    actor.user.id == nomination.nominee_id
+        || (actor.coordinates(nomination.program_id) && nomination.status == "accepted")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +226,39 @@ mod tests {
         );
         assert!(can_see_group_content(&member, &group));
         assert!(!can_manage_program(&member, 1));
+    }
+
+    #[test]
+    fn nominations_reach_coordinators_only_once_accepted() {
+        let nomination = |status: &str| Nomination {
+            id: 1,
+            opportunity_id: 1,
+            program_id: 1,
+            opportunity_title: "Grand rounds".into(),
+            opportunity_kind: "talk".into(),
+            deadline: "2026-09-30".into(),
+            nominator_id: Some(2),
+            nominator_name: "N".into(),
+            nominee_id: 3,
+            nominee_name: "E".into(),
+            statement: String::new(),
+            status: status.into(),
+            celebrate_consent: 0,
+            outcome: String::new(),
+            win_id: None,
+            created_at: 0,
+        };
+        let coordinator = actor(false, Memberships { programs: vec![(1, ProgramRole::Coordinator)], groups: vec![] });
+        assert!(!can_see_nomination(&coordinator, &nomination("pending")));
+        assert!(!can_see_nomination(&coordinator, &nomination("declined")));
+        assert!(can_see_nomination(&coordinator, &nomination("accepted")));
+        assert!(can_record_outcome(&coordinator, &nomination("accepted")));
+        assert!(!can_respond_to_nomination(&coordinator, &nomination("accepted")));
+        let peer = actor(
+            false,
+            Memberships { programs: vec![(1, ProgramRole::Participant)], groups: vec![(10, 1, GroupRole::Member)] },
+        );
+        assert!(!can_see_nomination(&peer, &nomination("accepted")), "others in the program never see it");
+        assert!(!can_see_nomination(&actor(true, Memberships::default()), &nomination("accepted")));
     }
 }

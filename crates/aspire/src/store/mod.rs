@@ -3,9 +3,11 @@
 //! The store holds no business rules; callers pass validated domain values and times.
 
 pub mod community;
+pub mod files;
 pub mod meetings;
 pub mod postgres;
 pub mod rounds;
+pub mod sharing;
 mod sql;
 pub mod sqlite;
 
@@ -17,6 +19,7 @@ use crate::domain::Profile;
 pub use community::CommunityStore;
 pub use meetings::MeetingStore;
 pub use rounds::{Draft, DraftScores, FormationJob, NewGroup, NewJob, Round, RoundStore};
+pub use sharing::SharingStore;
 pub use sql::SqlStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -224,7 +227,7 @@ pub struct Counts {
 }
 
 #[async_trait]
-pub trait Store: RoundStore + MeetingStore + CommunityStore + Send + Sync + 'static {
+pub trait Store: RoundStore + MeetingStore + CommunityStore + SharingStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     async fn migrate(&self) -> Result<()>;
     async fn ping(&self) -> Result<()>;

@@ -1,0 +1,365 @@
+//! What is kept of shared resources, opportunities and nominations. Who may see any of it is
+//! decided in `auth::access`, never here; file contents live in `files`.
+
+use async_trait::async_trait;
+
+use super::sql::conflict;
+use super::{NewEmail, Result, SqlStore};
+use crate::domain::{Audience, Visibility};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Resource {
+    pub id: i64,
+    pub author_id: Option<i64>,
+    /// "former member" when the author deleted their account.
+    pub author_name: String,
+    pub program_id: i64,
+    pub group_id: Option<i64>,
+    /// Empty for a program-wide resource.
+    pub group_name: String,
+    pub title: String,
+    pub description: String,
+    /// A link, or empty for a file.
+    pub url: String,
+    /// A file's SHA-256, or empty for a link.
+    pub file_sha256: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Lower-case, comma-separated.
+    pub tags: String,
+    pub visibility: String,
+    pub created_at: i64,
+}
+
+impl Resource {
+    pub fn audience(&self) -> Audience {
+        Audience {
+            author_id: self.author_id,
+            program_id: self.program_id,
+            group_id: self.group_id,
+            visibility: Visibility::from_code(&self.visibility),
+            facilitator_id: None,
+        }
+    }
+
+    pub fn tag_list(&self) -> Vec<&str> {
+        self.tags.split(',').filter(|t| !t.is_empty()).collect()
+    }
+
+    pub fn is_file(&self) -> bool {
+        !self.file_sha256.is_empty()
+    }
+}
+
+/// A resource to keep: a link (`url`) or a file already stored under `file_sha256`.
+pub struct NewResource<'a> {
+    pub author_id: i64,
+    pub program_id: i64,
+    /// `Some` with `Visibility::Group`; `None` with `Visibility::Program`.
+    pub group_id: Option<i64>,
+    pub visibility: Visibility,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: &'a str,
+    pub file_sha256: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub tags: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Opportunity {
+    pub id: i64,
+    pub program_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    /// YYYY-MM-DD.
+    pub deadline: String,
+    pub created_at: i64,
+}
+
+impl Opportunity {
+    /// Opportunities are for everyone in their program.
+    pub fn audience(&self) -> Audience {
+        Audience {
+            author_id: self.author_id,
+            program_id: self.program_id,
+            group_id: None,
+            visibility: Visibility::Program,
+            facilitator_id: None,
+        }
+    }
+}
+
+pub struct NewOpportunity<'a> {
+    pub program_id: i64,
+    pub author_id: i64,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub deadline: &'a str,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Nomination {
+    pub id: i64,
+    pub opportunity_id: i64,
+    pub program_id: i64,
+    pub opportunity_title: String,
+    pub opportunity_kind: String,
+    pub deadline: String,
+    pub nominator_id: Option<i64>,
+    pub nominator_name: String,
+    pub nominee_id: i64,
+    pub nominee_name: String,
+    pub statement: String,
+    /// pending, accepted or declined.
+    pub status: String,
+    /// 1 when the nominee agreed that a selection may be celebrated program-wide.
+    pub celebrate_consent: i64,
+    /// Empty until known, then selected or not_selected.
+    pub outcome: String,
+    pub win_id: Option<i64>,
+    pub created_at: i64,
+}
+
+pub struct NewNomination<'a> {
+    pub opportunity_id: i64,
+    pub nominator_id: i64,
+    pub nominee_id: i64,
+    pub statement: &'a str,
+}
+
+/// The win a celebrated selection becomes.
+pub struct NewWin<'a> {
+    pub user_id: i64,
+    pub program_id: i64,
+    pub group_id: Option<i64>,
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub year: Option<i64>,
+    pub visibility: Visibility,
+}
+
+const RESOURCE_COLUMNS: &str = "r.id, r.author_id, COALESCE(u.name, 'former member') AS author_name, r.program_id, \
+     r.group_id, COALESCE(g.name, '') AS group_name, r.title, r.description, r.url, r.file_sha256, r.file_name, \
+     r.content_type, r.size_bytes, r.tags, r.visibility, r.created_at";
+const RESOURCE_FROM: &str =
+    "resources r LEFT JOIN users u ON u.id = r.author_id LEFT JOIN groups g ON g.id = r.group_id";
+
+const OPPORTUNITY_COLUMNS: &str = "o.id, o.program_id, o.author_id, COALESCE(u.name, 'former member') AS author_name, \
+     o.kind, o.title, o.description, o.deadline, o.created_at";
+const OPPORTUNITY_FROM: &str = "opportunities o LEFT JOIN users u ON u.id = o.author_id";
+
+const NOMINATION_COLUMNS: &str = "n.id, n.opportunity_id, o.program_id, o.title AS opportunity_title, \
+     o.kind AS opportunity_kind, o.deadline, n.nominator_id, COALESCE(nr.name, 'former member') AS nominator_name, \
+     n.nominee_id, ne.name AS nominee_name, n.statement, n.status, n.celebrate_consent, n.outcome, n.win_id, \
+     n.created_at";
+const NOMINATION_FROM: &str = "nominations n JOIN opportunities o ON o.id = n.opportunity_id \
+     JOIN users ne ON ne.id = n.nominee_id LEFT JOIN users nr ON nr.id = n.nominator_id";
+
+#[async_trait]
+pub trait SharingStore: Send + Sync {
+    async fn create_resource(&self, resource: &NewResource<'_>, now: i64) -> Result<i64>;
+    async fn resource(&self, id: i64) -> Result<Option<Resource>>;
+    /// Every resource of a program, newest first (callers filter them with the access rule).
+    async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>>;
+    /// Deletes the resource; returns how many resources still use its file (0: the file may go).
+    async fn delete_resource(&self, id: i64) -> Result<i64>;
+
+    async fn create_opportunity(&self, opportunity: &NewOpportunity<'_>, now: i64) -> Result<i64>;
+    async fn opportunity(&self, id: i64) -> Result<Option<Opportunity>>;
+    /// A program's opportunities by deadline, soonest first.
+    async fn program_opportunities(&self, program_id: i64) -> Result<Vec<Opportunity>>;
+
+    /// Records a nomination and queues the nominee's email with it, in one transaction.
+    /// A second nomination of the same person for the same opportunity is a `Conflict`.
+    async fn create_nomination(&self, nomination: &NewNomination<'_>, email: &NewEmail, now: i64) -> Result<i64>;
+    async fn nomination(&self, id: i64) -> Result<Option<Nomination>>;
+    /// Nominations a person received or made, newest first.
+    async fn user_nominations(&self, user_id: i64) -> Result<Vec<Nomination>>;
+    /// Every nomination in a program, newest first (callers filter them with the access rule).
+    async fn program_nominations(&self, program_id: i64) -> Result<Vec<Nomination>>;
+    /// The nominee's answer, while no outcome is recorded; false when one already is.
+    async fn respond_to_nomination(&self, id: i64, status: &str, celebrate_consent: bool) -> Result<bool>;
+    /// Records the outcome and, given a win, creates it in the same transaction. False (and
+    /// nothing written) when the selection was already celebrated.
+    async fn record_outcome(&self, id: i64, outcome: &str, win: Option<&NewWin<'_>>, now: i64) -> Result<bool>;
+}
+
+#[async_trait]
+impl SharingStore for SqlStore {
+    async fn create_resource(&self, r: &NewResource<'_>, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO resources (author_id, program_id, group_id, title, description, url, file_sha256, file_name, \
+             content_type, size_bytes, tags, visibility, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        )
+        .bind(r.author_id)
+        .bind(r.program_id)
+        .bind(r.group_id)
+        .bind(r.title)
+        .bind(r.description)
+        .bind(r.url)
+        .bind(r.file_sha256)
+        .bind(r.file_name)
+        .bind(r.content_type)
+        .bind(r.size_bytes)
+        .bind(r.tags)
+        .bind(r.visibility.code())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn resource(&self, id: i64) -> Result<Option<Resource>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.program_id = $1 ORDER BY r.created_at DESC, r.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn delete_resource(&self, id: i64) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let sha: Option<String> = sqlx::query_scalar("DELETE FROM resources WHERE id = $1 RETURNING file_sha256")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let still_used = match sha.filter(|s| !s.is_empty()) {
+            Some(sha) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM resources WHERE file_sha256 = $1")
+                    .bind(sha)
+                    .fetch_one(&mut *tx)
+                    .await?
+            }
+            None => 0,
+        };
+        tx.commit().await?;
+        Ok(still_used)
+    }
+
+    async fn create_opportunity(&self, o: &NewOpportunity<'_>, now: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO opportunities (program_id, author_id, kind, title, description, deadline, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(o.program_id)
+        .bind(o.author_id)
+        .bind(o.kind)
+        .bind(o.title)
+        .bind(o.description)
+        .bind(o.deadline)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn opportunity(&self, id: i64) -> Result<Option<Opportunity>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn program_opportunities(&self, program_id: i64) -> Result<Vec<Opportunity>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 ORDER BY o.deadline, o.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn create_nomination(&self, n: &NewNomination<'_>, email: &NewEmail, now: i64) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO nominations (opportunity_id, nominator_id, nominee_id, statement, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(n.opportunity_id)
+        .bind(n.nominator_id)
+        .bind(n.nominee_id)
+        .bind(n.statement)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(conflict("a nomination of this person for this opportunity"))?;
+        super::sql::insert_email(&mut *tx, email, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn nomination(&self, id: i64) -> Result<Option<Nomination>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    async fn user_nominations(&self, user_id: i64) -> Result<Vec<Nomination>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.nominee_id = $1 OR n.nominator_id = $1 \
+             ORDER BY n.created_at DESC, n.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn program_nominations(&self, program_id: i64) -> Result<Vec<Nomination>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE o.program_id = $1 \
+             ORDER BY n.created_at DESC, n.id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn respond_to_nomination(&self, id: i64, status: &str, celebrate_consent: bool) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE nominations SET status = $1, celebrate_consent = $2 WHERE id = $3 AND outcome = ''")
+                .bind(status)
+                .bind(i64::from(celebrate_consent))
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn record_outcome(&self, id: i64, outcome: &str, win: Option<&NewWin<'_>>, now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let win_id: Option<i64> = match win {
+            Some(w) => Some(
+                sqlx::query_scalar(
+                    "INSERT INTO wins (user_id, program_id, group_id, kind, title, year, visibility, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(w.user_id)
+                .bind(w.program_id)
+                .bind(w.group_id)
+                .bind(w.kind)
+                .bind(w.title)
+                .bind(w.year)
+                .bind(w.visibility.code())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?,
+            ),
+            None => None,
+        };
+        // Once celebrated, the outcome stays: the win is the nominee's now.
+        let done = sqlx::query("UPDATE nominations SET outcome = $1, win_id = $2 WHERE id = $3 AND win_id IS NULL")
+            .bind(outcome)
+            .bind(win_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
