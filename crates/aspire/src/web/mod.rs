@@ -13,9 +13,11 @@ mod home;
 mod invite;
 mod layout;
 pub(crate) mod meetings;
+mod opportunities;
 mod ops;
 mod profile;
 pub(crate) mod programs;
+mod resources;
 mod rounds;
 pub mod routes;
 mod session;
@@ -67,6 +69,8 @@ fn all_routes() -> Routes {
         .merge(profile::routes())
         .merge(ops::routes())
         .merge(assets::routes())
+        .merge(resources::routes())
+        .merge(opportunities::routes())
 }
 
 /// The method and path of every route `app()` serves, for the authorization matrix test.
