@@ -267,6 +267,33 @@ const MATRIX: &[Row] = &[
     // With a wrong password (and for managers, always): refused with the reason.
     Row { method: "POST", route: "/account/delete", expect: [LOGIN, 422, 422, 422, 422, 422, 422, 422] },
     Row { method: "GET", route: "/admin/audit", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
+    // Resources, opportunities, nominations (a resource's own routes are item rows below). The
+    // upload shares with group A; the nomination rows act on Fay's accepted nomination of Mina.
+    Row { method: "GET", route: "/programs/{id}/resources", expect: [LOGIN, OK, OK, HIDDEN, OK, OK, OK, OK] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/resources",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
+    },
+    Row { method: "GET", route: "/programs/{id}/opportunities", expect: [LOGIN, OK, OK, HIDDEN, OK, OK, OK, OK] },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/opportunities",
+        expect: [LOGIN, HIDDEN, DONE, HIDDEN, DONE, DONE, DONE, DONE],
+    },
+    Row {
+        method: "POST",
+        route: "/opportunities/{id}/nominations",
+        expect: [LOGIN, HIDDEN, DONE, HIDDEN, DONE, DONE, DONE, DONE],
+    },
+    Row { method: "GET", route: "/nominations", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row { method: "POST", route: "/nominations/{id}/respond", expect: ONLY_AUTHOR },
+    // The nominee and, once she accepted, the program's coordinator; not her nominator.
+    Row {
+        method: "POST",
+        route: "/nominations/{id}/outcome",
+        expect: [LOGIN, HIDDEN, DONE, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
     // Last: it ends the session.
     Row { method: "POST", route: "/logout", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
 ];
@@ -349,6 +376,20 @@ const ITEM_MATRIX: &[ItemRow] = &[
     ItemRow { method: "POST", route: "/posts/{id}/edit", visibility: "facilitator", expect: ONLY_AUTHOR },
     ItemRow { method: "POST", route: "/posts/{id}/delete", visibility: "group", expect: ONLY_AUTHOR },
     ItemRow { method: "POST", route: "/posts/{id}/delete", visibility: "facilitator", expect: ONLY_AUTHOR },
+    ItemRow {
+        method: "GET",
+        route: "/resources/{id}/download",
+        visibility: "group",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
+    },
+    ItemRow {
+        method: "GET",
+        route: "/resources/{id}/download",
+        visibility: "program",
+        expect: [LOGIN, OK, OK, HIDDEN, OK, OK, OK, OK],
+    },
+    ItemRow { method: "POST", route: "/resources/{id}/delete", visibility: "group", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/resources/{id}/delete", visibility: "program", expect: ONLY_AUTHOR },
 ];
 
 /// Markers planted in member A's items, and who may ever receive each (emails of the roles).
@@ -357,9 +398,22 @@ const WIN_GROUP_MARKER: &str = "WINMARKER-77b0-group";
 const WIN_PROGRAM_MARKER: &str = "WINMARKER-c3a9-program";
 const POST_GROUP_MARKER: &str = "POSTMARKER-2f64-group";
 const CONCERN_MARKER: &str = "POSTMARKER-a81c-facilitator-only";
+const RESOURCE_GROUP_MARKER: &str = "RESOURCEMARKER-5d0e-group";
+const RESOURCE_PROGRAM_MARKER: &str = "RESOURCEMARKER-9b27-program";
+/// In the statement of Fay's nomination of Mina: the two of them, and the coordinator once
+/// Mina accepted.
+const NOMINATION_MARKER: &str = "NOMINATIONMARKER-c81b-between-two";
 
-const ITEM_MARKERS: [&str; 5] =
-    [WIN_PRIVATE_MARKER, WIN_GROUP_MARKER, WIN_PROGRAM_MARKER, POST_GROUP_MARKER, CONCERN_MARKER];
+const ITEM_MARKERS: [&str; 8] = [
+    WIN_PRIVATE_MARKER,
+    WIN_GROUP_MARKER,
+    WIN_PROGRAM_MARKER,
+    POST_GROUP_MARKER,
+    CONCERN_MARKER,
+    RESOURCE_GROUP_MARKER,
+    RESOURCE_PROGRAM_MARKER,
+    NOMINATION_MARKER,
+];
 
 /// A reference manager's export, for the import row.
 const RIS_EXPORT: &str = "TY  - JOUR\nTI  - Peer mentoring and grant success\nAU  - Alpha, Mina\nPY  - 2026\nDO  - 10.1000/matrix.1\nER  - \n";
@@ -368,6 +422,7 @@ const RIS_EXPORT: &str = "TY  - JOUR\nTI  - Peer mentoring and grant success\nAU
 struct Items {
     wins: std::collections::HashMap<&'static str, i64>,
     posts: std::collections::HashMap<&'static str, i64>,
+    resources: std::collections::HashMap<&'static str, i64>,
 }
 
 async fn plant_items(app: &TestApp, world: &World, member_a: i64, facilitator_a: i64) -> Items {
@@ -405,14 +460,41 @@ async fn plant_items(app: &TestApp, world: &World, member_a: i64, facilitator_a:
         };
         posts.insert(visibility.code(), store.create_post(&post, now).await.unwrap());
     }
-    Items { wins, posts }
+    let pdf = b"%PDF-1.4 matrix".to_vec();
+    let sha = aspire::store::files::FileStore::new(&app.state.settings.data_dir).save(pdf.clone()).await.unwrap();
+    let mut resources = std::collections::HashMap::new();
+    for (visibility, group_id, marker) in [
+        (Visibility::Group, Some(world.group_a), RESOURCE_GROUP_MARKER),
+        (Visibility::Program, None, RESOURCE_PROGRAM_MARKER),
+    ] {
+        let resource = aspire::store::sharing::NewResource {
+            author_id: member_a,
+            program_id: world.program,
+            group_id,
+            visibility,
+            title: marker,
+            description: "",
+            url: "",
+            file_sha256: &sha,
+            file_name: "aims.pdf",
+            content_type: "application/pdf",
+            size_bytes: pdf.len() as i64,
+            tags: "",
+        };
+        resources.insert(visibility.code(), store.create_resource(&resource, now).await.unwrap());
+    }
+    Items { wins, posts, resources }
 }
 
 fn may_receive(marker: &str) -> &'static [&'static str] {
     match marker {
         WIN_PRIVATE_MARKER => &[MEMBER_A],
         WIN_PROGRAM_MARKER => &[MEMBER_A, FACILITATOR_A, ADMIN, COORDINATOR, MEMBER_B, FORMER_MEMBER, MEMBER_A2],
-        WIN_GROUP_MARKER | POST_GROUP_MARKER => &[MEMBER_A, FACILITATOR_A, MEMBER_A2],
+        WIN_GROUP_MARKER | POST_GROUP_MARKER | RESOURCE_GROUP_MARKER => &[MEMBER_A, FACILITATOR_A, MEMBER_A2],
+        RESOURCE_PROGRAM_MARKER => {
+            &[MEMBER_A, FACILITATOR_A, ADMIN, COORDINATOR, MEMBER_B, FORMER_MEMBER, MEMBER_A2, SPARE]
+        }
+        NOMINATION_MARKER => &[MEMBER_A, FACILITATOR_A, COORDINATOR],
         _ => &[MEMBER_A, FACILITATOR_A],
     }
 }
@@ -461,10 +543,15 @@ struct Formed {
     job: i64,
     draft: i64,
     enrol_token: String,
+    /// A fresh opportunity, and Fay's accepted nomination of Mina for it, for each role.
+    opportunity: i64,
+    nomination: i64,
 }
 
 fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: &Loop) -> String {
     route
+        .replace("/opportunities/{id}", &format!("/opportunities/{}", formed.opportunity))
+        .replace("/nominations/{id}", &format!("/nominations/{}", formed.nomination))
         .replace("/goals/long-term/{id}", &format!("/goals/long-term/{}", lp.long_goal))
         .replace("/goals/{id}", &format!("/goals/{}", lp.goal))
         .replace("{start}", &lp.start.to_string())
@@ -542,6 +629,14 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
         "/drafts/{id}/move" => vec![("email", MEMBER_A.into()), ("to", "1".into())],
         "/drafts/{id}/swap" => vec![("a", MEMBER_A.into()), ("b", MEMBER_B.into())],
         "/drafts/{id}/lock" => vec![("group", "2".into())],
+        "/programs/{id}/opportunities" => {
+            vec![("kind", "talk".into()), ("title", "Grand rounds".into()), ("deadline", "2030-01-31".into())]
+        }
+        "/opportunities/{id}/nominations" => {
+            vec![("nominee_id", world.spare.to_string()), ("statement", "Sam explains things clearly.".into())]
+        }
+        "/nominations/{id}/respond" => vec![("answer", "accept".into())],
+        "/nominations/{id}/outcome" => vec![("outcome", "selected".into())],
         _ => vec![],
     }
 }
@@ -618,7 +713,26 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             )
             .await
             .unwrap();
-        let formed = Formed { round, job, draft, enrol_token: "open-round-token".into() };
+        let opportunity = aspire::store::sharing::NewOpportunity {
+            program_id: world.program,
+            author_id: facilitator_a,
+            kind: "award",
+            title: "Mentoring award",
+            description: "",
+            deadline: "2030-01-31",
+        };
+        let opportunity = store.create_opportunity(&opportunity, now).await.unwrap();
+        let nomination = aspire::store::sharing::NewNomination {
+            opportunity_id: opportunity,
+            nominator_id: facilitator_a,
+            nominee_id: lp.member_a,
+            statement: NOMINATION_MARKER,
+        };
+        let mail =
+            aspire::store::NewEmail { recipient: MEMBER_A.into(), subject: "Nominated".into(), body: String::new() };
+        let nomination = store.create_nomination(&nomination, &mail, now).await.unwrap();
+        store.respond_to_nomination(nomination, "accepted", false).await.unwrap();
+        let formed = Formed { round, job, draft, enrol_token: "open-round-token".into(), opportunity, nomination };
         let client = match email {
             Some(email) => app.signed_in(email).await,
             None => app.client(),
@@ -634,7 +748,11 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
         for (method, route, visibility, expect) in item_rows.chain(rows) {
             let mut path = route.to_string();
             if let Some(visibility) = visibility {
-                let id = if route.starts_with("/wins/") { items.wins[visibility] } else { items.posts[visibility] };
+                let id = match route.split('/').nth(1) {
+                    Some("wins") => items.wins[visibility],
+                    Some("resources") => items.resources[visibility],
+                    _ => items.posts[visibility],
+                };
                 path = path.replace("{id}", &id.to_string());
             }
             let path = concrete(&path, &world, removable, &formed, &lp);
@@ -650,7 +768,14 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
                     "/wins/import" => Some(("file", RIS_EXPORT.as_bytes().to_vec(), "export.ris")),
                     _ => None,
                 };
-                if let Some((field, bytes, file_name)) = upload {
+                if route == "/programs/{id}/resources" {
+                    let form = reqwest::multipart::Form::new()
+                        .text("csrf", csrf)
+                        .text("title", "Matrix link")
+                        .text("url", "https://x.edu/matrix")
+                        .text("share", world.group_a.to_string());
+                    client.http.post(app.url(&path)).multipart(form).send().await.unwrap()
+                } else if let Some((field, bytes, file_name)) = upload {
                     let share = format!("program:p{}", world.program);
                     let form = reqwest::multipart::Form::new()
                         .text("csrf", csrf)

@@ -22,3 +22,4 @@ mod reminders;
 mod rounds;
 mod seed;
 mod sessions;
+mod sharing;
