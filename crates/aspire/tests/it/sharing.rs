@@ -118,17 +118,14 @@ on_both_backends!(unsafe_or_oversized_files_are_explained_and_nothing_is_written
     let response = share(&mina, world.program, &fields, Some(("tool.zip", b"PK\x03\x04".to_vec()))).await;
     assert!(response.text().await.unwrap().contains("upload a PDF, DOCX, XLSX, PPTX, ODT, TXT, CSV or MD file"));
 
-    // Just over the limit (read and refused by aspire), and far over it (cut off by the body limit).
+    // Just over the limit. (Far over it, the app-wide body limit cuts the upload off; the server
+    // may then close the connection before the client has sent everything, so a test of that
+    // would depend on timing.)
     let mut big = PDF.to_vec();
     big.resize(5 * 1024 * 1024 + 1, b'x');
     let response = share(&mina, world.program, &fields, Some(("big.pdf", big))).await;
     assert_eq!(response.status(), 413);
     assert!(response.text().await.unwrap().contains("files are at most 5 MB: compress it, split it, or share a link"));
-    let mut huge = PDF.to_vec();
-    huge.resize(8 * 1024 * 1024, b'x');
-    let response = share(&mina, world.program, &fields, Some(("huge.pdf", huge))).await;
-    assert_eq!(response.status(), 413);
-    assert!(response.text().await.unwrap().contains("larger than 5 MB"));
 
     assert_eq!(resource_count(&app, world.program).await, 0, "no row");
     assert!(stored_files(&app).is_empty(), "no file, not even a temporary");
