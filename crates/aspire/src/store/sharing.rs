@@ -171,6 +171,9 @@ pub trait SharingStore: Send + Sync {
     async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>>;
     /// Deletes the resource; returns how many resources still use its file (0: the file may go).
     async fn delete_resource(&self, id: i64) -> Result<i64>;
+    /// What a person shared and posted, for their own export.
+    async fn user_resources(&self, user_id: i64) -> Result<Vec<Resource>>;
+    async fn user_opportunities(&self, user_id: i64) -> Result<Vec<Opportunity>>;
 
     async fn create_opportunity(&self, opportunity: &NewOpportunity<'_>, now: i64) -> Result<i64>;
     async fn opportunity(&self, id: i64) -> Result<Option<Opportunity>>;
@@ -227,6 +230,20 @@ impl SharingStore for SqlStore {
             "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.program_id = $1 ORDER BY r.created_at DESC, r.id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn user_resources(&self, user_id: i64) -> Result<Vec<Resource>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.author_id = $1 ORDER BY r.created_at, r.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn user_opportunities(&self, user_id: i64) -> Result<Vec<Opportunity>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.author_id = $1 ORDER BY o.created_at, o.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
     async fn delete_resource(&self, id: i64) -> Result<i64> {

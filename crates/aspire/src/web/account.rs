@@ -74,6 +74,38 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         })
         .collect();
     let wins = state.store.user_wins(user.id).await?;
+    let resources: Vec<_> = state
+        .store
+        .user_resources(user.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            json!({"id": r.id, "title": r.title, "description": r.description, "url": r.url, "file_name": r.file_name,
+                   "tags": r.tags, "visibility": r.visibility, "created_at": r.created_at})
+        })
+        .collect();
+    let opportunities: Vec<_> = state
+        .store
+        .user_opportunities(user.id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            json!({"id": o.id, "title": o.title, "description": o.description, "kind": o.kind,
+                   "deadline": o.deadline, "created_at": o.created_at})
+        })
+        .collect();
+    // Nominations they made and received, with the statements (written for the nominee).
+    let nominations: Vec<_> = state
+        .store
+        .user_nominations(user.id)
+        .await?
+        .into_iter()
+        .map(|n| {
+            json!({"id": n.id, "opportunity": n.opportunity_title, "nominator": n.nominator_name,
+                   "nominee": n.nominee_name, "statement": n.statement, "status": n.status,
+                   "outcome": n.outcome, "created_at": n.created_at})
+        })
+        .collect();
     Ok(json!({
         "profile": {
             "email": user.email, "name": user.name, "pronouns": user.pronouns, "department": user.department,
@@ -85,6 +117,9 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         "long_term_goals": long_goals,
         "wins": wins,
         "posts": posts,
+        "resources": resources,
+        "opportunities": opportunities,
+        "nominations": nominations,
     }))
 }
 
@@ -130,6 +165,9 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
         ("long_term_goals", "title", "target_date", "status", "id"),
         ("wins", "title", "venue", "visibility", "created_at"),
         ("posts", "title", "body", "visibility", "created_at"),
+        ("resources", "title", "description", "visibility", "created_at"),
+        ("opportunities", "title", "description", "deadline", "created_at"),
+        ("nominations", "opportunity", "statement", "status", "created_at"),
     ];
     for (section, title, detail, status, when) in sections {
         for item in data[section].as_array().into_iter().flatten() {
@@ -153,7 +191,8 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
 struct DeleteForm {
     #[serde(default)]
     password: String,
-    /// "keep": group posts stay as "former member"; anything else deletes them too.
+    /// "keep": group posts and shared resources stay as "former member"; anything else deletes
+    /// them too.
     #[serde(default)]
     posts: String,
 }
@@ -179,6 +218,12 @@ async fn delete_account(
         return refuse("That is not your password: type your current password to confirm.");
     }
     let keep_posts = form.posts == "keep";
+    if !keep_posts {
+        // What they shared goes with their posts (files too, unless someone else shared the same).
+        for resource in state.store.user_resources(actor.user.id).await? {
+            super::resources::remove_resource(&state, &resource).await?;
+        }
+    }
     state.store.delete_account(actor.user.id, keep_posts).await?;
     let subject = if keep_posts { "posts kept as former member" } else { "posts deleted" };
     state.store.audit(Some(actor.user.id), "account deleted", subject, state.now()).await?;

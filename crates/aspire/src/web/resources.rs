@@ -371,12 +371,18 @@ async fn delete_resource(
     if !access::can_change_item(&actor, &resource.audience()) {
         return Err(AppError::NotFound);
     }
+    remove_resource(&state, &resource).await?;
+    Ok(Redirect::to(&format!("/programs/{}/resources?notice=removed", resource.program_id)))
+}
+
+/// Deletes a resource, and its file when no other resource shares it.
+pub(super) async fn remove_resource(state: &AppState, resource: &Resource) -> AppResult<()> {
     let still_used = state.store.delete_resource(resource.id).await?;
     if resource.is_file() && still_used == 0 {
         // The row is gone, so nobody can reach the file; a failure here only leaves bytes behind.
-        if let Err(e) = files(&state).remove(&resource.file_sha256).await {
+        if let Err(e) = files(state).remove(&resource.file_sha256).await {
             tracing::warn!(error = %e, resource = resource.id, "could not remove a deleted resource's file");
         }
     }
-    Ok(Redirect::to(&format!("/programs/{}/resources?notice=removed", resource.program_id)))
+    Ok(())
 }

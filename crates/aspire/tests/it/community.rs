@@ -260,6 +260,20 @@ on_both_backends!(a_member_downloads_their_data_and_deletes_their_account, |app:
     let (_, audit) = admin.get_text("/admin/audit").await;
     assert!(audit.contains("account deleted") && audit.contains("export"));
     assert!(!audit.contains("KEPT-POST-5521") && !audit.contains("PROMOTION-7734"), "no content in the audit log");
+    // Deleting everything takes shared resources too.
+    let milo_id = app.state.store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
+    let link = [("title", "RESOURCE-8812 grant tips"), ("url", "https://grants.nih.gov/tips"), ("share", "program")];
+    assert_eq!(crate::sharing::share(&milo, world.program, &link, None).await.status(), 303);
+    let json = milo.get("/account/export.json").await.text().await.unwrap();
+    assert!(json.contains("RESOURCE-8812"), "the export has what they shared");
+    let csrf = milo.csrf("/account").await;
+    let gone = milo.post_form("/account/delete", &[("csrf", &csrf), ("password", PASSWORD), ("posts", "delete")]).await;
+    assert_eq!(gone.status(), 303);
+    assert!(app.state.store.user_resources(milo_id).await.unwrap().is_empty());
+    assert!(
+        app.state.store.program_resources(world.program).await.unwrap().is_empty(),
+        "nothing left as former member"
+    );
     // Coordinators hand over their role before leaving.
     let cora = app.signed_in(COORDINATOR).await;
     let csrf = cora.csrf("/account").await;

@@ -14,7 +14,7 @@ fn resources_path(program: i64) -> String {
 }
 
 /// Posts the share form as a browser does: the CSRF token first, then the fields, then the file.
-async fn share(
+pub async fn share(
     client: &Client,
     program: i64,
     fields: &[(&str, &str)],
