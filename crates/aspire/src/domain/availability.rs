@@ -23,6 +23,15 @@ impl Availability {
         self.0
     }
 
+    pub fn from_slots(slots: SlotSet) -> Availability {
+        Availability(slots)
+    }
+
+    /// The hours of `self` that `other` does not have.
+    pub fn without(&self, other: &Availability) -> Availability {
+        Availability(self.0.and_not(&other.0))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -26,6 +26,17 @@ pub fn routes() -> Routes {
 const GRID_HOURS: std::ops::Range<usize> = 7..20;
 const GRID_DAYS: [&str; 5] = ["Mon", "Tue", "Wed", "Thu", "Fri"];
 
+/// Every hour the week grid offers, to tell which of a person's hours it cannot show.
+pub fn grid_hours() -> Availability {
+    let mut slots = aspire_formation::peer::SlotSet::default();
+    for day in 0..GRID_DAYS.len() {
+        for hour in GRID_HOURS {
+            slots.insert(day * 24 + hour);
+        }
+    }
+    Availability::from_slots(slots)
+}
+
 pub struct GridRow {
     pub hour: usize,
     pub cells: Vec<GridCell>,
@@ -37,7 +48,7 @@ pub struct GridCell {
     pub checked: bool,
 }
 
-fn grid(availability: &Availability) -> Vec<GridRow> {
+pub fn grid(availability: &Availability) -> Vec<GridRow> {
     let slots = availability.slots();
     GRID_HOURS
         .map(|hour| GridRow {
