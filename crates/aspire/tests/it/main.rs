@@ -10,6 +10,7 @@ mod smtp;
 
 mod access;
 mod api;
+mod browser;
 mod calendar;
 mod community;
 mod form;
@@ -18,6 +19,7 @@ mod import;
 mod meetings;
 mod ops;
 mod outbox;
+mod profile;
 mod reminders;
 mod rounds;
 mod seed;

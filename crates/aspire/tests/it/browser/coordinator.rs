@@ -1,0 +1,122 @@
+//! A coordinator's journeys: import a roster (one bad row, fixed), then form groups, move a
+//! person in the draft and publish.
+
+use aspire::domain::Profile;
+use aspire::jobs::run_next_job;
+
+use crate::browser_or_skip;
+use crate::harness::*;
+
+const ROSTER: &str = "email,name,department,division,discipline,career stage,research interests,availability\n\
+    ana.ruiz@test.edu,Ana Ruiz,Medicine,Nephrology,Clinical research,Assistant Professor,kidney disease; health equity,Mon 09-11; Wed 14-16\n\
+    ben.okafor@test.edu,Ben Okafor,Pediatrics,Neonatology,Basic science,postdoc,neurodevelopment,Tue 12-14\n\
+    chiara.b@test.edu,Chiara Bianchi,Surgery,,Health services research,instructor,,Mon 10-12\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_imports_a_roster_fixes_the_bad_row_and_sees_the_people() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let world = app.world().await;
+    let browser = browser_or_skip!(app);
+    browser.goto("/login").await;
+    browser.look("login").await;
+    browser.sign_in(COORDINATOR).await;
+    browser.look("home-coordinator").await;
+
+    browser.click_and_wait("a[href^='/programs/']").await;
+    browser.wait_for_text("KL2 Scholars").await;
+    browser.click_and_wait("a.button.primary[href$='/import']").await;
+    browser.look("import").await;
+
+    let files = tempfile::tempdir().unwrap();
+    let bad = files.path().join("roster-with-a-typo.csv");
+    std::fs::write(&bad, ROSTER.replace("ben.okafor@test.edu", "ben.okafor.test.edu")).unwrap();
+    browser.find("#roster").await.send_keys(bad.to_string_lossy()).await.unwrap();
+    browser.click_and_wait("form[enctype] button[type=submit]").await;
+    browser.wait_for_text("The roster was not imported: 1 problem to fix").await;
+    let text = browser.text().await;
+    assert!(text.contains("Line 3: the email address 'ben.okafor.test.edu' is not valid"), "{text}");
+    assert!(text.contains("Nothing was written"));
+    browser.look("import-problem").await;
+
+    // The coordinator fixes the file and uploads it again: a preview to confirm.
+    let good = files.path().join("roster.csv");
+    std::fs::write(&good, ROSTER).unwrap();
+    browser.find("#roster").await.send_keys(good.to_string_lossy()).await.unwrap();
+    browser.click_and_wait("form[enctype] button[type=submit]").await;
+    browser.wait_for_text("Check before importing: 3 people").await;
+    browser.look("import-preview").await;
+    browser.click_and_wait("form[action$='/import/confirm'] button[type=submit]").await;
+
+    browser.wait_for_text("Roster imported.").await;
+    assert_eq!(browser.path().await, format!("/programs/{}?notice=imported", world.program));
+    let people = browser.find("table").await.text().await.unwrap();
+    for name in ["Ana Ruiz", "Ben Okafor", "Chiara Bianchi"] {
+        assert!(people.contains(name), "{name} is in the people table: {people}");
+    }
+    browser.look("program").await;
+    browser.close().await;
+}
+
+const DEPARTMENTS: [&str; 6] = ["Medicine", "Pediatrics", "Surgery", "Psychiatry", "Neurology", "Nursing"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_forms_groups_moves_a_person_and_publishes() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let world = app.world().await;
+    let people: Vec<Profile> = (0..11)
+        .map(|i| {
+            Profile {
+                email: format!("scholar{i}@test.edu"),
+                name: format!("Scholar {i}"),
+                department: DEPARTMENTS[i % DEPARTMENTS.len()].into(),
+                career_stage: ["postdoc", "instructor", "assistant_professor"][i % 3].into(),
+                research_interests: ["health equity", "clinical trials"][i % 2].into(),
+                availability: "Mon 09-11; Wed 12-13".into(),
+                ..Profile::default()
+            }
+            .validate()
+            .unwrap()
+        })
+        .collect();
+    app.state.store.import_roster(world.program, &people, app.clock.now_value()).await.unwrap();
+    let browser = browser_or_skip!(app);
+    browser.sign_in(COORDINATOR).await;
+    browser.goto(&format!("/programs/{}", world.program)).await;
+
+    browser.fill("#r-name", "2027 cohort").await;
+    browser.choose("#r-who", "the participants who are in no group yet").await;
+    browser.click_and_wait("form[action$='/rounds'] button[type=submit]").await;
+    browser.wait_for_text("12 people in this round").await;
+    browser.look("round").await;
+
+    browser.fill("#seconds", "1").await;
+    browser.click_and_wait("form[action$='/jobs'] button[type=submit]").await;
+    browser.wait_for_text("Forming groups for 2027 cohort").await;
+    // The engine runs in a worker; here the test is the worker. The page (htmx) updates itself.
+    assert!(run_next_job(&app.state).await.unwrap().is_some(), "the click queued a formation");
+    browser.wait_for_text("Review the draft").await;
+    browser.look("job").await;
+    browser.click_and_wait("a.button.primary[href^='/drafts/']").await;
+    browser.wait_for_text("Why:").await;
+    browser.look("draft").await;
+
+    // Move the first person of group 1 to group 2.
+    let first = browser.find("#group-1 + ul.people li strong").await.text().await.unwrap();
+    browser.choose("#move-1-1", "Group 2").await;
+    browser.click_and_wait("#move-1-1 ~ button").await;
+    let group_two = browser.find("section[aria-labelledby='group-2']").await.text().await.unwrap();
+    assert!(group_two.contains(&first), "{first} is now in group 2: {group_two}");
+    let group_one = browser.find("section[aria-labelledby='group-1']").await.text().await.unwrap();
+    assert!(!group_one.contains(&first), "{first} left group 1: {group_one}");
+
+    browser.click_and_wait("form[action$='/publish'] button[type=submit]").await;
+    browser.wait_for_text("Published: the groups exist").await;
+    browser.goto(&format!("/programs/{}", world.program)).await;
+    let groups = browser
+        .js("return [...document.querySelectorAll('a[href^=\"/groups/\"]')].map(a => a.innerText);", vec![])
+        .await;
+    let cohort =
+        groups.as_array().unwrap().iter().filter(|name| name.as_str().unwrap().starts_with("2027 cohort")).count();
+    assert!(cohort >= 2, "the published groups are listed: {groups}");
+    browser.close().await;
+}
