@@ -3,6 +3,7 @@
 //! Every page a test looks at is checked with axe-core, measured for horizontal scrolling at
 //! phone width and at 200% zoom, and photographed at phone and desktop widths.
 
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -76,7 +77,9 @@ fn not_installed(missing: &str) {
     }
     static SAID: Once = Once::new();
     SAID.call_once(|| {
-        eprintln!(
+        // Straight to stderr: the test runner hides what a passing test prints with eprintln!.
+        let _ = writeln!(
+            std::io::stderr(),
             "Browser tests did not run: {missing} was not found. Install Chromium and its driver (Debian: apt-get install chromium chromium-driver) to run them."
         );
     });
