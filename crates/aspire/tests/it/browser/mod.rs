@@ -7,6 +7,7 @@
 
 mod driver;
 
+mod community;
 mod coordinator;
 mod keyboard;
 mod member;
