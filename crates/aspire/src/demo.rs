@@ -195,12 +195,72 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
         }
         let ids: Vec<i64> = members.iter().map(|u| u.id).collect();
         seed_meetings(state, group_id, g, &ids).await?;
+        if g == 0 {
+            seed_sharing(state, program_id, group_id, &ids).await?;
+        }
     }
     let program = store.program(program_id).await?.context("the demo program is missing")?;
     let inviter = store.user(coordinator_id).await?.context("the demo coordinator is missing")?;
     let invitee = store.user_by_email(INVITEE).await?.context("the demo invitee is missing")?;
     invite_person(state, &inviter, &program, &invitee).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(true)
+}
+
+/// The first group's wins and discussion: a paper shared with the program, a grant with the
+/// group, a thread with replies.
+async fn seed_sharing(state: &AppState, program_id: i64, group_id: i64, members: &[i64]) -> anyhow::Result<()> {
+    use crate::domain::Visibility;
+    use crate::store::community::{NewPost, Win};
+    let store = state.store.as_ref();
+    let now = state.now();
+    let [first, second, third, ..] = members else { return Ok(()) };
+    let paper = Win {
+        user_id: *first,
+        program_id,
+        group_id: Some(group_id),
+        kind: "paper".into(),
+        title: "Peer mentoring groups and early-career faculty retention: a cohort study".into(),
+        venue: "Academic Medicine".into(),
+        year: Some(2026),
+        doi: "10.1097/ACM.0000000000005123".into(),
+        author_position: "first".into(),
+        visibility: Visibility::Program.code().into(),
+        ..Win::default()
+    };
+    let grant = Win {
+        user_id: *second,
+        program_id,
+        group_id: Some(group_id),
+        kind: "grant".into(),
+        title: "Kidney outcomes after preeclampsia".into(),
+        venue: "NIDDK".into(),
+        mechanism: "K23".into(),
+        award_number: "1 K23 DK134567-01".into(),
+        grant_role: "pi".into(),
+        grant_status: "funded".into(),
+        visibility: Visibility::Group.code().into(),
+        ..Win::default()
+    };
+    let wins = store.create_wins(&[paper, grant], now).await?;
+    if let Some(win) = wins.get(1) {
+        store.add_cheer(*win, *first, "Funded on the first try. Well deserved!", now).await?;
+        store.add_cheer(*win, *third, "", now).await?;
+    }
+    let thread = NewPost {
+        group_id,
+        thread_id: None,
+        author_id: *third,
+        title: "Writing retreat in March?",
+        body: "Two mornings, phones off, **no email**. Who is in? I can book the library room.",
+        visibility: Visibility::Group,
+        facilitator_id: None,
+    };
+    let thread_id = store.create_post(&thread, now).await?;
+    for (author, body) in [(first, "In, both mornings."), (second, "In for Tuesday; clinic on Wednesday.")] {
+        let reply = NewPost { thread_id: Some(thread_id), author_id: *author, title: "", body, ..thread };
+        store.create_post(&reply, now).await?;
+    }
+    Ok(())
 }
 
 /// Goals the demo's members declared, round-robin.
