@@ -29,12 +29,18 @@ pub fn routes() -> Routes {
         .post("/posts/{id}/delete", delete_post)
 }
 
-/// A post as shown: its Markdown rendered to sanitised HTML.
+/// A post as shown.
 pub struct PostView {
     pub post: Post,
-    pub html: String,
     pub mine: bool,
     pub for_facilitator: Option<String>,
+}
+
+impl PostView {
+    /// Its Markdown as sanitised HTML, rendered only where a page shows the body (not in lists).
+    pub fn html(&self) -> String {
+        markdown::render(&self.post.body)
+    }
 }
 
 async fn discussion_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
@@ -72,7 +78,7 @@ fn view(actor: &Actor, post: Post, facilitators: &[(i64, String)]) -> PostView {
             .find(|(id, _)| Some(*id) == post.facilitator_id)
             .map_or_else(|| "a facilitator".to_string(), |(_, name)| name.clone())
     });
-    PostView { html: markdown::render(&post.body), mine: post.author_id == Some(actor.user.id), for_facilitator, post }
+    PostView { mine: post.author_id == Some(actor.user.id), for_facilitator, post }
 }
 
 async fn discussion(state: &AppState, actor: &Actor, group: Group) -> AppResult<DiscussionPage> {

@@ -110,16 +110,18 @@ pub fn app(state: AppState) -> Router {
 async fn audit_refusals(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let who = crate::auth::session::WhoAsked::default();
     request.extensions_mut().insert(who.clone());
-    let method = request.method().clone();
-    let path: Vec<&str> =
-        request.uri().path().split('/').map(|segment| if segment.len() > 20 { "…" } else { segment }).collect();
-    let subject = format!("{method} {}", path.join("/"));
+    let (method, uri) = (request.method().clone(), request.uri().clone());
     let response = next.run(request).await;
     if response.status() == axum::http::StatusCode::NOT_FOUND
         && let Some(user_id) = who.user_id()
-        && let Err(e) = state.store.audit(Some(user_id), "refused", &subject, state.now()).await
     {
-        tracing::warn!(error = %e, "could not write to the audit log");
+        // Built only for a refusal: most requests never need it.
+        let path: Vec<&str> =
+            uri.path().split('/').map(|segment| if segment.len() > 20 { "…" } else { segment }).collect();
+        let subject = format!("{method} {}", path.join("/"));
+        if let Err(e) = state.store.audit(Some(user_id), "refused", &subject, state.now()).await {
+            tracing::warn!(error = %e, "could not write to the audit log");
+        }
     }
     response
 }
@@ -154,6 +156,24 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 /// Where to go after login: only paths on this site, never another host.
 pub fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+}
+
+/// Turns a failed multipart read into a clear message: too large (with `advice` on what to do
+/// instead, for a file of at most `limit_bytes`), or unreadable.
+pub(crate) fn upload_error(
+    limit_bytes: usize,
+    advice: &'static str,
+) -> impl Fn(axum::extract::multipart::MultipartError) -> AppError {
+    move |e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("The file is larger than {} MB: {advice}", limit_bytes / (1024 * 1024)))
+        } else {
+            AppError::BadRequest(format!(
+                "The upload could not be read ({}): choose the file again and resend the form.",
+                e.body_text()
+            ))
+        }
+    }
 }
 
 /// An error message as a sentence: capital first letter (messages from the domain start lower-case).

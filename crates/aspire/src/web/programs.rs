@@ -231,20 +231,6 @@ async fn import_page(State(state): State<AppState>, actor: Actor, Path(id): Path
     Ok(import_page_for(&actor, program))
 }
 
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge(format!(
-            "The file is larger than {} MB: split the roster into smaller files and import them one by one.",
-            roster::MAX_ROSTER_BYTES / (1024 * 1024)
-        ))
-    } else {
-        AppError::BadRequest(format!(
-            "The upload could not be read ({}): choose the file again and resend the form.",
-            e.body_text()
-        ))
-    }
-}
-
 /// Checks an uploaded roster and shows either its problems or a preview; writes nothing.
 async fn import_preview(
     State(state): State<AppState>,
@@ -254,10 +240,28 @@ async fn import_preview(
 ) -> AppResult<Response> {
     let mut csrf = String::new();
     let mut bytes = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+    let unreadable = super::upload_error(
+        roster::MAX_ROSTER_BYTES,
+        "split the roster into smaller files and import them one by one.",
+    );
+    while let Some(field) = multipart.next_field().await.map_err(&unreadable)? {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(multipart_error)?,
-            Some("roster") => bytes = field.bytes().await.map_err(multipart_error)?.to_vec(),
+            Some("csrf") => {
+                csrf = field.text().await.map_err(super::upload_error(
+                    roster::MAX_ROSTER_BYTES,
+                    "split the roster into smaller files and import them one by one.",
+                ))?
+            }
+            Some("roster") => {
+                bytes = field
+                    .bytes()
+                    .await
+                    .map_err(super::upload_error(
+                        roster::MAX_ROSTER_BYTES,
+                        "split the roster into smaller files and import them one by one.",
+                    ))?
+                    .to_vec()
+            }
             _ => {}
         }
     }

@@ -198,28 +198,15 @@ struct Upload {
     oversized: Option<usize>,
 }
 
-fn upload_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge(format!(
-            "The file is larger than {} MB: compress it, split it, or share a link to it instead.",
-            MAX_FILE_BYTES / (1024 * 1024)
-        ))
-    } else {
-        AppError::BadRequest(format!(
-            "The upload could not be read ({}): choose the file again and resend the form.",
-            e.body_text()
-        ))
-    }
-}
-
 async fn read_upload(multipart: &mut Multipart) -> AppResult<Upload> {
     let mut upload = Upload::default();
-    while let Some(mut field) = multipart.next_field().await.map_err(upload_error)? {
+    let unreadable = super::upload_error(MAX_FILE_BYTES, "compress it, split it, or share a link to it instead.");
+    while let Some(mut field) = multipart.next_field().await.map_err(&unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             upload.file_name = field.file_name().unwrap_or_default().to_string();
             let mut received = 0usize;
-            while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+            while let Some(chunk) = field.chunk().await.map_err(&unreadable)? {
                 received += chunk.len();
                 if received > MAX_FILE_BYTES {
                     upload.file = Vec::new();
@@ -230,7 +217,7 @@ async fn read_upload(multipart: &mut Multipart) -> AppResult<Upload> {
             }
             continue;
         }
-        let value = field.text().await.map_err(upload_error)?;
+        let value = field.text().await.map_err(&unreadable)?;
         match name.as_str() {
             "csrf" => upload.csrf = value,
             "title" => upload.draft.title = value,

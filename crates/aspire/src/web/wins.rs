@@ -253,26 +253,16 @@ async fn record_win(State(state): State<AppState>, CsrfForm(actor, form): CsrfFo
     Ok(Redirect::to("/wins?notice=saved").into_response())
 }
 
-fn upload_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge(format!(
-            "The file is larger than {} MB: export fewer records at a time.",
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        ))
-    } else {
-        AppError::BadRequest(format!("The upload could not be read ({}): choose the file again.", e.body_text()))
-    }
-}
-
 /// Imports papers from a PubMed (MEDLINE), RIS or BibTeX export: all of the file or, when any
 /// record is bad, none of it. Papers already recorded (same DOI or PubMed ID) are skipped.
 async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart: Multipart) -> AppResult<Response> {
     let (mut csrf, mut share, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+    let unreadable = super::upload_error(MAX_IMPORT_BYTES, "export fewer records at a time.");
+    while let Some(field) = multipart.next_field().await.map_err(&unreadable)? {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(upload_error)?,
-            Some("share") => share = field.text().await.map_err(upload_error)?,
-            Some("file") => bytes = field.bytes().await.map_err(upload_error)?.to_vec(),
+            Some("csrf") => csrf = field.text().await.map_err(&unreadable)?,
+            Some("share") => share = field.text().await.map_err(&unreadable)?,
+            Some("file") => bytes = field.bytes().await.map_err(&unreadable)?.to_vec(),
             _ => {}
         }
     }
