@@ -164,7 +164,7 @@ impl Bench {
         };
         let state = AppState::new(store, settings);
         aspire::server::spawn_background(&state)?;
-        let app = aspire::web::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app = aspire::server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
 
         let now = state.now();

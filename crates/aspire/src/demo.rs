@@ -7,11 +7,11 @@ use anyhow::Context;
 use crate::auth::password;
 use aspire_formation::SolveOptions;
 
+use crate::app::invitations::invite_person;
 use crate::domain::cohort::{cohort_of, default_criteria};
 use crate::domain::{CareerStage, Profile};
 use crate::state::AppState;
 use crate::store::{GroupRole, ProgramRole};
-use crate::web::invite_person;
 
 pub const PROGRAM: &str = "KL2 Scholars";
 pub const PASSWORD: &str = "aspire-demo-2026";

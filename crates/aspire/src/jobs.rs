@@ -8,8 +8,9 @@ use aspire_formation::{Criteria, FormationError, Progress, SolveOptions, form};
 
 use crate::domain::cohort::cohort_of;
 use crate::domain::draft::{self, DraftGroup};
+use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{DraftScores, FormationJob, Store};
+use crate::store::{DraftScores, FormationJob, Store, StoreError};
 
 /// A running job writes a heartbeat at least this often; one silent for `STALE_SECONDS` is
 /// taken to be abandoned by a stopped server.
@@ -47,26 +48,44 @@ pub async fn run_next_job(state: &AppState) -> crate::store::Result<Option<i64>>
     Ok(Some(job.id))
 }
 
+/// Why a round cannot be formed: something the coordinator can fix, or the database failing.
+#[derive(Debug, thiserror::Error)]
+pub enum ProblemError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ProblemError> for AppError {
+    fn from(e: ProblemError) -> AppError {
+        match e {
+            ProblemError::Invalid(message) => AppError::invalid(message),
+            ProblemError::Store(e) => AppError::Store(e),
+        }
+    }
+}
+
 /// The round's cohort and criteria, with the program's past groups as the pairing history, and
 /// the round's people.
 pub async fn load_problem(
     store: &dyn Store,
     round_id: i64,
-) -> Result<(aspire_formation::Cohort, Criteria, Vec<crate::store::User>), String> {
-    let round = store.round(round_id).await.map_err(|e| e.to_string())?.ok_or("the round no longer exists")?;
-    let people = store.round_people(round_id).await.map_err(|e| e.to_string())?;
+) -> Result<(aspire_formation::Cohort, Criteria, Vec<crate::store::User>), ProblemError> {
+    let invalid = |m: &str| ProblemError::Invalid(m.to_string());
+    let round = store.round(round_id).await?.ok_or_else(|| invalid("the round no longer exists"))?;
+    let people = store.round_people(round_id).await?;
     if people.len() < 2 {
-        return Err("The round has fewer than two people: add people to the round first.".into());
+        return Err(invalid("the round has fewer than two people: add people to the round first"));
     }
     let profiles: Vec<_> = people.iter().map(|u| u.profile()).collect();
-    let mut criteria =
-        Criteria::from_toml(&round.criteria).map_err(|e| format!("the saved criteria are not valid: {e}"))?;
+    let mut criteria = Criteria::from_toml(&round.criteria)
+        .map_err(|e| ProblemError::Invalid(format!("the saved criteria are not valid: {e}")))?;
     if let Some(history) = criteria.history.as_mut() {
         let ids: std::collections::HashSet<&str> = profiles.iter().map(|p| p.email.as_str()).collect();
         history.groups = store
             .past_groups(round.program_id)
-            .await
-            .map_err(|e| e.to_string())?
+            .await?
             .into_iter()
             .map(|g| g.into_iter().filter(|e| ids.contains(e.as_str())).collect::<Vec<_>>())
             .filter(|g| g.len() >= 2)
@@ -111,7 +130,14 @@ impl Convergence {
 }
 
 async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
-    let (cohort, criteria, _) = load_problem(state.store.as_ref(), job.round_id).await?;
+    let (cohort, criteria, _) = load_problem(state.store.as_ref(), job.round_id).await.map_err(|e| match e {
+        ProblemError::Invalid(message) => crate::error::sentence(&message),
+        ProblemError::Store(e) => {
+            tracing::error!(error = ?e, job = job.id, "a formation job could not read its round");
+            "The round could not be read from the database. It has been logged; start the job again in a moment."
+                .to_string()
+        }
+    })?;
     let locked: Vec<Vec<String>> =
         serde_json::from_str(&job.locked).map_err(|e| format!("the locked groups could not be read: {e}"))?;
     let limit = Duration::from_millis(job.time_limit_ms.unsigned_abs());

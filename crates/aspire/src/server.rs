@@ -1,14 +1,148 @@
-//! Running the web server with its background work (outbox delivery, session clean-up).
+//! Running the web server: the routes of the pages and the API with the layers every response
+//! gets (security headers, body limit, metrics, audit of refusals, tracing), and the background
+//! work (outbox delivery, formation jobs, reminders, session clean-up).
 
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
+use crate::auth::session::WhoAsked;
+use crate::domain::roster::MAX_ROSTER_BYTES;
+use crate::error::{AppError, ErrorReport, sentence};
 use crate::notify::outbox;
+use crate::routes::{Route, Routes};
 use crate::state::AppState;
-use crate::web;
+use crate::{api, web};
+
+/// Largest request body accepted anywhere: a roster file plus its form.
+pub const MAX_BODY_BYTES: usize = MAX_ROSTER_BYTES + 512 * 1024;
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Every route: the pages and the JSON API, each on the application layer, never on each other.
+fn all_routes() -> Routes {
+    web::routes().merge(api::routes())
+}
+
+/// The method and path of every route `app()` serves, for the authorization matrix test.
+pub fn route_table() -> Vec<Route> {
+    all_routes().table
+}
+
+/// The whole application, ready to serve or to drive with `oneshot` in tests.
+pub fn app(state: AppState) -> Router {
+    let security_headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Invitation links carry a secret: never send it on as a referrer.
+        (header::REFERRER_POLICY, "no-referrer"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    let mut router = all_routes()
+        .router
+        // The session is read so the page that says "nothing here" still has its navigation.
+        .fallback(|_: crate::auth::Viewer| async { AppError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(present_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), count_responses))
+        .layer(middleware::from_fn_with_state(state.clone(), audit_refusals));
+    // Pages hold personal data: no shared cache may keep them. Assets set their own policy.
+    router = router
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    for (name, value) in security_headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
+    }
+    router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// Records in the audit log each time a signed-in person is refused something (a 404: not
+/// theirs to see, or not there). The path is kept without secrets: long segments (tokens) are
+/// cut out.
+async fn audit_refusals(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let who = WhoAsked::default();
+    request.extensions_mut().insert(who.clone());
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let response = next.run(request).await;
+    if response.status() == axum::http::StatusCode::NOT_FOUND
+        && let Some(user_id) = who.user_id()
+    {
+        // Built only for a refusal: most requests never need it.
+        let path: Vec<&str> =
+            uri.path().split('/').map(|segment| if segment.len() > 20 { "…" } else { segment }).collect();
+        let subject = format!("{method} {}", path.join("/"));
+        if let Err(e) = state.store.audit(Some(user_id), "refused", &subject, state.now()).await {
+            tracing::warn!(error = %e, "could not write to the audit log");
+        }
+    }
+    response
+}
+
+/// Renders every refusal the same two ways: under `/api/` as `{"error": "..."}`, elsewhere as a
+/// page inside the layout. Besides the application's own errors, this catches the plain-text
+/// rejections of axum's extractors (a path number that is not a number, JSON that does not parse).
+async fn present_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let who = request.extensions().get::<WhoAsked>().cloned();
+    let response = next.run(request).await;
+    let status = response.status();
+    let message = match response.extensions().get::<ErrorReport>() {
+        Some(report) => report.message.clone(),
+        None if is_extractor_rejection(&response) => {
+            let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap_or_default();
+            rejection_message(&String::from_utf8_lossy(&bytes))
+        }
+        None => return response,
+    };
+    if is_api {
+        api::error_response(status, &message)
+    } else {
+        web::error_page::render(status, &message, who.as_ref().and_then(WhoAsked::actor))
+    }
+}
+
+/// Words for a rejection by one of axum's extractors: its own text says what failed to parse,
+/// and this says what to do about it.
+fn rejection_message(text: &str) -> String {
+    if text.starts_with("Invalid URL") {
+        return "The address has a part aspire cannot read (a number, say, that is not one): check the link, or start again from your home page.".to_string();
+    }
+    format!("{}: check what was sent and try again.", sentence(text).trim_end_matches('.'))
+}
+
+/// A client error answered in plain text: only axum's own rejections answer that way.
+fn is_extractor_rejection(response: &Response) -> bool {
+    response.status().is_client_error()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"))
+}
+
+async fn count_responses(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let counter = match response.status().as_u16() {
+        200..=299 => &state.metrics.requests_2xx,
+        300..=399 => &state.metrics.requests_3xx,
+        400..=499 => &state.metrics.requests_4xx,
+        _ => &state.metrics.requests_5xx,
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    response
+}
 
 /// Starts the background tasks for `state`: email delivery when SMTP is configured, formation
 /// jobs, meeting reminders every minute, and the hourly removal of expired sessions.
@@ -57,7 +191,7 @@ pub async fn bind(address: &str) -> anyhow::Result<TcpListener> {
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     spawn_background(&state)?;
-    let app = web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("the web server stopped")
 }
 

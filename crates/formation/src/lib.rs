@@ -2,7 +2,7 @@
 //!
 //! Two faces over one search machinery ([`search::iterated_tabu`]):
 //! - [`mdgp`]: the Maximally Diverse Grouping Problem, benchmarked against the literature by the
-//!   `mdgp-bench` binary (see `BENCH.md`);
+//!   `mdgp-bench` binary (behind the `bench` feature; see `BENCH.md`);
 //! - [`peer`]: the peer-group criteria model. A [`Cohort`] and the coordinator's [`Criteria`]
 //!   compile to the MDGP core's representation (a pairwise compatibility matrix with group size
 //!   bounds) plus group-level terms (common slots, isolation, hard-constraint penalties) that are
@@ -13,6 +13,10 @@
 //!   (hard constraints never broken; locked groups kept; `stop` sees the best score so far);
 //! - [`evaluate`]`(cohort, criteria, groups) -> Result<Formation, FormationError>` scores a
 //!   hand-edited grouping, with warnings instead of errors;
+//! - [`place_newcomers`]`(cohort, criteria, groups, newcomers, max_size) -> Result<Placement,
+//!   FormationError>` adds people who are in no group yet to existing groups, each where they add
+//!   the most to the group's score, without moving anyone or exceeding `max_size` (the rest are
+//!   reported unplaced);
 //! - [`Formation::report_markdown`] renders a readable report;
 //! - [`parse_availability`] reads `Mon 09-11; Wed 14-16` into hour slots.
 //!
@@ -25,6 +29,6 @@ pub mod rng;
 pub mod search;
 
 pub use peer::{
-    Cohort, Criteria, Formation, FormationError, Person, PersonId, Progress, SolveOptions, evaluate, form,
-    parse_availability,
+    Cohort, Criteria, Formation, FormationError, Person, PersonId, Placement, Progress, SolveOptions, evaluate, form,
+    parse_availability, place_newcomers,
 };

@@ -412,3 +412,232 @@ fn sixty_people_with_every_kind_of_constraint() {
         "{e}"
     );
 }
+
+// Placing newcomers into existing groups.
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// People with only a department, as (id, department).
+fn staff(specs: &[(&str, &str)]) -> Cohort {
+    Cohort::new(specs.iter().map(|(id, d)| Person::new(*id, "").category("department", d)).collect())
+}
+
+fn diverse_department() -> Criteria {
+    crit("[[attribute]]\nname = \"department\"\nmode = \"diverse\"")
+}
+
+/// The groups after the placement.
+fn after(groups: &[Vec<String>], p: &Placement) -> Vec<Vec<String>> {
+    let mut out = groups.to_vec();
+    for (id, g) in &p.placed {
+        out[*g].push(id.clone());
+    }
+    out
+}
+
+#[test]
+fn newcomers_join_the_group_missing_their_department() {
+    let cohort = staff(&[
+        ("s1", "Surgery"),
+        ("n1", "Nursing"),
+        ("m1", "Medicine"),
+        ("n2", "Nursing"),
+        ("s2", "Surgery"),
+        ("m2", "Medicine"),
+        ("n3", "Nursing"),
+        ("s3", "Surgery"),
+        ("m3", "Medicine"),
+    ]);
+    let c = diverse_department();
+    let groups = vec![ids(&["s1", "n1"]), ids(&["m1", "n2"]), ids(&["s2", "m2"])];
+    let p = place_newcomers(&cohort, &c, &groups, &ids(&["n3", "s3", "m3"]), 3).expect("place");
+    // The nurse joins the only group without a nurse (the last one), the surgeon the group of a
+    // physician and a nurse, the physician the rest.
+    assert_eq!(p.group_of("n3"), Some(2));
+    assert_eq!(p.group_of("s3"), Some(1));
+    assert_eq!(p.group_of("m3"), Some(0));
+    assert!(p.unplaced.is_empty());
+    let e = evaluate(&cohort, &c, &after(&groups, &p)).expect("evaluate");
+    for g in &e.groups {
+        assert_eq!(g.why.spans[0].values, vec!["Medicine", "Nursing", "Surgery"], "{:?}", g.members);
+    }
+}
+
+#[test]
+fn a_lone_newcomer_goes_where_they_fit_not_to_the_first_group() {
+    let cohort =
+        staff(&[("s1", "Surgery"), ("m1", "Medicine"), ("m2", "Medicine"), ("n1", "Nursing"), ("s2", "Surgery")]);
+    let groups = vec![ids(&["s1", "m1"]), ids(&["m2", "n1"])];
+    let p = place_newcomers(&cohort, &diverse_department(), &groups, &ids(&["s2"]), 6).expect("place");
+    assert_eq!(p, Placement { placed: vec![("s2".to_string(), 1)], unplaced: Vec::new() });
+}
+
+#[test]
+fn ties_go_to_the_first_group_and_later_newcomers_see_earlier_ones() {
+    let cohort = staff(&[
+        ("s1", "Surgery"),
+        ("m1", "Medicine"),
+        ("s2", "Surgery"),
+        ("m2", "Medicine"),
+        ("x", "Nursing"),
+        ("y", "Nursing"),
+    ]);
+    let similar = crit("[[attribute]]\nname = \"department\"\nmode = \"similar\"");
+    let groups = vec![ids(&["s1", "m1"]), ids(&["s2", "m2"])];
+    // The two groups are alike for a nurse: the first wins; the second nurse then joins the first.
+    let p = place_newcomers(&cohort, &similar, &groups, &ids(&["x", "y"]), 6).expect("place");
+    assert_eq!(p.placed, vec![("x".to_string(), 0), ("y".to_string(), 0)]);
+}
+
+#[test]
+fn newcomer_joins_a_group_they_can_meet_with() {
+    let mon = parse_availability("Mon 09-11").expect("slots");
+    let wed = parse_availability("Wed 14-16").expect("slots");
+    let cohort = Cohort::new(vec![
+        Person::new("a", "").available(mon),
+        Person::new("b", "").available(mon),
+        Person::new("c", "").available(wed),
+        Person::new("d", "").available(wed),
+        Person::new("new", "").available(wed),
+    ]);
+    let c = crit("[availability]\nmin_common_slots = 1\nhard = false\nweight = 3");
+    let p = place_newcomers(&cohort, &c, &[ids(&["a", "b"]), ids(&["c", "d"])], &ids(&["new"]), 6).expect("place");
+    assert_eq!(p.group_of("new"), Some(1));
+}
+
+#[test]
+fn a_returning_person_is_not_put_back_with_an_earlier_peer() {
+    let cohort = staff(&[("a", "A"), ("b", "A"), ("c", "A"), ("d", "A"), ("back", "A")]);
+    let c = crit("[history]\ngroups = [[\"back\", \"a\"]]");
+    let p = place_newcomers(&cohort, &c, &[ids(&["a", "b"]), ids(&["c", "d"])], &ids(&["back"]), 6).expect("place");
+    assert_eq!(p.group_of("back"), Some(1));
+    // Without the history both groups are alike, so the first one wins.
+    let p = place_newcomers(&cohort, &Criteria::default(), &[ids(&["a", "b"]), ids(&["c", "d"])], &ids(&["back"]), 6)
+        .expect("place");
+    assert_eq!(p.group_of("back"), Some(0));
+}
+
+/// A cohort of `n` people with departments, years, interests and availability.
+fn mixed(n: usize) -> Cohort {
+    let slots = ["Mon 09-12", "Tue 13-17", "Wed 09-11"];
+    Cohort::new(
+        (0..n)
+            .map(|k| {
+                Person::new(format!("v{k}@x.org"), "")
+                    .category("department", ["A", "B", "C", "D"][k % 4])
+                    .number("years", (k * 5 % 9) as f64)
+                    .tags("interests", &[["ml", "genomics", "ethics"][k % 3], ["teaching", "grants"][k % 2]])
+                    .available(parse_availability(slots[k * 7 % 3]).expect("slots"))
+            })
+            .collect(),
+    )
+}
+
+fn mixed_criteria() -> Criteria {
+    crit(
+        r#"
+        [[attribute]]
+        name = "department"
+        mode = "diverse"
+        weight = 2
+        [[attribute]]
+        name = "years"
+        mode = "similar"
+        [[attribute]]
+        name = "interests"
+        mode = "similar"
+        [[attribute]]
+        name = "discipline"
+        mode = "diverse"
+        [availability]
+        min_common_slots = 1
+        hard = false
+        weight = 3
+        "#,
+    )
+}
+
+#[test]
+fn groups_never_exceed_max_size_and_nobody_already_placed_moves() {
+    let cohort = mixed(40);
+    let c = mixed_criteria();
+    let id = |k: usize| format!("v{k}@x.org");
+    for (sizes, max_size) in
+        [(vec![4, 4, 4], 6), (vec![2, 5, 3, 7], 5), (vec![1, 1], 4), (vec![6, 0, 3], 6), (vec![3], 3)]
+    {
+        let mut next = 0;
+        let groups: Vec<Vec<String>> = sizes
+            .iter()
+            .map(|&s| {
+                next += s;
+                (next - s..next).map(id).collect()
+            })
+            .collect();
+        let newcomers: Vec<String> = (next..next + 8).map(id).collect();
+        let p = place_newcomers(&cohort, &c, &groups, &newcomers, max_size).expect("place");
+        // Every newcomer is either placed or unplaced, once, in the order given; nobody else is placed.
+        let mut seen: Vec<String> = p.placed.iter().map(|(m, _)| m.clone()).collect();
+        seen.extend(p.unplaced.iter().cloned());
+        assert_eq!(seen, newcomers, "{sizes:?}");
+        // Every free seat is used before anyone is left out.
+        let room: usize = sizes.iter().map(|&s| max_size.saturating_sub(s)).sum();
+        assert_eq!(p.placed.len(), room.min(newcomers.len()), "{sizes:?}");
+        let out = after(&groups, &p);
+        for (g, (before, now)) in groups.iter().zip(&out).enumerate() {
+            assert_eq!(&now[..before.len()], &before[..], "group {g} kept its members");
+            assert!(now.len() <= max_size.max(before.len()), "group {g} of {sizes:?} has {}", now.len());
+        }
+    }
+}
+
+#[test]
+fn when_every_group_is_full_the_rest_are_unplaced() {
+    let cohort =
+        staff(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "A"), ("e", "B"), ("x", "C"), ("y", "A"), ("z", "B")]);
+    let groups = vec![ids(&["a", "b", "c"]), ids(&["d", "e"])];
+    let p = place_newcomers(&cohort, &diverse_department(), &groups, &ids(&["x", "y", "z"]), 3).expect("place");
+    assert_eq!(p.placed, vec![("x".to_string(), 1)]);
+    assert_eq!(p.unplaced, ids(&["y", "z"]));
+    // No room anywhere (a group already above the limit is left as it is): nobody is placed.
+    let p = place_newcomers(&cohort, &diverse_department(), &groups, &ids(&["x", "y", "z"]), 2).expect("place");
+    assert!(p.placed.is_empty());
+    assert_eq!(p.unplaced, ids(&["x", "y", "z"]));
+    // No groups at all: the same.
+    let p = place_newcomers(&cohort, &diverse_department(), &[], &ids(&["x"]), 5).expect("place");
+    assert_eq!(p.unplaced, ids(&["x"]));
+}
+
+#[test]
+fn unknown_or_misplaced_people_are_errors() {
+    let cohort = staff(&[("a", "A"), ("b", "B"), ("c", "C")]);
+    let c = diverse_department();
+    let groups = vec![ids(&["a", "b"])];
+    let e = place_newcomers(&cohort, &c, &groups, &ids(&["c", "ghost@x.org"]), 5).unwrap_err();
+    assert_eq!(e, FormationError::UnknownPerson { key: "newcomers".to_string(), id: "ghost@x.org".to_string() });
+    assert_eq!(e.to_string(), "newcomers names unknown person ghost@x.org");
+    let e = place_newcomers(&cohort, &c, &[ids(&["a", "ghost@x.org"])], &ids(&["c"]), 5).unwrap_err();
+    assert_eq!(e.to_string(), "groups names unknown person ghost@x.org");
+    let e = place_newcomers(&cohort, &c, &groups, &ids(&["b"]), 5).unwrap_err();
+    assert_eq!(e.to_string(), "newcomers: b is already in group 1");
+    let e = place_newcomers(&cohort, &c, &groups, &ids(&["c", "c"]), 5).unwrap_err();
+    assert_eq!(e.to_string(), "newcomers: c is listed twice");
+    // Someone in two groups (a facilitator of both) is in each: not an error.
+    let both = place_newcomers(&cohort, &c, &[ids(&["a"]), ids(&["a", "b"])], &ids(&["c"]), 5).unwrap();
+    assert_eq!(both.placed.len(), 1);
+}
+
+#[test]
+fn same_input_same_placement() {
+    let cohort = mixed(36);
+    let c = mixed_criteria();
+    let groups: Vec<Vec<String>> =
+        (0..6).map(|g| (g * 4..g * 4 + 4).map(|k| format!("v{k}@x.org")).collect()).collect();
+    let newcomers: Vec<String> = (24..36).map(|k| format!("v{k}@x.org")).collect();
+    let a = place_newcomers(&cohort, &c, &groups, &newcomers, 6).expect("place");
+    let b = place_newcomers(&cohort, &c, &groups, &newcomers, 6).expect("place");
+    assert_eq!(a, b);
+    assert_eq!(a.placed.len(), 12);
+    assert!(a.unplaced.is_empty());
+}

@@ -2,25 +2,24 @@
 //! and declares goals for one. Authenticated only by a personal bearer token (`Authorization:
 //! Bearer ...`, made on My goals); session cookies are not accepted here, so no request can be
 //! forged from another site. The access rules are the same as the pages'; anything not visible
-//! is a 404. Errors are JSON: `{"error": "what was wrong and what to do"}`.
+//! is a 404. Errors are JSON: `{"error": "What was wrong and what to do."}`, with the status
+//! the pages give, bad path numbers and bad JSON included.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use crate::app::goals::DeclareGoal;
+use crate::app::{self, meetings};
+use crate::auth::Actor;
 use crate::auth::token::hash_token;
-use crate::auth::{Actor, access};
-use crate::domain::goals;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::StoreError;
-use crate::store::meetings::NewGoal;
-use crate::web::Routes;
-use crate::web::meetings::{load_series, visible_meeting};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -28,59 +27,21 @@ pub fn routes() -> Routes {
         .post("/api/v1/groups/{id}/meetings/{start}/goals", declare_goal)
 }
 
-#[derive(Debug)]
-pub enum ApiError {
-    Unauthorized,
-    App(AppError),
-}
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> ApiError {
-        ApiError::App(e)
+/// An error as the API gives it: `{"error": "..."}` with the status the pages would give.
+/// `server` renders every refusal under `/api/` with this, extractor rejections included.
+pub fn error_response(status: StatusCode, message: &str) -> Response {
+    let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
-        ApiError::App(AppError::Store(e))
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            ApiError::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "send your API token as 'Authorization: Bearer TOKEN'; make one on the My goals page".to_string(),
-            ),
-            ApiError::App(AppError::NotFound) => {
-                (StatusCode::NOT_FOUND, "there is nothing here, or it is not yours to see".to_string())
-            }
-            ApiError::App(AppError::Invalid(m)) => (StatusCode::UNPROCESSABLE_ENTITY, m),
-            ApiError::App(AppError::BadRequest(m)) => (StatusCode::BAD_REQUEST, m),
-            ApiError::App(other) => {
-                tracing::error!(error = ?other, "API request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "something went wrong on our side; it has been logged, try again in a moment".to_string(),
-                )
-            }
-        };
-        let mut response = (status, Json(serde_json::json!({ "error": message }))).into_response();
-        if status == StatusCode::UNAUTHORIZED
-            && let Ok(value) = "Bearer".parse()
-        {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
-        }
-        response
-    }
+    response
 }
 
 /// The person a bearer token belongs to.
 pub struct ApiActor(pub Actor);
 
 impl FromRequestParts<AppState> for ApiActor {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
@@ -90,9 +51,9 @@ impl FromRequestParts<AppState> for ApiActor {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| t.len() == 64)
-            .ok_or(ApiError::Unauthorized)?;
-        let user_id = state.store.api_token_user(&hash_token(token)).await?.ok_or(ApiError::Unauthorized)?;
-        let user = state.store.user(user_id).await?.ok_or(ApiError::Unauthorized)?;
+            .ok_or(AppError::Unauthorized)?;
+        let user_id = state.store.api_token_user(&hash_token(token)).await?.ok_or(AppError::Unauthorized)?;
+        let user = state.store.user(user_id).await?.ok_or(AppError::Unauthorized)?;
         let memberships = state.store.memberships(user.id).await?;
         // No CSRF token: the API never reads cookies.
         Ok(ApiActor(Actor { user, memberships, csrf_token: String::new() }))
@@ -116,28 +77,22 @@ struct MeetingOut {
 async fn upcoming_meetings(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Vec<MeetingOut>>, ApiError> {
-    let now = state.now();
-    let mut out = Vec::new();
-    for summary in state.store.groups_of_user(actor.user.id).await? {
-        let Some(group) = state.store.group(summary.id).await? else { continue };
-        if !access::can_run_meetings(&actor, &group) {
-            continue;
-        }
-        let loaded = load_series(&state, group.id).await?;
-        if let Some(next) = loaded.series.next(now) {
-            out.push(MeetingOut {
-                group_id: group.id,
-                group_name: group.name.clone(),
-                start: next.start,
-                end: next.end,
-                time_zone: loaded.zone_at(next.start),
-                local_time: loaded.label(next.start),
-                goals_url: format!("/api/v1/groups/{}/meetings/{}/goals", group.id, next.start),
-            });
-        }
-    }
-    Ok(Json(out))
+) -> AppResult<Json<Vec<MeetingOut>>> {
+    let upcoming = meetings::upcoming(&state, &actor).await?;
+    Ok(Json(
+        upcoming
+            .into_iter()
+            .map(|m| MeetingOut {
+                goals_url: format!("/api/v1/groups/{}/meetings/{}/goals", m.group.id, m.start),
+                group_id: m.group.id,
+                group_name: m.group.name,
+                start: m.start,
+                end: m.end,
+                time_zone: m.time_zone,
+                local_time: m.local_time,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -165,37 +120,17 @@ async fn declare_goal(
     ApiActor(actor): ApiActor,
     Path((id, start)): Path<(i64, i64)>,
     body: Result<Json<DeclareRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<GoalOut>), ApiError> {
-    let (group, _) = visible_meeting(&state, &actor, id, start).await?;
-    if !access::can_run_meetings(&actor, &group) {
-        return Err(AppError::NotFound.into());
-    }
+) -> AppResult<(StatusCode, Json<GoalOut>)> {
+    // A meeting that is not theirs is a 404 before the body is looked at.
+    app::meetings::visible_meeting(&state, &actor, id, start).await?;
     let Json(request) = body.map_err(|e| {
         AppError::BadRequest(format!(
             "the body must be JSON like {{\"text\": \"Draft the aims page\", \"kind\": \"grant\"}}: {}",
             e.body_text()
         ))
     })?;
-    let (text, kind) = goals::validate_goal(&request.text, &request.kind)
-        .map_err(|e| AppError::Invalid(format!("{}.", crate::web::sentence(&e.to_string()))))?;
-    if let Some(long_id) = request.long_goal_id {
-        let mine = state.store.long_goal(long_id).await?.is_some_and(|l| access::can_see_own_goals(&actor, l.user_id));
-        if !mine {
-            return Err(
-                AppError::Invalid("long_goal_id must be one of your own long-term goals, or left out.".into()).into()
-            );
-        }
-    }
-    let goal = NewGoal {
-        group_id: group.id,
-        user_id: actor.user.id,
-        meeting_start: start,
-        text,
-        kind,
-        long_goal_id: request.long_goal_id,
-        carried_from: None,
-    };
-    let id = state.store.declare_goal(&goal, state.now()).await?;
+    let input = DeclareGoal { text: &request.text, kind: &request.kind, long_goal_id: request.long_goal_id };
+    let (id, goal) = app::goals::declare(&state, &actor, id, start, input).await?;
     Ok((
         StatusCode::CREATED,
         Json(GoalOut {

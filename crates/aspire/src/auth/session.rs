@@ -86,13 +86,18 @@ async fn load_actor(parts: &Parts, state: &AppState) -> Result<Option<Actor>, Ap
 }
 
 /// Who a request turned out to be from, filled in when the session is read, so that the audit
-/// layer can name who was refused without reading the session again.
+/// layer can name who was refused, and an error page can show their navigation, without reading
+/// the session again.
 #[derive(Clone, Default)]
-pub struct WhoAsked(pub std::sync::Arc<std::sync::atomic::AtomicI64>);
+pub struct WhoAsked(std::sync::Arc<std::sync::OnceLock<Actor>>);
 
 impl WhoAsked {
+    pub fn actor(&self) -> Option<&Actor> {
+        self.0.get()
+    }
+
     pub fn user_id(&self) -> Option<i64> {
-        Some(self.0.load(std::sync::atomic::Ordering::Relaxed)).filter(|id| *id != 0)
+        self.actor().map(|a| a.user.id)
     }
 }
 
@@ -110,7 +115,7 @@ impl FromRequestParts<AppState> for Viewer {
         if let Some(actor) = &actor {
             parts.extensions.insert(actor.clone());
             if let Some(who) = parts.extensions.get::<WhoAsked>() {
-                who.0.store(actor.user.id, std::sync::atomic::Ordering::Relaxed);
+                let _ = who.0.set(actor.clone());
             }
         }
         Ok(Viewer(actor))

@@ -369,18 +369,6 @@ pub fn format_local(instant: i64, time_zone: &str) -> String {
     ts.to_zoned(tz).strftime("%A %-d %B %Y, %H:%M %Z").to_string()
 }
 
-/// A date in UTC for iCalendar: 20261201T143000Z.
-pub fn ical_utc(instant: i64) -> String {
-    Timestamp::from_second(instant).map_or_else(|_| String::new(), |t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
-}
-
-/// A local date-time for iCalendar with a TZID: 20261201T093000.
-pub fn ical_local(instant: i64, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    Timestamp::from_second(instant)
-        .map_or_else(|_| String::new(), |t| t.to_zoned(tz).strftime("%Y%m%dT%H%M%S").to_string())
-}
-
 /// The calendar year of `instant` in UTC.
 pub fn year_of(instant: i64) -> i16 {
     Timestamp::from_second(instant).map_or(1970, |t| t.to_zoned(TimeZone::UTC).year())
@@ -389,45 +377,6 @@ pub fn year_of(instant: i64) -> i16 {
 /// The instant a UTC calendar year starts.
 pub fn year_start(year: i16) -> i64 {
     Date::new(year, 1, 1).ok().and_then(|d| d.to_zoned(TimeZone::UTC).ok()).map_or(0, |z| z.timestamp().as_second())
-}
-
-/// A VTIMEZONE block for `time_zone` covering `from..to` (Unix seconds), built from the
-/// time zone database's transitions: one STANDARD or DAYLIGHT part per transition.
-pub fn vtimezone(time_zone: &str, from: i64, to: i64) -> Option<String> {
-    let tz = TimeZone::get(time_zone).ok()?;
-    let start = Timestamp::from_second(from - 366 * 86_400).ok()?;
-    let end = Timestamp::from_second(to).ok()?;
-    let fmt_offset = |seconds: i32| {
-        let sign = if seconds < 0 { '-' } else { '+' };
-        let s = seconds.abs();
-        format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
-    };
-    let mut out = format!("BEGIN:VTIMEZONE\r\nTZID:{time_zone}\r\n");
-    // The offset in force before the window, then every transition inside it.
-    let mut before = tz.to_offset(start).seconds();
-    let initial = tz.to_offset_info(start);
-    let mut parts = vec![(start, before, before, initial.dst().is_dst(), initial.abbreviation().to_string())];
-    for t in tz.following(start) {
-        if t.timestamp() > end {
-            break;
-        }
-        let after = t.offset().seconds();
-        parts.push((t.timestamp(), before, after, t.dst().is_dst(), t.abbreviation().to_string()));
-        before = after;
-    }
-    for (at, from_offset, to_offset, dst, name) in parts {
-        let kind = if dst { "DAYLIGHT" } else { "STANDARD" };
-        // DTSTART is in the local time in force before the transition.
-        let local = at.checked_add(jiff::SignedDuration::from_secs(i64::from(from_offset))).ok()?;
-        let local = local.to_zoned(TimeZone::UTC).strftime("%Y%m%dT%H%M%S").to_string();
-        out.push_str(&format!(
-            "BEGIN:{kind}\r\nDTSTART:{local}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\nTZNAME:{name}\r\nEND:{kind}\r\n",
-            fmt_offset(from_offset),
-            fmt_offset(to_offset)
-        ));
-    }
-    out.push_str("END:VTIMEZONE\r\n");
-    Some(out)
 }
 
 impl fmt::Display for Cadence {
@@ -576,14 +525,6 @@ mod tests {
         assert!(parse_time_of_day("25:00").is_err());
         assert_eq!(Cadence::from_code("monthly", 5), None);
         assert_eq!(Cadence::from_code("monthly", -1), Some(Cadence::Monthly { nth: -1 }));
-    }
-
-    #[test]
-    fn vtimezone_lists_the_transitions() {
-        let v =
-            vtimezone(NY, at("2026-01-01T00:00[America/New_York]"), at("2026-12-31T00:00[America/New_York]")).unwrap();
-        assert!(v.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400"));
-        assert!(v.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500"));
     }
 
     mod properties {

@@ -7,6 +7,7 @@ pub mod criteria;
 pub mod draft;
 pub mod goals;
 pub mod markdown;
+pub mod meeting_series;
 pub mod opportunities;
 pub mod profile;
 pub mod resources;

@@ -3,7 +3,7 @@
 //! name or the browser, and a file is always served as a download, never shown inline. No I/O.
 
 /// Largest file a member may share. It stays under the app-wide request limit
-/// (`web::MAX_BODY_BYTES`), so every route keeps one limit and an upload is never held in
+/// (`server::MAX_BODY_BYTES`), so every route keeps one limit and an upload is never held in
 /// memory beyond it; writing samples, aims pages and budget templates fit comfortably.
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 pub const MAX_TITLE_CHARS: usize = 200;

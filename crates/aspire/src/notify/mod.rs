@@ -1,5 +1,7 @@
 //! Outgoing email: every message goes into the outbox table first; a worker delivers it.
 
+pub mod emails;
+pub mod ics;
 pub mod outbox;
 pub mod reminders;
 

@@ -7,10 +7,11 @@
 
 use std::collections::BTreeSet;
 
+use super::emails::{Email, GoalsNudge, MeetingReminder};
 use crate::domain::cadence::{self, Series};
 use crate::state::AppState;
 use crate::store::meetings::ScheduleRow;
-use crate::store::{NewEmail, Result as StoreResult, Store};
+use crate::store::{Result as StoreResult, Store};
 
 /// A nudge is sent from a meeting's start until this long after it (a server that was down
 /// catches up; one that was down longer does not nag about old meetings).
@@ -22,15 +23,12 @@ pub async fn series_of(store: &dyn Store, group_id: i64) -> StoreResult<Series> 
     Ok(Series::new(schedules.iter().map(ScheduleRow::schedule).collect(), cancelled))
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// Queues the reminders and nudges that are due at `state.now()`; returns how many were queued.
 pub async fn send_due(state: &AppState) -> StoreResult<usize> {
     let store = state.store.as_ref();
     let now = state.now();
     let base = state.settings.public_url();
+    let mute_link = format!("{base}/goals#reminders");
     let mut queued = 0;
     for group_id in store.groups_with_series().await? {
         let (Some(group), Some(row)) = (store.group(group_id).await?, store.meeting_series(group_id).await?) else {
@@ -59,38 +57,38 @@ pub async fn send_due(state: &AppState) -> StoreResult<usize> {
                 }
                 let open = earlier.iter().filter(|g| g.user_id == member.user.id && g.status == "open").count();
                 let first_name = member.user.name.split_whitespace().next().unwrap_or(&member.user.name);
-                let place = if row.place.is_empty() { String::new() } else { format!("\nWhere: {}", row.place) };
-                // Short lines, so the message stays plain text.
-                let footer = format!("\n\nTo stop these reminders, mute them on\n{base}/goals#reminders\n");
-                let (kind, subject, body) = if upcoming {
-                    let report = if open > 0 {
-                        format!("- report on the {} you declared last time\n", plural(open, "goal", "goals"))
-                    } else {
-                        String::new()
+                let (kind, email) = if upcoming {
+                    let reminder = MeetingReminder {
+                        first_name,
+                        group: &group.name,
+                        when: &when,
+                        place: &row.place,
+                        open_goals: open,
+                        link: &link,
+                        mute_link: &mute_link,
                     };
-                    (
-                        "before",
-                        format!("{} meets {when}", group.name),
-                        format!(
-                            "Hello {first_name},\n\n{} meets {when}.{place}\n\nBefore the meeting:\n{report}- declare your goals for the coming period\n\n{link}{footer}",
-                            group.name
-                        ),
-                    )
+                    ("before", reminder.to(&member.user.email))
                 } else {
                     if open == 0 {
                         continue;
                     }
-                    (
-                        "nudge",
-                        format!("{}: your goals from last time", group.name),
-                        format!(
-                            "Hello {first_name},\n\n{} met {when}.\nYou have {} from last time not reported yet.\nSay how it went, and carry forward what is not done:\n\n{link}{footer}",
-                            group.name,
-                            plural(open, "goal", "goals")
-                        ),
-                    )
+                    let nudge = GoalsNudge {
+                        first_name,
+                        group: &group.name,
+                        when: &when,
+                        open_goals: open,
+                        link: &link,
+                        mute_link: &mute_link,
+                    };
+                    ("nudge", nudge.to(&member.user.email))
                 };
-                let email = NewEmail { recipient: member.user.email.clone(), subject, body };
+                let email = match email {
+                    Ok(email) => email,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not write a meeting reminder");
+                        continue;
+                    }
+                };
                 if store.send_reminder_once(group_id, meeting.start, member.user.id, kind, &email, now).await? {
                     queued += 1;
                 }

@@ -4,7 +4,29 @@
 use async_trait::async_trait;
 
 use super::{NewEmail, Result, SqlStore};
-use crate::domain::cadence::{Cadence, Schedule};
+use crate::domain::cadence::{self, Cadence, Schedule, Series};
+
+/// A group's series as stored, and as meetings.
+pub struct LoadedSeries {
+    pub row: Option<SeriesRow>,
+    pub history: Vec<ScheduleRow>,
+    pub series: Series,
+}
+
+impl LoadedSeries {
+    pub fn place(&self) -> &str {
+        self.row.as_ref().map_or("", |r| r.place.as_str())
+    }
+
+    /// The time zone a meeting at `instant` is shown in.
+    pub fn zone_at(&self, instant: i64) -> String {
+        self.series.current(instant).map_or_else(|| "UTC".to_string(), |s| s.time_zone.clone())
+    }
+
+    pub fn label(&self, instant: i64) -> String {
+        cadence::format_local(instant, &self.zone_at(instant))
+    }
+}
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SeriesRow {

@@ -138,6 +138,15 @@ pub trait RoundStore {
         emails: &[NewEmail],
         now: i64,
     ) -> Result<bool>;
+    /// Adds each (group, person) as a member, audited as done by `actor_id`, with the emails
+    /// that tell them, all in one transaction.
+    async fn place_in_groups(
+        &self,
+        placements: &[(i64, i64)],
+        actor_id: i64,
+        emails: &[NewEmail],
+        now: i64,
+    ) -> Result<()>;
 }
 
 #[async_trait]
@@ -409,6 +418,36 @@ impl RoundStore for SqlStore {
         .bind(id)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    async fn place_in_groups(
+        &self,
+        placements: &[(i64, i64)],
+        actor_id: i64,
+        emails: &[NewEmail],
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for (group_id, user_id) in placements {
+            sqlx::query("INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)")
+                .bind(group_id)
+                .bind(user_id)
+                .bind(GroupRole::Member.code())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")
+                .bind(now)
+                .bind(actor_id)
+                .bind("membership changed")
+                .bind(format!("user {user_id} joined group {group_id} as member"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for email in emails {
+            super::sql::insert_email(&mut *tx, email, now).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

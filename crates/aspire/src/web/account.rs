@@ -10,9 +10,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::Layout;
-use super::routes::Routes;
 use crate::auth::{Actor, CsrfForm, password};
 use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
 
 pub fn routes() -> Routes {

@@ -6,11 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use serde::Deserialize;
 
-use super::routes::Routes;
-use super::{Layout, Notice, invite_person};
+use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, access};
 use crate::domain::Profile;
 use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{OutboxMessage, Program, ProgramRole};
 
@@ -110,7 +110,7 @@ async fn add_coordinator(
     };
     state.store.add_program_member(program.id, user.id, ProgramRole::Coordinator).await?;
     if user.password_hash.is_none() {
-        invite_person(&state, &actor.user, &program, &user).await?;
+        crate::app::invitations::invite_person(&state, &actor.user, &program, &user).await?;
         return Ok(Redirect::to("/admin?notice=invited"));
     }
     Ok(Redirect::to("/admin?notice=added"))

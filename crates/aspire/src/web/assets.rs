@@ -5,8 +5,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
-use super::routes::Routes;
 use crate::error::AppError;
+use crate::routes::Routes;
 
 #[derive(RustEmbed)]
 #[folder = "static/"]

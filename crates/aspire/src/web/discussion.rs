@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::routes::Routes;
 use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::Visibility;
 use crate::domain::markdown::{self, MAX_POST_CHARS};
 use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::community::{NewPost, Post};
 use crate::store::{Group, GroupRole};

@@ -7,14 +7,14 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::Layout;
 use super::programs::{StageOption, stage_options};
-use super::routes::Routes;
 use super::session::with_pre_session_cookie;
-use super::{Layout, invite_person, sentence};
 use crate::auth::{PreSession, Viewer};
 use crate::domain::Profile;
 use crate::domain::availability::Availability;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, sentence};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{ProgramRole, Round};
 
@@ -159,7 +159,7 @@ async fn enrol(
     let profile = match draft.clone().validate() {
         Ok(profile) => profile,
         Err(e) => {
-            let page = page(&pre, round, program_name, None, draft, Some(format!("{}.", sentence(&e.to_string()))));
+            let page = page(&pre, round, program_name, None, draft, Some(sentence(&e.to_string())));
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -176,7 +176,7 @@ async fn enrol(
         let program = state.store.program(round.program_id).await?.ok_or(AppError::NotFound)?;
         let inviter =
             state.store.user(round_owner(&state, round.program_id).await?).await?.ok_or(AppError::NotFound)?;
-        invite_person(&state, &inviter, &program, &user).await?;
+        crate::app::invitations::invite_person(&state, &inviter, &program, &user).await?;
     }
     let page = EnrolledPage { layout: Layout::anonymous(), program: program_name, email: user.email };
     Ok(page.into_response())

@@ -7,16 +7,17 @@ use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use serde::Deserialize;
 
-use super::meetings::visible_meeting;
-use super::routes::Routes;
-use super::{Layout, Notice, safe_next, sentence};
+use super::{Layout, Notice, safe_next};
+use crate::app;
+use crate::app::goals::DeclareGoal;
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::cadence;
 use crate::domain::goals::{self, GoalStatus, KINDS, LONG_STATUSES, Record, kind_label};
 use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
-use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal, NewGoal};
+use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -33,10 +34,6 @@ pub fn routes() -> Routes {
         .get("/programs/{id}/accountability", program_counts)
 }
 
-fn invalid(e: impl std::fmt::Display) -> AppError {
-    AppError::Invalid(format!("{}.", sentence(&e.to_string())))
-}
-
 #[derive(Deserialize)]
 struct DeclareForm {
     text: String,
@@ -51,42 +48,14 @@ async fn declare_goal(
     Path((id, start)): Path<(i64, i64)>,
     CsrfForm(actor, form): CsrfForm<DeclareForm>,
 ) -> AppResult<Redirect> {
-    let (group, _) = visible_meeting(&state, &actor, id, start).await?;
-    if !access::can_run_meetings(&actor, &group) {
-        return Err(AppError::NotFound);
-    }
-    let (text, kind) = goals::validate_goal(&form.text, &form.kind).map_err(invalid)?;
     let long_goal_id = match form.long_goal_id.trim() {
         "" => None,
-        raw => {
-            let long = match raw.parse::<i64>() {
-                Ok(lid) => state.store.long_goal(lid).await?,
-                Err(_) => None,
-            };
-            match long {
-                Some(l) if access::can_see_own_goals(&actor, l.user_id) => Some(l.id),
-                _ => return Err(AppError::Invalid("Pick one of your own long-term goals, or none.".into())),
-            }
-        }
+        // Not a number is no goal of theirs: the app layer refuses it with the same words.
+        raw => Some(raw.parse::<i64>().unwrap_or(0)),
     };
-    let goal = NewGoal {
-        group_id: group.id,
-        user_id: actor.user.id,
-        meeting_start: start,
-        text,
-        kind,
-        long_goal_id,
-        carried_from: None,
-    };
-    state.store.declare_goal(&goal, state.now()).await?;
-    Ok(Redirect::to(&format!("/groups/{}/meetings/{start}?notice=added#declare", group.id)))
-}
-
-/// A goal the actor may update: their own, in a group they are still in. Others get a 404.
-async fn own_goal(state: &AppState, actor: &Actor, id: i64) -> AppResult<Goal> {
-    let goal = state.store.goal(id).await?.ok_or(AppError::NotFound)?;
-    let group = state.store.group(goal.group_id).await?.ok_or(AppError::NotFound)?;
-    if access::can_update_goal(actor, &group, goal.user_id) { Ok(goal) } else { Err(AppError::NotFound) }
+    let input = DeclareGoal { text: &form.text, kind: &form.kind, long_goal_id };
+    app::goals::declare(&state, &actor, id, start, input).await?;
+    Ok(Redirect::to(&format!("/groups/{id}/meetings/{start}?notice=added#declare")))
 }
 
 #[derive(Deserialize)]
@@ -103,10 +72,7 @@ async fn report_goal(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<ReportForm>,
 ) -> AppResult<Redirect> {
-    let goal = own_goal(&state, &actor, id).await?;
-    let status = GoalStatus::parse_report(&form.status).map_err(invalid)?;
-    let reason = goals::validate_reason(&form.reason).map_err(invalid)?;
-    state.store.report_goal(goal.id, status.code(), &reason, state.now()).await?;
+    app::goals::report(&state, &actor, id, &form.status, &form.reason).await?;
     let back = if form.back.is_empty() { "/goals" } else { safe_next(&form.back) };
     Ok(Redirect::to(&format!("{back}?notice=saved")))
 }
@@ -116,34 +82,8 @@ async fn carry_goal(
     Path(id): Path<i64>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    let goal = own_goal(&state, &actor, id).await?;
-    if state.store.carried_to(goal.id).await?.is_some() {
-        return Err(AppError::Invalid("This goal is already carried forward: see it under the next meeting.".into()));
-    }
-    let status = GoalStatus::from_code(&goal.status).unwrap_or(GoalStatus::Open);
-    if status == GoalStatus::Met {
-        return Err(AppError::Invalid("This goal is met: there is nothing to carry forward.".into()));
-    }
-    let loaded = super::meetings::load_series(&state, goal.group_id).await?;
-    let Some(next) = loaded.series.following(goal.meeting_start) else {
-        return Err(AppError::Invalid(
-            "The group has no meeting after this one: set a schedule on the meetings page first.".into(),
-        ));
-    };
-    if status == GoalStatus::Open {
-        state.store.report_goal(goal.id, GoalStatus::NotMet.code(), &goal.reason, state.now()).await?;
-    }
-    let carried = NewGoal {
-        group_id: goal.group_id,
-        user_id: goal.user_id,
-        meeting_start: next.start,
-        text: goal.text.clone(),
-        kind: goal.kind.clone(),
-        long_goal_id: goal.long_goal_id,
-        carried_from: Some(goal.id),
-    };
-    state.store.declare_goal(&carried, state.now()).await?;
-    Ok(Redirect::to(&format!("/groups/{}/meetings/{}?notice=added#declare", goal.group_id, next.start)))
+    let (group_id, start) = app::goals::carry(&state, &actor, id).await?;
+    Ok(Redirect::to(&format!("/groups/{group_id}/meetings/{start}?notice=added#declare")))
 }
 
 /// A goal in a member's own lists.
@@ -314,7 +254,7 @@ async fn create_long_goal(
     CsrfForm(actor, form): CsrfForm<LongGoalForm>,
 ) -> AppResult<Redirect> {
     let (title, kind, target) =
-        goals::validate_long_goal(&form.title, &form.kind, &form.target_date).map_err(invalid)?;
+        goals::validate_long_goal(&form.title, &form.kind, &form.target_date).map_err(AppError::invalid)?;
     state.store.create_long_goal(actor.user.id, &title, &kind, &target, state.now()).await?;
     Ok(Redirect::to("/goals?notice=created#long-term"))
 }
@@ -333,7 +273,7 @@ async fn update_long_goal(
     if !access::can_see_own_goals(&actor, long.user_id) {
         return Err(AppError::NotFound);
     }
-    let status = goals::validate_long_status(&form.status).map_err(invalid)?;
+    let status = goals::validate_long_status(&form.status).map_err(AppError::invalid)?;
     state.store.set_long_goal_status(long.id, &status).await?;
     Ok(Redirect::to("/goals?notice=saved#long-term"))
 }

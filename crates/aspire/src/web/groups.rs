@@ -6,11 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use serde::Deserialize;
 
-use super::routes::Routes;
 use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::{Availability, CareerStage};
 use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson, ProgramRole};
 

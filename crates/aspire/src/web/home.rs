@@ -4,10 +4,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 
-use super::routes::Routes;
 use super::{Layout, Notice};
 use crate::auth::Actor;
 use crate::error::AppResult;
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{GroupSummary, Program};
 

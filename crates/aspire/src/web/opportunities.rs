@@ -12,12 +12,12 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::resources::browsable_program;
-use super::routes::Routes;
-use super::{Layout, Notice, sentence};
+use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, access};
 use crate::domain::Visibility;
 use crate::domain::opportunities::{self, KINDS, NominationStatus, Outcome, kind_label};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, sentence};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::sharing::{NewNomination, NewOpportunity, NewWin, Nomination, Opportunity};
 use crate::store::{NewEmail, Program, ProgramRole, StoreError};
@@ -33,7 +33,7 @@ pub fn routes() -> Routes {
 }
 
 fn invalid(e: impl std::fmt::Display) -> String {
-    format!("{}.", sentence(&e.to_string()))
+    sentence(&e.to_string())
 }
 
 /// The date in UTC at `now`: deadlines are days, and a day's difference in zone is harmless.

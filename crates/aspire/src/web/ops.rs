@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::routes::Routes;
 use crate::error::AppResult;
+use crate::routes::Routes;
 use crate::state::AppState;
 
 pub fn routes() -> Routes {

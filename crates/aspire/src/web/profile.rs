@@ -3,12 +3,12 @@
 
 use super::enrol::{GridRow, grid, grid_hours};
 use super::programs::{StageOption, stage_options};
-use super::routes::Routes;
-use super::{Layout, Notice, sentence};
+use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm};
 use crate::domain::Profile;
 use crate::domain::availability::Availability;
-use crate::error::AppResult;
+use crate::error::{AppResult, sentence};
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -84,7 +84,7 @@ async fn save_profile(
             Ok(Redirect::to("/profile?notice=saved").into_response())
         }
         Err(e) => {
-            let error = Some(format!("{}.", sentence(&e.to_string())));
+            let error = Some(sentence(&e.to_string()));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page(&actor, draft, &Notice::default(), error)).into_response())
         }
     }

@@ -7,12 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::routes::Routes;
-use super::{Layout, Notice, invite_person, sentence};
+use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::domain::{CareerStage, Profile};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, sentence};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
 
@@ -144,15 +144,9 @@ async fn add_person(
         Ok(p) => p,
         Err(e) => {
             // Show the form again with what was typed, so nothing is lost.
-            let page = render_program(
-                &state,
-                &actor,
-                program,
-                &Notice::default(),
-                draft,
-                Some(format!("{}.", sentence(&e.to_string()))),
-            )
-            .await?;
+            let page =
+                render_program(&state, &actor, program, &Notice::default(), draft, Some(sentence(&e.to_string())))
+                    .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -168,7 +162,7 @@ async fn invite(
     let program = managed_program(&state, &actor, id).await?;
     let enrolled = state.store.memberships(user_id).await?.programs.iter().any(|(p, _)| *p == program.id);
     let user = state.store.user(user_id).await?.filter(|_| enrolled).ok_or(AppError::NotFound)?;
-    invite_person(&state, &actor.user, &program, &user).await?;
+    crate::app::invitations::invite_person(&state, &actor.user, &program, &user).await?;
     Ok(Redirect::to(&format!("/programs/{}?notice=invited", program.id)))
 }
 

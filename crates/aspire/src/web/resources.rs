@@ -8,12 +8,12 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::routes::Routes;
-use super::{Layout, Notice, sentence};
+use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::Visibility;
 use crate::domain::resources::{self, ALLOWED_EXTENSIONS, Content, MAX_FILE_BYTES};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, sentence};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
 use crate::store::files::FileStore;
@@ -292,7 +292,7 @@ async fn share_resource(
                 Search::default(),
                 &Notice::default(),
                 upload.draft,
-                Some(format!("{}.", sentence(&message))),
+                Some(sentence(&message)),
             )
             .await?;
             return Ok((status, page).into_response());

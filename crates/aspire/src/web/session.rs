@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
-use super::routes::Routes;
 use super::{ClientAddress, Layout, Notice, safe_next};
 use crate::auth::{CsrfForm, CsrfOnly, PreSession, Viewer, password, session, throttle};
 use crate::error::{AppError, AppResult};
+use crate::routes::Routes;
 use crate::state::AppState;
 
 pub fn routes() -> Routes {

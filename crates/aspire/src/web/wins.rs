@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::routes::Routes;
-use super::{Layout, Notice, sentence};
+use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::Visibility;
 use crate::domain::wins::{self, GRANT_ROLES, GRANT_STATUSES, KINDS, POSITIONS, WinDetails};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, sentence};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
 use crate::store::community::{Cheer, Win};
@@ -289,7 +289,7 @@ async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart:
         Err(e) => {
             return refuse(format!(
                 "{} Nothing was imported: fix the file or export it again from PubMed or your reference manager.",
-                sentence(&e.to_string()).trim_end_matches('.').to_string() + "."
+                sentence(&e.to_string())
             ))
             .await;
         }

@@ -517,7 +517,7 @@ struct Loop {
 
 #[test]
 fn every_route_has_a_row_and_every_row_a_route() {
-    let table = aspire::web::route_table();
+    let table = aspire::server::route_table();
     for route in &table {
         assert!(
             MATRIX.iter().any(|row| row.method == route.method && row.route == route.path)

@@ -108,3 +108,31 @@ on_both_backends!(a_member_declares_a_goal_with_their_token, |app: TestApp| asyn
     assert_eq!(response.status(), 401);
     assert!(response.headers().contains_key("www-authenticate"));
 });
+
+on_both_backends!(every_api_refusal_is_json_with_the_pages_status, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let token = token_for(&app, MEMBER_A).await;
+    let http = reqwest::Client::new();
+    let start = ny("2026-06-02T09:30");
+    let cases = [
+        // A path number that is not a number, the body not JSON, a meeting that is not theirs.
+        (format!("/api/v1/groups/abc/meetings/{start}/goals"), "{\"text\": \"x\"}", 400),
+        (format!("/api/v1/groups/{}/meetings/{start}/goals", world.group_a), "{not json", 400),
+        (format!("/api/v1/groups/{}/meetings/{start}/goals", world.group_b), "{\"text\": \"x\"}", 404),
+    ];
+    for (path, body, status) in cases {
+        let response =
+            http.post(app.url(&path)).bearer_auth(&token).header("content-type", JSON).body(body).send().await.unwrap();
+        assert_eq!(response.status(), status, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with(JSON), "{path}");
+        let error: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+        let message = error["error"].as_str().unwrap();
+        assert!(message.chars().next().unwrap().is_uppercase(), "{path}: {message}");
+    }
+    let response = http.get(app.url("/api/v1/meetings")).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    let error: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert!(error["error"].as_str().unwrap().contains("Authorization: Bearer"));
+});

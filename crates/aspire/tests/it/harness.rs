@@ -89,7 +89,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     };
     let clock = Arc::new(ManualClock::new(1_780_000_000));
     let state = AppState::with_clock(store, settings, clock.clone());
-    let app = aspire::web::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let app = aspire::server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     Some(TestApp { address, state, clock, dir: Arc::new(dir) })
 }

@@ -9,7 +9,7 @@ use crate::harness::*;
 use crate::on_both_backends;
 
 async fn oneshot(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = aspire::web::app(app.state.clone())
+    let response = aspire::server::app(app.state.clone())
         .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
         .await
         .unwrap();

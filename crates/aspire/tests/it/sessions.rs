@@ -182,3 +182,24 @@ on_both_backends!(invitation_expires_after_seven_days, |app: TestApp| async move
     app.clock.advance(86_400 + 1);
     assert_eq!(app.client().get_text(&path).await.0, 410);
 });
+
+on_both_backends!(errors_are_pages_in_the_layout_with_a_way_back, |app: TestApp| async move {
+    let world = app.world().await;
+    let member = app.signed_in(MEMBER_A).await;
+    // Not theirs, not a number, and a page that does not exist: each inside the layout, with
+    // the member's navigation and a way home.
+    for (path, status) in
+        [(format!("/groups/{}", world.group_b), 404), ("/groups/abc".to_string(), 400), ("/nowhere".to_string(), 404)]
+    {
+        let (got, body) = member.get_text(&path).await;
+        assert_eq!(got, status, "{path}");
+        assert!(body.contains("href=\"/goals\">My goals</a>"), "{path}: no navigation in {body}");
+        assert!(body.contains("Sign out"), "{path}");
+        assert!(body.contains("<a href=\"/\">go to your home page</a>"), "{path}");
+        assert!(!body.to_lowercase().contains("cannot parse"), "{path}: axum's own words in {body}");
+    }
+    // Someone signed out gets the same frame without anyone's navigation.
+    let (got, body) = app.client().get_text("/nowhere").await;
+    assert_eq!(got, 404);
+    assert!(!body.contains("Sign out") && body.contains("go to your home page"));
+});

@@ -1,6 +1,6 @@
 //! Runs the MDGP solver on MDGPLIB instances and compares with the literature (`best_known.csv`).
 //!
-//! `cargo run --release -p aspire-formation --bin mdgp-bench -- [--filter S] [--seeds K]
+//! `cargo run --release -p aspire-formation --features bench --bin mdgp-bench -- [--filter S] [--seeds K]
 //!  [--time-scale X] [--threads T] [--out FILE] [--data DIR]`
 //! and the scale mode `--random-n 3000 --random-m 50 --checkpoints 60,600`.
 

@@ -1,7 +1,7 @@
 //! The peer-group criteria model: people with attributes, the coordinator's criteria, and the
-//! [`form`] / [`evaluate`] entry points. The criteria compile to the MDGP core's representation (a
-//! pairwise compatibility matrix with size bounds) plus group-level terms scored per move, and are
-//! searched by the same iterated tabu search.
+//! [`form`] / [`evaluate`] / [`place_newcomers`] entry points. The criteria compile to the MDGP
+//! core's representation (a pairwise compatibility matrix with size bounds) plus group-level terms
+//! scored per move, and are searched by the same iterated tabu search.
 
 mod cohort;
 mod criteria;
@@ -9,6 +9,7 @@ mod error;
 mod formation;
 mod model;
 mod objective;
+mod placement;
 mod slots;
 
 pub use crate::search::Progress;
@@ -16,4 +17,5 @@ pub use cohort::{Cohort, Person, PersonId, Value, split_tags};
 pub use criteria::{AttributeRule, Availability, Criteria, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
 pub use error::FormationError;
 pub use formation::{Formation, Group, Shared, SolveOptions, Span, Why, evaluate, form};
+pub use placement::{Placement, place_newcomers};
 pub use slots::{SLOTS, SlotError, SlotSet, parse_availability, slot_name};

@@ -247,6 +247,19 @@ pub(crate) fn common_slots(cohort: &Cohort, members: &[usize]) -> SlotSet {
     members.iter().fold(SlotSet::ALL, |acc, &k| acc.and(&cohort.people[k].availability))
 }
 
+/// The score of one group of cohort members, as [`score_groups`] (and so `evaluate`) reports it:
+/// the pairwise compatibility of its members plus the soft common-slot term. Hard constraints do
+/// not enter it.
+pub(crate) fn group_score(ctx: &Context, cohort: &Cohort, members: &[usize]) -> f64 {
+    let mut s = 0.0;
+    for (x, &i) in members.iter().enumerate() {
+        for &j in &members[x + 1..] {
+            s += ctx.pair_weight(cohort, i, j);
+        }
+    }
+    s + ctx.slot_soft(common_slots(cohort, members).len())
+}
+
 /// Scores of groups (lists of cohort indices) recomputed from scratch, and every hard constraint
 /// they break, in words.
 pub(crate) struct Scored {
@@ -265,14 +278,7 @@ pub(crate) fn score_groups(ctx: &Context, cohort: &Cohort, groups: &[Vec<usize>]
     let mut scores = Vec::with_capacity(groups.len());
     let mut violations = Vec::new();
     for (g, members) in groups.iter().enumerate() {
-        let mut s = 0.0;
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                s += ctx.pair_weight(cohort, i, j);
-            }
-        }
         let common = common_slots(cohort, members).len();
-        s += ctx.slot_soft(common);
         if ctx.slots_active() && ctx.slots_hard && common < ctx.min_slots {
             violations.push(format!(
                 "group {} shares {common} weekly slot(s), fewer than min_common_slots = {}",
@@ -290,7 +296,7 @@ pub(crate) fn score_groups(ctx: &Context, cohort: &Cohort, groups: &[Vec<usize>]
                 ));
             }
         }
-        scores.push(s);
+        scores.push(group_score(ctx, cohort, members));
     }
     // Pairs with someone outside `groups` (e.g. when checking locked groups alone) are skipped.
     let placed = |k: usize| where_is[k] != usize::MAX;

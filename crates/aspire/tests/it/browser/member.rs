@@ -21,7 +21,7 @@ async fn invited_member_sets_a_password_fills_in_the_profile_and_sees_the_group(
     let coordinator = store.user_by_email(COORDINATOR).await.unwrap().unwrap();
     let program = store.program(world.program).await.unwrap().unwrap();
     let user = store.user(nia).await.unwrap().unwrap();
-    aspire::web::invite_person(&app.state, &coordinator, &program, &user).await.unwrap();
+    aspire::app::invitations::invite_person(&app.state, &coordinator, &program, &user).await.unwrap();
     let mail = store.list_outbox(10).await.unwrap().into_iter().find(|m| m.recipient == "nia.new@test.edu").unwrap();
     let link = mail.body.split_whitespace().find(|word| word.contains("/invite/")).unwrap();
     let path = &link[link.find("/invite/").unwrap()..];

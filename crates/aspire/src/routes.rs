@@ -1,4 +1,4 @@
-//! A router that remembers its routes, so the authorization matrix test can list every route
+//! A router that remembers its routes (pages and API alike), so the authorization matrix test can list every route
 //! from the router itself and fail when one has no row.
 
 use axum::Router;

@@ -1,0 +1,47 @@
+//! Meetings in people's calendars: an `.ics` file per group series, and a personal feed of all
+//! of a member's groups behind a secret, revocable address.
+
+use super::meetings::{content_group, load_series};
+use crate::auth::Actor;
+use crate::auth::token::{hash_token, new_token};
+use crate::error::{AppError, AppResult};
+use crate::notify::ics::Builder;
+use crate::state::AppState;
+
+/// A group's series as an iCalendar file, for a member of the group.
+pub async fn series_ics(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<String> {
+    let group = content_group(state, actor, group_id).await?;
+    let loaded = load_series(state, group.id).await?;
+    let mut builder = Builder::new(state.settings.public_url(), &group.name, state.now());
+    builder.add_series(&group, &loaded);
+    Ok(builder.finish(state.now()))
+}
+
+/// The feed of all the groups of the person whose secret `token` is. The secret is the only
+/// credential; an unknown or revoked one is a 404.
+pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
+    if token.len() != 64 {
+        return Err(AppError::NotFound);
+    }
+    let user_id = state.store.calendar_feed_user(&hash_token(token)).await?.ok_or(AppError::NotFound)?;
+    let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.name), state.now());
+    for summary in state.store.groups_of_user(user.id).await? {
+        let Some(group) = state.store.group(summary.id).await? else { continue };
+        let loaded = load_series(state, group.id).await?;
+        builder.add_series(&group, &loaded);
+    }
+    Ok(builder.finish(state.now()))
+}
+
+/// A new secret feed address for the actor (the old one stops working); returns its URL.
+pub async fn new_feed(state: &AppState, actor: &Actor) -> AppResult<String> {
+    let token = new_token();
+    state.store.set_calendar_feed(actor.user.id, &hash_token(&token), state.now()).await?;
+    Ok(format!("{}/calendar/feed/{token}.ics", state.settings.public_url()))
+}
+
+pub async fn revoke_feed(state: &AppState, actor: &Actor) -> AppResult<()> {
+    state.store.revoke_calendar_feed(actor.user.id).await?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Invitations: a one-time link, valid for a week, that lets a person set their password.
+
+use crate::auth::password;
+use crate::auth::token::{hash_token, new_token};
+use crate::error::{AppError, AppResult};
+use crate::notify::emails::{Email, Invitation as InvitationEmail};
+use crate::state::AppState;
+use crate::store::{Invitation, Program, User};
+
+pub const SPENT_LINK: &str = "This invitation link has already been used or has expired. If you have set your password, sign in; otherwise ask your coordinator for a new invitation.";
+
+/// Makes a new invitation link for `user` and puts the email that carries it in the outbox.
+pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, user: &User) -> AppResult<()> {
+    let token = new_token();
+    let now = state.now();
+    let invitation = Invitation {
+        token_hash: hash_token(&token),
+        user_id: user.id,
+        program_id: program.id,
+        created_by: inviter.id,
+        created_at: now,
+        expires_at: now + state.settings.invitation_days * 86_400,
+        used_at: None,
+    };
+    let email = InvitationEmail {
+        name: &user.name,
+        inviter: &inviter.name,
+        program: &program.name,
+        days: state.settings.invitation_days,
+        link: format!("{}/invite/{token}", state.settings.public_url()),
+    }
+    .to(&user.email)
+    .map_err(|e| AppError::Internal(e.into()))?;
+    state.store.create_invitation(&invitation).await?;
+    state.store.enqueue_email(&email, now).await?;
+    Ok(())
+}
+
+/// The invitation behind `token` with its person and program, if the link is still good;
+/// otherwise `AppError::Gone`.
+pub async fn live(state: &AppState, token: &str) -> AppResult<(Invitation, User, Program)> {
+    let spent = || AppError::Gone(SPENT_LINK.into());
+    let invitation = state.store.invitation(&hash_token(token)).await?.ok_or_else(spent)?;
+    if invitation.used_at.is_some() || invitation.expires_at <= state.now() {
+        return Err(spent());
+    }
+    let user = state.store.user(invitation.user_id).await?.ok_or_else(spent)?;
+    let program = state.store.program(invitation.program_id).await?.ok_or_else(spent)?;
+    Ok((invitation, user, program))
+}
+
+/// Sets the invited person's password; returns who they are. A password that is too weak or
+/// not typed twice the same is `AppError::Invalid`.
+pub async fn accept(state: &AppState, token: &str, new_password: String, confirm: &str) -> AppResult<User> {
+    let (invitation, user, _) = live(state, token).await?;
+    if new_password != confirm {
+        return Err(AppError::Invalid("The two passwords differ: type the same password twice.".into()));
+    }
+    password::check_strength(&new_password).map_err(|e| {
+        AppError::Invalid(format!("{} (a short sentence works well).", e.to_string().trim_end_matches('.')))
+    })?;
+    let hash = password::hash(new_password).await.map_err(|e| AppError::Internal(e.into()))?;
+    // Redeeming is atomic: of two submissions of the same link, one wins.
+    if !state.store.redeem_invitation(&invitation.token_hash, state.now()).await? {
+        return Err(AppError::Gone(SPENT_LINK.into()));
+    }
+    state.store.set_password(user.id, &hash).await?;
+    Ok(user)
+}

@@ -1,0 +1,165 @@
+//! A group's meetings: loading its series, changing the schedule, cancelling a meeting, taking
+//! attendance, and each member's upcoming meetings.
+
+use std::collections::BTreeSet;
+
+use crate::auth::{Actor, access};
+use crate::domain::cadence::{Schedule, Series};
+use crate::domain::meeting_series::SeriesInput;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+pub use crate::store::meetings::LoadedSeries;
+use crate::store::meetings::{Goal, LongGoal, ScheduleRow};
+use crate::store::{Group, GroupMember};
+
+pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
+    let row = state.store.meeting_series(group_id).await?;
+    let history = state.store.schedules(group_id).await?;
+    let cancelled: BTreeSet<i64> = state.store.cancellations(group_id).await?.into_iter().collect();
+    let series = Series::new(history.iter().map(ScheduleRow::schedule).collect(), cancelled);
+    Ok(LoadedSeries { row, history, series })
+}
+
+/// A group whose content (meetings, goals) the actor may see; anything else is a 404.
+pub async fn content_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
+    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
+    if access::can_see_group_content(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
+}
+
+/// The meeting at `start` of a visible group; a start that is not one of its meetings is a 404.
+pub async fn visible_meeting(state: &AppState, actor: &Actor, id: i64, start: i64) -> AppResult<(Group, LoadedSeries)> {
+    let group = content_group(state, actor, id).await?;
+    let loaded = load_series(state, group.id).await?;
+    if !loaded.series.is_occurrence(start) {
+        return Err(AppError::NotFound);
+    }
+    Ok((group, loaded))
+}
+
+/// A meeting the actor may act on (declare goals, cancel): one of their group's.
+async fn runnable_meeting(state: &AppState, actor: &Actor, id: i64, start: i64) -> AppResult<(Group, LoadedSeries)> {
+    let (group, loaded) = visible_meeting(state, actor, id, start).await?;
+    if access::can_run_meetings(actor, &group) { Ok((group, loaded)) } else { Err(AppError::NotFound) }
+}
+
+/// Changes a group's schedule from now on (a new entry in its history only when the schedule
+/// really changes), its place and reminder lead time. A bad input is `AppError::Invalid`.
+pub async fn save_series(state: &AppState, actor: &Actor, group_id: i64, input: &SeriesInput) -> AppResult<()> {
+    let group = content_group(state, actor, group_id).await?;
+    if !access::can_run_meetings(actor, &group) {
+        return Err(AppError::NotFound);
+    }
+    let now = state.now();
+    let (schedule, lead_minutes) = input.parse(now).map_err(AppError::invalid)?;
+    let loaded = load_series(state, group.id).await?;
+    let changed = loaded.series.current(now).is_none_or(|current| {
+        let mut same = current.clone();
+        same.effective_from = now;
+        same != schedule
+    });
+    let place = input.place.trim();
+    state.store.save_series(group.id, changed.then_some(&schedule), place, lead_minutes, actor.user.id, now).await?;
+    Ok(())
+}
+
+pub async fn set_cancelled(state: &AppState, actor: &Actor, group_id: i64, start: i64, cancel: bool) -> AppResult<()> {
+    let (group, _) = runnable_meeting(state, actor, group_id, start).await?;
+    state.store.set_cancelled(group.id, start, cancel, actor.user.id, state.now()).await?;
+    Ok(())
+}
+
+/// Attendance of `user_id` at a meeting: the facilitator for everyone, a member for themselves.
+pub async fn record_attendance(
+    state: &AppState,
+    actor: &Actor,
+    group_id: i64,
+    start: i64,
+    user_id: i64,
+    present: bool,
+) -> AppResult<()> {
+    let (group, _) = visible_meeting(state, actor, group_id, start).await?;
+    if !access::can_record_attendance(actor, &group, user_id) {
+        return Err(AppError::NotFound);
+    }
+    let in_group = state.store.group_members(group.id).await?.iter().any(|m| m.user.id == user_id);
+    if !in_group {
+        return Err(AppError::Invalid("That person is not in this group: reload the page and try again.".into()));
+    }
+    state.store.record_attendance(group.id, start, user_id, present, actor.user.id, state.now()).await?;
+    Ok(())
+}
+
+/// Everything a meeting's page shows, for a member of its group.
+pub struct Meeting {
+    pub group: Group,
+    pub loaded: LoadedSeries,
+    pub start: i64,
+    /// The goals declared at the meeting before, to check in on.
+    pub check_in: Vec<(Goal, bool)>,
+    /// The goals declared for this meeting; each with whether it was carried on.
+    pub declared: Vec<(Goal, bool)>,
+    pub members: Vec<GroupMember>,
+    pub attendance: Vec<(i64, bool)>,
+    /// The actor's active long-term goals, to link a new goal to.
+    pub long_goals: Vec<LongGoal>,
+}
+
+pub async fn meeting(state: &AppState, actor: &Actor, group_id: i64, start: i64) -> AppResult<Meeting> {
+    let (group, loaded) = visible_meeting(state, actor, group_id, start).await?;
+    let check_in = match loaded.series.previous(start) {
+        Some(p) => with_carried(state, state.store.goals_at(group.id, p.start).await?).await?,
+        None => Vec::new(),
+    };
+    let declared = with_carried(state, state.store.goals_at(group.id, start).await?).await?;
+    let members = state.store.group_members(group.id).await?;
+    let attendance = state.store.attendance(group.id, start).await?;
+    let long_goals =
+        state.store.long_goals(actor.user.id).await?.into_iter().filter(|g| g.status == "active").collect();
+    Ok(Meeting { group, loaded, start, check_in, declared, members, attendance, long_goals })
+}
+
+async fn with_carried(state: &AppState, goals: Vec<Goal>) -> AppResult<Vec<(Goal, bool)>> {
+    let mut out = Vec::with_capacity(goals.len());
+    for g in goals {
+        let carried_on = state.store.carried_to(g.id).await?.is_some();
+        out.push((g, carried_on));
+    }
+    Ok(out)
+}
+
+/// The next meeting of one of a member's groups.
+pub struct Upcoming {
+    pub group: Group,
+    pub start: i64,
+    pub end: i64,
+    pub time_zone: String,
+    pub local_time: String,
+}
+
+/// The next meeting of each group the actor meets with.
+pub async fn upcoming(state: &AppState, actor: &Actor) -> AppResult<Vec<Upcoming>> {
+    let now = state.now();
+    let mut out = Vec::new();
+    for summary in state.store.groups_of_user(actor.user.id).await? {
+        let Some(group) = state.store.group(summary.id).await? else { continue };
+        if !access::can_run_meetings(actor, &group) {
+            continue;
+        }
+        let loaded = load_series(state, group.id).await?;
+        if let Some(next) = loaded.series.next(now) {
+            out.push(Upcoming {
+                start: next.start,
+                end: next.end,
+                time_zone: loaded.zone_at(next.start),
+                local_time: loaded.label(next.start),
+                group,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// "No meetings scheduled yet." or the current schedule in words.
+pub fn describe_current(loaded: &LoadedSeries, now: i64) -> String {
+    loaded.series.current(now).map_or_else(|| "No meetings scheduled yet.".to_string(), Schedule::describe)
+}

@@ -1,0 +1,11 @@
+//! The application layer: one function per thing a person does (declare a goal, publish a
+//! draft, invite someone), shared by the pages (`web`), the JSON API (`api`), the CLI and the
+//! background jobs. Each takes the actor and typed input and returns a typed result or an
+//! `AppError`; the access checks (asked of `auth::access`), the transactions (in `store`) and the
+//! emails a change causes (built by `notify::emails`) are decided here, never in a handler.
+
+pub mod calendar;
+pub mod goals;
+pub mod invitations;
+pub mod meetings;
+pub mod rounds;

@@ -1,0 +1,441 @@
+//! Forming a cohort's groups: rounds and who is in them, criteria, engine jobs, editing a draft,
+//! publishing it, and placing newcomers in the groups that already meet. All of it is the
+//! program's coordinators' (and admins'); members never see a draft.
+
+use std::collections::{HashMap, HashSet};
+
+use aspire_formation::{Criteria, Formation, evaluate, place_newcomers};
+
+use crate::auth::token::new_token;
+use crate::auth::{Actor, access};
+use crate::domain::Availability;
+use crate::domain::cohort::{cohort_of, default_criteria};
+use crate::domain::draft::{self, DraftGroup};
+use crate::error::{AppError, AppResult};
+use crate::jobs::load_problem;
+use crate::notify::emails::{Email, EnrolmentReminder, GroupJoined, GroupPublished, peer_line};
+use crate::state::AppState;
+use crate::store::{Draft, DraftScores, FormationJob, GroupRole, NewGroup, NewJob, Program, ProgramRole, Round, User};
+
+/// A round the actor manages, with its program; anything else is a 404.
+pub async fn managed_round(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Round, Program)> {
+    let round = state.store.round(id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_manage_program(actor, round.program_id) {
+        return Err(AppError::NotFound);
+    }
+    let program = state.store.program(round.program_id).await?.ok_or(AppError::NotFound)?;
+    Ok((round, program))
+}
+
+pub async fn managed_draft(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Draft, Round, Program)> {
+    let draft = state.store.draft(id).await?.ok_or(AppError::NotFound)?;
+    let (round, program) = managed_round(state, actor, draft.round_id).await?;
+    Ok((draft, round, program))
+}
+
+pub async fn managed_job(state: &AppState, actor: &Actor, id: i64) -> AppResult<(FormationJob, Round)> {
+    let job = state.store.job(id).await?.ok_or(AppError::NotFound)?;
+    let (round, _) = managed_round(state, actor, job.round_id).await?;
+    Ok((job, round))
+}
+
+/// Which participants a round takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// Those in no group yet.
+    Newcomers,
+    Everyone,
+}
+
+impl Who {
+    pub fn from_form(value: &str) -> Who {
+        if value == "everyone" { Who::Everyone } else { Who::Newcomers }
+    }
+}
+
+async fn participants(state: &AppState, program_id: i64, who: Who) -> AppResult<Vec<i64>> {
+    Ok(state
+        .store
+        .program_people(program_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.role == ProgramRole::Participant && (who == Who::Everyone || p.group_names.is_empty()))
+        .map(|p| p.user.id)
+        .collect())
+}
+
+/// Starts a round with the criteria of the program's last one (so a program keeps its model
+/// year to year); returns its id.
+pub async fn create_round(state: &AppState, actor: &Actor, program_id: i64, name: &str, who: Who) -> AppResult<i64> {
+    if !access::can_manage_program(actor, program_id) {
+        return Err(AppError::NotFound);
+    }
+    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::Invalid("A round needs a name of 1 to 80 characters, like \"2027 cohort\".".into()));
+    }
+    let criteria = match state.store.program_rounds(program.id).await?.first() {
+        Some(last) => last.criteria.clone(),
+        None => toml::to_string(&default_criteria()).map_err(|e| AppError::Internal(e.into()))?,
+    };
+    let now = state.now();
+    let round_id = state.store.create_round(program.id, name, &criteria, &new_token()[..32], now).await?;
+    let people = participants(state, program.id, who).await?;
+    state.store.add_round_people(round_id, &people, now).await?;
+    Ok(round_id)
+}
+
+pub async fn add_people(state: &AppState, actor: &Actor, round_id: i64, who: Who) -> AppResult<()> {
+    let (round, program) = managed_round(state, actor, round_id).await?;
+    let people = participants(state, program.id, who).await?;
+    state.store.add_round_people(round.id, &people, state.now()).await?;
+    Ok(())
+}
+
+pub async fn remove_person(state: &AppState, actor: &Actor, round_id: i64, user_id: i64) -> AppResult<()> {
+    let (round, _) = managed_round(state, actor, round_id).await?;
+    state.store.remove_round_person(round.id, user_id).await?;
+    Ok(())
+}
+
+/// Whether a person has told the engine enough to be placed well.
+pub fn profile_complete(user: &User) -> bool {
+    !user.department.is_empty() && !user.career_stage.is_empty() && !user.availability.is_empty()
+}
+
+/// What a round's page shows.
+pub struct RoundOverview {
+    pub round: Round,
+    pub program: Program,
+    pub people: Vec<User>,
+    /// Participants in no group who are not in this round either.
+    pub newcomers_outside: usize,
+    pub jobs: Vec<FormationJob>,
+    pub drafts: Vec<Draft>,
+}
+
+pub async fn round(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<RoundOverview> {
+    let (round, program) = managed_round(state, actor, round_id).await?;
+    let people = state.store.round_people(round.id).await?;
+    let in_round: HashSet<i64> = people.iter().map(|u| u.id).collect();
+    let newcomers_outside =
+        participants(state, program.id, Who::Newcomers).await?.into_iter().filter(|id| !in_round.contains(id)).count();
+    let jobs = state.store.round_jobs(round.id).await?.into_iter().take(5).collect();
+    let drafts = state.store.round_drafts(round.id).await?;
+    Ok(RoundOverview { round, program, people, newcomers_outside, jobs, drafts })
+}
+
+/// Emails everyone in the round whose profile is incomplete, with the enrolment link.
+pub async fn remind(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<()> {
+    let (round, program) = managed_round(state, actor, round_id).await?;
+    let link = format!("{}/enrol/{}", state.settings.public_url(), round.enrol_token);
+    for user in state.store.round_people(round.id).await?.iter().filter(|u| !profile_complete(u)) {
+        let email = EnrolmentReminder {
+            name: &user.name,
+            program: &program.name,
+            round: &round.name,
+            coordinator: &actor.user.name,
+            link: &link,
+        }
+        .to(&user.email)
+        .map_err(|e| AppError::Internal(e.into()))?;
+        state.store.enqueue_email(&email, state.now()).await?;
+    }
+    Ok(())
+}
+
+/// The round's criteria as saved (the model's defaults if they cannot be read).
+pub fn criteria_of(round: &Round) -> Criteria {
+    Criteria::from_toml(&round.criteria).unwrap_or_else(|_| default_criteria())
+}
+
+pub async fn save_criteria(state: &AppState, actor: &Actor, round_id: i64, criteria: &Criteria) -> AppResult<()> {
+    let (round, _) = managed_round(state, actor, round_id).await?;
+    let text = toml::to_string(criteria).map_err(|e| AppError::Internal(e.into()))?;
+    state.store.set_round_criteria(round.id, &text).await?;
+    Ok(())
+}
+
+/// A request to run the engine, as typed on the round or draft page.
+pub struct JobInput<'a> {
+    pub request_key: &'a str,
+    pub seconds: &'a str,
+    pub seed: &'a str,
+}
+
+fn job_request(round_id: i64, input: &JobInput, locked: String, requested_by: i64) -> AppResult<NewJob> {
+    if input.request_key.len() < 16 || input.request_key.len() > 128 {
+        return Err(AppError::BadRequest("The form is missing its request key: reload the page and try again.".into()));
+    }
+    // Five seconds by default: enough for a few hundred people; large rounds ask for more.
+    let seconds: f64 = if input.seconds.trim().is_empty() { 5.0 } else { input.seconds.trim().parse().unwrap_or(-1.0) };
+    if !(0.1..=600.0).contains(&seconds) {
+        return Err(AppError::Invalid("The search time must be between 0.1 and 600 seconds.".into()));
+    }
+    let seed: i64 = if input.seed.trim().is_empty() {
+        round_id
+    } else {
+        input.seed.trim().parse().map_err(|_| AppError::Invalid("The seed must be a whole number, like 7.".into()))?
+    };
+    Ok(NewJob {
+        round_id,
+        request_key: input.request_key.to_string(),
+        seed,
+        time_limit_ms: (seconds * 1000.0) as i64,
+        locked,
+        requested_by,
+    })
+}
+
+/// Queues the engine for a round; returns the job's id. The same form sent twice queues it once.
+pub async fn start_job(state: &AppState, actor: &Actor, round_id: i64, input: &JobInput<'_>) -> AppResult<i64> {
+    let (round, _) = managed_round(state, actor, round_id).await?;
+    let job = job_request(round.id, input, "[]".into(), actor.user.id)?;
+    Ok(state.store.request_job(&job, state.now()).await?)
+}
+
+/// Runs the engine again, keeping this draft's locked groups as they are; returns the job's id.
+pub async fn rerun(state: &AppState, actor: &Actor, draft_id: i64, input: &JobInput<'_>) -> AppResult<i64> {
+    let (draft, round, _) = managed_draft(state, actor, draft_id).await?;
+    let groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
+    let locked: Vec<&Vec<String>> = groups.iter().filter(|g| g.locked).map(|g| &g.members).collect();
+    let locked = serde_json::to_string(&locked).map_err(|e| AppError::Internal(e.into()))?;
+    let job = job_request(round.id, input, locked, actor.user.id)?;
+    Ok(state.store.request_job(&job, state.now()).await?)
+}
+
+pub async fn stop_job(state: &AppState, actor: &Actor, job_id: i64) -> AppResult<()> {
+    let (job, _) = managed_job(state, actor, job_id).await?;
+    state.store.request_job_stop(job.id).await?;
+    Ok(())
+}
+
+/// A draft scored against its round as it is now, with its people by email.
+pub struct ScoredDraft {
+    pub draft: Draft,
+    pub round: Round,
+    pub program: Program,
+    pub groups: Vec<DraftGroup>,
+    pub formation: Formation,
+    pub users: HashMap<String, User>,
+}
+
+/// Scores a draft against the round as it is now. People who left the round since the draft was
+/// made are dropped from it; people who joined since make the draft stale.
+async fn scored(
+    state: &AppState,
+    round: &Round,
+    groups: &mut Vec<DraftGroup>,
+) -> AppResult<(Formation, HashMap<String, User>)> {
+    let (cohort, criteria, people) = load_problem(state.store.as_ref(), round.id).await?;
+    let users: HashMap<String, User> = people.into_iter().map(|u| (u.email.clone(), u)).collect();
+    for group in groups.iter_mut() {
+        group.members.retain(|m| users.contains_key(m));
+    }
+    groups.retain(|g| !g.members.is_empty());
+    let placed: HashSet<&str> = groups.iter().flat_map(|g| g.members.iter().map(String::as_str)).collect();
+    if let Some(newcomer) = users.values().find(|u| !placed.contains(u.email.as_str())) {
+        return Err(AppError::Invalid(format!(
+            "{} joined the round after this draft was made: form a new draft to include everyone.",
+            newcomer.name
+        )));
+    }
+    let lists: Vec<Vec<String>> = groups.iter().map(|g| g.members.clone()).collect();
+    let formation = evaluate(&cohort, &criteria, &lists).map_err(AppError::invalid)?;
+    Ok((formation, users))
+}
+
+/// A draft the actor manages, scored.
+pub async fn draft(state: &AppState, actor: &Actor, draft_id: i64) -> AppResult<ScoredDraft> {
+    let (draft, round, program) = managed_draft(state, actor, draft_id).await?;
+    let mut groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
+    let (formation, users) = scored(state, &round, &mut groups).await?;
+    Ok(ScoredDraft { draft, round, program, groups, formation, users })
+}
+
+/// Applies a hand edit (move, swap, lock) to a draft and saves it rescored. A refused edit is
+/// `AppError::Invalid` with the reason.
+pub async fn edit_draft(
+    state: &AppState,
+    actor: &Actor,
+    draft_id: i64,
+    edit: impl FnOnce(&mut Vec<DraftGroup>) -> Result<(), draft::DraftError>,
+) -> AppResult<()> {
+    let (draft, round, _) = managed_draft(state, actor, draft_id).await?;
+    if draft.published_at.is_some() {
+        return Err(AppError::Invalid("This draft is published and can no longer change.".into()));
+    }
+    let mut groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
+    edit(&mut groups).map_err(AppError::invalid)?;
+    let (formation, _) = scored(state, &round, &mut groups).await?;
+    let scores = DraftScores {
+        total: formation.total_score,
+        worst: formation.worst_group_score,
+        warnings: i64::try_from(formation.diagnostics.len()).unwrap_or(i64::MAX),
+    };
+    state.store.update_draft(draft.id, &draft::to_json(&groups), scores, state.now()).await?;
+    Ok(())
+}
+
+/// The weekly hours everyone in `members` has free, as "Tue 09-10; Thu 14-15".
+pub fn common_times<'a>(members: impl Iterator<Item = &'a User>) -> String {
+    let slots: Vec<Availability> = members.filter_map(|u| Availability::parse(&u.availability).ok()).collect();
+    Availability::common(&slots).to_string()
+}
+
+/// Alumni: people of the program who have been in a group before and are not in this round,
+/// the near-peers who may facilitate a new group.
+pub async fn alumni(state: &AppState, program_id: i64, round_id: i64) -> AppResult<Vec<(i64, String)>> {
+    Ok(state
+        .store
+        .round_alumni(program_id, round_id)
+        .await?
+        .into_iter()
+        .map(|(id, name, groups)| (id, format!("{name} (alumna/alumnus, {})", groups.join(", "))))
+        .collect())
+}
+
+/// Whether publishing made the groups, or the round had been published already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    Now,
+    Already,
+}
+
+/// Creates the draft's groups in one transaction, with the email that tells each member their
+/// peers and a first time to meet. `facilitators` maps a group's number (from 1) to the person
+/// chosen to facilitate it: an alumna or alumnus, or one of the group's own members; anyone
+/// else is ignored.
+pub async fn publish(
+    state: &AppState,
+    actor: &Actor,
+    draft_id: i64,
+    facilitators: &HashMap<usize, i64>,
+) -> AppResult<(Round, Published)> {
+    let ScoredDraft { draft, round, program, formation, users, .. } = draft(state, actor, draft_id).await?;
+    let alumni = alumni(state, program.id, round.id).await?;
+    let link = format!("{}/", state.settings.public_url());
+    let mut new_groups = Vec::new();
+    let mut emails = Vec::new();
+    for (i, group) in formation.groups.iter().enumerate() {
+        let name = format!("{} · Group {}", round.name, i + 1);
+        let members: Vec<&User> = group.members.iter().filter_map(|e| users.get(e)).collect();
+        let facilitator = facilitators
+            .get(&(i + 1))
+            .copied()
+            .filter(|f| alumni.iter().any(|(id, _)| id == f) || members.iter().any(|u| u.id == *f));
+        let mut roles: Vec<(i64, GroupRole)> = members
+            .iter()
+            .map(|u| (u.id, if Some(u.id) == facilitator { GroupRole::Facilitator } else { GroupRole::Member }))
+            .collect();
+        if let Some(f) = facilitator.filter(|f| !roles.iter().any(|(id, _)| id == f)) {
+            roles.push((f, GroupRole::Facilitator));
+        }
+        let times = common_times(members.iter().copied());
+        let proposed = times.split(';').next().map(str::trim).filter(|t| !t.is_empty());
+        for user in &members {
+            let peers: Vec<String> =
+                members.iter().filter(|p| p.id != user.id).map(|p| peer_line(&p.name, &p.department)).collect();
+            let email = GroupPublished {
+                name: &user.name,
+                group: &name,
+                program: &program.name,
+                peers: &peers,
+                proposed_time: proposed,
+                common_times: &times,
+                link: link.clone(),
+            }
+            .to(&user.email)
+            .map_err(|e| AppError::Internal(e.into()))?;
+            emails.push(email);
+        }
+        new_groups.push(NewGroup { name, members: roles });
+    }
+    let published =
+        state.store.publish_draft(round.id, draft.id, program.id, &new_groups, &emails, state.now()).await?;
+    if !published {
+        return Ok((round, Published::Already));
+    }
+    let subject = format!("draft {} published as {} groups in program {}", draft.id, new_groups.len(), program.id);
+    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
+    Ok((round, Published::Now))
+}
+
+/// How placing newcomers went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    Everyone,
+    /// Every group was full before everyone had one.
+    Some,
+}
+
+/// Adds the round's people who are in no group to the program's existing groups, each where
+/// they fit best, never beyond the largest size and never moving anyone already placed; the
+/// memberships, their audit and the emails are one transaction.
+pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<(Round, Placed)> {
+    let (round, program) = managed_round(state, actor, round_id).await?;
+    let mut criteria = criteria_of(&round);
+    criteria.history = None;
+    let max = criteria.group_size.map_or(7, |s| s.max) as usize;
+    // Only participants in no group: those who run the program are never placed by this, and
+    // nobody places themselves.
+    let waiting: HashSet<i64> = participants(state, program.id, Who::Newcomers).await?.into_iter().collect();
+    let newcomers: Vec<User> = state
+        .store
+        .round_people(round.id)
+        .await?
+        .into_iter()
+        .filter(|u| waiting.contains(&u.id) && u.id != actor.user.id)
+        .collect();
+    let mut groups = Vec::new();
+    for group in state.store.program_groups(program.id).await? {
+        let members: Vec<User> = state.store.group_members(group.id).await?.into_iter().map(|m| m.user).collect();
+        groups.push((group, members));
+    }
+    if groups.is_empty() {
+        return Err(AppError::Invalid("This program has no groups yet: form new groups instead.".into()));
+    }
+    let mut seen = HashSet::new();
+    let everyone: Vec<_> = groups
+        .iter()
+        .flat_map(|(_, m)| m.iter())
+        .chain(&newcomers)
+        .filter(|u| seen.insert(u.id))
+        .map(User::profile)
+        .collect();
+    let cohort = cohort_of(&everyone);
+    criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
+    let member_ids: Vec<Vec<String>> =
+        groups.iter().map(|(_, members)| members.iter().map(|u| u.email.clone()).collect()).collect();
+    let newcomer_ids: Vec<String> = newcomers.iter().map(|u| u.email.clone()).collect();
+    let placement = place_newcomers(&cohort, &criteria, &member_ids, &newcomer_ids, max).map_err(AppError::invalid)?;
+    let by_email: HashMap<&str, &User> = newcomers.iter().map(|u| (u.email.as_str(), u)).collect();
+    let mut placements = Vec::new();
+    let mut joined: Vec<Vec<&User>> = groups.iter().map(|(_, m)| m.iter().collect()).collect();
+    for (email, index) in &placement.placed {
+        let (Some(user), Some(members)) = (by_email.get(email.as_str()), joined.get_mut(*index)) else { continue };
+        members.push(user);
+        placements.push((groups[*index].0.id, user.id, *index));
+    }
+    let mut emails = Vec::new();
+    for (group_id, user_id, index) in &placements {
+        let Some(user) = newcomers.iter().find(|u| u.id == *user_id) else { continue };
+        let peers: Vec<String> =
+            joined[*index].iter().filter(|p| p.id != user.id).map(|p| peer_line(&p.name, &p.department)).collect();
+        let email = GroupJoined {
+            name: &user.name,
+            group: &groups[*index].0.name,
+            program: &program.name,
+            peers: &peers,
+            link: format!("{}/groups/{group_id}", state.settings.public_url()),
+        }
+        .to(&user.email)
+        .map_err(|e| AppError::Internal(e.into()))?;
+        emails.push(email);
+    }
+    let pairs: Vec<(i64, i64)> = placements.iter().map(|(g, u, _)| (*g, *u)).collect();
+    state.store.place_in_groups(&pairs, actor.user.id, &emails, state.now()).await?;
+    let placed = if placement.unplaced.is_empty() { Placed::Everyone } else { Placed::Some };
+    Ok((round, placed))
+}

@@ -1,0 +1,187 @@
+//! Every email aspire sends, each a text template under `templates/email/` with its subject.
+//! Emails carry names, times and links; never goal text, posts or statements, since the outbox
+//! is readable by admins.
+
+use askama::Template;
+
+use crate::store::NewEmail;
+
+/// An email: its body is the template, its subject says what it is about.
+pub trait Email: Template {
+    fn subject(&self) -> String;
+
+    /// The message for `recipient`, ready for the outbox.
+    fn to(&self, recipient: &str) -> Result<NewEmail, askama::Error> {
+        Ok(NewEmail { recipient: recipient.to_string(), subject: self.subject(), body: self.render()? })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.txt")]
+pub struct Invitation<'a> {
+    pub name: &'a str,
+    pub inviter: &'a str,
+    pub program: &'a str,
+    pub days: i64,
+    pub link: String,
+}
+
+impl Email for Invitation<'_> {
+    fn subject(&self) -> String {
+        format!("Your invitation to {} on aspire", self.program)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/enrolment_reminder.txt")]
+pub struct EnrolmentReminder<'a> {
+    pub name: &'a str,
+    pub program: &'a str,
+    pub round: &'a str,
+    pub coordinator: &'a str,
+    pub link: &'a str,
+}
+
+impl Email for EnrolmentReminder<'_> {
+    fn subject(&self) -> String {
+        format!("{}: tell us when you can meet", self.program)
+    }
+}
+
+/// A new group, with who is in it and a first time to meet.
+#[derive(Template)]
+#[template(path = "email/group_published.txt")]
+pub struct GroupPublished<'a> {
+    pub name: &'a str,
+    pub group: &'a str,
+    pub program: &'a str,
+    pub peers: &'a [String],
+    pub proposed_time: Option<&'a str>,
+    pub common_times: &'a str,
+    pub link: String,
+}
+
+impl Email for GroupPublished<'_> {
+    fn subject(&self) -> String {
+        format!("Your peer group in {}: {}", self.program, self.group)
+    }
+}
+
+/// A newcomer placed in a group that already meets.
+#[derive(Template)]
+#[template(path = "email/group_joined.txt")]
+pub struct GroupJoined<'a> {
+    pub name: &'a str,
+    pub group: &'a str,
+    pub program: &'a str,
+    pub peers: &'a [String],
+    pub link: String,
+}
+
+impl Email for GroupJoined<'_> {
+    fn subject(&self) -> String {
+        format!("Your peer group in {}", self.program)
+    }
+}
+
+/// The statement stays out: the nominee reads it on their nominations page.
+#[derive(Template)]
+#[template(path = "email/nomination.txt")]
+pub struct Nomination<'a> {
+    pub nominee: &'a str,
+    pub nominator: &'a str,
+    pub opportunity: &'a str,
+    pub kind: String,
+    pub deadline: &'a str,
+    pub program: &'a str,
+    pub link: String,
+}
+
+impl Email for Nomination<'_> {
+    fn subject(&self) -> String {
+        format!("You are nominated: {}", self.opportunity)
+    }
+}
+
+/// Ahead of a meeting: report on last time's goals, declare new ones. Counts only.
+#[derive(Template)]
+#[template(path = "email/meeting_reminder.txt")]
+pub struct MeetingReminder<'a> {
+    pub first_name: &'a str,
+    pub group: &'a str,
+    pub when: &'a str,
+    pub place: &'a str,
+    pub open_goals: usize,
+    pub link: &'a str,
+    pub mute_link: &'a str,
+}
+
+impl Email for MeetingReminder<'_> {
+    fn subject(&self) -> String {
+        format!("{} meets {}", self.group, self.when)
+    }
+}
+
+/// At a meeting, to whoever has goals from last time not reported yet. Counts only.
+#[derive(Template)]
+#[template(path = "email/goals_nudge.txt")]
+pub struct GoalsNudge<'a> {
+    pub first_name: &'a str,
+    pub group: &'a str,
+    pub when: &'a str,
+    pub open_goals: usize,
+    pub link: &'a str,
+    pub mute_link: &'a str,
+}
+
+impl Email for GoalsNudge<'_> {
+    fn subject(&self) -> String {
+        format!("{}: your goals from last time", self.group)
+    }
+}
+
+/// "Ana Ruiz (Cardiology)", or the name alone when no department is known.
+pub fn peer_line(name: &str, department: &str) -> String {
+    if department.trim().is_empty() { name.to_string() } else { format!("{name} ({department})") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reminder_counts_goals_without_their_text() {
+        let email = MeetingReminder {
+            first_name: "Ana",
+            group: "Group A",
+            when: "Tuesday 2 June 2026, 09:00 EDT",
+            place: "Room 4",
+            open_goals: 1,
+            link: "https://aspire.test/groups/1/meetings/5",
+            mute_link: "https://aspire.test/goals#reminders",
+        }
+        .to("ana@x.edu")
+        .expect("render");
+        assert_eq!(email.subject, "Group A meets Tuesday 2 June 2026, 09:00 EDT");
+        assert!(email.body.contains("Where: Room 4"), "{}", email.body);
+        assert!(email.body.contains("- report on the 1 goal you declared last time"), "{}", email.body);
+    }
+
+    #[test]
+    fn a_group_without_a_common_hour_says_so() {
+        let peers = vec![peer_line("Ben Ode", "Surgery"), peer_line("Cy Lam", " ")];
+        let email = GroupPublished {
+            name: "Ana",
+            group: "KL2 · Group 1",
+            program: "KL2",
+            peers: &peers,
+            proposed_time: None,
+            common_times: "",
+            link: "https://aspire.test/groups/1".into(),
+        }
+        .to("ana@x.edu")
+        .expect("render");
+        assert!(email.body.contains("- Ben Ode (Surgery)\n- Cy Lam\n"), "{}", email.body);
+        assert!(email.body.contains("your group will pick a time together"), "{}", email.body);
+    }
+}

@@ -1,0 +1,170 @@
+//! Meetings as iCalendar (RFC 5545), with its escaping and folding left to the `icalendar`
+//! crate: each schedule of a series is one VEVENT with an RRULE (ending where the next schedule
+//! takes over), a stable UID, a SEQUENCE that goes up on every change, EXDATEs for cancelled
+//! meetings, and times in the schedule's time zone with its VTIMEZONE. Times and places only:
+//! never a goal.
+
+use std::collections::BTreeSet;
+
+use icalendar::{Calendar, CalendarComponent, Component, EventLike, Property};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use crate::domain::cadence::Cadence;
+use crate::store::Group;
+use crate::store::meetings::LoadedSeries;
+
+/// Where the time zone definitions stop: ten years after now.
+const ZONE_YEARS_AHEAD: i64 = 10;
+
+pub struct Builder {
+    calendar: Calendar,
+    zones: BTreeSet<String>,
+    earliest: i64,
+    host: String,
+    public_url: String,
+}
+
+impl Builder {
+    /// A calendar called `name`, with UIDs and links on `public_url`.
+    pub fn new(public_url: String, name: &str, now: i64) -> Builder {
+        let host = url::Url::parse(&public_url).ok().and_then(|u| u.host_str().map(str::to_string));
+        let mut calendar = Calendar::new();
+        calendar.name(name);
+        Builder {
+            calendar,
+            zones: BTreeSet::new(),
+            earliest: now,
+            host: host.unwrap_or_else(|| "aspire.invalid".to_string()),
+            public_url,
+        }
+    }
+
+    /// One VEVENT per schedule of the group's series.
+    pub fn add_series(&mut self, group: &Group, loaded: &LoadedSeries) {
+        let Some(row) = &loaded.row else { return };
+        for (history, (schedule, until)) in loaded.history.iter().zip(loaded.series.segments()) {
+            if schedule.cadence == Cadence::Paused {
+                continue;
+            }
+            let (Some(first), Some(rule)) = (schedule.first(), schedule.rrule()) else { continue };
+            if until.is_some_and(|u| first >= u) {
+                continue;
+            }
+            let tz = &schedule.time_zone;
+            let rule = match until {
+                // UNTIL is inclusive and, with a zoned DTSTART, in UTC.
+                Some(u) => format!("{rule};UNTIL={}", ical_utc(u - 1)),
+                None => rule,
+            };
+            let mut event = icalendar::Event::new();
+            event
+                .uid(&format!("aspire-group-{}-schedule-{}@{}", group.id, history.id, self.host))
+                .sequence(u32::try_from(row.sequence).unwrap_or(0))
+                .summary(&format!("{}: peer group meeting", group.name))
+                .add_property("DTSTAMP", ical_utc(row.updated_at))
+                .add_property("DURATION", format!("PT{}M", schedule.duration_minutes))
+                .add_property("RRULE", rule)
+                .add_property("URL", format!("{}/groups/{}/meetings", self.public_url, group.id))
+                .append_property(Property::new("DTSTART", ical_local(first, tz)).add_parameter("TZID", tz).done());
+            if !row.place.is_empty() {
+                event.location(&row.place);
+            }
+            for start in &loaded.series.cancelled {
+                if *start >= first && until.is_none_or(|u| *start < u) && loaded.series.is_occurrence(*start) {
+                    event.append_multi_property(
+                        Property::new("EXDATE", ical_local(*start, tz)).add_parameter("TZID", tz).done(),
+                    );
+                }
+            }
+            self.zones.insert(tz.clone());
+            self.earliest = self.earliest.min(first);
+            self.calendar.push(event.done());
+        }
+    }
+
+    /// The calendar as text, with a VTIMEZONE for each zone its events use.
+    pub fn finish(mut self, now: i64) -> String {
+        let to = now + ZONE_YEARS_AHEAD * 366 * 86_400;
+        for zone in &self.zones {
+            let Some(text) = vtimezone(zone, self.earliest, to) else { continue };
+            // The crate has no VTIMEZONE type: it reads ours as a component of its own.
+            match text.parse::<CalendarComponent>() {
+                Ok(component) => {
+                    self.calendar.push(component);
+                }
+                Err(e) => tracing::error!(error = %e, zone, "could not build a VTIMEZONE"),
+            }
+        }
+        self.calendar.done().to_string()
+    }
+}
+
+/// A date in UTC for iCalendar: 20261201T143000Z.
+pub fn ical_utc(instant: i64) -> String {
+    Timestamp::from_second(instant).map_or_else(|_| String::new(), |t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
+}
+
+/// A local date-time for iCalendar with a TZID: 20261201T093000.
+pub fn ical_local(instant: i64, time_zone: &str) -> String {
+    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
+    Timestamp::from_second(instant)
+        .map_or_else(|_| String::new(), |t| t.to_zoned(tz).strftime("%Y%m%dT%H%M%S").to_string())
+}
+
+/// A VTIMEZONE block for `time_zone` covering `from..to` (Unix seconds), built from the
+/// time zone database's transitions: one STANDARD or DAYLIGHT part per transition.
+pub fn vtimezone(time_zone: &str, from: i64, to: i64) -> Option<String> {
+    let tz = TimeZone::get(time_zone).ok()?;
+    let start = Timestamp::from_second(from - 366 * 86_400).ok()?;
+    let end = Timestamp::from_second(to).ok()?;
+    let fmt_offset = |seconds: i32| {
+        let sign = if seconds < 0 { '-' } else { '+' };
+        let s = seconds.abs();
+        format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
+    };
+    let mut out = format!("BEGIN:VTIMEZONE\r\nTZID:{time_zone}\r\n");
+    // The offset in force before the window, then every transition inside it.
+    let mut before = tz.to_offset(start).seconds();
+    let initial = tz.to_offset_info(start);
+    let mut parts = vec![(start, before, before, initial.dst().is_dst(), initial.abbreviation().to_string())];
+    for t in tz.following(start) {
+        if t.timestamp() > end {
+            break;
+        }
+        let after = t.offset().seconds();
+        parts.push((t.timestamp(), before, after, t.dst().is_dst(), t.abbreviation().to_string()));
+        before = after;
+    }
+    for (at, from_offset, to_offset, dst, name) in parts {
+        let kind = if dst { "DAYLIGHT" } else { "STANDARD" };
+        // DTSTART is in the local time in force before the transition.
+        let local = at.checked_add(jiff::SignedDuration::from_secs(i64::from(from_offset))).ok()?;
+        let local = local.to_zoned(TimeZone::UTC).strftime("%Y%m%dT%H%M%S").to_string();
+        out.push_str(&format!(
+            "BEGIN:{kind}\r\nDTSTART:{local}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\nTZNAME:{name}\r\nEND:{kind}\r\n",
+            fmt_offset(from_offset),
+            fmt_offset(to_offset)
+        ));
+    }
+    out.push_str("END:VTIMEZONE\r\n");
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> i64 {
+        text.parse::<jiff::Zoned>().expect("a zoned time").timestamp().as_second()
+    }
+
+    #[test]
+    fn vtimezone_lists_the_transitions() {
+        let ny = "America/New_York";
+        let v = vtimezone(ny, at("2026-01-01T00:00[America/New_York]"), at("2026-12-31T00:00[America/New_York]"))
+            .expect("a known zone");
+        assert!(v.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400"));
+        assert!(v.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500"));
+    }
+}
