@@ -10,7 +10,7 @@ use crate::domain::cohort::cohort_of;
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{DraftScores, FormationJob, Store, StoreError};
+use crate::store::{DraftScores, FormationJob, SqlStore, StoreError};
 
 /// A running job writes a heartbeat at least this often; one silent for `STALE_SECONDS` is
 /// taken to be abandoned by a stopped server.
@@ -69,7 +69,7 @@ impl From<ProblemError> for AppError {
 /// The round's cohort and criteria, with the program's past groups as the pairing history, and
 /// the round's people.
 pub async fn load_problem(
-    store: &dyn Store,
+    store: &SqlStore,
     round_id: i64,
 ) -> Result<(aspire_formation::Cohort, Criteria, Vec<crate::store::User>), ProblemError> {
     let invalid = |m: &str| ProblemError::Invalid(m.to_string());

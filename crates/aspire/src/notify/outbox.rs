@@ -9,7 +9,7 @@ use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
 use crate::state::AppState;
-use crate::store::{NewEmail, OutboxMessage, Result as StoreResult, Store};
+use crate::store::{NewEmail, OutboxMessage, Result as StoreResult, SqlStore};
 
 /// A claimed message is retried by another worker if not settled within this time.
 const LEASE_SECONDS: i64 = 120;
@@ -17,7 +17,7 @@ const BATCH: i64 = 20;
 /// After this many attempts the message stays in the outbox with its last error.
 pub const MAX_ATTEMPTS: i64 = 12;
 
-pub async fn enqueue(store: &dyn Store, now: i64, recipient: &str, subject: &str, body: String) -> StoreResult<i64> {
+pub async fn enqueue(store: &SqlStore, now: i64, recipient: &str, subject: &str, body: String) -> StoreResult<i64> {
     store.enqueue_email(&NewEmail { recipient: recipient.to_string(), subject: subject.to_string(), body }, now).await
 }
 

@@ -11,13 +11,13 @@ use super::emails::{Email, GoalsNudge, MeetingReminder};
 use crate::domain::cadence::{self, Series};
 use crate::state::AppState;
 use crate::store::meetings::ScheduleRow;
-use crate::store::{Result as StoreResult, Store};
+use crate::store::{Result as StoreResult, SqlStore};
 
 /// A nudge is sent from a meeting's start until this long after it (a server that was down
 /// catches up; one that was down longer does not nag about old meetings).
 const NUDGE_WINDOW_SECONDS: i64 = 6 * 3600;
 
-pub async fn series_of(store: &dyn Store, group_id: i64) -> StoreResult<Series> {
+pub async fn series_of(store: &SqlStore, group_id: i64) -> StoreResult<Series> {
     let schedules = store.schedules(group_id).await?;
     let cancelled: BTreeSet<i64> = store.cancellations(group_id).await?.into_iter().collect();
     Ok(Series::new(schedules.iter().map(ScheduleRow::schedule).collect(), cancelled))

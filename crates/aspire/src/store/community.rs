@@ -1,8 +1,6 @@
 //! What is kept of a group's discussion, of wins and their cheers, and of the audit log.
 //! Who may see any of it is decided in `auth::access`, never here.
 
-use async_trait::async_trait;
-
 use super::{Result, SqlStore};
 use crate::domain::{Audience, Visibility};
 
@@ -119,41 +117,8 @@ const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w
      w.grant_status, w.visibility, w.created_at, (SELECT COUNT(*) FROM cheers c WHERE c.win_id = w.id) AS cheers";
 const WIN_FROM: &str = "wins w JOIN users u ON u.id = w.user_id";
 
-#[async_trait]
-pub trait CommunityStore: Send + Sync {
-    async fn create_post(&self, post: &NewPost<'_>, now: i64) -> Result<i64>;
-    async fn post(&self, id: i64) -> Result<Option<Post>>;
-    /// A group's threads, newest first (callers filter them with the access rule).
-    async fn group_threads(&self, group_id: i64) -> Result<Vec<Post>>;
-    async fn thread_replies(&self, thread_id: i64) -> Result<Vec<Post>>;
-    async fn edit_post(&self, id: i64, title: &str, body: &str, now: i64) -> Result<()>;
-    async fn delete_post(&self, id: i64) -> Result<()>;
-
-    /// Records wins (one, or a whole import) in one transaction.
-    async fn create_wins(&self, wins: &[Win], now: i64) -> Result<Vec<i64>>;
-    async fn win(&self, id: i64) -> Result<Option<Win>>;
-    async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>>;
-    async fn group_wins(&self, group_id: i64) -> Result<Vec<Win>>;
-    async fn program_wins(&self, program_id: i64) -> Result<Vec<Win>>;
-    async fn delete_win(&self, id: i64) -> Result<()>;
-    async fn add_cheer(&self, win_id: i64, user_id: i64, message: &str, now: i64) -> Result<i64>;
-    async fn cheers(&self, win_id: i64) -> Result<Vec<Cheer>>;
-    /// Papers and grants per program, for coordinators: (kind, count), never their text.
-    async fn program_win_counts(&self, program_id: i64) -> Result<Vec<(String, i64)>>;
-
-    /// Everything a person wrote, for their export.
-    async fn user_posts(&self, user_id: i64) -> Result<Vec<Post>>;
-    /// Deletes the account. Their wins, cheers, goals and private items go with it; their group
-    /// posts stay as "former member" when `keep_posts`, else they go too.
-    async fn delete_account(&self, user_id: i64, keep_posts: bool) -> Result<()>;
-
-    async fn audit(&self, actor_id: Option<i64>, action: &str, subject: &str, now: i64) -> Result<()>;
-    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>>;
-}
-
-#[async_trait]
-impl CommunityStore for SqlStore {
-    async fn create_post(&self, post: &NewPost<'_>, now: i64) -> Result<i64> {
+impl SqlStore {
+    pub async fn create_post(&self, post: &NewPost<'_>, now: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO posts (group_id, thread_id, author_id, title, body, visibility, facilitator_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -170,12 +135,13 @@ impl CommunityStore for SqlStore {
         .await?)
     }
 
-    async fn post(&self, id: i64) -> Result<Option<Post>> {
+    pub async fn post(&self, id: i64) -> Result<Option<Post>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn group_threads(&self, group_id: i64) -> Result<Vec<Post>> {
+    /// A group's threads, newest first (callers filter them with the access rule).
+    pub async fn group_threads(&self, group_id: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL \
              ORDER BY p.created_at DESC, p.id DESC"
@@ -183,14 +149,14 @@ impl CommunityStore for SqlStore {
         Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
     }
 
-    async fn thread_replies(&self, thread_id: i64) -> Result<Vec<Post>> {
+    pub async fn thread_replies(&self, thread_id: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 ORDER BY p.created_at, p.id"
         ));
         Ok(sqlx::query_as(sql).bind(thread_id).fetch_all(&self.pool).await?)
     }
 
-    async fn edit_post(&self, id: i64, title: &str, body: &str, now: i64) -> Result<()> {
+    pub async fn edit_post(&self, id: i64, title: &str, body: &str, now: i64) -> Result<()> {
         sqlx::query("UPDATE posts SET title = $1, body = $2, edited_at = $3 WHERE id = $4")
             .bind(title)
             .bind(body)
@@ -201,12 +167,13 @@ impl CommunityStore for SqlStore {
         Ok(())
     }
 
-    async fn delete_post(&self, id: i64) -> Result<()> {
+    pub async fn delete_post(&self, id: i64) -> Result<()> {
         sqlx::query("DELETE FROM posts WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
-    async fn create_wins(&self, wins: &[Win], now: i64) -> Result<Vec<i64>> {
+    /// Records wins (one, or a whole import) in one transaction.
+    pub async fn create_wins(&self, wins: &[Win], now: i64) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(wins.len());
         for w in wins {
@@ -240,38 +207,38 @@ impl CommunityStore for SqlStore {
         Ok(ids)
     }
 
-    async fn win(&self, id: i64) -> Result<Option<Win>> {
+    pub async fn win(&self, id: i64) -> Result<Option<Win>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>> {
+    pub async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 ORDER BY w.created_at DESC, w.id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
-    async fn group_wins(&self, group_id: i64) -> Result<Vec<Win>> {
+    pub async fn group_wins(&self, group_id: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 ORDER BY w.created_at DESC, w.id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
     }
 
-    async fn program_wins(&self, program_id: i64) -> Result<Vec<Win>> {
+    pub async fn program_wins(&self, program_id: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.program_id = $1 ORDER BY w.created_at DESC, w.id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
     }
 
-    async fn delete_win(&self, id: i64) -> Result<()> {
+    pub async fn delete_win(&self, id: i64) -> Result<()> {
         sqlx::query("DELETE FROM wins WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
-    async fn add_cheer(&self, win_id: i64, user_id: i64, message: &str, now: i64) -> Result<i64> {
+    pub async fn add_cheer(&self, win_id: i64, user_id: i64, message: &str, now: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO cheers (win_id, user_id, message, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -283,7 +250,7 @@ impl CommunityStore for SqlStore {
         .await?)
     }
 
-    async fn cheers(&self, win_id: i64) -> Result<Vec<Cheer>> {
+    pub async fn cheers(&self, win_id: i64) -> Result<Vec<Cheer>> {
         Ok(sqlx::query_as(
             "SELECT c.id, c.win_id, c.user_id, u.name AS user_name, c.message, c.created_at \
              FROM cheers c JOIN users u ON u.id = c.user_id WHERE c.win_id = $1 ORDER BY c.created_at, c.id",
@@ -293,21 +260,25 @@ impl CommunityStore for SqlStore {
         .await?)
     }
 
-    async fn program_win_counts(&self, program_id: i64) -> Result<Vec<(String, i64)>> {
+    /// Papers and grants per program, for coordinators: (kind, count), never their text.
+    pub async fn program_win_counts(&self, program_id: i64) -> Result<Vec<(String, i64)>> {
         Ok(sqlx::query_as("SELECT kind, COUNT(*) FROM wins WHERE program_id = $1 GROUP BY kind ORDER BY kind")
             .bind(program_id)
             .fetch_all(&self.pool)
             .await?)
     }
 
-    async fn user_posts(&self, user_id: i64) -> Result<Vec<Post>> {
+    /// Everything a person wrote, for their export.
+    pub async fn user_posts(&self, user_id: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.author_id = $1 ORDER BY p.created_at, p.id"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
-    async fn delete_account(&self, user_id: i64, keep_posts: bool) -> Result<()> {
+    /// Deletes the account. Their wins, cheers, goals and private items go with it; their group
+    /// posts stay as "former member" when `keep_posts`, else they go too.
+    pub async fn delete_account(&self, user_id: i64, keep_posts: bool) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         // A concern meant for one facilitator is private to its author: it never stays behind.
         let doomed = if keep_posts {
@@ -323,7 +294,7 @@ impl CommunityStore for SqlStore {
         Ok(())
     }
 
-    async fn audit(&self, actor_id: Option<i64>, action: &str, subject: &str, now: i64) -> Result<()> {
+    pub async fn audit(&self, actor_id: Option<i64>, action: &str, subject: &str, now: i64) -> Result<()> {
         sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")
             .bind(now)
             .bind(actor_id)
@@ -334,7 +305,7 @@ impl CommunityStore for SqlStore {
         Ok(())
     }
 
-    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
             "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.subject \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1",

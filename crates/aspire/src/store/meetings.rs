@@ -1,8 +1,6 @@
 //! What is kept for the accountability loop: meeting series and their schedule history,
 //! cancellations, attendance, goals, long-term goals, calendar feeds and reminders.
 
-use async_trait::async_trait;
-
 use super::{NewEmail, Result, SqlStore};
 use crate::domain::cadence::{self, Cadence, Schedule, Series};
 
@@ -124,86 +122,8 @@ const GOAL_COLUMNS: &str = "g.id, g.group_id, g.user_id, g.meeting_start, g.text
      g.reason, g.carried_from, g.created_at, g.reported_at, u.name AS user_name, gr.name AS group_name";
 const GOAL_FROM: &str = "goals g JOIN users u ON u.id = g.user_id JOIN groups gr ON gr.id = g.group_id";
 
-#[async_trait]
-pub trait MeetingStore: Send + Sync {
-    async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>>;
-    /// Every schedule the group has had, oldest first.
-    async fn schedules(&self, group_id: i64) -> Result<Vec<ScheduleRow>>;
-    async fn cancellations(&self, group_id: i64) -> Result<Vec<i64>>;
-    /// Saves the place and reminder lead time and, when given, a new schedule; the series'
-    /// sequence goes up by one.
-    async fn save_series(
-        &self,
-        group_id: i64,
-        schedule: Option<&Schedule>,
-        place: &str,
-        reminder_lead_minutes: i64,
-        by: i64,
-        now: i64,
-    ) -> Result<()>;
-    async fn set_cancelled(&self, group_id: i64, start: i64, cancelled: bool, by: i64, now: i64) -> Result<()>;
-    /// Groups that have a meeting series.
-    async fn groups_with_series(&self) -> Result<Vec<i64>>;
-
-    /// (user id, present) for a meeting.
-    async fn attendance(&self, group_id: i64, start: i64) -> Result<Vec<(i64, bool)>>;
-    async fn record_attendance(
-        &self,
-        group_id: i64,
-        start: i64,
-        user_id: i64,
-        present: bool,
-        by: i64,
-        now: i64,
-    ) -> Result<()>;
-
-    async fn declare_goal(&self, goal: &NewGoal, now: i64) -> Result<i64>;
-    async fn goal(&self, id: i64) -> Result<Option<Goal>>;
-    async fn goals_at(&self, group_id: i64, start: i64) -> Result<Vec<Goal>>;
-    async fn report_goal(&self, id: i64, status: &str, reason: &str, now: i64) -> Result<()>;
-    /// The goal that carries `id` forward, if there is one.
-    async fn carried_to(&self, id: i64) -> Result<Option<i64>>;
-    /// All of a member's goals, oldest first.
-    async fn user_goals(&self, user_id: i64) -> Result<Vec<Goal>>;
-
-    async fn create_long_goal(&self, user_id: i64, title: &str, kind: &str, target_date: &str, now: i64)
-    -> Result<i64>;
-    async fn long_goals(&self, user_id: i64) -> Result<Vec<LongGoal>>;
-    async fn long_goal(&self, id: i64) -> Result<Option<LongGoal>>;
-    async fn set_long_goal_status(&self, id: i64, status: &str) -> Result<()>;
-
-    /// Replaces the member's feed secret (the old link stops working).
-    async fn set_calendar_feed(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()>;
-    async fn revoke_calendar_feed(&self, user_id: i64) -> Result<()>;
-    async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<i64>>;
-    async fn has_calendar_feed(&self, user_id: i64) -> Result<bool>;
-
-    /// Replaces the member's API token (the old one stops working).
-    async fn set_api_token(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()>;
-    async fn revoke_api_token(&self, user_id: i64) -> Result<()>;
-    async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>>;
-    async fn has_api_token(&self, user_id: i64) -> Result<bool>;
-
-    async fn set_reminders_muted(&self, user_id: i64, muted: bool, now: i64) -> Result<()>;
-    async fn reminders_muted(&self, user_id: i64) -> Result<bool>;
-    /// Records the reminder and puts its email in the outbox, in one transaction; false (and
-    /// nothing written) when this reminder was already sent.
-    async fn send_reminder_once(
-        &self,
-        group_id: i64,
-        start: i64,
-        user_id: i64,
-        kind: &str,
-        email: &NewEmail,
-        now: i64,
-    ) -> Result<bool>;
-
-    async fn program_goal_counts(&self, program_id: i64) -> Result<Vec<GroupGoalCounts>>;
-}
-
-#[async_trait]
-impl MeetingStore for SqlStore {
-    async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>> {
+impl SqlStore {
+    pub async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>> {
         Ok(sqlx::query_as(
             "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id = $1",
         )
@@ -212,7 +132,8 @@ impl MeetingStore for SqlStore {
         .await?)
     }
 
-    async fn schedules(&self, group_id: i64) -> Result<Vec<ScheduleRow>> {
+    /// Every schedule the group has had, oldest first.
+    pub async fn schedules(&self, group_id: i64) -> Result<Vec<ScheduleRow>> {
         Ok(sqlx::query_as(
             "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
              s.duration_minutes, u.name AS changed_by_name, s.changed_at \
@@ -224,14 +145,16 @@ impl MeetingStore for SqlStore {
         .await?)
     }
 
-    async fn cancellations(&self, group_id: i64) -> Result<Vec<i64>> {
+    pub async fn cancellations(&self, group_id: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar("SELECT meeting_start FROM meeting_cancellations WHERE group_id = $1")
             .bind(group_id)
             .fetch_all(&self.pool)
             .await?)
     }
 
-    async fn save_series(
+    /// Saves the place and reminder lead time and, when given, a new schedule; the series'
+    /// sequence goes up by one.
+    pub async fn save_series(
         &self,
         group_id: i64,
         schedule: Option<&Schedule>,
@@ -275,7 +198,7 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn set_cancelled(&self, group_id: i64, start: i64, cancelled: bool, by: i64, now: i64) -> Result<()> {
+    pub async fn set_cancelled(&self, group_id: i64, start: i64, cancelled: bool, by: i64, now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let done = if cancelled {
             sqlx::query(
@@ -306,11 +229,13 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn groups_with_series(&self) -> Result<Vec<i64>> {
+    /// Groups that have a meeting series.
+    pub async fn groups_with_series(&self) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar("SELECT group_id FROM meeting_series ORDER BY group_id").fetch_all(&self.pool).await?)
     }
 
-    async fn attendance(&self, group_id: i64, start: i64) -> Result<Vec<(i64, bool)>> {
+    /// (user id, present) for a meeting.
+    pub async fn attendance(&self, group_id: i64, start: i64) -> Result<Vec<(i64, bool)>> {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT user_id, present FROM attendance WHERE group_id = $1 AND meeting_start = $2")
                 .bind(group_id)
@@ -320,7 +245,7 @@ impl MeetingStore for SqlStore {
         Ok(rows.into_iter().map(|(u, p)| (u, p != 0)).collect())
     }
 
-    async fn record_attendance(
+    pub async fn record_attendance(
         &self,
         group_id: i64,
         start: i64,
@@ -345,7 +270,7 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn declare_goal(&self, g: &NewGoal, now: i64) -> Result<i64> {
+    pub async fn declare_goal(&self, g: &NewGoal, now: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO goals (group_id, user_id, meeting_start, text, kind, long_goal_id, carried_from, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -362,19 +287,19 @@ impl MeetingStore for SqlStore {
         .await?)
     }
 
-    async fn goal(&self, id: i64) -> Result<Option<Goal>> {
+    pub async fn goal(&self, id: i64) -> Result<Option<Goal>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn goals_at(&self, group_id: i64, start: i64) -> Result<Vec<Goal>> {
+    pub async fn goals_at(&self, group_id: i64, start: i64) -> Result<Vec<Goal>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.group_id = $1 AND g.meeting_start = $2 ORDER BY u.name, g.id"
         ));
         Ok(sqlx::query_as(sql).bind(group_id).bind(start).fetch_all(&self.pool).await?)
     }
 
-    async fn report_goal(&self, id: i64, status: &str, reason: &str, now: i64) -> Result<()> {
+    pub async fn report_goal(&self, id: i64, status: &str, reason: &str, now: i64) -> Result<()> {
         sqlx::query("UPDATE goals SET status = $1, reason = $2, reported_at = $3 WHERE id = $4")
             .bind(status)
             .bind(reason)
@@ -385,21 +310,23 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn carried_to(&self, id: i64) -> Result<Option<i64>> {
+    /// The goal that carries `id` forward, if there is one.
+    pub async fn carried_to(&self, id: i64) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT id FROM goals WHERE carried_from = $1 ORDER BY id LIMIT 1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
     }
 
-    async fn user_goals(&self, user_id: i64) -> Result<Vec<Goal>> {
+    /// All of a member's goals, oldest first.
+    pub async fn user_goals(&self, user_id: i64) -> Result<Vec<Goal>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.user_id = $1 ORDER BY g.meeting_start, g.id"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
-    async fn create_long_goal(
+    pub async fn create_long_goal(
         &self,
         user_id: i64,
         title: &str,
@@ -419,7 +346,7 @@ impl MeetingStore for SqlStore {
         .await?)
     }
 
-    async fn long_goals(&self, user_id: i64) -> Result<Vec<LongGoal>> {
+    pub async fn long_goals(&self, user_id: i64) -> Result<Vec<LongGoal>> {
         Ok(sqlx::query_as(
             "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE user_id = $1 ORDER BY id",
         )
@@ -428,7 +355,7 @@ impl MeetingStore for SqlStore {
         .await?)
     }
 
-    async fn long_goal(&self, id: i64) -> Result<Option<LongGoal>> {
+    pub async fn long_goal(&self, id: i64) -> Result<Option<LongGoal>> {
         Ok(sqlx::query_as(
             "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE id = $1",
         )
@@ -437,7 +364,7 @@ impl MeetingStore for SqlStore {
         .await?)
     }
 
-    async fn set_long_goal_status(&self, id: i64, status: &str) -> Result<()> {
+    pub async fn set_long_goal_status(&self, id: i64, status: &str) -> Result<()> {
         sqlx::query("UPDATE long_goals SET status = $1 WHERE id = $2")
             .bind(status)
             .bind(id)
@@ -446,7 +373,8 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn set_calendar_feed(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()> {
+    /// Replaces the member's feed secret (the old link stops working).
+    pub async fn set_calendar_feed(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()> {
         sqlx::query(
             "INSERT INTO calendar_feeds (user_id, token_hash, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
@@ -459,19 +387,19 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn revoke_calendar_feed(&self, user_id: i64) -> Result<()> {
+    pub async fn revoke_calendar_feed(&self, user_id: i64) -> Result<()> {
         sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
         Ok(())
     }
 
-    async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<i64>> {
+    pub async fn calendar_feed_user(&self, token_hash: &str) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT user_id FROM calendar_feeds WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?)
     }
 
-    async fn has_calendar_feed(&self, user_id: i64) -> Result<bool> {
+    pub async fn has_calendar_feed(&self, user_id: i64) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM calendar_feeds WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(&self.pool)
@@ -479,7 +407,8 @@ impl MeetingStore for SqlStore {
         Ok(n > 0)
     }
 
-    async fn set_api_token(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()> {
+    /// Replaces the member's API token (the old one stops working).
+    pub async fn set_api_token(&self, user_id: i64, token_hash: &str, now: i64) -> Result<()> {
         sqlx::query(
             "INSERT INTO api_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
@@ -492,19 +421,19 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn revoke_api_token(&self, user_id: i64) -> Result<()> {
+    pub async fn revoke_api_token(&self, user_id: i64) -> Result<()> {
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
         Ok(())
     }
 
-    async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>> {
+    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?)
     }
 
-    async fn has_api_token(&self, user_id: i64) -> Result<bool> {
+    pub async fn has_api_token(&self, user_id: i64) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(&self.pool)
@@ -512,7 +441,7 @@ impl MeetingStore for SqlStore {
         Ok(n > 0)
     }
 
-    async fn set_reminders_muted(&self, user_id: i64, muted: bool, now: i64) -> Result<()> {
+    pub async fn set_reminders_muted(&self, user_id: i64, muted: bool, now: i64) -> Result<()> {
         let query = if muted {
             sqlx::query("INSERT INTO reminder_mutes (user_id, muted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(user_id)
@@ -524,7 +453,7 @@ impl MeetingStore for SqlStore {
         Ok(())
     }
 
-    async fn reminders_muted(&self, user_id: i64) -> Result<bool> {
+    pub async fn reminders_muted(&self, user_id: i64) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reminder_mutes WHERE user_id = $1")
             .bind(user_id)
             .fetch_one(&self.pool)
@@ -532,7 +461,9 @@ impl MeetingStore for SqlStore {
         Ok(n > 0)
     }
 
-    async fn send_reminder_once(
+    /// Records the reminder and puts its email in the outbox, in one transaction; false (and
+    /// nothing written) when this reminder was already sent.
+    pub async fn send_reminder_once(
         &self,
         group_id: i64,
         start: i64,
@@ -562,7 +493,7 @@ impl MeetingStore for SqlStore {
         Ok(true)
     }
 
-    async fn program_goal_counts(&self, program_id: i64) -> Result<Vec<GroupGoalCounts>> {
+    pub async fn program_goal_counts(&self, program_id: i64) -> Result<Vec<GroupGoalCounts>> {
         Ok(sqlx::query_as(
             "SELECT gr.id AS group_id, gr.name AS group_name, \
              (SELECT COUNT(*) FROM goals g WHERE g.group_id = gr.id) AS declared, \

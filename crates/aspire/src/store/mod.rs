@@ -1,4 +1,6 @@
-//! What is kept: the `Store` trait and its SQL implementation for SQLite and PostgreSQL.
+//! What is kept: `SqlStore`, one SQL implementation for SQLite and PostgreSQL, its methods
+//! split by area (people and programs in `sql.rs`, then `meetings`, `community`, `sharing`,
+//! `rounds`).
 //!
 //! The store holds no business rules; callers pass validated domain values and times.
 
@@ -13,13 +15,8 @@ pub mod sqlite;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-
 use crate::domain::Profile;
-pub use community::CommunityStore;
-pub use meetings::MeetingStore;
-pub use rounds::{Draft, DraftScores, FormationJob, NewGroup, NewJob, Round, RoundStore};
-pub use sharing::SharingStore;
+pub use rounds::{Draft, DraftScores, FormationJob, NewGroup, NewJob, Round};
 pub use sql::SqlStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -226,78 +223,9 @@ pub struct Counts {
     pub outbox_sent: i64,
 }
 
-#[async_trait]
-pub trait Store: RoundStore + MeetingStore + CommunityStore + SharingStore + Send + Sync + 'static {
-    fn backend(&self) -> Backend;
-    async fn migrate(&self) -> Result<()>;
-    async fn ping(&self) -> Result<()>;
-    /// Writes a consistent copy of the live database to `path`.
-    async fn backup_to(&self, path: &std::path::Path) -> Result<()>;
-
-    // people
-    async fn create_user(
-        &self,
-        profile: &Profile,
-        password_hash: Option<&str>,
-        is_admin: bool,
-        now: i64,
-    ) -> Result<i64>;
-    async fn user(&self, id: i64) -> Result<Option<User>>;
-    async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
-    async fn update_profile(&self, id: i64, profile: &Profile) -> Result<()>;
-    async fn set_password(&self, id: i64, password_hash: &str) -> Result<()>;
-    async fn list_users(&self) -> Result<Vec<User>>;
-
-    // programs
-    async fn create_program(&self, name: &str, description: &str, now: i64) -> Result<i64>;
-    async fn program(&self, id: i64) -> Result<Option<Program>>;
-    async fn program_by_name(&self, name: &str) -> Result<Option<Program>>;
-    async fn list_programs(&self) -> Result<Vec<Program>>;
-    async fn add_program_member(&self, program_id: i64, user_id: i64, role: ProgramRole) -> Result<()>;
-    async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>>;
-    async fn memberships(&self, user_id: i64) -> Result<Memberships>;
-    /// Creates or updates each person by email and enrols them, all in one transaction.
-    async fn import_roster(&self, program_id: i64, people: &[Profile], now: i64) -> Result<ImportSummary>;
-
-    // groups
-    async fn create_group(&self, program_id: i64, name: &str, now: i64) -> Result<i64>;
-    async fn group(&self, id: i64) -> Result<Option<Group>>;
-    async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>>;
-    async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>>;
-    async fn set_group_member(&self, group_id: i64, user_id: i64, role: GroupRole) -> Result<()>;
-    async fn remove_group_member(&self, group_id: i64, user_id: i64) -> Result<()>;
-    async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>>;
-
-    // sessions
-    async fn create_session(&self, session: &SessionRecord) -> Result<()>;
-    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>>;
-    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
-    async fn delete_session(&self, token_hash: &str) -> Result<()>;
-    async fn delete_sessions_before(&self, created_before: i64, idle_before: i64) -> Result<u64>;
-
-    // invitations
-    async fn create_invitation(&self, invitation: &Invitation) -> Result<()>;
-    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>>;
-    /// Marks the invitation used; false when it was already used or has expired.
-    async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool>;
-
-    // login throttling
-    async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()>;
-    /// Failed attempts since `since`: (for this email, from this address).
-    async fn recent_login_failures(&self, email: &str, address: &str, since: i64) -> Result<(i64, i64)>;
-
-    // outbox
-    async fn enqueue_email(&self, email: &NewEmail, now: i64) -> Result<i64>;
-    /// Claims up to `limit` due messages for `lease` seconds so no other worker takes them.
-    async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>>;
-    async fn mark_email_sent(&self, id: i64, now: i64) -> Result<()>;
-    async fn mark_email_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> Result<()>;
-    async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>>;
-
-    async fn counts(&self, now: i64) -> Result<Counts>;
-}
-
-pub type DynStore = Arc<dyn Store>;
+/// The one store: a trait over it would have one implementation and no fake (the tests run on
+/// real SQLite and PostgreSQL), so it is a concrete type shared behind an `Arc`.
+pub type DynStore = Arc<SqlStore>;
 
 /// Opens the database a URL names: `sqlite://path` or `postgres://...`.
 pub async fn open(url: &str) -> Result<DynStore> {

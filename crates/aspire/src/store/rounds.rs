@@ -1,7 +1,5 @@
 //! What is kept for forming groups: rounds, who is in them, engine jobs and drafts.
 
-use async_trait::async_trait;
-
 use super::sql::SqlStore;
 use super::{GroupRole, NewEmail, Result, User};
 
@@ -85,73 +83,8 @@ const ROUND_COLUMNS: &str = "id, program_id, name, criteria, enrol_token, create
 /// A job is retried this many times after its server stopped; then it fails with a message.
 pub const MAX_JOB_ATTEMPTS: i64 = 2;
 
-#[async_trait]
-pub trait RoundStore {
-    async fn create_round(
-        &self,
-        program_id: i64,
-        name: &str,
-        criteria: &str,
-        enrol_token: &str,
-        now: i64,
-    ) -> Result<i64>;
-    async fn round(&self, id: i64) -> Result<Option<Round>>;
-    async fn round_by_enrol_token(&self, token: &str) -> Result<Option<Round>>;
-    async fn program_rounds(&self, program_id: i64) -> Result<Vec<Round>>;
-    async fn set_round_criteria(&self, round_id: i64, criteria: &str) -> Result<()>;
-    async fn add_round_people(&self, round_id: i64, user_ids: &[i64], now: i64) -> Result<()>;
-    async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()>;
-    async fn round_people(&self, round_id: i64) -> Result<Vec<User>>;
-    /// Alumni of the program for a round: participants who have been in one of its groups and
-    /// are not in this round, with the names of their groups.
-    async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<(i64, String, Vec<String>)>>;
-    /// Every group the program has had, as lists of member emails (the pairing history).
-    async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>>;
-
-    /// Queues a job; the same request key for the same round returns the existing job instead.
-    async fn request_job(&self, job: &NewJob, now: i64) -> Result<i64>;
-    async fn job(&self, id: i64) -> Result<Option<FormationJob>>;
-    async fn round_jobs(&self, round_id: i64) -> Result<Vec<FormationJob>>;
-    /// Takes the oldest queued job, or a running one whose server stopped (no heartbeat since
-    /// `stale_before`) and has attempts left.
-    async fn claim_next_job(&self, now: i64, stale_before: i64) -> Result<Option<FormationJob>>;
-    /// Fails running jobs whose server stopped too often; returns how many.
-    async fn fail_abandoned_jobs(&self, now: i64, stale_before: i64) -> Result<u64>;
-    /// Records progress; returns whether the coordinator asked to stop.
-    async fn job_progress(&self, id: i64, now: i64, iterations: i64, best_score: f64) -> Result<bool>;
-    async fn request_job_stop(&self, id: i64) -> Result<()>;
-    async fn finish_job(&self, id: i64, now: i64, status: &str, error: &str, draft_id: Option<i64>) -> Result<()>;
-
-    async fn create_draft(&self, round_id: i64, name: &str, groups: &str, scores: DraftScores, now: i64)
-    -> Result<i64>;
-    async fn draft(&self, id: i64) -> Result<Option<Draft>>;
-    async fn round_drafts(&self, round_id: i64) -> Result<Vec<Draft>>;
-    async fn update_draft(&self, id: i64, groups: &str, scores: DraftScores, now: i64) -> Result<()>;
-    /// Creates the draft's groups and memberships and queues `emails`, all in one transaction.
-    /// False (and nothing written) when the round already has a published draft.
-    async fn publish_draft(
-        &self,
-        round_id: i64,
-        draft_id: i64,
-        program_id: i64,
-        groups: &[NewGroup],
-        emails: &[NewEmail],
-        now: i64,
-    ) -> Result<bool>;
-    /// Adds each (group, person) as a member, audited as done by `actor_id`, with the emails
-    /// that tell them, all in one transaction.
-    async fn place_in_groups(
-        &self,
-        placements: &[(i64, i64)],
-        actor_id: i64,
-        emails: &[NewEmail],
-        now: i64,
-    ) -> Result<()>;
-}
-
-#[async_trait]
-impl RoundStore for SqlStore {
-    async fn create_round(
+impl SqlStore {
+    pub async fn create_round(
         &self,
         program_id: i64,
         name: &str,
@@ -169,26 +102,26 @@ impl RoundStore for SqlStore {
         .bind(now)
         .fetch_one(&self.pool)
         .await;
-        Ok(result.map_err(super::sql::conflict("a round with this name"))?)
+        result.map_err(super::sql::conflict("a round with this name"))
     }
 
-    async fn round(&self, id: i64) -> Result<Option<Round>> {
+    pub async fn round(&self, id: i64) -> Result<Option<Round>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn round_by_enrol_token(&self, token: &str) -> Result<Option<Round>> {
+    pub async fn round_by_enrol_token(&self, token: &str) -> Result<Option<Round>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE enrol_token = $1"));
         Ok(sqlx::query_as(sql).bind(token).fetch_optional(&self.pool).await?)
     }
 
-    async fn program_rounds(&self, program_id: i64) -> Result<Vec<Round>> {
+    pub async fn program_rounds(&self, program_id: i64) -> Result<Vec<Round>> {
         let sql =
             sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE program_id = $1 ORDER BY id DESC"));
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
     }
 
-    async fn set_round_criteria(&self, round_id: i64, criteria: &str) -> Result<()> {
+    pub async fn set_round_criteria(&self, round_id: i64, criteria: &str) -> Result<()> {
         sqlx::query("UPDATE rounds SET criteria = $1 WHERE id = $2")
             .bind(criteria)
             .bind(round_id)
@@ -197,7 +130,7 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn add_round_people(&self, round_id: i64, user_ids: &[i64], now: i64) -> Result<()> {
+    pub async fn add_round_people(&self, round_id: i64, user_ids: &[i64], now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for user_id in user_ids {
             sqlx::query(
@@ -213,7 +146,7 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()> {
+    pub async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()> {
         sqlx::query("DELETE FROM round_people WHERE round_id = $1 AND user_id = $2")
             .bind(round_id)
             .bind(user_id)
@@ -222,7 +155,7 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn round_people(&self, round_id: i64) -> Result<Vec<User>> {
+    pub async fn round_people(&self, round_id: i64) -> Result<Vec<User>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM users u JOIN round_people rp ON rp.user_id = u.id WHERE rp.round_id = $1 ORDER BY u.name, u.id",
             super::sql::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
@@ -230,7 +163,9 @@ impl RoundStore for SqlStore {
         Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
     }
 
-    async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<(i64, String, Vec<String>)>> {
+    /// Alumni of the program for a round: participants who have been in one of its groups and
+    /// are not in this round, with the names of their groups.
+    pub async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<(i64, String, Vec<String>)>> {
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT u.id, u.name, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
              JOIN users u ON u.id = gm.user_id \
@@ -254,7 +189,8 @@ impl RoundStore for SqlStore {
         Ok(alumni)
     }
 
-    async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>> {
+    /// Every group the program has had, as lists of member emails (the pairing history).
+    pub async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT gm.group_id, u.email FROM group_members gm JOIN groups g ON g.id = gm.group_id \
              JOIN users u ON u.id = gm.user_id WHERE g.program_id = $1 ORDER BY gm.group_id, u.email",
@@ -276,7 +212,8 @@ impl RoundStore for SqlStore {
         Ok(groups)
     }
 
-    async fn request_job(&self, job: &NewJob, now: i64) -> Result<i64> {
+    /// Queues a job; the same request key for the same round returns the existing job instead.
+    pub async fn request_job(&self, job: &NewJob, now: i64) -> Result<i64> {
         sqlx::query(
             "INSERT INTO formation_jobs (round_id, request_key, status, seed, time_limit_ms, locked, requested_by, requested_at) \
              VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) ON CONFLICT (round_id, request_key) DO NOTHING",
@@ -297,19 +234,21 @@ impl RoundStore for SqlStore {
             .await?)
     }
 
-    async fn job(&self, id: i64) -> Result<Option<FormationJob>> {
+    pub async fn job(&self, id: i64) -> Result<Option<FormationJob>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM formation_jobs WHERE id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn round_jobs(&self, round_id: i64) -> Result<Vec<FormationJob>> {
+    pub async fn round_jobs(&self, round_id: i64) -> Result<Vec<FormationJob>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {JOB_COLUMNS} FROM formation_jobs WHERE round_id = $1 ORDER BY id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
     }
 
-    async fn claim_next_job(&self, now: i64, stale_before: i64) -> Result<Option<FormationJob>> {
+    /// Takes the oldest queued job, or a running one whose server stopped (no heartbeat since
+    /// `stale_before`) and has attempts left.
+    pub async fn claim_next_job(&self, now: i64, stale_before: i64) -> Result<Option<FormationJob>> {
         // The outer condition is re-checked by PostgreSQL after a concurrent claim, so two
         // servers never run the same job.
         let sql = sqlx::AssertSqlSafe(format!(
@@ -321,7 +260,8 @@ impl RoundStore for SqlStore {
         Ok(sqlx::query_as(sql).bind(now).bind(stale_before).bind(MAX_JOB_ATTEMPTS).fetch_optional(&self.pool).await?)
     }
 
-    async fn fail_abandoned_jobs(&self, now: i64, stale_before: i64) -> Result<u64> {
+    /// Fails running jobs whose server stopped too often; returns how many.
+    pub async fn fail_abandoned_jobs(&self, now: i64, stale_before: i64) -> Result<u64> {
         let done = sqlx::query(
             "UPDATE formation_jobs SET status = 'failed', finished_at = $1, \
              error = 'The server stopped while forming these groups, more than once. Start the formation again; if it keeps failing, shorten the time limit.' \
@@ -335,7 +275,8 @@ impl RoundStore for SqlStore {
         Ok(done.rows_affected())
     }
 
-    async fn job_progress(&self, id: i64, now: i64, iterations: i64, best_score: f64) -> Result<bool> {
+    /// Records progress; returns whether the coordinator asked to stop.
+    pub async fn job_progress(&self, id: i64, now: i64, iterations: i64, best_score: f64) -> Result<bool> {
         sqlx::query("UPDATE formation_jobs SET heartbeat_at = $1, iterations = $2, best_score = $3 WHERE id = $4")
             .bind(now)
             .bind(iterations)
@@ -350,7 +291,7 @@ impl RoundStore for SqlStore {
         Ok(stop != 0)
     }
 
-    async fn request_job_stop(&self, id: i64) -> Result<()> {
+    pub async fn request_job_stop(&self, id: i64) -> Result<()> {
         sqlx::query("UPDATE formation_jobs SET stop_requested = 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
         // A job nobody has started yet simply ends.
         sqlx::query("UPDATE formation_jobs SET status = 'stopped' WHERE id = $1 AND status = 'queued'")
@@ -360,7 +301,7 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn finish_job(&self, id: i64, now: i64, status: &str, error: &str, draft_id: Option<i64>) -> Result<()> {
+    pub async fn finish_job(&self, id: i64, now: i64, status: &str, error: &str, draft_id: Option<i64>) -> Result<()> {
         sqlx::query("UPDATE formation_jobs SET status = $1, error = $2, draft_id = $3, finished_at = $4 WHERE id = $5")
             .bind(status)
             .bind(error)
@@ -372,7 +313,7 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn create_draft(
+    pub async fn create_draft(
         &self,
         round_id: i64,
         name: &str,
@@ -395,17 +336,17 @@ impl RoundStore for SqlStore {
         .await?)
     }
 
-    async fn draft(&self, id: i64) -> Result<Option<Draft>> {
+    pub async fn draft(&self, id: i64) -> Result<Option<Draft>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn round_drafts(&self, round_id: i64) -> Result<Vec<Draft>> {
+    pub async fn round_drafts(&self, round_id: i64) -> Result<Vec<Draft>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE round_id = $1 ORDER BY id"));
         Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
     }
 
-    async fn update_draft(&self, id: i64, groups: &str, scores: DraftScores, now: i64) -> Result<()> {
+    pub async fn update_draft(&self, id: i64, groups: &str, scores: DraftScores, now: i64) -> Result<()> {
         sqlx::query(
             "UPDATE drafts SET groups = $1, total_score = $2, worst_score = $3, warnings = $4, updated_at = $5 \
              WHERE id = $6 AND published_at IS NULL",
@@ -421,7 +362,9 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn place_in_groups(
+    /// Adds each (group, person) as a member, audited as done by `actor_id`, with the emails
+    /// that tell them, all in one transaction.
+    pub async fn place_in_groups(
         &self,
         placements: &[(i64, i64)],
         actor_id: i64,
@@ -451,7 +394,9 @@ impl RoundStore for SqlStore {
         Ok(())
     }
 
-    async fn publish_draft(
+    /// Creates the draft's groups and memberships and queues `emails`, all in one transaction.
+    /// False (and nothing written) when the round already has a published draft.
+    pub async fn publish_draft(
         &self,
         round_id: i64,
         draft_id: i64,

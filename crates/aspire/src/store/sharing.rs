@@ -1,8 +1,6 @@
 //! What is kept of shared resources, opportunities and nominations. Who may see any of it is
 //! decided in `auth::access`, never here; file contents live in `files`.
 
-use async_trait::async_trait;
-
 use super::sql::conflict;
 use super::{NewEmail, Result, SqlStore};
 use crate::domain::{Audience, Visibility};
@@ -163,41 +161,8 @@ const NOMINATION_COLUMNS: &str = "n.id, n.opportunity_id, o.program_id, o.title 
 const NOMINATION_FROM: &str = "nominations n JOIN opportunities o ON o.id = n.opportunity_id \
      JOIN users ne ON ne.id = n.nominee_id LEFT JOIN users nr ON nr.id = n.nominator_id";
 
-#[async_trait]
-pub trait SharingStore: Send + Sync {
-    async fn create_resource(&self, resource: &NewResource<'_>, now: i64) -> Result<i64>;
-    async fn resource(&self, id: i64) -> Result<Option<Resource>>;
-    /// Every resource of a program, newest first (callers filter them with the access rule).
-    async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>>;
-    /// Deletes the resource; returns how many resources still use its file (0: the file may go).
-    async fn delete_resource(&self, id: i64) -> Result<i64>;
-    /// What a person shared and posted, for their own export.
-    async fn user_resources(&self, user_id: i64) -> Result<Vec<Resource>>;
-    async fn user_opportunities(&self, user_id: i64) -> Result<Vec<Opportunity>>;
-
-    async fn create_opportunity(&self, opportunity: &NewOpportunity<'_>, now: i64) -> Result<i64>;
-    async fn opportunity(&self, id: i64) -> Result<Option<Opportunity>>;
-    /// A program's opportunities by deadline, soonest first.
-    async fn program_opportunities(&self, program_id: i64) -> Result<Vec<Opportunity>>;
-
-    /// Records a nomination and queues the nominee's email with it, in one transaction.
-    /// A second nomination of the same person for the same opportunity is a `Conflict`.
-    async fn create_nomination(&self, nomination: &NewNomination<'_>, email: &NewEmail, now: i64) -> Result<i64>;
-    async fn nomination(&self, id: i64) -> Result<Option<Nomination>>;
-    /// Nominations a person received or made, newest first.
-    async fn user_nominations(&self, user_id: i64) -> Result<Vec<Nomination>>;
-    /// Every nomination in a program, newest first (callers filter them with the access rule).
-    async fn program_nominations(&self, program_id: i64) -> Result<Vec<Nomination>>;
-    /// The nominee's answer, while no outcome is recorded; false when one already is.
-    async fn respond_to_nomination(&self, id: i64, status: &str, celebrate_consent: bool) -> Result<bool>;
-    /// Records the outcome and, given a win, creates it in the same transaction. False (and
-    /// nothing written) when the selection was already celebrated.
-    async fn record_outcome(&self, id: i64, outcome: &str, win: Option<&NewWin<'_>>, now: i64) -> Result<bool>;
-}
-
-#[async_trait]
-impl SharingStore for SqlStore {
-    async fn create_resource(&self, r: &NewResource<'_>, now: i64) -> Result<i64> {
+impl SqlStore {
+    pub async fn create_resource(&self, r: &NewResource<'_>, now: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO resources (author_id, program_id, group_id, title, description, url, file_sha256, file_name, \
              content_type, size_bytes, tags, visibility, created_at) \
@@ -220,33 +185,36 @@ impl SharingStore for SqlStore {
         .await?)
     }
 
-    async fn resource(&self, id: i64) -> Result<Option<Resource>> {
+    pub async fn resource(&self, id: i64) -> Result<Option<Resource>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>> {
+    /// Every resource of a program, newest first (callers filter them with the access rule).
+    pub async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.program_id = $1 ORDER BY r.created_at DESC, r.id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
     }
 
-    async fn user_resources(&self, user_id: i64) -> Result<Vec<Resource>> {
+    /// What a person shared and posted, for their own export.
+    pub async fn user_resources(&self, user_id: i64) -> Result<Vec<Resource>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.author_id = $1 ORDER BY r.created_at, r.id"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
-    async fn user_opportunities(&self, user_id: i64) -> Result<Vec<Opportunity>> {
+    pub async fn user_opportunities(&self, user_id: i64) -> Result<Vec<Opportunity>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.author_id = $1 ORDER BY o.created_at, o.id"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
-    async fn delete_resource(&self, id: i64) -> Result<i64> {
+    /// Deletes the resource; returns how many resources still use its file (0: the file may go).
+    pub async fn delete_resource(&self, id: i64) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         let sha: Option<String> = sqlx::query_scalar("DELETE FROM resources WHERE id = $1 RETURNING file_sha256")
             .bind(id)
@@ -265,7 +233,7 @@ impl SharingStore for SqlStore {
         Ok(still_used)
     }
 
-    async fn create_opportunity(&self, o: &NewOpportunity<'_>, now: i64) -> Result<i64> {
+    pub async fn create_opportunity(&self, o: &NewOpportunity<'_>, now: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO opportunities (program_id, author_id, kind, title, description, deadline, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -281,19 +249,22 @@ impl SharingStore for SqlStore {
         .await?)
     }
 
-    async fn opportunity(&self, id: i64) -> Result<Option<Opportunity>> {
+    pub async fn opportunity(&self, id: i64) -> Result<Option<Opportunity>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn program_opportunities(&self, program_id: i64) -> Result<Vec<Opportunity>> {
+    /// A program's opportunities by deadline, soonest first.
+    pub async fn program_opportunities(&self, program_id: i64) -> Result<Vec<Opportunity>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 ORDER BY o.deadline, o.id"
         ));
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
     }
 
-    async fn create_nomination(&self, n: &NewNomination<'_>, email: &NewEmail, now: i64) -> Result<i64> {
+    /// Records a nomination and queues the nominee's email with it, in one transaction.
+    /// A second nomination of the same person for the same opportunity is a `Conflict`.
+    pub async fn create_nomination(&self, n: &NewNomination<'_>, email: &NewEmail, now: i64) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO nominations (opportunity_id, nominator_id, nominee_id, statement, created_at) \
@@ -312,12 +283,13 @@ impl SharingStore for SqlStore {
         Ok(id)
     }
 
-    async fn nomination(&self, id: i64) -> Result<Option<Nomination>> {
+    pub async fn nomination(&self, id: i64) -> Result<Option<Nomination>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn user_nominations(&self, user_id: i64) -> Result<Vec<Nomination>> {
+    /// Nominations a person received or made, newest first.
+    pub async fn user_nominations(&self, user_id: i64) -> Result<Vec<Nomination>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.nominee_id = $1 OR n.nominator_id = $1 \
              ORDER BY n.created_at DESC, n.id DESC"
@@ -325,7 +297,8 @@ impl SharingStore for SqlStore {
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
-    async fn program_nominations(&self, program_id: i64) -> Result<Vec<Nomination>> {
+    /// Every nomination in a program, newest first (callers filter them with the access rule).
+    pub async fn program_nominations(&self, program_id: i64) -> Result<Vec<Nomination>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE o.program_id = $1 \
              ORDER BY n.created_at DESC, n.id DESC"
@@ -333,7 +306,8 @@ impl SharingStore for SqlStore {
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
     }
 
-    async fn respond_to_nomination(&self, id: i64, status: &str, celebrate_consent: bool) -> Result<bool> {
+    /// The nominee's answer, while no outcome is recorded; false when one already is.
+    pub async fn respond_to_nomination(&self, id: i64, status: &str, celebrate_consent: bool) -> Result<bool> {
         let done =
             sqlx::query("UPDATE nominations SET status = $1, celebrate_consent = $2 WHERE id = $3 AND outcome = ''")
                 .bind(status)
@@ -344,7 +318,9 @@ impl SharingStore for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn record_outcome(&self, id: i64, outcome: &str, win: Option<&NewWin<'_>>, now: i64) -> Result<bool> {
+    /// Records the outcome and, given a win, creates it in the same transaction. False (and
+    /// nothing written) when the selection was already celebrated.
+    pub async fn record_outcome(&self, id: i64, outcome: &str, win: Option<&NewWin<'_>>, now: i64) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let win_id: Option<i64> = match win {
             Some(w) => Some(

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use async_trait::async_trait;
 use sqlx::AnyPool;
 
 use super::*;
@@ -44,13 +43,12 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-#[async_trait]
-impl Store for SqlStore {
-    fn backend(&self) -> Backend {
+impl SqlStore {
+    pub fn backend(&self) -> Backend {
         self.backend
     }
 
-    async fn migrate(&self) -> Result<()> {
+    pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => sqlite::MIGRATOR.run(&self.pool).await?,
             Backend::Postgres => postgres::MIGRATOR.run(&self.pool).await?,
@@ -58,12 +56,13 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn ping(&self) -> Result<()> {
+    pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
-    async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+    /// Writes a consistent copy of the live database to `path`.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
         match self.backend {
             Backend::Sqlite => sqlite::backup(&self.pool, path).await,
             Backend::Postgres => Err(StoreError::Unsupported(
@@ -72,7 +71,7 @@ impl Store for SqlStore {
         }
     }
 
-    async fn create_user(&self, p: &Profile, password_hash: Option<&str>, is_admin: bool, now: i64) -> Result<i64> {
+    pub async fn create_user(&self, p: &Profile, password_hash: Option<&str>, is_admin: bool, now: i64) -> Result<i64> {
         let result = sqlx::query_scalar(
             "INSERT INTO users (email, name, pronouns, password_hash, is_admin, department, division, discipline, \
              career_stage, research_interests, goals, availability, time_zone, created_at) \
@@ -94,20 +93,20 @@ impl Store for SqlStore {
         .bind(now)
         .fetch_one(&self.pool)
         .await;
-        Ok(result.map_err(conflict("a person with this email"))?)
+        result.map_err(conflict("a person with this email"))
     }
 
-    async fn user(&self, id: i64) -> Result<Option<User>> {
+    pub async fn user(&self, id: i64) -> Result<Option<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"));
         Ok(sqlx::query_as(sql).bind(email).fetch_optional(&self.pool).await?)
     }
 
-    async fn update_profile(&self, id: i64, p: &Profile) -> Result<()> {
+    pub async fn update_profile(&self, id: i64, p: &Profile) -> Result<()> {
         let result = sqlx::query(
             "UPDATE users SET email = $1, name = $2, pronouns = $3, department = $4, division = $5, discipline = $6, \
              career_stage = $7, research_interests = $8, goals = $9, availability = $10, time_zone = $11 WHERE id = $12",
@@ -130,7 +129,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
+    pub async fn set_password(&self, id: i64, password_hash: &str) -> Result<()> {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(id)
@@ -139,12 +138,12 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn list_users(&self) -> Result<Vec<User>> {
+    pub async fn list_users(&self) -> Result<Vec<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"));
         Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)
     }
 
-    async fn create_program(&self, name: &str, description: &str, now: i64) -> Result<i64> {
+    pub async fn create_program(&self, name: &str, description: &str, now: i64) -> Result<i64> {
         let result =
             sqlx::query_scalar("INSERT INTO programs (name, description, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(name)
@@ -152,30 +151,30 @@ impl Store for SqlStore {
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await;
-        Ok(result.map_err(conflict("a program with this name"))?)
+        result.map_err(conflict("a program with this name"))
     }
 
-    async fn program(&self, id: i64) -> Result<Option<Program>> {
+    pub async fn program(&self, id: i64) -> Result<Option<Program>> {
         Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
     }
 
-    async fn program_by_name(&self, name: &str) -> Result<Option<Program>> {
+    pub async fn program_by_name(&self, name: &str) -> Result<Option<Program>> {
         Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
             .await?)
     }
 
-    async fn list_programs(&self) -> Result<Vec<Program>> {
+    pub async fn list_programs(&self) -> Result<Vec<Program>> {
         Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs ORDER BY name")
             .fetch_all(&self.pool)
             .await?)
     }
 
-    async fn add_program_member(&self, program_id: i64, user_id: i64, role: ProgramRole) -> Result<()> {
+    pub async fn add_program_member(&self, program_id: i64, user_id: i64, role: ProgramRole) -> Result<()> {
         sqlx::query(
             "INSERT INTO program_members (program_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
@@ -187,7 +186,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>> {
+    pub async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, pm.role AS program_role FROM users u JOIN program_members pm ON pm.user_id = u.id \
              WHERE pm.program_id = $1 ORDER BY u.name, u.id, pm.role",
@@ -228,7 +227,7 @@ impl Store for SqlStore {
             .collect())
     }
 
-    async fn memberships(&self, user_id: i64) -> Result<Memberships> {
+    pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
         let programs: Vec<(i64, String)> =
             sqlx::query_as("SELECT program_id, role FROM program_members WHERE user_id = $1")
                 .bind(user_id)
@@ -246,7 +245,8 @@ impl Store for SqlStore {
         })
     }
 
-    async fn import_roster(&self, program_id: i64, people: &[Profile], now: i64) -> Result<ImportSummary> {
+    /// Creates or updates each person by email and enrols them, all in one transaction.
+    pub async fn import_roster(&self, program_id: i64, people: &[Profile], now: i64) -> Result<ImportSummary> {
         let mut tx = self.pool.begin().await?;
         let mut summary = ImportSummary::default();
         for p in people {
@@ -312,7 +312,7 @@ impl Store for SqlStore {
         Ok(summary)
     }
 
-    async fn create_group(&self, program_id: i64, name: &str, now: i64) -> Result<i64> {
+    pub async fn create_group(&self, program_id: i64, name: &str, now: i64) -> Result<i64> {
         let result =
             sqlx::query_scalar("INSERT INTO groups (program_id, name, created_at) VALUES ($1, $2, $3) RETURNING id")
                 .bind(program_id)
@@ -320,17 +320,17 @@ impl Store for SqlStore {
                 .bind(now)
                 .fetch_one(&self.pool)
                 .await;
-        Ok(result.map_err(conflict("a group with this name"))?)
+        result.map_err(conflict("a group with this name"))
     }
 
-    async fn group(&self, id: i64) -> Result<Option<Group>> {
+    pub async fn group(&self, id: i64) -> Result<Option<Group>> {
         Ok(sqlx::query_as("SELECT id, program_id, name, created_at FROM groups WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
     }
 
-    async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
+    pub async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
         Ok(sqlx::query_as(
             "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count \
              FROM groups g WHERE g.program_id = $1 ORDER BY g.name",
@@ -340,7 +340,7 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>> {
+    pub async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>> {
         Ok(sqlx::query_as(
             "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count \
              FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
@@ -350,7 +350,7 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn set_group_member(&self, group_id: i64, user_id: i64, role: GroupRole) -> Result<()> {
+    pub async fn set_group_member(&self, group_id: i64, user_id: i64, role: GroupRole) -> Result<()> {
         sqlx::query(
             "INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3) \
              ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role",
@@ -363,7 +363,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn remove_group_member(&self, group_id: i64, user_id: i64) -> Result<()> {
+    pub async fn remove_group_member(&self, group_id: i64, user_id: i64) -> Result<()> {
         sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group_id)
             .bind(user_id)
@@ -372,7 +372,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>> {
+    pub async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
              WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name",
@@ -392,7 +392,7 @@ impl Store for SqlStore {
             .map_err(StoreError::from)
     }
 
-    async fn create_session(&self, s: &SessionRecord) -> Result<()> {
+    pub async fn create_session(&self, s: &SessionRecord) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&s.token_hash)
             .bind(s.user_id)
@@ -404,7 +404,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
         Ok(sqlx::query_as(
             "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
         )
@@ -413,7 +413,7 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
+    pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(token_hash)
@@ -422,12 +422,12 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
         Ok(())
     }
 
-    async fn delete_sessions_before(&self, created_before: i64, idle_before: i64) -> Result<u64> {
+    pub async fn delete_sessions_before(&self, created_before: i64, idle_before: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE created_at < $1 OR last_seen_at < $2")
             .bind(created_before)
             .bind(idle_before)
@@ -436,7 +436,7 @@ impl Store for SqlStore {
         Ok(done.rows_affected())
     }
 
-    async fn create_invitation(&self, i: &Invitation) -> Result<()> {
+    pub async fn create_invitation(&self, i: &Invitation) -> Result<()> {
         sqlx::query(
             "INSERT INTO invitations (token_hash, user_id, program_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -451,7 +451,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
+    pub async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
         Ok(sqlx::query_as(
             "SELECT token_hash, user_id, program_id, created_by, created_at, expires_at, used_at FROM invitations WHERE token_hash = $1",
         )
@@ -460,7 +460,8 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool> {
+    /// Marks the invitation used; false when it was already used or has expired.
+    pub async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
@@ -471,7 +472,7 @@ impl Store for SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()> {
+    pub async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()> {
         sqlx::query("INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, $3, $4)")
             .bind(email)
             .bind(address)
@@ -482,7 +483,8 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn recent_login_failures(&self, email: &str, address: &str, since: i64) -> Result<(i64, i64)> {
+    /// Failed attempts since `since`: (for this email, from this address).
+    pub async fn recent_login_failures(&self, email: &str, address: &str, since: i64) -> Result<(i64, i64)> {
         let by_email: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND succeeded = 0 AND at >= $2")
                 .bind(email)
@@ -498,11 +500,12 @@ impl Store for SqlStore {
         Ok((by_email, by_address))
     }
 
-    async fn enqueue_email(&self, e: &NewEmail, now: i64) -> Result<i64> {
+    pub async fn enqueue_email(&self, e: &NewEmail, now: i64) -> Result<i64> {
         insert_email(&self.pool, e, now).await
     }
 
-    async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
+    /// Claims up to `limit` due messages for `lease` seconds so no other worker takes them.
+    pub async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
         // The outer `claimed_until <= $1` is re-checked by PostgreSQL after a concurrent claim,
         // so two workers never both take the same message.
         Ok(sqlx::query_as(
@@ -518,7 +521,7 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn mark_email_sent(&self, id: i64, now: i64) -> Result<()> {
+    pub async fn mark_email_sent(&self, id: i64, now: i64) -> Result<()> {
         sqlx::query("UPDATE outbox SET sent_at = $1, last_error = '' WHERE id = $2")
             .bind(now)
             .bind(id)
@@ -527,7 +530,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn mark_email_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> Result<()> {
+    pub async fn mark_email_failed(&self, id: i64, error: &str, next_attempt_at: i64) -> Result<()> {
         sqlx::query("UPDATE outbox SET last_error = $1, next_attempt_at = $2, claimed_until = 0 WHERE id = $3")
             .bind(error)
             .bind(next_attempt_at)
@@ -537,7 +540,7 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
+    pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
         Ok(sqlx::query_as(
             "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
              FROM outbox ORDER BY id DESC LIMIT $1",
@@ -547,7 +550,7 @@ impl Store for SqlStore {
         .await?)
     }
 
-    async fn counts(&self, now: i64) -> Result<Counts> {
+    pub async fn counts(&self, now: i64) -> Result<Counts> {
         let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool);
         Ok(Counts {
             users: count("SELECT COUNT(*) FROM users").await?,
