@@ -230,7 +230,7 @@ impl Bench {
         let pinger = tokio::spawn(ping_health(self.http.clone(), format!("{}/healthz", self.base), done.clone()));
         let job = loop {
             let job = self.state.store.job(job).await?.context("the job vanished")?;
-            if !matches!(job.status.as_str(), "queued" | "running") {
+            if !matches!(job.status, aspire::store::JobStatus::Queued | aspire::store::JobStatus::Running) {
                 break job;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -238,7 +238,7 @@ impl Bench {
         let wall = clicked.elapsed();
         done.store(true, Ordering::Relaxed);
         let (pings, slowest_ping) = pinger.await?;
-        let Some(draft_id) = job.draft_id else { bail!("the job ended {}: {}", job.status, job.error) };
+        let Some(draft_id) = job.draft_id else { bail!("the job ended {}: {}", job.status.code(), job.error) };
         let draft = self.state.store.draft(draft_id).await?.context("the draft vanished")?;
         let engine = job.finished_at.unwrap_or_default() - job.started_at.unwrap_or_default();
         Ok((draft_id, Formed { wall, engine_seconds: engine, total: draft.total_score, pings, slowest_ping }))

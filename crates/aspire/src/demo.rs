@@ -224,7 +224,7 @@ async fn seed_sharing(state: &AppState, program_id: i64, group_id: i64, members:
         year: Some(2026),
         doi: "10.1097/ACM.0000000000005123".into(),
         author_position: "first".into(),
-        visibility: Visibility::Program.code().into(),
+        visibility: Visibility::Program,
         ..Win::default()
     };
     let grant = Win {
@@ -238,7 +238,7 @@ async fn seed_sharing(state: &AppState, program_id: i64, group_id: i64, members:
         award_number: "1 K23 DK134567-01".into(),
         grant_role: "pi".into(),
         grant_status: "funded".into(),
-        visibility: Visibility::Group.code().into(),
+        visibility: Visibility::Group,
         ..Win::default()
     };
     let wins = store.create_wins(&[paper, grant], now).await?;

@@ -42,7 +42,7 @@ pub async fn run_next_job(state: &AppState) -> crate::store::Result<Option<i64>>
         Ok(draft_id) => ("done", String::new(), Some(draft_id)),
         Err(error) => ("failed", error, None),
     };
-    let stopped = state.store.job(job.id).await?.is_some_and(|j| j.stop_requested != 0);
+    let stopped = state.store.job(job.id).await?.is_some_and(|j| j.stop_requested);
     let status = if stopped && status == "done" { "stopped" } else { status };
     state.store.finish_job(job.id, state.now(), status, &error, draft_id).await?;
     Ok(Some(job.id))

@@ -70,7 +70,7 @@ pub async fn carry(state: &AppState, actor: &Actor, goal_id: i64) -> AppResult<(
     if state.store.carried_to(goal.id).await?.is_some() {
         return Err(AppError::Invalid("This goal is already carried forward: see it under the next meeting.".into()));
     }
-    let status = GoalStatus::from_code(&goal.status).unwrap_or(GoalStatus::Open);
+    let status = goal.status;
     if status == GoalStatus::Met {
         return Err(AppError::Invalid("This goal is met: there is nothing to carry forward.".into()));
     }

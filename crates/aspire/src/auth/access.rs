@@ -13,6 +13,7 @@
 //! resources) carries a visibility that `can_see_item` alone reads; lists filter with it too.
 //! Nominations are between nominator and nominee; coordinators see them once accepted.
 
+use crate::domain::opportunities::NominationStatus;
 use crate::domain::{Audience, Visibility};
 use crate::store::sharing::Nomination;
 use crate::store::{Group, GroupRole, Memberships, ProgramRole, User};
@@ -28,7 +29,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn is_admin(&self) -> bool {
-        self.user.is_admin != 0
+        self.user.is_admin
     }
 
     pub fn coordinates(&self, program_id: i64) -> bool {
@@ -166,7 +167,7 @@ pub fn can_browse_program_items(actor: &Actor, program_id: i64) -> bool {
 pub fn can_see_nomination(actor: &Actor, nomination: &Nomination) -> bool {
     actor.user.id == nomination.nominee_id
         || nomination.nominator_id == Some(actor.user.id)
-        || (actor.coordinates(nomination.program_id) && nomination.status == "accepted")
+        || (actor.coordinates(nomination.program_id) && nomination.status == NominationStatus::Accepted)
 }
 
 /// Accepting or declining: the nominee alone.
@@ -178,7 +179,7 @@ pub fn can_respond_to_nomination(actor: &Actor, nomination: &Nomination) -> bool
 /// once the nominee accepted.
 pub fn can_record_outcome(actor: &Actor, nomination: &Nomination) -> bool {
     actor.user.id == nomination.nominee_id
-        || (actor.coordinates(nomination.program_id) && nomination.status == "accepted")
+        || (actor.coordinates(nomination.program_id) && nomination.status == NominationStatus::Accepted)
 }
 
 #[cfg(test)]
@@ -193,7 +194,7 @@ mod tests {
                 name: "A".into(),
                 pronouns: String::new(),
                 password_hash: None,
-                is_admin: i64::from(is_admin),
+                is_admin,
                 department: String::new(),
                 division: String::new(),
                 discipline: String::new(),
@@ -230,7 +231,7 @@ mod tests {
 
     #[test]
     fn nominations_reach_coordinators_only_once_accepted() {
-        let nomination = |status: &str| Nomination {
+        let nomination = |status: NominationStatus| Nomination {
             id: 1,
             opportunity_id: 1,
             program_id: 1,
@@ -242,23 +243,26 @@ mod tests {
             nominee_id: 3,
             nominee_name: "E".into(),
             statement: String::new(),
-            status: status.into(),
-            celebrate_consent: 0,
+            status,
+            celebrate_consent: false,
             outcome: String::new(),
             win_id: None,
             created_at: 0,
         };
         let coordinator = actor(false, Memberships { programs: vec![(1, ProgramRole::Coordinator)], groups: vec![] });
-        assert!(!can_see_nomination(&coordinator, &nomination("pending")));
-        assert!(!can_see_nomination(&coordinator, &nomination("declined")));
-        assert!(can_see_nomination(&coordinator, &nomination("accepted")));
-        assert!(can_record_outcome(&coordinator, &nomination("accepted")));
-        assert!(!can_respond_to_nomination(&coordinator, &nomination("accepted")));
+        assert!(!can_see_nomination(&coordinator, &nomination(NominationStatus::Pending)));
+        assert!(!can_see_nomination(&coordinator, &nomination(NominationStatus::Declined)));
+        assert!(can_see_nomination(&coordinator, &nomination(NominationStatus::Accepted)));
+        assert!(can_record_outcome(&coordinator, &nomination(NominationStatus::Accepted)));
+        assert!(!can_respond_to_nomination(&coordinator, &nomination(NominationStatus::Accepted)));
         let peer = actor(
             false,
             Memberships { programs: vec![(1, ProgramRole::Participant)], groups: vec![(10, 1, GroupRole::Member)] },
         );
-        assert!(!can_see_nomination(&peer, &nomination("accepted")), "others in the program never see it");
-        assert!(!can_see_nomination(&actor(true, Memberships::default()), &nomination("accepted")));
+        assert!(
+            !can_see_nomination(&peer, &nomination(NominationStatus::Accepted)),
+            "others in the program never see it"
+        );
+        assert!(!can_see_nomination(&actor(true, Memberships::default()), &nomination(NominationStatus::Accepted)));
     }
 }

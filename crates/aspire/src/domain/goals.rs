@@ -47,7 +47,8 @@ pub fn validate_goal(text: &str, kind: &str) -> Result<(String, String), GoalErr
 }
 
 /// How a goal turned out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GoalStatus {
     Open,
     Met,
@@ -199,3 +200,5 @@ mod tests {
         assert_eq!(Record::of(&[]).met_rate_text(), "no goals reported yet");
     }
 }
+
+super::code::decoded_from_code!(GoalStatus, "a goal status");

@@ -2,6 +2,7 @@
 
 pub mod availability;
 pub mod cadence;
+pub mod code;
 pub mod cohort;
 pub mod criteria;
 pub mod draft;

@@ -105,7 +105,8 @@ pub fn validate_statement(statement: &str) -> Result<String, OpportunityError> {
 }
 
 /// Where a nomination stands with its nominee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NominationStatus {
     Pending,
     Accepted,
@@ -121,12 +122,13 @@ impl NominationStatus {
         }
     }
 
-    pub fn from_code(code: &str) -> NominationStatus {
-        match code {
+    pub fn from_code(code: &str) -> Option<NominationStatus> {
+        Some(match code {
+            "pending" => NominationStatus::Pending,
             "accepted" => NominationStatus::Accepted,
             "declined" => NominationStatus::Declined,
-            _ => NominationStatus::Pending,
-        }
+            _ => return None,
+        })
     }
 
     /// The nominee's answer on the form.
@@ -227,3 +229,5 @@ mod tests {
         assert_eq!((win_kind("talk"), win_kind("grant")), ("talk", "award"));
     }
 }
+
+super::code::decoded_from_code!(NominationStatus, "a nomination status");

@@ -2,10 +2,13 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+use super::code::decoded_from_code;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Visibility {
     /// Its author only.
+    #[default]
     Private,
     /// The group's members and facilitators.
     Group,
@@ -25,14 +28,14 @@ impl Visibility {
         }
     }
 
-    /// Unknown codes read as private: a stored value nobody understands is shown to nobody else.
-    pub fn from_code(code: &str) -> Visibility {
-        match code {
+    pub fn from_code(code: &str) -> Option<Visibility> {
+        Some(match code {
+            "private" => Visibility::Private,
             "group" => Visibility::Group,
             "program" => Visibility::Program,
             "facilitator" => Visibility::Facilitator,
-            _ => Visibility::Private,
-        }
+            _ => return None,
+        })
     }
 
     /// Reads a form's choice among `allowed`, with a message naming them when it is not one.
@@ -64,3 +67,5 @@ pub struct Audience {
     /// For a concern meant for one facilitator.
     pub facilitator_id: Option<i64>,
 }
+
+decoded_from_code!(Visibility, "a visibility");

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use super::emails::{Email, GoalsNudge, MeetingReminder};
 use crate::domain::cadence::{self, Series};
+use crate::domain::goals::GoalStatus;
 use crate::state::AppState;
 use crate::store::meetings::ScheduleRow;
 use crate::store::{Result as StoreResult, SqlStore};
@@ -55,7 +56,8 @@ pub async fn send_due(state: &AppState) -> StoreResult<usize> {
                 if store.reminders_muted(member.user.id).await? {
                     continue;
                 }
-                let open = earlier.iter().filter(|g| g.user_id == member.user.id && g.status == "open").count();
+                let open =
+                    earlier.iter().filter(|g| g.user_id == member.user.id && g.status == GoalStatus::Open).count();
                 let first_name = member.user.name.split_whitespace().next().unwrap_or(&member.user.name);
                 let (kind, email) = if upcoming {
                     let reminder = MeetingReminder {

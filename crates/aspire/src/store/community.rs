@@ -18,7 +18,8 @@ pub struct Post {
     pub author_name: String,
     pub title: String,
     pub body: String,
-    pub visibility: String,
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     pub facilitator_id: Option<i64>,
     pub created_at: i64,
     pub edited_at: Option<i64>,
@@ -33,7 +34,7 @@ impl Post {
             author_id: self.thread_author_id,
             program_id: self.program_id,
             group_id: Some(self.group_id),
-            visibility: Visibility::from_code(&self.visibility),
+            visibility: self.visibility,
             facilitator_id: self.facilitator_id,
         }
     }
@@ -68,7 +69,8 @@ pub struct Win {
     pub award_number: String,
     pub grant_role: String,
     pub grant_status: String,
-    pub visibility: String,
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     pub created_at: i64,
     pub cheers: i64,
 }
@@ -79,7 +81,7 @@ impl Win {
             author_id: Some(self.user_id),
             program_id: self.program_id,
             group_id: self.group_id,
-            visibility: Visibility::from_code(&self.visibility),
+            visibility: self.visibility,
             facilitator_id: None,
         }
     }
@@ -197,7 +199,7 @@ impl SqlStore {
             .bind(&w.award_number)
             .bind(&w.grant_role)
             .bind(&w.grant_status)
-            .bind(&w.visibility)
+            .bind(w.visibility.code())
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;

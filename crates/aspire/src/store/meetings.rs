@@ -3,6 +3,8 @@
 
 use super::{NewEmail, Result, SqlStore};
 use crate::domain::cadence::{self, Cadence, Schedule, Series};
+use crate::domain::code::UnknownCode;
+use crate::domain::goals::GoalStatus;
 
 /// A group's series as stored, and as meetings.
 pub struct LoadedSeries {
@@ -36,13 +38,13 @@ pub struct SeriesRow {
 }
 
 /// One schedule in a group's history, with who set it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ScheduleRow {
     pub id: i64,
     pub group_id: i64,
     pub effective_from: i64,
-    pub cadence: String,
-    pub nth: i64,
+    /// Read from two columns, `cadence` and `nth`.
+    pub cadence: Cadence,
     pub weekday: i64,
     pub minute_of_day: i64,
     pub time_zone: String,
@@ -51,11 +53,33 @@ pub struct ScheduleRow {
     pub changed_at: i64,
 }
 
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for ScheduleRow {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        let code: String = row.try_get("cadence")?;
+        let nth: i64 = row.try_get("nth")?;
+        let cadence = Cadence::from_code(&code, nth)
+            .ok_or_else(|| sqlx::Error::Decode(Box::new(UnknownCode { what: "a cadence", code })))?;
+        Ok(ScheduleRow {
+            id: row.try_get("id")?,
+            group_id: row.try_get("group_id")?,
+            effective_from: row.try_get("effective_from")?,
+            cadence,
+            weekday: row.try_get("weekday")?,
+            minute_of_day: row.try_get("minute_of_day")?,
+            time_zone: row.try_get("time_zone")?,
+            duration_minutes: row.try_get("duration_minutes")?,
+            changed_by_name: row.try_get("changed_by_name")?,
+            changed_at: row.try_get("changed_at")?,
+        })
+    }
+}
+
 impl ScheduleRow {
     pub fn schedule(&self) -> Schedule {
         Schedule {
             effective_from: self.effective_from,
-            cadence: Cadence::from_code(&self.cadence, self.nth).unwrap_or(Cadence::Paused),
+            cadence: self.cadence,
             weekday: self.weekday,
             minute_of_day: self.minute_of_day,
             time_zone: self.time_zone.clone(),
@@ -73,7 +97,8 @@ pub struct Goal {
     pub text: String,
     pub kind: String,
     pub long_goal_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GoalStatus,
     pub reason: String,
     pub carried_from: Option<i64>,
     pub created_at: i64,

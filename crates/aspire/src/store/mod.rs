@@ -16,7 +16,7 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use crate::domain::Profile;
-pub use rounds::{Draft, DraftScores, FormationJob, NewGroup, NewJob, Round};
+pub use rounds::{Draft, DraftScores, FormationJob, JobStatus, NewGroup, NewJob, Round};
 pub use sql::SqlStore;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -31,6 +31,8 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("{0}")]
     Unsupported(String),
+    #[error(transparent)]
+    UnknownCode(#[from] crate::domain::code::UnknownCode),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +48,8 @@ pub struct User {
     pub name: String,
     pub pronouns: String,
     pub password_hash: Option<String>,
-    pub is_admin: i64,
+    #[sqlx(try_from = "Flag")]
+    pub is_admin: bool,
     pub department: String,
     pub division: String,
     pub discipline: String,
@@ -238,5 +241,20 @@ pub async fn open(url: &str) -> Result<DynStore> {
         Err(StoreError::Unsupported(format!(
             "the database URL scheme '{scheme}' is not supported: use sqlite://PATH or postgres://USER@HOST/DB"
         )))
+    }
+}
+
+crate::domain::code::decoded_from_code!(ProgramRole, "a program role");
+crate::domain::code::decoded_from_code!(GroupRole, "a group role");
+
+/// A boolean as both databases keep it (an integer 0 or 1), so records carry a real `bool`:
+/// `#[sqlx(try_from = "Flag")]`.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct Flag(i64);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> bool {
+        flag.0 != 0
     }
 }

@@ -1,7 +1,7 @@
 //! What is kept for forming groups: rounds, who is in them, engine jobs and drafts.
 
 use super::sql::SqlStore;
-use super::{GroupRole, NewEmail, Result, User};
+use super::{Flag, GroupRole, NewEmail, Result, User};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Round {
@@ -14,12 +14,49 @@ pub struct Round {
     pub published_draft_id: Option<i64>,
 }
 
+/// Where a formation job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Done,
+    /// Stopped early on request; the best draft so far was kept.
+    Stopped,
+    Failed,
+}
+
+impl JobStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Done => "done",
+            JobStatus::Stopped => "stopped",
+            JobStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<JobStatus> {
+        Some(match code {
+            "queued" => JobStatus::Queued,
+            "running" => JobStatus::Running,
+            "done" => JobStatus::Done,
+            "stopped" => JobStatus::Stopped,
+            "failed" => JobStatus::Failed,
+            _ => return None,
+        })
+    }
+}
+
+crate::domain::code::decoded_from_code!(JobStatus, "a job status");
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FormationJob {
     pub id: i64,
     pub round_id: i64,
     pub request_key: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: JobStatus,
     pub seed: i64,
     pub time_limit_ms: i64,
     pub locked: String,
@@ -31,7 +68,8 @@ pub struct FormationJob {
     pub attempts: i64,
     pub iterations: i64,
     pub best_score: Option<f64>,
-    pub stop_requested: i64,
+    #[sqlx(try_from = "Flag")]
+    pub stop_requested: bool,
     pub error: String,
     pub draft_id: Option<i64>,
 }

@@ -2,7 +2,8 @@
 //! decided in `auth::access`, never here; file contents live in `files`.
 
 use super::sql::conflict;
-use super::{NewEmail, Result, SqlStore};
+use super::{Flag, NewEmail, Result, SqlStore};
+use crate::domain::opportunities::NominationStatus;
 use crate::domain::{Audience, Visibility};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -26,7 +27,8 @@ pub struct Resource {
     pub size_bytes: i64,
     /// Lower-case, comma-separated.
     pub tags: String,
-    pub visibility: String,
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     pub created_at: i64,
 }
 
@@ -36,7 +38,7 @@ impl Resource {
             author_id: self.author_id,
             program_id: self.program_id,
             group_id: self.group_id,
-            visibility: Visibility::from_code(&self.visibility),
+            visibility: self.visibility,
             facilitator_id: None,
         }
     }
@@ -117,9 +119,11 @@ pub struct Nomination {
     pub nominee_name: String,
     pub statement: String,
     /// pending, accepted or declined.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: NominationStatus,
     /// 1 when the nominee agreed that a selection may be celebrated program-wide.
-    pub celebrate_consent: i64,
+    #[sqlx(try_from = "Flag")]
+    pub celebrate_consent: bool,
     /// Empty until known, then selected or not_selected.
     pub outcome: String,
     pub win_id: Option<i64>,

@@ -213,18 +213,16 @@ impl SqlStore {
         for (user_id, name) in groups {
             group_names.entry(user_id).or_default().push(name);
         }
-        Ok(rows
-            .into_iter()
-            .filter_map(|(user, role)| {
-                let role = ProgramRole::from_code(&role)?;
-                Some(ProgramPerson {
+        rows.into_iter()
+            .map(|(user, role)| {
+                Ok(ProgramPerson {
+                    role: ProgramRole::try_from(role)?,
                     group_names: group_names.get(&user.id).cloned().unwrap_or_default(),
                     has_password: user.password_hash.is_some(),
                     user,
-                    role,
                 })
             })
-            .collect())
+            .collect()
     }
 
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
@@ -240,8 +238,8 @@ impl SqlStore {
         .fetch_all(&self.pool)
         .await?;
         Ok(Memberships {
-            programs: programs.into_iter().filter_map(|(p, r)| Some((p, ProgramRole::from_code(&r)?))).collect(),
-            groups: groups.into_iter().filter_map(|(g, p, r)| Some((g, p, GroupRole::from_code(&r)?))).collect(),
+            programs: programs.into_iter().map(|(p, r)| Ok((p, ProgramRole::try_from(r)?))).collect::<Result<_>>()?,
+            groups: groups.into_iter().map(|(g, p, r)| Ok((g, p, GroupRole::try_from(r)?))).collect::<Result<_>>()?,
         })
     }
 
@@ -383,10 +381,8 @@ impl SqlStore {
             .map(|row| {
                 use sqlx::{FromRow, Row};
                 let role: String = row.try_get("group_role")?;
-                Ok(GroupMember {
-                    user: User::from_row(&row)?,
-                    role: GroupRole::from_code(&role).unwrap_or(GroupRole::Member),
-                })
+                let role = GroupRole::try_from(role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+                Ok(GroupMember { user: User::from_row(&row)?, role })
             })
             .collect::<std::result::Result<_, sqlx::Error>>()
             .map_err(StoreError::from)

@@ -72,7 +72,7 @@ async fn facilitators(state: &AppState, group_id: i64) -> AppResult<Vec<(i64, St
 }
 
 fn view(actor: &Actor, post: Post, facilitators: &[(i64, String)]) -> PostView {
-    let for_facilitator = (Visibility::from_code(&post.visibility) == Visibility::Facilitator).then(|| {
+    let for_facilitator = (post.visibility == Visibility::Facilitator).then(|| {
         facilitators
             .iter()
             .find(|(id, _)| Some(*id) == post.facilitator_id)
@@ -270,7 +270,7 @@ async fn reply(
         author_id: actor.user.id,
         title: "",
         body: &body,
-        visibility: Visibility::from_code(&post.visibility),
+        visibility: post.visibility,
         facilitator_id: post.facilitator_id,
     };
     let reply_id = state.store.create_post(&new, state.now()).await?;

@@ -124,7 +124,7 @@ fn own_goal_view(g: &Goal, zones: &Zones) -> OwnGoal {
     OwnGoal {
         text: g.text.clone(),
         kind: kind_label(&g.kind),
-        status: GoalStatus::from_code(&g.status).unwrap_or(GoalStatus::Open).label(),
+        status: g.status.label(),
         reason: g.reason.clone(),
         group: g.group_name.clone(),
         when: zones.day(g),
@@ -150,8 +150,7 @@ fn long_views(long: Vec<LongGoal>, goals: &[Goal], zones: &Zones) -> Vec<LongGoa
 }
 
 fn record_of(goals: &[Goal]) -> Record {
-    let pairs: Vec<(i64, GoalStatus)> =
-        goals.iter().map(|g| (g.meeting_start, GoalStatus::from_code(&g.status).unwrap_or(GoalStatus::Open))).collect();
+    let pairs: Vec<(i64, GoalStatus)> = goals.iter().map(|g| (g.meeting_start, g.status)).collect();
     Record::of(&pairs)
 }
 

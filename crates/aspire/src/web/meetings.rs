@@ -201,7 +201,7 @@ fn goal_views(actor: &Actor, goals: Vec<(Goal, bool)>) -> Vec<GoalView> {
             mine: g.user_id == actor.user.id,
             author: g.user_name,
             kind: kind_label(&g.kind),
-            status: GoalStatus::from_code(&g.status).unwrap_or(GoalStatus::Open),
+            status: g.status,
             reason: g.reason,
             carried: g.carried_from.is_some(),
             carried_on,

@@ -294,7 +294,7 @@ struct NominationView {
 }
 
 fn view(actor: &Actor, n: &Nomination) -> NominationView {
-    let status = NominationStatus::from_code(&n.status);
+    let status = n.status;
     NominationView {
         id: n.id,
         opportunity: n.opportunity_title.clone(),
@@ -306,7 +306,7 @@ fn view(actor: &Actor, n: &Nomination) -> NominationView {
         statement: n.statement.clone(),
         status: status.label(),
         pending: status == NominationStatus::Pending,
-        consent: n.celebrate_consent != 0,
+        consent: n.celebrate_consent,
         outcome: Outcome::label(&n.outcome),
         celebrated: n.win_id.is_some(),
         can_respond: access::can_respond_to_nomination(actor, n) && n.outcome.is_empty(),
@@ -400,7 +400,7 @@ async fn record_outcome(
     if !access::can_record_outcome(&actor, &nomination) {
         return Err(AppError::NotFound);
     }
-    if NominationStatus::from_code(&nomination.status) != NominationStatus::Accepted {
+    if nomination.status != NominationStatus::Accepted {
         return Err(AppError::Invalid(
             "An outcome is recorded for an accepted nomination: accept it first (or leave it if you declined).".into(),
         ));
@@ -411,7 +411,7 @@ async fn record_outcome(
         return Err(AppError::Invalid("Only a selection is celebrated: choose selected, or untick celebrate.".into()));
     }
     // Celebrating tells the whole program: the nominee decides, when accepting or themselves now.
-    let agreed = nomination.celebrate_consent != 0 || actor.user.id == nomination.nominee_id;
+    let agreed = nomination.celebrate_consent || actor.user.id == nomination.nominee_id;
     if celebrate && !agreed {
         return Err(AppError::Invalid(format!(
             "{} has not agreed to celebrate this with the program: record the outcome without celebrating; \

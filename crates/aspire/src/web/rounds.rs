@@ -21,7 +21,7 @@ use crate::domain::draft::{self, DraftGroup};
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{Draft, FormationJob, Program, Round, User};
+use crate::store::{Draft, FormationJob, JobStatus, Program, Round, User};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -233,25 +233,25 @@ struct JobPage {
 /// Just the status block, for htmx's polling.
 #[derive(Template, WebTemplate)]
 #[template(path = "job_status.html")]
-struct JobStatus {
+struct JobStatusBlock {
     layout: Layout,
     job: FormationJob,
 }
 
 impl FormationJob {
     pub fn is_active(&self) -> bool {
-        self.status == "queued" || self.status == "running"
+        matches!(self.status, JobStatus::Queued | JobStatus::Running)
     }
     pub fn best_score_text(&self) -> String {
         self.best_score.map_or_else(|| "not yet".to_string(), |s| format!("{s:.2}"))
     }
     pub fn status_text(&self) -> &'static str {
-        match self.status.as_str() {
-            "queued" => "Waiting to start",
-            "running" => "Forming groups",
-            "done" => "Done",
-            "stopped" => "Stopped early; the best draft so far was kept",
-            _ => "Failed",
+        match self.status {
+            JobStatus::Queued => "Waiting to start",
+            JobStatus::Running => "Forming groups",
+            JobStatus::Done => "Done",
+            JobStatus::Stopped => "Stopped early; the best draft so far was kept",
+            JobStatus::Failed => "Failed",
         }
     }
 }
@@ -266,7 +266,7 @@ async fn job_page(
     let layout = Layout::for_actor(&actor);
     // htmx polls the same address for just the status block.
     if headers.contains_key("hx-request") {
-        return Ok(JobStatus { layout, job }.into_response());
+        return Ok(JobStatusBlock { layout, job }.into_response());
     }
     Ok(JobPage { layout, round, job }.into_response())
 }

@@ -111,7 +111,7 @@ fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i6
         award_number: details.award_number,
         grant_role: details.grant_role,
         grant_status: details.grant_status,
-        visibility: visibility.code().into(),
+        visibility,
         ..Win::default()
     }
 }
@@ -151,7 +151,7 @@ impl WinView {
         WinView {
             kind: wins::label(&KINDS, &win.kind),
             summary: parts.join(" · "),
-            shared_with: Visibility::from_code(&win.visibility).label(),
+            shared_with: win.visibility.label(),
             win,
         }
     }
@@ -398,7 +398,7 @@ async fn celebrations(State(state): State<AppState>, actor: Actor, Path(id): Pat
         .program_wins(program.id)
         .await?
         .into_iter()
-        .filter(|w| Visibility::from_code(&w.visibility) == Visibility::Program)
+        .filter(|w| w.visibility == Visibility::Program)
         .filter(|w| access::can_see_item(&actor, &w.audience()))
         .map(WinView::of)
         .collect();
@@ -412,7 +412,7 @@ pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) 
         .group_wins(group_id)
         .await?
         .into_iter()
-        .filter(|w| Visibility::from_code(&w.visibility) != Visibility::Private)
+        .filter(|w| w.visibility != Visibility::Private)
         .filter(|w| access::can_see_item(actor, &w.audience()))
         .take(10)
         .map(WinView::of)

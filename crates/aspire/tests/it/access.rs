@@ -440,7 +440,7 @@ async fn plant_items(app: &TestApp, world: &World, member_a: i64, facilitator_a:
             group_id: Some(world.group_a),
             kind: "paper".into(),
             title: format!("A paper {marker}"),
-            visibility: visibility.into(),
+            visibility: aspire::domain::Visibility::from_code(visibility).unwrap(),
             ..Win::default()
         };
         wins.insert(visibility, store.create_wins(&[win], now).await.unwrap()[0]);

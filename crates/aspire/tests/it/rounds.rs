@@ -59,7 +59,7 @@ async fn form_draft(app: &TestApp, client: &Client, round: i64, key: &str) -> i6
     assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
     assert_eq!(run_next_job(&app.state).await.unwrap(), None, "nothing else was queued");
     let job = app.state.store.job(job).await.unwrap().unwrap();
-    assert_eq!(job.status, "done", "{}", job.error);
+    assert_eq!(job.status, aspire::store::JobStatus::Done, "{}", job.error);
     let (_, page) = client.get_text(&format!("/jobs/{}", job.id)).await;
     assert!(page.contains("Review the draft"));
     job.draft_id.unwrap()
@@ -291,7 +291,7 @@ on_both_backends!(an_interrupted_job_resumes_once_then_fails_clearly, |app: Test
     );
     app.clock.advance(aspire::jobs::STALE_SECONDS + 1);
     assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
-    assert_eq!(store.job(job).await.unwrap().unwrap().status, "done", "resumed and finished");
+    assert_eq!(store.job(job).await.unwrap().unwrap().status, aspire::store::JobStatus::Done, "resumed and finished");
 
     // Interrupted twice: marked failed with a message that says what to do.
     let response = client
@@ -308,7 +308,7 @@ on_both_backends!(an_interrupted_job_resumes_once_then_fails_clearly, |app: Test
     }
     assert_eq!(run_next_job(&app.state).await.unwrap(), None);
     let failed = store.job(job).await.unwrap().unwrap();
-    assert_eq!(failed.status, "failed");
+    assert_eq!(failed.status, aspire::store::JobStatus::Failed);
     assert!(failed.error.contains("Start the formation again"), "{}", failed.error);
     let (_, page) = client.get_text(&format!("/jobs/{job}")).await;
     assert!(page.contains("Start the formation again"));

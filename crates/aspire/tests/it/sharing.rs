@@ -300,7 +300,7 @@ on_both_backends!(a_nomination_goes_from_opportunity_to_a_celebrated_win, |app: 
 
     let wins = app.state.store.user_wins(bea_id).await.unwrap();
     assert_eq!(wins.len(), 1);
-    assert_eq!((wins[0].kind.as_str(), wins[0].visibility.as_str()), ("talk", "program"));
+    assert_eq!((wins[0].kind.as_str(), wins[0].visibility.code()), ("talk", "program"));
     assert_eq!((wins[0].title.as_str(), wins[0].group_id), ("Medicine Grand Rounds, spring", Some(world.group_b)));
     assert!(bea.get_text("/nominations").await.1.contains("selected · celebrated as a win"));
     // Celebrated once: recording again changes nothing and says why.
@@ -379,7 +379,7 @@ on_both_backends!(nominations_refuse_self_and_duplicates_and_stay_between_the_tw
         )
         .await;
     assert_eq!(response.status(), 303);
-    assert_eq!(app.state.store.user_wins(bea_id).await.unwrap()[0].visibility, "program");
+    assert_eq!(app.state.store.user_wins(bea_id).await.unwrap()[0].visibility, aspire::domain::Visibility::Program);
 });
 
 on_both_backends!(opportunities_explain_bad_input_and_list_the_soonest_deadline_first, |app: TestApp| async move {
