@@ -186,7 +186,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
         let facilitator = members
             .iter()
             .max_by_key(|u| {
-                (CareerStage::parse(&u.career_stage).map(CareerStage::rank), std::cmp::Reverse(u.name.clone()))
+                (
+                    CareerStage::parse(&u.profile.career_stage).map(CareerStage::rank),
+                    std::cmp::Reverse(u.profile.name.clone()),
+                )
             })
             .map(|u| u.id);
         for user in &members {
@@ -333,7 +336,7 @@ pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
     let program = store.program_by_name(PROGRAM).await?.context("the demo program is missing")?;
     let people = store.program_people(program.id).await?;
     let mut departments: Vec<&str> =
-        people.iter().map(|p| p.user.department.as_str()).filter(|d| !d.is_empty()).collect();
+        people.iter().map(|p| p.user.profile.department.as_str()).filter(|d| !d.is_empty()).collect();
     departments.sort_unstable();
     departments.dedup();
     let groups = store.program_groups(program.id).await?;
@@ -356,11 +359,11 @@ pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
         people.len(),
         departments.len(),
         groups.len(),
-        facilitator.user.email,
-        facilitator.user.name,
+        facilitator.user.profile.email,
+        facilitator.user.profile.name,
         first.name,
-        member.user.email,
-        member.user.name,
+        member.user.profile.email,
+        member.user.profile.name,
         first.name,
     ))
 }

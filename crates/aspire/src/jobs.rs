@@ -78,7 +78,7 @@ pub async fn load_problem(
     if people.len() < 2 {
         return Err(invalid("the round has fewer than two people: add people to the round first"));
     }
-    let profiles: Vec<_> = people.iter().map(|u| u.profile()).collect();
+    let profiles: Vec<_> = people.iter().map(|u| u.profile.clone()).collect();
     let mut criteria = Criteria::from_toml(&round.criteria)
         .map_err(|e| ProblemError::Invalid(format!("the saved criteria are not valid: {e}")))?;
     if let Some(history) = criteria.history.as_mut() {

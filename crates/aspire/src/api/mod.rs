@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use crate::app::goals::DeclareGoal;
 use crate::app::{self, meetings};
 use crate::auth::Actor;
-use crate::auth::token::hash_token;
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -50,13 +49,8 @@ impl FromRequestParts<AppState> for ApiActor {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
-            .filter(|t| t.len() == 64)
             .ok_or(AppError::Unauthorized)?;
-        let user_id = state.store.api_token_user(&hash_token(token)).await?.ok_or(AppError::Unauthorized)?;
-        let user = state.store.user(user_id).await?.ok_or(AppError::Unauthorized)?;
-        let memberships = state.store.memberships(user.id).await?;
-        // No CSRF token: the API never reads cookies.
-        Ok(ApiActor(Actor { user, memberships, csrf_token: String::new() }))
+        Ok(ApiActor(app::api_tokens::holder(state, token).await?))
     }
 }
 

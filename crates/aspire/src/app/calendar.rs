@@ -7,6 +7,7 @@ use crate::auth::token::{hash_token, new_token};
 use crate::error::{AppError, AppResult};
 use crate::notify::ics::Builder;
 use crate::state::AppState;
+use crate::store::TokenKind;
 
 /// A group's series as an iCalendar file, for a member of the group.
 pub async fn series_ics(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<String> {
@@ -23,9 +24,10 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
     if token.len() != 64 {
         return Err(AppError::NotFound);
     }
-    let user_id = state.store.calendar_feed_user(&hash_token(token)).await?.ok_or(AppError::NotFound)?;
+    let user_id =
+        state.store.token_user(TokenKind::CalendarFeed, &hash_token(token)).await?.ok_or(AppError::NotFound)?;
     let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
-    let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.name), state.now());
+    let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.profile.name), state.now());
     for summary in state.store.groups_of_user(user.id).await? {
         let Some(group) = state.store.group(summary.id).await? else { continue };
         let loaded = load_series(state, group.id).await?;
@@ -37,11 +39,11 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
 /// A new secret feed address for the actor (the old one stops working); returns its URL.
 pub async fn new_feed(state: &AppState, actor: &Actor) -> AppResult<String> {
     let token = new_token();
-    state.store.set_calendar_feed(actor.user.id, &hash_token(&token), state.now()).await?;
+    state.store.replace_user_token(actor.user.id, TokenKind::CalendarFeed, &hash_token(&token), state.now()).await?;
     Ok(format!("{}/calendar/feed/{token}.ics", state.settings.public_url()))
 }
 
 pub async fn revoke_feed(state: &AppState, actor: &Actor) -> AppResult<()> {
-    state.store.revoke_calendar_feed(actor.user.id).await?;
+    state.store.revoke_user_tokens(actor.user.id, TokenKind::CalendarFeed).await?;
     Ok(())
 }

@@ -23,13 +23,13 @@ pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, 
         used_at: None,
     };
     let email = InvitationEmail {
-        name: &user.name,
-        inviter: &inviter.name,
+        name: &user.profile.name,
+        inviter: &inviter.profile.name,
         program: &program.name,
         days: state.settings.invitation_days,
         link: format!("{}/invite/{token}", state.settings.public_url()),
     }
-    .to(&user.email)
+    .to(&user.profile.email)
     .map_err(|e| AppError::Internal(e.into()))?;
     state.store.create_invitation(&invitation).await?;
     state.store.enqueue_email(&email, now).await?;

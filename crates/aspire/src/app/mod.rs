@@ -4,6 +4,7 @@
 //! `AppError`; the access checks (asked of `auth::access`), the transactions (in `store`) and the
 //! emails a change causes (built by `notify::emails`) are decided here, never in a handler.
 
+pub mod api_tokens;
 pub mod calendar;
 pub mod goals;
 pub mod invitations;

@@ -101,7 +101,9 @@ pub async fn remove_person(state: &AppState, actor: &Actor, round_id: i64, user_
 
 /// Whether a person has told the engine enough to be placed well.
 pub fn profile_complete(user: &User) -> bool {
-    !user.department.is_empty() && !user.career_stage.is_empty() && !user.availability.is_empty()
+    !user.profile.department.is_empty()
+        && !user.profile.career_stage.is_empty()
+        && !user.profile.availability.is_empty()
 }
 
 /// What a round's page shows.
@@ -132,13 +134,13 @@ pub async fn remind(state: &AppState, actor: &Actor, round_id: i64) -> AppResult
     let link = format!("{}/enrol/{}", state.settings.public_url(), round.enrol_token);
     for user in state.store.round_people(round.id).await?.iter().filter(|u| !profile_complete(u)) {
         let email = EnrolmentReminder {
-            name: &user.name,
+            name: &user.profile.name,
             program: &program.name,
             round: &round.name,
-            coordinator: &actor.user.name,
+            coordinator: &actor.user.profile.name,
             link: &link,
         }
-        .to(&user.email)
+        .to(&user.profile.email)
         .map_err(|e| AppError::Internal(e.into()))?;
         state.store.enqueue_email(&email, state.now()).await?;
     }
@@ -229,16 +231,16 @@ async fn scored(
     groups: &mut Vec<DraftGroup>,
 ) -> AppResult<(Formation, HashMap<String, User>)> {
     let (cohort, criteria, people) = load_problem(state.store.as_ref(), round.id).await?;
-    let users: HashMap<String, User> = people.into_iter().map(|u| (u.email.clone(), u)).collect();
+    let users: HashMap<String, User> = people.into_iter().map(|u| (u.profile.email.clone(), u)).collect();
     for group in groups.iter_mut() {
         group.members.retain(|m| users.contains_key(m));
     }
     groups.retain(|g| !g.members.is_empty());
     let placed: HashSet<&str> = groups.iter().flat_map(|g| g.members.iter().map(String::as_str)).collect();
-    if let Some(newcomer) = users.values().find(|u| !placed.contains(u.email.as_str())) {
+    if let Some(newcomer) = users.values().find(|u| !placed.contains(u.profile.email.as_str())) {
         return Err(AppError::Invalid(format!(
             "{} joined the round after this draft was made: form a new draft to include everyone.",
-            newcomer.name
+            newcomer.profile.name
         )));
     }
     let lists: Vec<Vec<String>> = groups.iter().map(|g| g.members.clone()).collect();
@@ -280,7 +282,7 @@ pub async fn edit_draft(
 
 /// The weekly hours everyone in `members` has free, as "Tue 09-10; Thu 14-15".
 pub fn common_times<'a>(members: impl Iterator<Item = &'a User>) -> String {
-    let slots: Vec<Availability> = members.filter_map(|u| Availability::parse(&u.availability).ok()).collect();
+    let slots: Vec<Availability> = members.filter_map(|u| Availability::parse(&u.profile.availability).ok()).collect();
     Availability::common(&slots).to_string()
 }
 
@@ -335,10 +337,13 @@ pub async fn publish(
         let times = common_times(members.iter().copied());
         let proposed = times.split(';').next().map(str::trim).filter(|t| !t.is_empty());
         for user in &members {
-            let peers: Vec<String> =
-                members.iter().filter(|p| p.id != user.id).map(|p| peer_line(&p.name, &p.department)).collect();
+            let peers: Vec<String> = members
+                .iter()
+                .filter(|p| p.id != user.id)
+                .map(|p| peer_line(&p.profile.name, &p.profile.department))
+                .collect();
             let email = GroupPublished {
-                name: &user.name,
+                name: &user.profile.name,
                 group: &name,
                 program: &program.name,
                 peers: &peers,
@@ -346,7 +351,7 @@ pub async fn publish(
                 common_times: &times,
                 link: link.clone(),
             }
-            .to(&user.email)
+            .to(&user.profile.email)
             .map_err(|e| AppError::Internal(e.into()))?;
             emails.push(email);
         }
@@ -402,15 +407,15 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
         .flat_map(|(_, m)| m.iter())
         .chain(&newcomers)
         .filter(|u| seen.insert(u.id))
-        .map(User::profile)
+        .map(|u| u.profile.clone())
         .collect();
     let cohort = cohort_of(&everyone);
     criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
     let member_ids: Vec<Vec<String>> =
-        groups.iter().map(|(_, members)| members.iter().map(|u| u.email.clone()).collect()).collect();
-    let newcomer_ids: Vec<String> = newcomers.iter().map(|u| u.email.clone()).collect();
+        groups.iter().map(|(_, members)| members.iter().map(|u| u.profile.email.clone()).collect()).collect();
+    let newcomer_ids: Vec<String> = newcomers.iter().map(|u| u.profile.email.clone()).collect();
     let placement = place_newcomers(&cohort, &criteria, &member_ids, &newcomer_ids, max).map_err(AppError::invalid)?;
-    let by_email: HashMap<&str, &User> = newcomers.iter().map(|u| (u.email.as_str(), u)).collect();
+    let by_email: HashMap<&str, &User> = newcomers.iter().map(|u| (u.profile.email.as_str(), u)).collect();
     let mut placements = Vec::new();
     let mut joined: Vec<Vec<&User>> = groups.iter().map(|(_, m)| m.iter().collect()).collect();
     for (email, index) in &placement.placed {
@@ -421,16 +426,19 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
     let mut emails = Vec::new();
     for (group_id, user_id, index) in &placements {
         let Some(user) = newcomers.iter().find(|u| u.id == *user_id) else { continue };
-        let peers: Vec<String> =
-            joined[*index].iter().filter(|p| p.id != user.id).map(|p| peer_line(&p.name, &p.department)).collect();
+        let peers: Vec<String> = joined[*index]
+            .iter()
+            .filter(|p| p.id != user.id)
+            .map(|p| peer_line(&p.profile.name, &p.profile.department))
+            .collect();
         let email = GroupJoined {
-            name: &user.name,
+            name: &user.profile.name,
             group: &groups[*index].0.name,
             program: &program.name,
             peers: &peers,
             link: format!("{}/groups/{group_id}", state.settings.public_url()),
         }
-        .to(&user.email)
+        .to(&user.profile.email)
         .map_err(|e| AppError::Internal(e.into()))?;
         emails.push(email);
     }

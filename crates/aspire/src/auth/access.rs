@@ -185,24 +185,20 @@ pub fn can_record_outcome(actor: &Actor, nomination: &Nomination) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Profile;
 
     fn actor(is_admin: bool, memberships: Memberships) -> Actor {
         Actor {
             user: User {
                 id: 1,
-                email: "a@x.edu".into(),
-                name: "A".into(),
-                pronouns: String::new(),
+                profile: Profile {
+                    email: "a@x.edu".into(),
+                    name: "A".into(),
+                    time_zone: "UTC".into(),
+                    ..Profile::default()
+                },
                 password_hash: None,
                 is_admin,
-                department: String::new(),
-                division: String::new(),
-                discipline: String::new(),
-                career_stage: String::new(),
-                research_interests: String::new(),
-                goals: String::new(),
-                availability: String::new(),
-                time_zone: "UTC".into(),
                 created_at: 0,
             },
             memberships,

@@ -81,8 +81,9 @@ impl fmt::Display for CareerStage {
     }
 }
 
-/// Everything a person says about themselves. Validated by [`Profile::validate`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Everything a person says about themselves. Validated by [`Profile::validate`]; stored as
+/// columns of `users` (hence `FromRow`, so the store can embed it in its `User`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Profile {
     pub email: String,
     pub name: String,

@@ -58,7 +58,8 @@ pub async fn send_due(state: &AppState) -> StoreResult<usize> {
                 }
                 let open =
                     earlier.iter().filter(|g| g.user_id == member.user.id && g.status == GoalStatus::Open).count();
-                let first_name = member.user.name.split_whitespace().next().unwrap_or(&member.user.name);
+                let first_name =
+                    member.user.profile.name.split_whitespace().next().unwrap_or(&member.user.profile.name);
                 let (kind, email) = if upcoming {
                     let reminder = MeetingReminder {
                         first_name,
@@ -69,7 +70,7 @@ pub async fn send_due(state: &AppState) -> StoreResult<usize> {
                         link: &link,
                         mute_link: &mute_link,
                     };
-                    ("before", reminder.to(&member.user.email))
+                    ("before", reminder.to(&member.user.profile.email))
                 } else {
                     if open == 0 {
                         continue;
@@ -82,7 +83,7 @@ pub async fn send_due(state: &AppState) -> StoreResult<usize> {
                         link: &link,
                         mute_link: &mute_link,
                     };
-                    ("nudge", nudge.to(&member.user.email))
+                    ("nudge", nudge.to(&member.user.profile.email))
                 };
                 let email = match email {
                     Ok(email) => email,

@@ -1,6 +1,6 @@
 //! What is kept: `SqlStore`, one SQL implementation for SQLite and PostgreSQL, its methods
 //! split by area (people and programs in `sql.rs`, then `meetings`, `community`, `sharing`,
-//! `rounds`).
+//! `rounds`, `tokens`).
 //!
 //! The store holds no business rules; callers pass validated domain values and times.
 
@@ -12,12 +12,14 @@ pub mod rounds;
 pub mod sharing;
 mod sql;
 pub mod sqlite;
+pub mod tokens;
 
 use std::sync::Arc;
 
 use crate::domain::Profile;
 pub use rounds::{Draft, DraftScores, FormationJob, JobStatus, NewGroup, NewJob, Round};
 pub use sql::SqlStore;
+pub use tokens::TokenKind;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -44,39 +46,12 @@ pub enum Backend {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub pronouns: String,
+    #[sqlx(flatten)]
+    pub profile: Profile,
     pub password_hash: Option<String>,
     #[sqlx(try_from = "Flag")]
     pub is_admin: bool,
-    pub department: String,
-    pub division: String,
-    pub discipline: String,
-    pub career_stage: String,
-    pub research_interests: String,
-    pub goals: String,
-    pub availability: String,
-    pub time_zone: String,
     pub created_at: i64,
-}
-
-impl User {
-    pub fn profile(&self) -> Profile {
-        Profile {
-            email: self.email.clone(),
-            name: self.name.clone(),
-            pronouns: self.pronouns.clone(),
-            department: self.department.clone(),
-            division: self.division.clone(),
-            discipline: self.discipline.clone(),
-            career_stage: self.career_stage.clone(),
-            research_interests: self.research_interests.clone(),
-            goals: self.goals.clone(),
-            availability: self.availability.clone(),
-            time_zone: self.time_zone.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

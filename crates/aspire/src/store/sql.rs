@@ -14,8 +14,28 @@ pub struct SqlStore {
     pub(super) backend: Backend,
 }
 
-pub(super) const USER_COLUMNS: &str = "id, email, name, pronouns, password_hash, is_admin, department, division, discipline, \
-     career_stage, research_interests, goals, availability, time_zone, created_at";
+/// The columns of a [`Profile`], in the order `bind_profile!` binds them.
+const PROFILE_COLUMNS: &str = "email, name, pronouns, department, division, discipline, career_stage, research_interests, goals, availability, time_zone";
+pub(super) const USER_COLUMNS: &str = "id, email, name, pronouns, department, division, discipline, career_stage, \
+     research_interests, goals, availability, time_zone, password_hash, is_admin, created_at";
+
+/// Binds a profile's fields to the next eleven placeholders, in [`PROFILE_COLUMNS`]' order.
+macro_rules! bind_profile {
+    ($query:expr, $p:expr) => {
+        $query
+            .bind(&$p.email)
+            .bind(&$p.name)
+            .bind(&$p.pronouns)
+            .bind(&$p.department)
+            .bind(&$p.division)
+            .bind(&$p.discipline)
+            .bind(&$p.career_stage)
+            .bind(&$p.research_interests)
+            .bind(&$p.goals)
+            .bind(&$p.availability)
+            .bind(&$p.time_zone)
+    };
+}
 
 /// Puts one email in the outbox, on the pool or inside a caller's transaction (so a message is
 /// queued together with what caused it).
@@ -72,27 +92,16 @@ impl SqlStore {
     }
 
     pub async fn create_user(&self, p: &Profile, password_hash: Option<&str>, is_admin: bool, now: i64) -> Result<i64> {
-        let result = sqlx::query_scalar(
-            "INSERT INTO users (email, name, pronouns, password_hash, is_admin, department, division, discipline, \
-             career_stage, research_interests, goals, availability, time_zone, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-        )
-        .bind(&p.email)
-        .bind(&p.name)
-        .bind(&p.pronouns)
-        .bind(password_hash)
-        .bind(i64::from(is_admin))
-        .bind(&p.department)
-        .bind(&p.division)
-        .bind(&p.discipline)
-        .bind(&p.career_stage)
-        .bind(&p.research_interests)
-        .bind(&p.goals)
-        .bind(&p.availability)
-        .bind(&p.time_zone)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "INSERT INTO users ({PROFILE_COLUMNS}, password_hash, is_admin, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"
+        ));
+        let result = bind_profile!(sqlx::query_scalar(sql), p)
+            .bind(password_hash)
+            .bind(i64::from(is_admin))
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await;
         result.map_err(conflict("a person with this email"))
     }
 
@@ -107,24 +116,10 @@ impl SqlStore {
     }
 
     pub async fn update_profile(&self, id: i64, p: &Profile) -> Result<()> {
-        let result = sqlx::query(
-            "UPDATE users SET email = $1, name = $2, pronouns = $3, department = $4, division = $5, discipline = $6, \
-             career_stage = $7, research_interests = $8, goals = $9, availability = $10, time_zone = $11 WHERE id = $12",
-        )
-        .bind(&p.email)
-        .bind(&p.name)
-        .bind(&p.pronouns)
-        .bind(&p.department)
-        .bind(&p.division)
-        .bind(&p.discipline)
-        .bind(&p.career_stage)
-        .bind(&p.research_interests)
-        .bind(&p.goals)
-        .bind(&p.availability)
-        .bind(&p.time_zone)
-        .bind(id)
-        .execute(&self.pool)
-        .await;
+        let assignments: Vec<String> =
+            PROFILE_COLUMNS.split(", ").enumerate().map(|(i, column)| format!("{column} = ${}", i + 1)).collect();
+        let sql = sqlx::AssertSqlSafe(format!("UPDATE users SET {} WHERE id = $12", assignments.join(", ")));
+        let result = bind_profile!(sqlx::query(sql), p).bind(id).execute(&self.pool).await;
         result.map_err(conflict("a person with this email"))?;
         Ok(())
     }
@@ -430,42 +425,6 @@ impl SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected())
-    }
-
-    pub async fn create_invitation(&self, i: &Invitation) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO invitations (token_hash, user_id, program_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&i.token_hash)
-        .bind(i.user_id)
-        .bind(i.program_id)
-        .bind(i.created_by)
-        .bind(i.created_at)
-        .bind(i.expires_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
-        Ok(sqlx::query_as(
-            "SELECT token_hash, user_id, program_id, created_by, created_at, expires_at, used_at FROM invitations WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// Marks the invitation used; false when it was already used or has expired.
-    pub async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     pub async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()> {

@@ -108,10 +108,10 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .collect();
     Ok(json!({
         "profile": {
-            "email": user.email, "name": user.name, "pronouns": user.pronouns, "department": user.department,
-            "division": user.division, "discipline": user.discipline, "career_stage": user.career_stage,
-            "research_interests": user.research_interests, "goals": user.goals,
-            "availability": user.availability, "time_zone": user.time_zone, "created_at": user.created_at,
+            "email": user.profile.email, "name": user.profile.name, "pronouns": user.profile.pronouns, "department": user.profile.department,
+            "division": user.profile.division, "discipline": user.profile.discipline, "career_stage": user.profile.career_stage,
+            "research_interests": user.profile.research_interests, "goals": user.profile.goals,
+            "availability": user.profile.availability, "time_zone": user.profile.time_zone, "created_at": user.created_at,
         },
         "goals": goals,
         "long_term_goals": long_goals,

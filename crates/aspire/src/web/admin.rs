@@ -50,7 +50,7 @@ async fn admin_page(State(state): State<AppState>, actor: Actor, Query(notice): 
             coordinators: people
                 .iter()
                 .filter(|p| p.role == ProgramRole::Coordinator)
-                .map(|p| format!("{} <{}>", p.user.name, p.user.email))
+                .map(|p| format!("{} <{}>", p.user.profile.name, p.user.profile.email))
                 .collect(),
             participants: people.iter().filter(|p| p.role == ProgramRole::Participant).count(),
             program,

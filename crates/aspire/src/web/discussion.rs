@@ -67,7 +67,7 @@ async fn facilitators(state: &AppState, group_id: i64) -> AppResult<Vec<(i64, St
         .await?
         .into_iter()
         .filter(|m| m.role == GroupRole::Facilitator)
-        .map(|m| (m.user.id, m.user.name))
+        .map(|m| (m.user.id, m.user.profile.name))
         .collect())
 }
 

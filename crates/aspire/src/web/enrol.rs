@@ -1,5 +1,5 @@
 //! The enrolment link a coordinator shares with a cohort: a short form for one's profile,
-//! goals, interests and weekly availability (a week grid that works by keyboard).
+//! goals, interests and weekly availability.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,11 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Layout;
-use super::programs::{StageOption, stage_options};
+use super::profile_form::{Asker, ProfileFields};
 use super::session::with_pre_session_cookie;
 use crate::auth::{PreSession, Viewer};
 use crate::domain::Profile;
-use crate::domain::availability::Availability;
 use crate::error::{AppError, AppResult, sentence};
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -20,50 +19,6 @@ use crate::store::{ProgramRole, Round};
 
 pub fn routes() -> Routes {
     Routes::new().get("/enrol/{token}", enrol_page).post("/enrol/{token}", enrol)
-}
-
-/// The hours the week grid offers.
-const GRID_HOURS: std::ops::Range<usize> = 7..20;
-const GRID_DAYS: [&str; 5] = ["Mon", "Tue", "Wed", "Thu", "Fri"];
-
-/// Every hour the week grid offers, to tell which of a person's hours it cannot show.
-pub fn grid_hours() -> Availability {
-    let mut slots = aspire_formation::peer::SlotSet::default();
-    for day in 0..GRID_DAYS.len() {
-        for hour in GRID_HOURS {
-            slots.insert(day * 24 + hour);
-        }
-    }
-    Availability::from_slots(slots)
-}
-
-pub struct GridRow {
-    pub hour: usize,
-    pub cells: Vec<GridCell>,
-}
-
-pub struct GridCell {
-    pub value: String,
-    pub label: String,
-    pub checked: bool,
-}
-
-pub fn grid(availability: &Availability) -> Vec<GridRow> {
-    let slots = availability.slots();
-    GRID_HOURS
-        .map(|hour| GridRow {
-            hour,
-            cells: GRID_DAYS
-                .iter()
-                .enumerate()
-                .map(|(day, name)| GridCell {
-                    value: format!("{name} {hour:02}"),
-                    label: format!("{name} {hour:02}:00"),
-                    checked: slots.contains(day * 24 + hour),
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 #[derive(Template, WebTemplate)]
@@ -74,9 +29,7 @@ struct EnrolPage {
     round: Round,
     program: String,
     signed_in_as: Option<String>,
-    profile: Profile,
-    grid: Vec<GridRow>,
-    stages: Vec<StageOption>,
+    fields: ProfileFields,
     error: Option<String>,
 }
 
@@ -102,12 +55,10 @@ fn page(
     EnrolPage {
         layout: Layout::anonymous(),
         csrf: pre.token.clone(),
-        grid: grid(&Availability::parse(&profile.availability).unwrap_or_default()),
-        stages: stage_options(),
+        fields: ProfileFields::new(profile, Asker::Newcomer),
         round,
         program,
         signed_in_as,
-        profile,
         error,
     }
 }
@@ -119,8 +70,10 @@ async fn enrol_page(
     Path(token): Path<String>,
 ) -> AppResult<Response> {
     let (round, program) = live_round(&state, &token).await?;
-    let signed_in_as = viewer.map(|a| a.user.name);
-    let response = page(&pre, round, program, signed_in_as, Profile::default(), None).into_response();
+    let signed_in_as = viewer.map(|a| a.user.profile.name);
+    // A starting value the newcomer can change.
+    let profile = Profile { time_zone: "America/New_York".into(), ..Profile::default() };
+    let response = page(&pre, round, program, signed_in_as, profile, None).into_response();
     Ok(with_pre_session_cookie(response, &pre))
 }
 
@@ -142,20 +95,7 @@ async fn enrol(
         state.store.add_round_people(round.id, &[actor.user.id], now).await?;
         return Ok(Redirect::to("/profile?notice=enrolled").into_response());
     }
-    let slots: Vec<String> = fields.iter().filter(|(k, _)| k == "slot").map(|(_, v)| v.clone()).collect();
-    let draft = Profile {
-        email: field("email"),
-        name: field("name"),
-        pronouns: field("pronouns"),
-        department: field("department"),
-        division: field("division"),
-        discipline: field("discipline"),
-        career_stage: field("career_stage"),
-        research_interests: field("research_interests"),
-        goals: field("goals"),
-        availability: slots.join("; "),
-        time_zone: field("time_zone"),
-    };
+    let draft = ProfileFields::draft(&fields);
     let profile = match draft.clone().validate() {
         Ok(profile) => profile,
         Err(e) => {
@@ -178,7 +118,7 @@ async fn enrol(
             state.store.user(round_owner(&state, round.program_id).await?).await?.ok_or(AppError::NotFound)?;
         crate::app::invitations::invite_person(&state, &inviter, &program, &user).await?;
     }
-    let page = EnrolledPage { layout: Layout::anonymous(), program: program_name, email: user.email };
+    let page = EnrolledPage { layout: Layout::anonymous(), program: program_name, email: user.profile.email };
     Ok(page.into_response())
 }
 

@@ -16,8 +16,8 @@ use crate::domain::goals::{self, GoalStatus, KINDS, LONG_STATUSES, Record, kind_
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::Program;
 use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal};
+use crate::store::{Program, TokenKind};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -186,8 +186,8 @@ async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Qu
         kinds: KINDS.to_vec(),
         statuses: LONG_STATUSES.to_vec(),
         muted: state.store.reminders_muted(actor.user.id).await?,
-        has_feed: state.store.has_calendar_feed(actor.user.id).await?,
-        has_api_token: state.store.has_api_token(actor.user.id).await?,
+        has_feed: state.store.has_user_token(actor.user.id, TokenKind::CalendarFeed).await?,
+        has_api_token: state.store.has_user_token(actor.user.id, TokenKind::Api).await?,
         year: cadence::year_of(state.now()),
         error: None,
     })
@@ -230,7 +230,7 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
     let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
     Ok(YearPage {
         layout: Layout::for_actor(&actor),
-        name: actor.user.name.clone(),
+        name: actor.user.profile.name.clone(),
         year,
         met_rate: record.met_rate_text(),
         record,
@@ -303,8 +303,7 @@ async fn create_api_token(
     State(state): State<AppState>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<ApiTokenPage> {
-    let token = crate::auth::token::new_token();
-    state.store.set_api_token(actor.user.id, &crate::auth::token::hash_token(&token), state.now()).await?;
+    let token = app::api_tokens::issue(&state, &actor).await?;
     Ok(ApiTokenPage {
         layout: Layout::for_actor(&actor),
         token,
@@ -316,7 +315,7 @@ async fn revoke_api_token(
     State(state): State<AppState>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    state.store.revoke_api_token(actor.user.id).await?;
+    app::api_tokens::revoke(&state, &actor).await?;
     Ok(Redirect::to("/goals?notice=removed#api"))
 }
 

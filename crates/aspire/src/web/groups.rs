@@ -23,7 +23,7 @@ pub fn routes() -> Routes {
 
 impl GroupMember {
     pub fn stage_label(&self) -> &str {
-        CareerStage::parse(&self.user.career_stage).map_or("", CareerStage::label)
+        CareerStage::parse(&self.user.profile.career_stage).map_or("", CareerStage::label)
     }
     pub fn is_facilitator(&self) -> bool {
         self.role == GroupRole::Facilitator
@@ -75,11 +75,11 @@ async fn group_page(
     };
     let availabilities: Vec<Availability> = members
         .iter()
-        .filter_map(|m| Availability::parse(&m.user.availability).ok())
+        .filter_map(|m| Availability::parse(&m.user.profile.availability).ok())
         .filter(|a| !a.is_empty())
         .collect();
     let mut departments: Vec<String> =
-        members.iter().map(|m| m.user.department.clone()).filter(|d| !d.is_empty()).collect();
+        members.iter().map(|m| m.user.profile.department.clone()).filter(|d| !d.is_empty()).collect();
     departments.sort();
     departments.dedup();
     let (meetings, celebrations) = if access::can_see_group_content(&actor, &group) {

@@ -35,8 +35,10 @@ async fn home(State(state): State<AppState>, actor: Actor, Query(notice): Query<
     let groups = state.store.groups_of_user(actor.user.id).await?;
     let user = &actor.user;
     Ok(HomePage {
-        first_name: user.name.split_whitespace().next().unwrap_or(&user.name).to_string(),
-        profile_incomplete: user.career_stage.is_empty() || user.availability.is_empty() || user.department.is_empty(),
+        first_name: user.profile.name.split_whitespace().next().unwrap_or(&user.profile.name).to_string(),
+        profile_incomplete: user.profile.career_stage.is_empty()
+            || user.profile.availability.is_empty()
+            || user.profile.department.is_empty(),
         layout: Layout::for_actor(&actor).with_notice(&notice),
         coordinated,
         groups,

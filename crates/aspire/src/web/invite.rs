@@ -35,8 +35,8 @@ async fn accept_page(State(state): State<AppState>, pre: PreSession, Path(token)
     let page = AcceptPage {
         layout: Layout::anonymous(),
         csrf: pre.token.clone(),
-        name: user.name,
-        email: user.email,
+        name: user.profile.name,
+        email: user.profile.email,
         program: program.name,
         error: None,
     };
@@ -69,8 +69,8 @@ async fn accept(
             let page = AcceptPage {
                 layout: Layout::anonymous(),
                 csrf: pre.token.clone(),
-                name: user.name,
-                email: user.email,
+                name: user.profile.name,
+                email: user.profile.email,
                 program: program.name,
                 error: Some(error),
             };

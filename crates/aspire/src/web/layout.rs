@@ -28,7 +28,7 @@ impl Layout {
     pub fn for_actor(actor: &Actor) -> Layout {
         Layout {
             signed_in: true,
-            user_name: actor.user.name.clone(),
+            user_name: actor.user.profile.name.clone(),
             is_admin: actor.is_admin(),
             coordinates: !actor.coordinated_programs().is_empty(),
             csrf: actor.csrf_token.clone(),

@@ -122,7 +122,7 @@ async fn series_view(
         .collect();
     let form = form.unwrap_or_else(|| {
         let lead = loaded.row.as_ref().map(|r| r.reminder_lead_minutes);
-        SeriesInput::of(loaded.series.current(now), loaded.place(), lead, &actor.user.time_zone)
+        SeriesInput::of(loaded.series.current(now), loaded.place(), lead, &actor.user.profile.time_zone)
     });
     let summary = MeetingSummary {
         schedule: meetings::describe_current(&loaded, now),
@@ -248,7 +248,11 @@ async fn meeting_page(
         .iter()
         .map(|m| AttendanceRow {
             user_id: m.user.id,
-            name: format!("{}{}", m.user.name, if m.role == GroupRole::Facilitator { " (facilitator)" } else { "" }),
+            name: format!(
+                "{}{}",
+                m.user.profile.name,
+                if m.role == GroupRole::Facilitator { " (facilitator)" } else { "" }
+            ),
             present: meeting.attendance.iter().find(|(u, _)| *u == m.user.id).map(|(_, p)| *p),
             can_record: access::can_record_attendance(&actor, &group, m.user.id),
         })

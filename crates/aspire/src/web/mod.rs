@@ -17,6 +17,7 @@ pub(crate) mod meetings;
 mod opportunities;
 mod ops;
 mod profile;
+mod profile_form;
 pub(crate) mod programs;
 mod resources;
 mod rounds;

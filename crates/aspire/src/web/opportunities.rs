@@ -130,7 +130,7 @@ async fn render(
             .await?
             .into_iter()
             .filter(|p| p.role == ProgramRole::Participant && p.user.id != actor.user.id)
-            .map(|p| (p.user.id, p.user.name))
+            .map(|p| (p.user.id, p.user.profile.name))
             .collect()
     } else {
         Vec::new()
@@ -227,13 +227,13 @@ async fn nominate(
     // The statement stays out of the email: the outbox is readable by admins. The nominee
     // reads it on their nominations page.
     let email = NewEmail {
-        recipient: nominee.email.clone(),
+        recipient: nominee.profile.email.clone(),
         subject: format!("You are nominated: {}", opportunity.title),
         body: format!(
             "Dear {},\n\n{} nominated you for \"{}\" ({}, deadline {}) in {}.\n\n\
              Read what they wrote and accept or decline at {}/nominations\n",
-            nominee.name,
-            actor.user.name,
+            nominee.profile.name,
+            actor.user.profile.name,
             opportunity.title,
             kind_label(&opportunity.kind).to_lowercase(),
             opportunity.deadline,
@@ -253,7 +253,7 @@ async fn nominate(
             let message = format!(
                 "{} is already nominated for \"{}\": one nomination each is enough. Tell them you support it, \
                  or nominate someone else.",
-                nominee.name, opportunity.title
+                nominee.profile.name, opportunity.title
             );
             nomination_refused(&state, &actor, program, opportunity.id, form, message).await
         }

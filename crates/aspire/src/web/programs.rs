@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::profile_form::{Asker, ProfileFields};
 use super::{Layout, Notice};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
 use crate::domain::roster::{self, RosterProblem, RosterRow};
@@ -36,15 +37,6 @@ async fn managed_program(state: &AppState, actor: &Actor, id: i64) -> AppResult<
     state.store.program(id).await?.ok_or(AppError::NotFound)
 }
 
-pub struct StageOption {
-    pub code: &'static str,
-    pub label: &'static str,
-}
-
-pub fn stage_options() -> Vec<StageOption> {
-    CareerStage::ALL.iter().map(|s| StageOption { code: s.code(), label: s.label() }).collect()
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "program.html")]
 struct ProgramPage {
@@ -52,8 +44,7 @@ struct ProgramPage {
     program: Program,
     people: Vec<ProgramPerson>,
     groups: Vec<GroupSummary>,
-    stages: Vec<StageOption>,
-    draft: Profile,
+    fields: ProfileFields,
     add_error: Option<String>,
     departments: usize,
     rounds: Vec<Round>,
@@ -61,7 +52,7 @@ struct ProgramPage {
 
 impl ProgramPerson {
     pub fn stage_label(&self) -> &str {
-        CareerStage::parse(&self.user.career_stage).map_or("", CareerStage::label)
+        CareerStage::parse(&self.user.profile.career_stage).map_or("", CareerStage::label)
     }
     pub fn is_coordinator(&self) -> bool {
         self.role == ProgramRole::Coordinator
@@ -79,7 +70,7 @@ async fn render_program(
     let people = state.store.program_people(program.id).await?;
     let groups = state.store.program_groups(program.id).await?;
     let mut departments: Vec<&str> =
-        people.iter().map(|p| p.user.department.as_str()).filter(|d| !d.is_empty()).collect();
+        people.iter().map(|p| p.user.profile.department.as_str()).filter(|d| !d.is_empty()).collect();
     departments.sort_unstable();
     departments.dedup();
     Ok(ProgramPage {
@@ -89,8 +80,7 @@ async fn render_program(
         program,
         people,
         groups,
-        stages: stage_options(),
-        draft,
+        fields: ProfileFields::new(draft, Asker::Coordinator),
         add_error,
     })
 }
@@ -105,41 +95,13 @@ async fn program_page(
     render_program(&state, &actor, program, &notice, Profile::default(), None).await
 }
 
-#[derive(Deserialize)]
-struct NewPerson {
-    email: String,
-    name: String,
-    #[serde(default)]
-    department: String,
-    #[serde(default)]
-    division: String,
-    #[serde(default)]
-    discipline: String,
-    #[serde(default)]
-    career_stage: String,
-    #[serde(default)]
-    research_interests: String,
-    #[serde(default)]
-    availability: String,
-}
-
 async fn add_person(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm(actor, form): CsrfForm<NewPerson>,
+    CsrfForm(actor, fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let program = managed_program(&state, &actor, id).await?;
-    let draft = Profile {
-        email: form.email,
-        name: form.name,
-        department: form.department,
-        division: form.division,
-        discipline: form.discipline,
-        career_stage: form.career_stage,
-        research_interests: form.research_interests,
-        availability: form.availability,
-        ..Profile::default()
-    };
+    let draft = ProfileFields::draft(&fields);
     let profile = match draft.clone().validate() {
         Ok(p) => p,
         Err(e) => {

@@ -67,7 +67,7 @@ pub struct RoundPerson {
 
 impl RoundPerson {
     pub fn stage_label(&self) -> &str {
-        CareerStage::parse(&self.user.career_stage).map_or("", CareerStage::label)
+        CareerStage::parse(&self.user.profile.career_stage).map_or("", CareerStage::label)
     }
 }
 
@@ -339,11 +339,11 @@ async fn render_draft(
                 .filter_map(|email| users.get(email))
                 .map(|u| MemberView {
                     id: u.id,
-                    email: u.email.clone(),
-                    name: u.name.clone(),
-                    department: u.department.clone(),
-                    stage: CareerStage::parse(&u.career_stage).map_or("", CareerStage::label).to_string(),
-                    interests: u.research_interests.clone(),
+                    email: u.profile.email.clone(),
+                    name: u.profile.name.clone(),
+                    department: u.profile.department.clone(),
+                    stage: CareerStage::parse(&u.profile.career_stage).map_or("", CareerStage::label).to_string(),
+                    interests: u.profile.research_interests.clone(),
                 })
                 .collect(),
             shared: g.why.shared.iter().map(|s| format!("{} ({})", s.value, s.members)).collect(),
@@ -357,7 +357,8 @@ async fn render_draft(
             warnings: g.why.gives_up.clone(),
         })
         .collect();
-    let mut people: Vec<(String, String)> = users.values().map(|u| (u.email.clone(), u.name.clone())).collect();
+    let mut people: Vec<(String, String)> =
+        users.values().map(|u| (u.profile.email.clone(), u.profile.name.clone())).collect();
     people.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(DraftPage {
         layout: Layout::for_actor(actor),

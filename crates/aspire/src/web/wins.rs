@@ -96,7 +96,7 @@ fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i6
     let (visibility, program_id, group_id) = share;
     Win {
         user_id: actor.user.id,
-        user_name: actor.user.name.clone(),
+        user_name: actor.user.profile.name.clone(),
         program_id,
         group_id,
         kind: details.kind,
@@ -309,7 +309,7 @@ async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart:
         .iter()
         .enumerate()
         .filter(|(i, _)| !duplicates.iter().any(|d| d.imported == *i))
-        .map(|(_, work)| stored(WinDetails::from_work(work, &actor.user.name), &actor, share))
+        .map(|(_, work)| stored(WinDetails::from_work(work, &actor.user.profile.name), &actor, share))
         .collect();
     state.store.create_wins(&new_wins, state.now()).await?;
     Ok(Redirect::to(&format!("/wins?imported={}&duplicates={}", new_wins.len(), duplicates.len())).into_response())

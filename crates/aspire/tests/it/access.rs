@@ -648,7 +648,7 @@ fn rand_suffix() -> String {
 on_both_backends!(authorization_matrix, |app: TestApp| async move {
     let world = app.world().await;
     let member_a = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap();
-    let mut profile = member_a.profile();
+    let mut profile = member_a.profile.clone();
     profile.goals = MARKER.into();
     app.state.store.update_profile(member_a.id, &profile).await.unwrap();
     let removable = app.state.store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
@@ -697,7 +697,8 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
 
     for (column, (role, email)) in ROLES.iter().enumerate() {
         // A fresh draft of the round as it is now: earlier roles' rows add and remove people.
-        let people: Vec<String> = store.round_people(round).await.unwrap().into_iter().map(|u| u.email).collect();
+        let people: Vec<String> =
+            store.round_people(round).await.unwrap().into_iter().map(|u| u.profile.email).collect();
         let groups: Vec<aspire::domain::draft::DraftGroup> = people
             .chunks(3)
             .map(|c| aspire::domain::draft::DraftGroup { members: c.to_vec(), locked: false })

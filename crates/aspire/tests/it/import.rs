@@ -58,8 +58,8 @@ on_both_backends!(import_with_a_bad_row_writes_nothing_then_the_fixed_file_impor
     let (_, program_page) = client.get_text(&location).await;
     assert!(program_page.contains("Ana Ruiz") && program_page.contains("Roster imported."));
     let ana = app.state.store.user_by_email("ana.ruiz@test.edu").await.unwrap().unwrap();
-    assert_eq!(ana.career_stage, "assistant_professor");
-    assert_eq!(ana.availability, "Mon 09-11; Wed 14-16");
+    assert_eq!(ana.profile.career_stage, "assistant_professor");
+    assert_eq!(ana.profile.availability, "Mon 09-11; Wed 14-16");
 
     // The same file again, with one change: people are updated by email, not duplicated.
     let changed = GOOD.replace("Ana Ruiz,Medicine", "Ana Ruiz-Lopez,Medicine");
@@ -70,7 +70,7 @@ on_both_backends!(import_with_a_bad_row_writes_nothing_then_the_fixed_file_impor
         .await;
     assert_eq!(participants(&app, world.program).await, before + 3);
     let ana = app.state.store.user_by_email("ana.ruiz@test.edu").await.unwrap().unwrap();
-    assert_eq!(ana.name, "Ana Ruiz-Lopez");
+    assert_eq!(ana.profile.name, "Ana Ruiz-Lopez");
 });
 
 on_both_backends!(malformed_rosters_are_explained, |app: TestApp| async move {

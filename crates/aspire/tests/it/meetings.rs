@@ -174,7 +174,7 @@ on_both_backends!(the_demo_groups_meet_and_one_has_a_history_of_goals, |app: Tes
     assert_eq!(store.schedules(first.id).await.unwrap().len(), 2, "weekly, then every other week");
     let members = store.group_members(first.id).await.unwrap();
     let client = app.client();
-    let response = client.login(&members[0].user.email, aspire::demo::PASSWORD).await;
+    let response = client.login(&members[0].user.profile.email, aspire::demo::PASSWORD).await;
     assert_eq!(response.status(), 303);
     let (_, page) = client.get_text(&format!("/groups/{}", first.id)).await;
     assert!(page.contains("Every other") && page.contains("Next meeting:") && page.contains("Past meetings:"));

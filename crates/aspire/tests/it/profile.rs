@@ -10,7 +10,7 @@ on_both_backends!(saving_the_profile_keeps_hours_the_grid_does_not_show, |app: T
     app.world().await;
     let store = &app.state.store;
     let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap();
-    let profile = Profile { availability: "Mon 09-10; Sat 09-11".into(), ..mina.profile() }.validate().unwrap();
+    let profile = Profile { availability: "Mon 09-10; Sat 09-11".into(), ..mina.profile.clone() }.validate().unwrap();
     store.update_profile(mina.id, &profile).await.unwrap();
 
     let client = app.signed_in(MEMBER_A).await;
@@ -29,7 +29,7 @@ on_both_backends!(saving_the_profile_keeps_hours_the_grid_does_not_show, |app: T
     let response = client.post_form("/profile", &fields).await;
     assert_eq!(response.status(), 303);
     let saved = store.user(mina.id).await.unwrap().unwrap();
-    assert_eq!(saved.availability, "Mon 09-10; Tue 14-15; Sat 09-11");
+    assert_eq!(saved.profile.availability, "Mon 09-10; Tue 14-15; Sat 09-11");
 
     let bad =
         client.post_form("/profile", &[("csrf", csrf.as_str()), ("name", "Mina"), ("availability", "Someday")]).await;

@@ -116,7 +116,7 @@ on_both_backends!(
         assert_eq!(response.status(), 200);
         assert!(response.text().await.unwrap().contains("You are enrolled"));
         let rae = app.state.store.user_by_email("rae@test.edu").await.unwrap().unwrap();
-        assert_eq!(rae.availability, "Mon 09-11");
+        assert_eq!(rae.profile.availability, "Mon 09-11");
         assert!(
             app.state.store.list_outbox(50).await.unwrap().iter().any(|m| m.recipient == "rae@test.edu"),
             "an invitation to set a password"

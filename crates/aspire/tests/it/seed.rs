@@ -10,11 +10,11 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
     let people = store.program_people(program.id).await.unwrap();
     let participants: Vec<_> = people.iter().filter(|p| !p.is_coordinator()).collect();
     assert!((40..=45).contains(&participants.len()), "about 40 scholars, got {}", participants.len());
-    let mut departments: Vec<&str> = participants.iter().map(|p| p.user.department.as_str()).collect();
+    let mut departments: Vec<&str> = participants.iter().map(|p| p.user.profile.department.as_str()).collect();
     departments.sort_unstable();
     departments.dedup();
     assert!(departments.len() >= 10, "at least 10 departments, got {}", departments.len());
-    let mut stages: Vec<&str> = participants.iter().map(|p| p.user.career_stage.as_str()).collect();
+    let mut stages: Vec<&str> = participants.iter().map(|p| p.user.profile.career_stage.as_str()).collect();
     stages.sort_unstable();
     stages.dedup();
     assert!(stages.len() >= 3, "several career stages");
@@ -23,7 +23,7 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
     for group in &groups {
         assert!((5..=7).contains(&group.member_count), "{} has {} members", group.name, group.member_count);
         let members = store.group_members(group.id).await.unwrap();
-        let mut group_departments: Vec<&str> = members.iter().map(|m| m.user.department.as_str()).collect();
+        let mut group_departments: Vec<&str> = members.iter().map(|m| m.user.profile.department.as_str()).collect();
         group_departments.sort_unstable();
         group_departments.dedup();
         assert!(

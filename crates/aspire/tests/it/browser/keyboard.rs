@@ -106,7 +106,7 @@ async fn enrolling_with_the_week_grid_works_with_the_keyboard_alone() {
     browser.wait_for_next_page().await;
     browser.wait_for_text("You are enrolled in KL2 Scholars").await;
     let kofi = app.state.store.user_by_email("kofi@test.edu").await.unwrap().unwrap();
-    assert_eq!(kofi.availability, "Mon 09-11");
-    assert_eq!(kofi.career_stage, "instructor", "typing a stage's name chooses it");
+    assert_eq!(kofi.profile.availability, "Mon 09-11");
+    assert_eq!(kofi.profile.career_stage, "instructor", "typing a stage's name chooses it");
     browser.close().await;
 }

@@ -47,8 +47,8 @@ async fn invited_member_sets_a_password_fills_in_the_profile_and_sees_the_group(
     browser.click_and_wait("form[action='/profile'] button[type=submit]").await;
     browser.wait_for_text("Saved.").await;
     let saved = store.user(nia).await.unwrap().unwrap();
-    assert_eq!(saved.availability, "Tue 09-11; Thu 09-10");
-    assert_eq!(saved.department, "Cardiology");
+    assert_eq!(saved.profile.availability, "Tue 09-11; Thu 09-10");
+    assert_eq!(saved.profile.department, "Cardiology");
     for cell in ["Tue 09", "Tue 10", "Thu 09"] {
         let checked = browser.find(&format!("input[name=slot][value='{cell}']")).await.is_selected().await.unwrap();
         assert!(checked, "{cell} stays ticked after saving");

@@ -1,0 +1,115 @@
+//! The secrets a person holds besides their session, in one table: a calendar feed link, an
+//! API token, invitations. Only a token's SHA-256 is stored; callers hash before asking.
+
+use super::{Invitation, Result, SqlStore};
+
+/// What a token lets its holder do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Read the member's meetings as an iCalendar feed. One per person.
+    CalendarFeed,
+    /// Use the JSON API as the member. One per person.
+    Api,
+    /// Set the password of an account that has none, once, before it expires.
+    Invitation,
+}
+
+impl TokenKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenKind::CalendarFeed => "calendar_feed",
+            TokenKind::Api => "api",
+            TokenKind::Invitation => "invitation",
+        }
+    }
+}
+
+impl SqlStore {
+    /// Gives `user_id` a new token of a kind a person holds one of; the old one stops working.
+    pub async fn replace_user_token(&self, user_id: i64, kind: TokenKind, token_hash: &str, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(user_id)
+            .bind(kind.code())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO user_tokens (token_hash, user_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(kind.code())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn revoke_user_tokens(&self, user_id: i64, kind: TokenKind) -> Result<()> {
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(user_id)
+            .bind(kind.code())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whose token of `kind` this is, if it is one.
+    pub async fn token_user(&self, kind: TokenKind, token_hash: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT user_id FROM user_tokens WHERE token_hash = $1 AND kind = $2")
+            .bind(token_hash)
+            .bind(kind.code())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn has_user_token(&self, user_id: i64, kind: TokenKind) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(user_id)
+            .bind(kind.code())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
+
+    pub async fn create_invitation(&self, i: &Invitation) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO user_tokens (token_hash, user_id, kind, program_id, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&i.token_hash)
+        .bind(i.user_id)
+        .bind(TokenKind::Invitation.code())
+        .bind(i.program_id)
+        .bind(i.created_by)
+        .bind(i.created_at)
+        .bind(i.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn invitation(&self, token_hash: &str) -> Result<Option<Invitation>> {
+        Ok(sqlx::query_as(
+            "SELECT token_hash, user_id, program_id, created_by, created_at, expires_at, used_at \
+             FROM user_tokens WHERE token_hash = $1 AND kind = $2",
+        )
+        .bind(token_hash)
+        .bind(TokenKind::Invitation.code())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Marks the invitation used; false when it was already used or has expired.
+    pub async fn redeem_invitation(&self, token_hash: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE user_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND kind = $3 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(TokenKind::Invitation.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
