@@ -213,8 +213,7 @@ async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     }
     // Keep what was there: nothing is lost by a restore.
     if target.exists() {
-        let kept =
-            target.with_extension(format!("db.before-restore-{}", time::OffsetDateTime::now_utc().unix_timestamp()));
+        let kept = target.with_extension(format!("db.before-restore-{}", jiff::Timestamp::now().as_second()));
         std::fs::rename(&target, &kept)
             .with_context(|| format!("cannot move the current database aside to {}", kept.display()))?;
         println!("The database that was there is kept as {}.", kept.display());
@@ -242,7 +241,7 @@ async fn create_user(settings: &Settings, email: &str, role: AccountRole, name: 
     let password = read_new_password()?;
     password::check_strength(&password)?;
     let hash = password::hash(password).await?;
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = jiff::Timestamp::now().as_second();
     store.create_user(&profile, Some(&hash), matches!(role, AccountRole::Admin), now).await?;
     let what = if matches!(role, AccountRole::Admin) { "admin" } else { "member" };
     println!("Created {what} account {}.", profile.email);

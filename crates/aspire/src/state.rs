@@ -16,7 +16,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> i64 {
-        time::OffsetDateTime::now_utc().unix_timestamp()
+        jiff::Timestamp::now().as_second()
     }
 }
 

@@ -5,7 +5,8 @@ use crate::auth::{Actor, access};
 use crate::domain::goals::{self, GoalStatus};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::meetings::{Goal, NewGoal};
+use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal, NewGoal};
+use crate::store::{Program, TokenKind};
 
 /// A goal as a member declares it, on a page or through the API.
 pub struct DeclareGoal<'a> {
@@ -94,4 +95,70 @@ pub async fn carry(state: &AppState, actor: &Actor, goal_id: i64) -> AppResult<(
     };
     state.store.declare_goal(&carried, state.now()).await?;
     Ok((goal.group_id, next.start))
+}
+
+/// What My goals shows: every goal the actor declared (oldest first), their long-term goals,
+/// and their settings (reminders muted, a calendar feed, an API token).
+pub struct OwnRecord {
+    pub goals: Vec<Goal>,
+    pub long_goals: Vec<LongGoal>,
+    pub reminders_muted: bool,
+    pub has_feed: bool,
+    pub has_api_token: bool,
+}
+
+pub async fn own_record(state: &AppState, actor: &Actor) -> AppResult<OwnRecord> {
+    let id = actor.user.id;
+    Ok(OwnRecord {
+        goals: state.store.user_goals(id).await?,
+        long_goals: state.store.long_goals(id).await?,
+        reminders_muted: state.store.reminders_muted(id).await?,
+        has_feed: state.store.has_user_token(id, TokenKind::CalendarFeed).await?,
+        has_api_token: state.store.has_user_token(id, TokenKind::Api).await?,
+    })
+}
+
+/// A long-term goal of the actor's own (a paper, a grant, a promotion) that meeting goals serve.
+pub async fn create_long_goal(
+    state: &AppState,
+    actor: &Actor,
+    title: &str,
+    kind: &str,
+    target_date: &str,
+) -> AppResult<()> {
+    let (title, kind, target) = goals::validate_long_goal(title, kind, target_date).map_err(AppError::invalid)?;
+    state.store.create_long_goal(actor.user.id, &title, &kind, &target, state.now()).await?;
+    Ok(())
+}
+
+pub async fn set_long_goal_status(state: &AppState, actor: &Actor, id: i64, status: &str) -> AppResult<()> {
+    let long = state.store.long_goal(id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_see_own_goals(actor, long.user_id) {
+        return Err(AppError::NotFound);
+    }
+    let status = goals::validate_long_status(status).map_err(AppError::invalid)?;
+    state.store.set_long_goal_status(long.id, &status).await?;
+    Ok(())
+}
+
+/// Turns the actor's meeting reminders and goal nudges off or back on.
+pub async fn set_reminders_muted(state: &AppState, actor: &Actor, muted: bool) -> AppResult<()> {
+    state.store.set_reminders_muted(actor.user.id, muted, state.now()).await?;
+    Ok(())
+}
+
+/// A program's accountability in aggregate: goal and attendance counts per group, and wins
+/// counted by kind. Counts only, never what was said.
+pub async fn program_counts(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+) -> AppResult<(Program, Vec<GroupGoalCounts>, Vec<(String, i64)>)> {
+    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_see_group_counts(actor, program.id) {
+        return Err(AppError::NotFound);
+    }
+    let counts = state.store.program_goal_counts(program.id).await?;
+    let wins = state.store.program_win_counts(program.id).await?;
+    Ok((program, counts, wins))
 }

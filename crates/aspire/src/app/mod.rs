@@ -4,9 +4,21 @@
 //! `AppError`; the access checks (asked of `auth::access`), the transactions (in `store`) and the
 //! emails a change causes (built by `notify::emails`) are decided here, never in a handler.
 
+pub mod account;
+pub mod admin;
 pub mod api_tokens;
 pub mod calendar;
+pub mod discussion;
+pub mod enrolment;
 pub mod goals;
+pub mod groups;
+pub mod home;
 pub mod invitations;
 pub mod meetings;
+pub mod opportunities;
+pub mod profile;
+pub mod programs;
+pub mod resources;
 pub mod rounds;
+pub mod sign_in;
+pub mod wins;

@@ -1,6 +1,7 @@
 //! Opaque random tokens (sessions, invitations, CSRF). Only their SHA-256 is stored.
 
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// 32 random bytes from the operating system, hex-encoded.
 pub fn new_token() -> String {
@@ -16,7 +17,7 @@ pub fn hash_token(token: &str) -> String {
 
 /// Compares two secrets in time that does not depend on where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use axum::response::Redirect;
 use serde::Deserialize;
 
 use super::{Layout, Notice};
-use crate::auth::{Actor, CsrfForm, access};
-use crate::domain::Profile;
-use crate::error::{AppError, AppResult};
+use crate::app::admin::{self, CoordinatorAdded};
+use crate::auth::{Actor, CsrfForm};
+use crate::error::AppResult;
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{OutboxMessage, Program, ProgramRole};
@@ -21,10 +21,6 @@ pub fn routes() -> Routes {
         .post("/admin/programs/{id}/coordinators", add_coordinator)
         .get("/admin/outbox", outbox_page)
         .get("/admin/audit", audit_page)
-}
-
-fn require_admin(actor: &Actor) -> AppResult<()> {
-    if access::can_administer(actor) { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 struct ProgramRow {
@@ -42,10 +38,8 @@ struct AdminPage {
 }
 
 async fn admin_page(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<AdminPage> {
-    require_admin(&actor)?;
     let mut programs = Vec::new();
-    for program in state.store.list_programs().await? {
-        let people = state.store.program_people(program.id).await?;
+    for (program, people) in admin::programs(&state, &actor).await? {
         programs.push(ProgramRow {
             coordinators: people
                 .iter()
@@ -74,14 +68,7 @@ async fn create_program(
     State(state): State<AppState>,
     CsrfForm(actor, form): CsrfForm<NewProgram>,
 ) -> AppResult<Redirect> {
-    require_admin(&actor)?;
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::Invalid(
-            "A program needs a name of 1 to 120 characters, like \"KL2 Scholars 2027\".".into(),
-        ));
-    }
-    state.store.create_program(name, form.description.trim(), state.now()).await?;
+    admin::create_program(&state, &actor, &form.name, &form.description).await?;
     Ok(Redirect::to("/admin?notice=created"))
 }
 
@@ -96,24 +83,11 @@ async fn add_coordinator(
     Path(program_id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<NewCoordinator>,
 ) -> AppResult<Redirect> {
-    require_admin(&actor)?;
-    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
-    let profile = Profile { email: form.email, name: form.name, ..Profile::default() }
-        .validate()
-        .map_err(|e| AppError::Invalid(format!("The coordinator could not be added: {e}.")))?;
-    let user = match state.store.user_by_email(&profile.email).await? {
-        Some(user) => user,
-        None => {
-            let id = state.store.create_user(&profile, None, false, state.now()).await?;
-            state.store.user(id).await?.ok_or(AppError::NotFound)?
-        }
+    let notice = match admin::add_coordinator(&state, &actor, program_id, form.email, form.name).await? {
+        CoordinatorAdded::Invited => "invited",
+        CoordinatorAdded::Added => "added",
     };
-    state.store.add_program_member(program.id, user.id, ProgramRole::Coordinator).await?;
-    if user.password_hash.is_none() {
-        crate::app::invitations::invite_person(&state, &actor.user, &program, &user).await?;
-        return Ok(Redirect::to("/admin?notice=invited"));
-    }
-    Ok(Redirect::to("/admin?notice=added"))
+    Ok(Redirect::to(&format!("/admin?notice={notice}")))
 }
 
 #[derive(Template, WebTemplate)]
@@ -125,8 +99,7 @@ struct OutboxPage {
 }
 
 async fn outbox_page(State(state): State<AppState>, actor: Actor) -> AppResult<OutboxPage> {
-    require_admin(&actor)?;
-    let messages = state.store.list_outbox(200).await?;
+    let messages = admin::outbox(&state, &actor, 200).await?;
     Ok(OutboxPage { layout: Layout::for_actor(&actor), messages, smtp_configured: !state.settings.smtp_url.is_empty() })
 }
 
@@ -139,8 +112,7 @@ struct AuditPage {
 
 /// The last 500 entries of the audit log: who did what, never what was said.
 async fn audit_page(State(state): State<AppState>, actor: Actor) -> AppResult<AuditPage> {
-    require_admin(&actor)?;
-    let entries = state.store.audit_log(500).await?;
+    let entries = admin::audit_log(&state, &actor, 500).await?;
     Ok(AuditPage { layout: Layout::for_actor(&actor), entries })
 }
 
@@ -169,6 +141,5 @@ impl OutboxMessage {
 
 /// "2026-11-26 21:45 UTC"
 pub fn format_time(unix: i64) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|t| t.format(&format).ok()).unwrap_or_default()
+    jiff::Timestamp::from_second(unix).map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
 }

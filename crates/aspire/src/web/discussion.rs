@@ -10,14 +10,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, Notice};
-use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
+use crate::app::discussion::{self, NewThread};
+use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::Visibility;
-use crate::domain::markdown::{self, MAX_POST_CHARS};
+use crate::domain::markdown;
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::community::{NewPost, Post};
-use crate::store::{Group, GroupRole};
+use crate::store::Group;
+use crate::store::community::Post;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -43,11 +44,6 @@ impl PostView {
     }
 }
 
-async fn discussion_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
-    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
-    if access::can_post_in_group(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "discussion.html")]
 struct DiscussionPage {
@@ -58,17 +54,6 @@ struct DiscussionPage {
     error: Option<String>,
     title: String,
     body: String,
-}
-
-async fn facilitators(state: &AppState, group_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(state
-        .store
-        .group_members(group_id)
-        .await?
-        .into_iter()
-        .filter(|m| m.role == GroupRole::Facilitator)
-        .map(|m| (m.user.id, m.user.profile.name))
-        .collect())
 }
 
 fn view(actor: &Actor, post: Post, facilitators: &[(i64, String)]) -> PostView {
@@ -82,15 +67,9 @@ fn view(actor: &Actor, post: Post, facilitators: &[(i64, String)]) -> PostView {
 }
 
 async fn discussion(state: &AppState, actor: &Actor, group: Group) -> AppResult<DiscussionPage> {
-    let facilitators = facilitators(state, group.id).await?;
-    let threads = state
-        .store
-        .group_threads(group.id)
-        .await?
-        .into_iter()
-        .filter(|p| access::can_see_item(actor, &p.audience()))
-        .map(|p| view(actor, p, &facilitators))
-        .collect();
+    let facilitators = discussion::facilitators(state, group.id).await?;
+    let threads =
+        discussion::threads(state, actor, &group).await?.into_iter().map(|p| view(actor, p, &facilitators)).collect();
     Ok(DiscussionPage {
         layout: Layout::for_actor(actor),
         group,
@@ -108,29 +87,10 @@ async fn discussion_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<DiscussionPage> {
-    let group = discussion_group(&state, &actor, id).await?;
+    let group = discussion::discussion_group(&state, &actor, id).await?;
     let mut page = discussion(&state, &actor, group).await?;
     page.layout = page.layout.with_notice(&notice);
     Ok(page)
-}
-
-fn checked_body(body: &str) -> Result<String, String> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err("Write something before posting.".into());
-    }
-    if body.chars().count() > MAX_POST_CHARS {
-        return Err(format!("Keep a post under {MAX_POST_CHARS} characters: split it into a thread and replies."));
-    }
-    Ok(body.to_string())
-}
-
-fn checked_title(title: &str) -> Result<String, String> {
-    let title = title.trim();
-    if title.is_empty() || title.chars().count() > 200 {
-        return Err("A thread needs a title of 1 to 200 characters.".into());
-    }
-    Ok(title.to_string())
 }
 
 #[derive(Deserialize)]
@@ -139,7 +99,6 @@ struct ThreadForm {
     title: String,
     #[serde(default)]
     body: String,
-    /// "group", or "facilitator:{user id}" for a concern meant for one facilitator.
     #[serde(default)]
     audience: String,
 }
@@ -149,51 +108,19 @@ async fn start_thread(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<ThreadForm>,
 ) -> AppResult<Response> {
-    let group = discussion_group(&state, &actor, id).await?;
-    let facilitators = facilitators(&state, group.id).await?;
-    let audience = match form.audience.as_str() {
-        "" | "group" => Ok((Visibility::Group, None)),
-        other => other
-            .strip_prefix("facilitator:")
-            .and_then(|f| f.parse::<i64>().ok())
-            .filter(|f| facilitators.iter().any(|(id, _)| id == f))
-            .map(|f| (Visibility::Facilitator, Some(f)))
-            .ok_or_else(|| "Choose who may read this: the whole group, or one of its facilitators.".to_string()),
-    };
-    let checked = checked_title(&form.title).and_then(|t| Ok((t, checked_body(&form.body)?, audience?)));
-    let (title, body, (visibility, facilitator_id)) = match checked {
-        Ok(ok) => ok,
-        Err(message) => {
+    let input = NewThread { title: &form.title, body: &form.body, audience: &form.audience };
+    let id = match discussion::start_thread(&state, &actor, id, &input).await {
+        Err(AppError::Invalid(message)) => {
+            let group = discussion::discussion_group(&state, &actor, id).await?;
             let mut page = discussion(&state, &actor, group).await?;
             page.error = Some(message);
             page.title = form.title;
             page.body = form.body;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
+        created => created?,
     };
-    let post = NewPost {
-        group_id: group.id,
-        thread_id: None,
-        author_id: actor.user.id,
-        title: &title,
-        body: &body,
-        visibility,
-        facilitator_id,
-    };
-    let id = state.store.create_post(&post, state.now()).await?;
     Ok(Redirect::to(&format!("/posts/{id}")).into_response())
-}
-
-/// A post the actor may see, with its group, or a 404 that says nothing of it.
-async fn visible_post(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Post, Group)> {
-    let post = state.store.post(id).await?.ok_or(AppError::NotFound)?;
-    let group = state.store.group(post.group_id).await?.ok_or(AppError::NotFound)?;
-    // Former members no longer see the group's discussion, their own threads included.
-    if access::can_post_in_group(actor, &group) && access::can_see_item(actor, &post.audience()) {
-        Ok((post, group))
-    } else {
-        Err(AppError::NotFound)
-    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -210,18 +137,13 @@ struct ThreadPage {
 }
 
 async fn thread(state: &AppState, actor: &Actor, thread: Post, group: Group) -> AppResult<ThreadPage> {
-    let facilitators = facilitators(state, group.id).await?;
-    let replies = state.store.thread_replies(thread.id).await?;
+    let facilitators = discussion::facilitators(state, group.id).await?;
+    let replies = discussion::replies(state, actor, &thread).await?;
     let (thread_id, title) = (thread.id, thread.title.clone());
     let first = view(actor, thread, &facilitators);
     let for_facilitator = first.for_facilitator.clone();
     let mut posts = vec![first];
-    posts.extend(
-        replies
-            .into_iter()
-            .filter(|p| access::can_see_item(actor, &p.audience()))
-            .map(|p| view(actor, p, &facilitators)),
-    );
+    posts.extend(replies.into_iter().map(|p| view(actor, p, &facilitators)));
     Ok(ThreadPage { layout: Layout::for_actor(actor), group, thread_id, title, for_facilitator, posts, error: None })
 }
 
@@ -231,7 +153,7 @@ async fn thread_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<Response> {
-    let (post, group) = visible_post(&state, &actor, id).await?;
+    let (post, group) = discussion::visible_post(&state, &actor, id).await?;
     if let Some(thread_id) = post.thread_id {
         return Ok(Redirect::to(&format!("/posts/{thread_id}#post-{}", post.id)).into_response());
     }
@@ -251,30 +173,16 @@ async fn reply(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<ReplyForm>,
 ) -> AppResult<Response> {
-    let (post, group) = visible_post(&state, &actor, id).await?;
-    if post.thread_id.is_some() {
-        return Err(AppError::NotFound);
-    }
-    let body = match checked_body(&form.body) {
-        Ok(body) => body,
-        Err(message) => {
+    let (thread_id, reply_id) = match discussion::reply(&state, &actor, id, &form.body).await {
+        Err(AppError::Invalid(message)) => {
+            let (post, group) = discussion::visible_post(&state, &actor, id).await?;
             let mut page = thread(&state, &actor, post, group).await?;
             page.error = Some(message);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
+        replied => replied?,
     };
-    // A reply has its thread's audience.
-    let new = NewPost {
-        group_id: group.id,
-        thread_id: Some(post.id),
-        author_id: actor.user.id,
-        title: "",
-        body: &body,
-        visibility: post.visibility,
-        facilitator_id: post.facilitator_id,
-    };
-    let reply_id = state.store.create_post(&new, state.now()).await?;
-    Ok(Redirect::to(&format!("/posts/{}#post-{reply_id}", post.id)).into_response())
+    Ok(Redirect::to(&format!("/posts/{thread_id}#post-{reply_id}")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -290,14 +198,7 @@ async fn edit_post(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<EditForm>,
 ) -> AppResult<Response> {
-    let (post, _) = visible_post(&state, &actor, id).await?;
-    if !access::can_change_post(&actor, post.author_id, &post.audience()) {
-        return Err(AppError::NotFound);
-    }
-    let title = if post.thread_id.is_none() { checked_title(&form.title) } else { Ok(String::new()) };
-    let checked = title.and_then(|t| Ok((t, checked_body(&form.body)?)));
-    let (title, body) = checked.map_err(AppError::Invalid)?;
-    state.store.edit_post(post.id, &title, &body, state.now()).await?;
+    let post = discussion::edit_post(&state, &actor, id, &form.title, &form.body).await?;
     let thread_id = post.thread_id.unwrap_or(post.id);
     Ok(Redirect::to(&format!("/posts/{thread_id}?notice=saved#post-{}", post.id)).into_response())
 }
@@ -307,11 +208,7 @@ async fn delete_post(
     Path(id): Path<i64>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    let (post, group) = visible_post(&state, &actor, id).await?;
-    if !access::can_change_post(&actor, post.author_id, &post.audience()) {
-        return Err(AppError::NotFound);
-    }
-    state.store.delete_post(post.id).await?;
+    let (post, group) = discussion::delete_post(&state, &actor, id).await?;
     Ok(match post.thread_id {
         Some(thread_id) => Redirect::to(&format!("/posts/{thread_id}?notice=removed")),
         None => Redirect::to(&format!("/groups/{}/discussion?notice=removed", group.id)),

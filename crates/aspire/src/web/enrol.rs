@@ -10,12 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::Layout;
 use super::profile_form::{Asker, ProfileFields};
 use super::session::with_pre_session_cookie;
+use crate::app::enrolment;
 use crate::auth::{PreSession, Viewer};
 use crate::domain::Profile;
-use crate::error::{AppError, AppResult, sentence};
+use crate::error::{AppResult, sentence};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{ProgramRole, Round};
+use crate::store::Round;
 
 pub fn routes() -> Routes {
     Routes::new().get("/enrol/{token}", enrol_page).post("/enrol/{token}", enrol)
@@ -31,17 +32,6 @@ struct EnrolPage {
     signed_in_as: Option<String>,
     fields: ProfileFields,
     error: Option<String>,
-}
-
-async fn live_round(state: &AppState, token: &str) -> AppResult<(Round, String)> {
-    let round = state.store.round_by_enrol_token(token).await?.ok_or(AppError::NotFound)?;
-    if round.published_draft_id.is_some() {
-        return Err(AppError::Invalid(
-            "This round's groups are already formed, so it takes no more enrolments. Ask your coordinator.".into(),
-        ));
-    }
-    let program = state.store.program(round.program_id).await?.ok_or(AppError::NotFound)?;
-    Ok((round, program.name))
 }
 
 fn page(
@@ -69,7 +59,7 @@ async fn enrol_page(
     pre: PreSession,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let (round, program) = live_round(&state, &token).await?;
+    let (round, program) = enrolment::live_round(&state, &token).await?;
     let signed_in_as = viewer.map(|a| a.user.profile.name);
     // A starting value the newcomer can change.
     let profile = Profile { time_zone: "America/New_York".into(), ..Profile::default() };
@@ -88,11 +78,9 @@ async fn enrol(
 ) -> AppResult<Response> {
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     pre.verify(&field("csrf"))?;
-    let (round, program_name) = live_round(&state, &token).await?;
-    let now = state.now();
+    let (round, program_name) = enrolment::live_round(&state, &token).await?;
     if let Some(actor) = viewer {
-        state.store.add_program_member(round.program_id, actor.user.id, ProgramRole::Participant).await?;
-        state.store.add_round_people(round.id, &[actor.user.id], now).await?;
+        enrolment::enrol_self(&state, &actor, &token).await?;
         return Ok(Redirect::to("/profile?notice=enrolled").into_response());
     }
     let draft = ProfileFields::draft(&fields);
@@ -103,35 +91,9 @@ async fn enrol(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let user = match state.store.user_by_email(&profile.email).await? {
-        Some(existing) => existing,
-        None => {
-            let id = state.store.create_user(&profile, None, false, now).await?;
-            state.store.user(id).await?.ok_or(AppError::NotFound)?
-        }
-    };
-    state.store.add_program_member(round.program_id, user.id, ProgramRole::Participant).await?;
-    state.store.add_round_people(round.id, &[user.id], now).await?;
-    if user.password_hash.is_none() {
-        let program = state.store.program(round.program_id).await?.ok_or(AppError::NotFound)?;
-        let inviter =
-            state.store.user(round_owner(&state, round.program_id).await?).await?.ok_or(AppError::NotFound)?;
-        crate::app::invitations::invite_person(&state, &inviter, &program, &user).await?;
-    }
+    let user = enrolment::enrol_newcomer(&state, &token, &profile).await?;
     let page = EnrolledPage { layout: Layout::anonymous(), program: program_name, email: user.profile.email };
     Ok(page.into_response())
-}
-
-/// The coordinator invitations from an enrolment are sent in the name of.
-async fn round_owner(state: &AppState, program_id: i64) -> AppResult<i64> {
-    state
-        .store
-        .program_people(program_id)
-        .await?
-        .into_iter()
-        .find(|p| p.role == ProgramRole::Coordinator)
-        .map(|p| p.user.id)
-        .ok_or_else(|| AppError::Invalid("This program has no coordinator yet; ask your program office.".into()))
 }
 
 #[derive(Template, WebTemplate)]

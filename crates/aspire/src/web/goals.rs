@@ -10,14 +10,14 @@ use serde::Deserialize;
 use super::{Layout, Notice, safe_next};
 use crate::app;
 use crate::app::goals::DeclareGoal;
-use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
+use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::cadence;
-use crate::domain::goals::{self, GoalStatus, KINDS, LONG_STATUSES, Record, kind_label};
+use crate::domain::goals::{GoalStatus, KINDS, LONG_STATUSES, Record, kind_label};
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
+use crate::store::Program;
 use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal};
-use crate::store::{Program, TokenKind};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -172,10 +172,11 @@ struct GoalsPage {
 }
 
 async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<GoalsPage> {
-    let goals = state.store.user_goals(actor.user.id).await?;
+    let own = app::goals::own_record(&state, &actor).await?;
+    let goals = own.goals;
     let record = record_of(&goals);
     let zones = Zones::of(&state, &goals).await?;
-    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals, &zones);
+    let long_goals = long_views(own.long_goals, &goals, &zones);
     let recent = goals.iter().rev().take(20).map(|g| own_goal_view(g, &zones)).collect();
     Ok(GoalsPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
@@ -185,9 +186,9 @@ async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Qu
         recent,
         kinds: KINDS.to_vec(),
         statuses: LONG_STATUSES.to_vec(),
-        muted: state.store.reminders_muted(actor.user.id).await?,
-        has_feed: state.store.has_user_token(actor.user.id, TokenKind::CalendarFeed).await?,
-        has_api_token: state.store.has_user_token(actor.user.id, TokenKind::Api).await?,
+        muted: own.reminders_muted,
+        has_feed: own.has_feed,
+        has_api_token: own.has_api_token,
         year: cadence::year_of(state.now()),
         error: None,
     })
@@ -217,16 +218,11 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
         return Err(AppError::BadRequest(format!("{year} is not a year aspire can show: pick one like 2026.")));
     }
     let (from, to) = (cadence::year_start(year), cadence::year_start(year + 1));
-    let goals: Vec<Goal> = state
-        .store
-        .user_goals(actor.user.id)
-        .await?
-        .into_iter()
-        .filter(|g| g.meeting_start >= from && g.meeting_start < to)
-        .collect();
+    let own = app::goals::own_record(&state, &actor).await?;
+    let goals: Vec<Goal> = own.goals.into_iter().filter(|g| g.meeting_start >= from && g.meeting_start < to).collect();
     let record = record_of(&goals);
     let zones = Zones::of(&state, &goals).await?;
-    let long_goals = long_views(state.store.long_goals(actor.user.id).await?, &goals, &zones);
+    let long_goals = long_views(own.long_goals, &goals, &zones);
     let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
     Ok(YearPage {
         layout: Layout::for_actor(&actor),
@@ -252,9 +248,7 @@ async fn create_long_goal(
     State(state): State<AppState>,
     CsrfForm(actor, form): CsrfForm<LongGoalForm>,
 ) -> AppResult<Redirect> {
-    let (title, kind, target) =
-        goals::validate_long_goal(&form.title, &form.kind, &form.target_date).map_err(AppError::invalid)?;
-    state.store.create_long_goal(actor.user.id, &title, &kind, &target, state.now()).await?;
+    app::goals::create_long_goal(&state, &actor, &form.title, &form.kind, &form.target_date).await?;
     Ok(Redirect::to("/goals?notice=created#long-term"))
 }
 
@@ -268,12 +262,7 @@ async fn update_long_goal(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<LongStatusForm>,
 ) -> AppResult<Redirect> {
-    let long = state.store.long_goal(id).await?.ok_or(AppError::NotFound)?;
-    if !access::can_see_own_goals(&actor, long.user_id) {
-        return Err(AppError::NotFound);
-    }
-    let status = goals::validate_long_status(&form.status).map_err(AppError::invalid)?;
-    state.store.set_long_goal_status(long.id, &status).await?;
+    app::goals::set_long_goal_status(&state, &actor, id, &form.status).await?;
     Ok(Redirect::to("/goals?notice=saved#long-term"))
 }
 
@@ -286,8 +275,7 @@ async fn set_reminders(
     State(state): State<AppState>,
     CsrfForm(actor, form): CsrfForm<MuteForm>,
 ) -> AppResult<Redirect> {
-    let muted = form.muted == "1";
-    state.store.set_reminders_muted(actor.user.id, muted, state.now()).await?;
+    app::goals::set_reminders_muted(&state, &actor, form.muted == "1").await?;
     Ok(Redirect::to("/goals?notice=saved#reminders"))
 }
 
@@ -340,14 +328,8 @@ fn percent(part: i64, whole: i64) -> String {
 }
 
 async fn program_counts(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<CountsPage> {
-    let program = state.store.program(id).await?.ok_or(AppError::NotFound)?;
-    if !access::can_see_group_counts(&actor, program.id) {
-        return Err(AppError::NotFound);
-    }
-    let rows = state
-        .store
-        .program_goal_counts(program.id)
-        .await?
+    let (program, counts, wins) = app::goals::program_counts(&state, &actor, id).await?;
+    let rows = counts
         .into_iter()
         .map(|c| CountsRow {
             // Partly met counts half, as on each member's own page.
@@ -360,10 +342,7 @@ async fn program_counts(State(state): State<AppState>, actor: Actor, Path(id): P
             counts: c,
         })
         .collect();
-    let wins = state
-        .store
-        .program_win_counts(program.id)
-        .await?
+    let wins = wins
         .into_iter()
         .map(|(kind, count)| (crate::domain::wins::label(&crate::domain::wins::KINDS, &kind).to_string(), count))
         .collect();

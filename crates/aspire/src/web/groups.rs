@@ -7,12 +7,13 @@ use axum::response::Redirect;
 use serde::Deserialize;
 
 use super::{Layout, Notice};
-use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
+use crate::app::groups::{self, Roster};
+use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::{Availability, CareerStage};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson, ProgramRole};
+use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -47,32 +48,14 @@ struct GroupPage {
     celebrations: Vec<super::wins::WinView>,
 }
 
-async fn visible_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
-    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
-    if access::can_see_group_roster(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
-}
-
 async fn group_page(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<GroupPage> {
-    let group = visible_group(&state, &actor, id).await?;
-    let program = state.store.program(group.program_id).await?.ok_or(AppError::NotFound)?;
-    let members = state.store.group_members(group.id).await?;
-    let can_manage = access::can_manage_group(&actor, &group);
-    let candidates = if can_manage {
-        state
-            .store
-            .program_people(program.id)
-            .await?
-            .into_iter()
-            .filter(|p| p.role == ProgramRole::Participant && !members.iter().any(|m| m.user.id == p.user.id))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let Roster { group, program, members, can_manage, candidates, can_see_content } =
+        groups::roster(&state, &actor, id).await?;
     let availabilities: Vec<Availability> = members
         .iter()
         .filter_map(|m| Availability::parse(&m.user.profile.availability).ok())
@@ -82,7 +65,7 @@ async fn group_page(
         members.iter().map(|m| m.user.profile.department.clone()).filter(|d| !d.is_empty()).collect();
     departments.sort();
     departments.dedup();
-    let (meetings, celebrations) = if access::can_see_group_content(&actor, &group) {
+    let (meetings, celebrations) = if can_see_content {
         (
             Some(super::meetings::summary(&state, group.id).await?),
             super::wins::group_celebrations(&state, &actor, group.id).await?,
@@ -110,27 +93,12 @@ struct NewMember {
     role: String,
 }
 
-async fn managed_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
-    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
-    if access::can_manage_group(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
-}
-
 async fn add_member(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<NewMember>,
 ) -> AppResult<Redirect> {
-    let group = managed_group(&state, &actor, id).await?;
-    let role = GroupRole::from_code(&form.role).ok_or_else(|| {
-        AppError::Invalid(format!("'{}' is not a group role: choose member or facilitator.", form.role))
-    })?;
-    let enrolled = state.store.memberships(form.user_id).await?.programs.iter().any(|(p, _)| *p == group.program_id);
-    if !enrolled {
-        return Err(AppError::Invalid("That person is not in this program: add them to the program first.".into()));
-    }
-    state.store.set_group_member(group.id, form.user_id, role).await?;
-    let subject = format!("user {} joined group {} as {}", form.user_id, group.id, role.code());
-    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
+    let group = groups::add_member(&state, &actor, id, form.user_id, &form.role).await?;
     Ok(Redirect::to(&format!("/groups/{}?notice=added", group.id)))
 }
 
@@ -139,9 +107,6 @@ async fn remove_member(
     Path((id, user_id)): Path<(i64, i64)>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    let group = managed_group(&state, &actor, id).await?;
-    state.store.remove_group_member(group.id, user_id).await?;
-    let subject = format!("user {user_id} left group {}", group.id);
-    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
+    let group = groups::remove_member(&state, &actor, id, user_id).await?;
     Ok(Redirect::to(&format!("/groups/{}?notice=removed", group.id)))
 }

@@ -26,13 +26,7 @@ struct HomePage {
 }
 
 async fn home(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<HomePage> {
-    let mut coordinated = Vec::new();
-    for id in actor.coordinated_programs() {
-        if let Some(program) = state.store.program(id).await? {
-            coordinated.push(program);
-        }
-    }
-    let groups = state.store.groups_of_user(actor.user.id).await?;
+    let (coordinated, groups) = crate::app::home::overview(&state, &actor).await?;
     let user = &actor.user;
     Ok(HomePage {
         first_name: user.profile.name.split_whitespace().next().unwrap_or(&user.profile.name).to_string(),

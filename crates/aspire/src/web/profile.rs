@@ -2,9 +2,10 @@
 
 use super::profile_form::{Asker, ProfileFields};
 use super::{Layout, Notice};
+use crate::app;
 use crate::auth::{Actor, CsrfForm};
 use crate::domain::Profile;
-use crate::error::{AppResult, sentence};
+use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
@@ -34,20 +35,19 @@ async fn save_profile(
     State(state): State<AppState>,
     CsrfForm(actor, fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    // The email is the account's identity and is changed by a coordinator, not here.
-    let draft = Profile { email: actor.user.profile.email.clone(), ..ProfileFields::draft(&fields) };
-    match draft.clone().validate() {
-        Ok(profile) => {
-            state.store.update_profile(actor.user.id, &profile).await?;
-            Ok(Redirect::to("/profile?notice=saved").into_response())
-        }
-        Err(e) => {
+    let draft = ProfileFields::draft(&fields);
+    match app::profile::save(&state, &actor, draft.clone()).await {
+        Ok(()) => Ok(Redirect::to("/profile?notice=saved").into_response()),
+        Err(AppError::Invalid(message)) => {
+            // Shown again as typed, the email as it is.
+            let draft = Profile { email: actor.user.profile.email.clone(), ..draft };
             let page = ProfilePage {
                 layout: Layout::for_actor(&actor),
                 fields: ProfileFields::new(draft, Asker::Themselves),
-                error: Some(sentence(&e.to_string())),
+                error: Some(message),
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
+        Err(e) => Err(e),
     }
 }

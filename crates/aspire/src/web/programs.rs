@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::profile_form::{Asker, ProfileFields};
 use super::{Layout, Notice};
-use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
+use crate::app::programs::{self, Overview};
+use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::domain::{CareerStage, Profile};
 use crate::error::{AppError, AppResult, sentence};
@@ -27,14 +28,6 @@ pub fn routes() -> Routes {
         .post("/programs/{id}/import", import_preview)
         .post("/programs/{id}/import/confirm", import_confirm)
         .get("/programs/{id}/roster-template.csv", roster_template)
-}
-
-/// The program, if this actor may manage it; otherwise nothing at all.
-async fn managed_program(state: &AppState, actor: &Actor, id: i64) -> AppResult<Program> {
-    if !access::can_manage_program(actor, id) {
-        return Err(AppError::NotFound);
-    }
-    state.store.program(id).await?.ok_or(AppError::NotFound)
 }
 
 #[derive(Template, WebTemplate)]
@@ -62,13 +55,12 @@ impl ProgramPerson {
 async fn render_program(
     state: &AppState,
     actor: &Actor,
-    program: Program,
+    id: i64,
     notice: &Notice,
     draft: Profile,
     add_error: Option<String>,
 ) -> AppResult<ProgramPage> {
-    let people = state.store.program_people(program.id).await?;
-    let groups = state.store.program_groups(program.id).await?;
+    let Overview { program, people, groups, rounds } = programs::overview(state, actor, id).await?;
     let mut departments: Vec<&str> =
         people.iter().map(|p| p.user.profile.department.as_str()).filter(|d| !d.is_empty()).collect();
     departments.sort_unstable();
@@ -76,7 +68,7 @@ async fn render_program(
     Ok(ProgramPage {
         layout: Layout::for_actor(actor).with_notice(notice),
         departments: departments.len(),
-        rounds: state.store.program_rounds(program.id).await?,
+        rounds,
         program,
         people,
         groups,
@@ -91,8 +83,7 @@ async fn program_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<ProgramPage> {
-    let program = managed_program(&state, &actor, id).await?;
-    render_program(&state, &actor, program, &notice, Profile::default(), None).await
+    render_program(&state, &actor, id, &notice, Profile::default(), None).await
 }
 
 async fn add_person(
@@ -100,20 +91,18 @@ async fn add_person(
     Path(id): Path<i64>,
     CsrfForm(actor, fields): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let program = managed_program(&state, &actor, id).await?;
     let draft = ProfileFields::draft(&fields);
     let profile = match draft.clone().validate() {
         Ok(p) => p,
         Err(e) => {
             // Show the form again with what was typed, so nothing is lost.
             let page =
-                render_program(&state, &actor, program, &Notice::default(), draft, Some(sentence(&e.to_string())))
-                    .await?;
+                render_program(&state, &actor, id, &Notice::default(), draft, Some(sentence(&e.to_string()))).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    state.store.import_roster(program.id, std::slice::from_ref(&profile), state.now()).await?;
-    Ok(Redirect::to(&format!("/programs/{}?notice=added", program.id)).into_response())
+    programs::import_people(&state, &actor, id, std::slice::from_ref(&profile)).await?;
+    Ok(Redirect::to(&format!("/programs/{id}?notice=added")).into_response())
 }
 
 async fn invite(
@@ -121,11 +110,8 @@ async fn invite(
     Path((id, user_id)): Path<(i64, i64)>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    let program = managed_program(&state, &actor, id).await?;
-    let enrolled = state.store.memberships(user_id).await?.programs.iter().any(|(p, _)| *p == program.id);
-    let user = state.store.user(user_id).await?.filter(|_| enrolled).ok_or(AppError::NotFound)?;
-    crate::app::invitations::invite_person(&state, &actor.user, &program, &user).await?;
-    Ok(Redirect::to(&format!("/programs/{}?notice=invited", program.id)))
+    programs::invite(&state, &actor, id, user_id).await?;
+    Ok(Redirect::to(&format!("/programs/{id}?notice=invited")))
 }
 
 #[derive(Deserialize)]
@@ -138,14 +124,7 @@ async fn create_group(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<NewGroup>,
 ) -> AppResult<Redirect> {
-    let program = managed_program(&state, &actor, id).await?;
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::Invalid(
-            "A group needs a name of 1 to 80 characters, like \"Group A\" or \"Tuesday writers\".".into(),
-        ));
-    }
-    let group_id = state.store.create_group(program.id, name, state.now()).await?;
+    let group_id = programs::create_group(&state, &actor, id, &form.name).await?;
     Ok(Redirect::to(&format!("/groups/{group_id}?notice=created")))
 }
 
@@ -183,7 +162,7 @@ fn import_page_for(actor: &Actor, program: Program) -> ImportPage {
 }
 
 async fn import_page(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<ImportPage> {
-    let program = managed_program(&state, &actor, id).await?;
+    let program = programs::managed_program(&state, &actor, id).await?;
     Ok(import_page_for(&actor, program))
 }
 
@@ -222,7 +201,7 @@ async fn import_preview(
         }
     }
     actor.verify_csrf(&csrf)?;
-    let program = managed_program(&state, &actor, id).await?;
+    let program = programs::managed_program(&state, &actor, id).await?;
     if bytes.len() > roster::MAX_ROSTER_BYTES {
         return Err(AppError::TooLarge(format!(
             "The file is larger than {} MB: split the roster into smaller files.",
@@ -242,8 +221,7 @@ async fn import_preview(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Ok(rows) => {
-            for row in rows {
-                let is_new = state.store.user_by_email(&row.profile.email).await?.is_none();
+            for (row, is_new) in programs::preview_roster(&state, &actor, id, rows).await? {
                 page.preview.push(PreviewRow { row, is_new });
             }
             page.roster_text = String::from_utf8_lossy(&bytes).into_owned();
@@ -263,7 +241,7 @@ async fn import_confirm(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<ConfirmImport>,
 ) -> AppResult<Response> {
-    let program = managed_program(&state, &actor, id).await?;
+    let program = programs::managed_program(&state, &actor, id).await?;
     match roster::parse_roster(form.roster.as_bytes()) {
         Err(problems) => {
             let mut page = import_page_for(&actor, program);
@@ -272,14 +250,14 @@ async fn import_confirm(
         }
         Ok(rows) => {
             let profiles: Vec<Profile> = rows.into_iter().map(|r| r.profile).collect();
-            state.store.import_roster(program.id, &profiles, state.now()).await?;
+            programs::import_people(&state, &actor, program.id, &profiles).await?;
             Ok(Redirect::to(&format!("/programs/{}?notice=imported", program.id)).into_response())
         }
     }
 }
 
 async fn roster_template(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
-    managed_program(&state, &actor, id).await?;
+    programs::managed_program(&state, &actor, id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

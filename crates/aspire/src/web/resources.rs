@@ -4,20 +4,20 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, Notice};
+use crate::app::resources::{self, NewShare};
 use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
-use crate::domain::Visibility;
-use crate::domain::resources::{self, ALLOWED_EXTENSIONS, Content, MAX_FILE_BYTES};
-use crate::error::{AppError, AppResult, sentence};
+use crate::domain::resources::{
+    ALLOWED_EXTENSIONS, MAX_FILE_BYTES, attachment_header, matches_search, served_content_type,
+};
+use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
-use crate::store::files::FileStore;
-use crate::store::sharing::{NewResource, Resource};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -25,24 +25,6 @@ pub fn routes() -> Routes {
         .post("/programs/{id}/resources", share_resource)
         .get("/resources/{id}/download", download)
         .post("/resources/{id}/delete", delete_resource)
-}
-
-/// The program, when this actor may look at what its people share.
-pub(super) async fn browsable_program(state: &AppState, actor: &Actor, id: i64) -> AppResult<Program> {
-    if !access::can_browse_program_items(actor, id) {
-        return Err(AppError::NotFound);
-    }
-    state.store.program(id).await?.ok_or(AppError::NotFound)
-}
-
-/// A resource this actor may see; anything else is a 404.
-async fn visible_resource(state: &AppState, actor: &Actor, id: i64) -> AppResult<Resource> {
-    let resource = state.store.resource(id).await?.ok_or(AppError::NotFound)?;
-    if access::can_see_item(actor, &resource.audience()) { Ok(resource) } else { Err(AppError::NotFound) }
-}
-
-fn files(state: &AppState) -> FileStore {
-    FileStore::new(&state.settings.data_dir)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -114,26 +96,14 @@ async fn render(
     draft: Draft,
     error: Option<String>,
 ) -> AppResult<ResourcesPage> {
-    // One rule for the list and the download: what `can_see_item` refuses is never listed.
-    let visible: Vec<Resource> = state
-        .store
-        .program_resources(program.id)
-        .await?
-        .into_iter()
-        .filter(|r| access::can_see_item(actor, &r.audience()))
-        .collect();
+    let visible = resources::visible_resources(state, actor, &program).await?;
     let mut tags: Vec<String> = visible.iter().flat_map(|r| r.tag_list()).map(str::to_string).collect();
     tags.sort();
     tags.dedup();
     let resources = visible
         .iter()
         .filter(|r| {
-            resources::matches_search(
-                [&r.title, &r.description, &r.file_name, &r.url],
-                &r.tag_list(),
-                &search.q,
-                &search.tag,
-            )
+            matches_search([&r.title, &r.description, &r.file_name, &r.url], &r.tag_list(), &search.q, &search.tag)
         })
         .map(|r| ResourceView {
             id: r.id,
@@ -149,14 +119,14 @@ async fn render(
             can_delete: access::can_change_item(actor, &r.audience()),
         })
         .collect();
-    let can_share = access::can_share_with_program(actor, program.id);
-    let mut share_options = Vec::new();
+    let share_groups = resources::share_groups(state, actor, &program).await?;
+    let can_share = share_groups.is_some();
+    let mut share_options: Vec<(String, String)> = share_groups
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| (g.id.to_string(), format!("my group, {}", g.name)))
+        .collect();
     if can_share {
-        for group in state.store.groups_of_user(actor.user.id).await? {
-            if group.program_id == program.id && actor.group_role(group.id).is_some() {
-                share_options.push((group.id.to_string(), format!("my group, {}", group.name)));
-            }
-        }
         share_options.push(("program".to_string(), "the whole program".to_string()));
     }
     Ok(ResourcesPage {
@@ -183,7 +153,7 @@ async fn resources_page(
     Query(search): Query<Search>,
     Query(notice): Query<Notice>,
 ) -> AppResult<ResourcesPage> {
-    let program = browsable_program(&state, &actor, id).await?;
+    let program = resources::browsable_program(&state, &actor, id).await?;
     render(&state, &actor, program, search, &notice, Draft::default(), None).await
 }
 
@@ -231,28 +201,6 @@ async fn read_upload(multipart: &mut Multipart) -> AppResult<Upload> {
     Ok(upload)
 }
 
-/// Where a resource goes: the whole program, or one of the actor's own groups in it.
-async fn share_target(
-    state: &AppState,
-    actor: &Actor,
-    program_id: i64,
-    share: &str,
-) -> AppResult<Result<(Visibility, Option<i64>), String>> {
-    let share = share.trim();
-    if share == "program" {
-        return Ok(Ok((Visibility::Program, None)));
-    }
-    let Ok(group_id) = share.parse::<i64>() else {
-        return Ok(Err("Choose who to share this with: your group or the whole program.".to_string()));
-    };
-    // A group the actor is not in is treated as one that does not exist.
-    let group = state.store.group(group_id).await?.ok_or(AppError::NotFound)?;
-    if group.program_id != program_id || !access::can_post_in_group(actor, &group) {
-        return Err(AppError::NotFound);
-    }
-    Ok(Ok((Visibility::Group, Some(group.id))))
-}
-
 async fn share_resource(
     State(state): State<AppState>,
     actor: Actor,
@@ -262,86 +210,39 @@ async fn share_resource(
     let upload = read_upload(&mut multipart).await?;
     // The token is checked before anything else, so a forged request learns nothing.
     actor.verify_csrf(&upload.csrf)?;
-    let program = browsable_program(&state, &actor, id).await?;
-    if !access::can_share_with_program(&actor, program.id) {
-        return Err(AppError::NotFound);
-    }
-    let target = share_target(&state, &actor, program.id, &upload.draft.share).await?;
     let file = (!upload.file_name.is_empty() || !upload.file.is_empty() || upload.oversized.is_some())
-        .then_some((upload.file_name.as_str(), upload.file.as_slice()));
-    let checked = match (upload.oversized, target) {
-        (Some(size), _) => Err((StatusCode::PAYLOAD_TOO_LARGE, resources::ResourceError::TooLarge(size).to_string())),
-        (None, Err(message)) => Err((StatusCode::UNPROCESSABLE_ENTITY, message)),
-        (None, Ok(target)) => resources::validate_resource(
-            &upload.draft.title,
-            &upload.draft.description,
-            &upload.draft.tags,
-            &upload.draft.url,
-            file,
-        )
-        .map(|valid| (valid, target))
-        .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string())),
+        .then_some((upload.file_name.as_str(), upload.file));
+    let input = NewShare {
+        title: &upload.draft.title,
+        description: &upload.draft.description,
+        tags: &upload.draft.tags,
+        url: &upload.draft.url,
+        share: &upload.draft.share,
+        file,
+        oversized: upload.oversized,
     };
-    let (valid, (visibility, group_id)) = match checked {
-        Ok(ok) => ok,
-        Err((status, message)) => {
-            let page = render(
-                &state,
-                &actor,
-                program,
-                Search::default(),
-                &Notice::default(),
-                upload.draft,
-                Some(sentence(&message)),
-            )
-            .await?;
-            return Ok((status, page).into_response());
+    match resources::share(&state, &actor, id, input).await {
+        Err(refusal @ (AppError::Invalid(_) | AppError::TooLarge(_))) => {
+            let status = refusal.status();
+            let program = resources::browsable_program(&state, &actor, id).await?;
+            let message = refusal.public_message();
+            let page =
+                render(&state, &actor, program, Search::default(), &Notice::default(), upload.draft, Some(message))
+                    .await?;
+            Ok((status, page).into_response())
         }
-    };
-    // The file is on disk before the row that names it, so no row ever points at nothing.
-    let (url, sha256, file_name, content_type, size) = match &valid.content {
-        Content::Link(url) => (url.clone(), String::new(), String::new(), "", 0),
-        Content::File { name, kind } => {
-            let size = i64::try_from(upload.file.len()).unwrap_or(i64::MAX);
-            let sha256 = files(&state).save(upload.file).await.map_err(|e| {
-                AppError::Internal(anyhow::Error::new(e).context("storing a shared file under the data folder"))
-            })?;
-            (String::new(), sha256, name.clone(), kind.content_type, size)
-        }
-    };
-    let tags = valid.tags.join(",");
-    let resource = NewResource {
-        author_id: actor.user.id,
-        program_id: program.id,
-        group_id,
-        visibility,
-        title: &valid.title,
-        description: &valid.description,
-        url: &url,
-        file_sha256: &sha256,
-        file_name: &file_name,
-        content_type,
-        size_bytes: size,
-        tags: &tags,
-    };
-    state.store.create_resource(&resource, state.now()).await?;
-    Ok(Redirect::to(&format!("/programs/{}/resources?notice=added", program.id)).into_response())
+        shared => shared.map(|()| Redirect::to(&format!("/programs/{id}/resources?notice=added")).into_response()),
+    }
 }
 
 /// A shared file, as a download in a type that is never rendered as a page.
 async fn download(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
-    let resource = visible_resource(&state, &actor, id).await?;
-    if !resource.is_file() {
-        return Err(AppError::NotFound);
-    }
-    let bytes = files(&state).read(&resource.file_sha256).await.map_err(|e| {
-        AppError::Internal(anyhow::Error::new(e).context(format!("reading the file of resource {}", resource.id)))
-    })?;
-    let disposition = HeaderValue::from_str(&resources::attachment_header(&resource.file_name))
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let (resource, bytes) = resources::download(&state, &actor, id).await?;
+    let disposition =
+        HeaderValue::from_str(&attachment_header(&resource.file_name)).map_err(|e| AppError::Internal(e.into()))?;
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(resources::served_content_type(&resource.content_type))),
+            (header::CONTENT_TYPE, HeaderValue::from_static(served_content_type(&resource.content_type))),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -354,22 +255,6 @@ async fn delete_resource(
     Path(id): Path<i64>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    let resource = visible_resource(&state, &actor, id).await?;
-    if !access::can_change_item(&actor, &resource.audience()) {
-        return Err(AppError::NotFound);
-    }
-    remove_resource(&state, &resource).await?;
+    let resource = resources::delete(&state, &actor, id).await?;
     Ok(Redirect::to(&format!("/programs/{}/resources?notice=removed", resource.program_id)))
-}
-
-/// Deletes a resource, and its file when no other resource shares it.
-pub(super) async fn remove_resource(state: &AppState, resource: &Resource) -> AppResult<()> {
-    let still_used = state.store.delete_resource(resource.id).await?;
-    if resource.is_file() && still_used == 0 {
-        // The row is gone, so nobody can reach the file; a failure here only leaves bytes behind.
-        if let Err(e) = files(state).remove(&resource.file_sha256).await {
-            tracing::warn!(error = %e, resource = resource.id, "could not remove a deleted resource's file");
-        }
-    }
-    Ok(())
 }

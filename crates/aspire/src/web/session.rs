@@ -7,11 +7,11 @@ use axum::http::HeaderMap;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::sync::atomic::Ordering;
 
 use super::{ClientAddress, Layout, Notice, safe_next};
-use crate::auth::{CsrfForm, CsrfOnly, PreSession, Viewer, password, session, throttle};
-use crate::error::{AppError, AppResult};
+use crate::app;
+use crate::auth::{CsrfForm, CsrfOnly, PreSession, Viewer, session};
+use crate::error::AppResult;
 use crate::routes::Routes;
 use crate::state::AppState;
 
@@ -74,39 +74,20 @@ async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     pre.verify(&form.csrf)?;
-    let email = form.email.trim().to_lowercase();
-    let now = state.now();
-    let (for_account, from_address) =
-        state.store.recent_login_failures(&email, &address, now - throttle::WINDOW_SECONDS).await?;
-    if !throttle::allows_attempt(for_account, from_address) {
-        return Err(AppError::TooManyAttempts);
-    }
-    let user = state.store.user_by_email(&email).await?;
-    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matches = password::verify(form.password, hash).await;
-    state.store.record_login_attempt(&email, &address, matches, now).await?;
-    let audited = match (&user, matches) {
-        (Some(user), true) => state.store.audit(Some(user.id), "signed in", "", now).await,
-        // The address tried, never the password.
-        _ => state.store.audit(None, "sign-in refused", &email, now).await,
-    };
-    audited?;
-    match user.filter(|_| matches) {
+    match app::sign_in::check_password(&state, &form.email, form.password, &address).await? {
         Some(user) => {
-            state.metrics.logins_succeeded.fetch_add(1, Ordering::Relaxed);
             let cookie = session::start(&state, user.id).await?;
             let mut response = Redirect::to(safe_next(&form.next)).into_response();
             response.headers_mut().append(header::SET_COOKIE, cookie);
             Ok(response)
         }
         None => {
-            state.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
             // The same words whether the email is unknown or the password wrong.
             let page = LoginPage {
                 layout: Layout::anonymous(),
                 csrf: pre.token.clone(),
                 next: form.next,
-                email,
+                email: form.email.trim().to_lowercase(),
                 error: Some(
                     "That email and password do not match an account. Check both and try again; if you were invited, set your password with the link in your invitation email first.",
                 ),

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, Notice};
-use crate::auth::{Actor, CsrfForm, CsrfOnly, access};
-use crate::domain::Visibility;
-use crate::domain::wins::{self, GRANT_ROLES, GRANT_STATUSES, KINDS, POSITIONS, WinDetails};
-use crate::error::{AppError, AppResult, sentence};
+use crate::app::wins::{self, ShareChoice};
+use crate::auth::{Actor, CsrfForm, CsrfOnly};
+use crate::domain::wins::{GRANT_ROLES, GRANT_STATUSES, KINDS, POSITIONS, WinDetails, label};
+use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
@@ -33,89 +33,6 @@ pub fn routes() -> Routes {
         .get("/programs/{id}/celebrations", celebrations)
 }
 
-/// Where a win is shared: one choice per place the member belongs to.
-pub struct ShareChoice {
-    pub value: String,
-    pub label: String,
-}
-
-/// The places a member may share with, as `visibility:group id` (or `visibility:p` + program id
-/// for someone in a program but in no group yet).
-async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<ShareChoice>> {
-    let mut choices = Vec::new();
-    for (group_id, program_id, _) in &actor.memberships.groups {
-        let (Some(group), Some(program)) =
-            (state.store.group(*group_id).await?, state.store.program(*program_id).await?)
-        else {
-            continue;
-        };
-        choices.push(ShareChoice { value: format!("group:{group_id}"), label: format!("My group ({})", group.name) });
-        choices.push(ShareChoice {
-            value: format!("program:{group_id}"),
-            label: format!("Everyone in {} (and my group)", program.name),
-        });
-        choices.push(ShareChoice { value: format!("private:{group_id}"), label: "Only me".into() });
-    }
-    for (program_id, _) in &actor.memberships.programs {
-        if actor.memberships.groups.iter().any(|(_, p, _)| p == program_id) {
-            continue;
-        }
-        if let Some(program) = state.store.program(*program_id).await? {
-            choices.push(ShareChoice {
-                value: format!("program:p{program_id}"),
-                label: format!("Everyone in {}", program.name),
-            });
-            choices.push(ShareChoice { value: format!("private:p{program_id}"), label: "Only me".into() });
-        }
-    }
-    Ok(choices)
-}
-
-/// Reads a share choice back: (visibility, program, group). Only places the actor belongs to.
-fn parse_share(actor: &Actor, share: &str) -> AppResult<(Visibility, i64, Option<i64>)> {
-    let refuse = || {
-        AppError::Invalid("Choose who may see this win from the list: only you, your group, or your program.".into())
-    };
-    let (visibility, place) = share.split_once(':').ok_or_else(refuse)?;
-    let visibility =
-        Visibility::parse_choice(visibility, &[Visibility::Private, Visibility::Group, Visibility::Program])
-            .map_err(AppError::Invalid)?;
-    if let Some(program) = place.strip_prefix('p') {
-        let program: i64 = program.parse().map_err(|_| refuse())?;
-        if visibility == Visibility::Group || !actor.belongs_to_program(program) {
-            return Err(refuse());
-        }
-        return Ok((visibility, program, None));
-    }
-    let group: i64 = place.parse().map_err(|_| refuse())?;
-    let (_, program, _) = actor.memberships.groups.iter().find(|(g, _, _)| *g == group).ok_or_else(refuse)?;
-    Ok((visibility, *program, Some(group)))
-}
-
-fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i64>)) -> Win {
-    let (visibility, program_id, group_id) = share;
-    Win {
-        user_id: actor.user.id,
-        user_name: actor.user.profile.name.clone(),
-        program_id,
-        group_id,
-        kind: details.kind,
-        title: details.title,
-        venue: details.venue,
-        year: details.year.parse().ok(),
-        doi: details.doi,
-        pmid: details.pmid,
-        pmcid: details.pmcid,
-        author_position: details.author_position,
-        mechanism: details.mechanism,
-        award_number: details.award_number,
-        grant_role: details.grant_role,
-        grant_status: details.grant_status,
-        visibility,
-        ..Win::default()
-    }
-}
-
 /// A win as a line people read: "Paper · NEJM 2026 · first author".
 pub struct WinView {
     pub win: Win,
@@ -133,7 +50,7 @@ impl WinView {
         if let Some(year) = win.year {
             parts.push(year.to_string());
         }
-        let position = wins::label(&POSITIONS, &win.author_position);
+        let position = label(&POSITIONS, &win.author_position);
         if !win.author_position.is_empty() {
             parts.push(position.to_lowercase());
         }
@@ -143,16 +60,13 @@ impl WinView {
             parts.push(win.mechanism.clone());
         }
         if !win.grant_role.is_empty() {
-            parts.push(wins::label(&GRANT_ROLES, &win.grant_role).to_string());
+            parts.push(label(&GRANT_ROLES, &win.grant_role).to_string());
         }
         if !win.grant_status.is_empty() {
-            parts.push(wins::label(&GRANT_STATUSES, &win.grant_status).to_lowercase());
+            parts.push(label(&GRANT_STATUSES, &win.grant_status).to_lowercase());
         }
         WinView {
-            kind: wins::label(&KINDS, &win.kind),
-            summary: parts.join(" · "),
-            shared_with: win.visibility.label(),
-            win,
+            kind: label(&KINDS, &win.kind), summary: parts.join(" · "), shared_with: win.visibility.label(), win
         }
     }
 }
@@ -185,17 +99,12 @@ impl WinsPage {
 }
 
 async fn wins_page(state: &AppState, actor: &Actor) -> AppResult<WinsPage> {
-    let wins = state.store.user_wins(actor.user.id).await?.into_iter().map(WinView::of).collect();
-    let mut programs = Vec::new();
-    for (program_id, _) in &actor.memberships.programs {
-        if let Some(program) = state.store.program(*program_id).await? {
-            programs.push(program);
-        }
-    }
+    let wins = wins::own_wins(state, actor).await?.into_iter().map(WinView::of).collect();
+    let programs = wins::programs_to_celebrate_in(state, actor).await?;
     Ok(WinsPage {
         layout: Layout::for_actor(actor),
         wins,
-        choices: share_choices(state, actor).await?,
+        choices: wins::share_choices(state, actor).await?,
         programs,
         error: None,
         form: WinDetails { kind: "paper".into(), grant_status: "funded".into(), ..WinDetails::default() },
@@ -240,17 +149,10 @@ async fn record_win(State(state): State<AppState>, CsrfForm(actor, form): CsrfFo
         page.form = details;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
-    let share = match parse_share(&actor, &form.share) {
-        Ok(share) => share,
-        Err(AppError::Invalid(message)) => return refuse(message, form.details).await,
-        Err(e) => return Err(e),
-    };
-    let details = match form.details.clone().validate() {
-        Ok(details) => details,
-        Err(message) => return refuse(sentence(&message), form.details).await,
-    };
-    state.store.create_wins(&[stored(details, &actor, share)], state.now()).await?;
-    Ok(Redirect::to("/wins?notice=saved").into_response())
+    match wins::record(&state, &actor, form.details.clone(), &form.share).await {
+        Err(AppError::Invalid(message)) => refuse(message, form.details).await,
+        recorded => recorded.map(|()| Redirect::to("/wins?notice=saved").into_response()),
+    }
 }
 
 /// Imports papers from a PubMed (MEDLINE), RIS or BibTeX export: all of the file or, when any
@@ -279,46 +181,12 @@ async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart:
         ))
         .await;
     }
-    let share = match parse_share(&actor, &share) {
-        Ok(share) => share,
-        Err(AppError::Invalid(message)) => return refuse(message).await,
-        Err(e) => return Err(e),
-    };
-    let works = match aspire_citations::parse_any(&bytes) {
-        Ok(works) => works,
-        Err(e) => {
-            return refuse(format!(
-                "{} Nothing was imported: fix the file or export it again from PubMed or your reference manager.",
-                sentence(&e.to_string())
-            ))
-            .await;
-        }
-    };
-    let existing: Vec<aspire_citations::Work> = state
-        .store
-        .user_wins(actor.user.id)
-        .await?
-        .iter()
-        .map(|w| {
-            WinDetails { title: w.title.clone(), doi: w.doi.clone(), pmid: w.pmid.clone(), ..WinDetails::default() }
-                .as_work()
-        })
-        .collect();
-    let duplicates = aspire_citations::find_duplicates(&existing, &works);
-    let new_wins: Vec<Win> = works
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !duplicates.iter().any(|d| d.imported == *i))
-        .map(|(_, work)| stored(WinDetails::from_work(work, &actor.user.profile.name), &actor, share))
-        .collect();
-    state.store.create_wins(&new_wins, state.now()).await?;
-    Ok(Redirect::to(&format!("/wins?imported={}&duplicates={}", new_wins.len(), duplicates.len())).into_response())
-}
-
-/// A win the actor may see, or a 404 that does not say whether it exists.
-async fn visible_win(state: &AppState, actor: &Actor, id: i64) -> AppResult<Win> {
-    let win = state.store.win(id).await?.ok_or(AppError::NotFound)?;
-    if access::can_see_item(actor, &win.audience()) { Ok(win) } else { Err(AppError::NotFound) }
+    match wins::import(&state, &actor, &share, &bytes).await {
+        Err(AppError::Invalid(message)) => refuse(message).await,
+        imported => imported.map(|done| {
+            Redirect::to(&format!("/wins?imported={}&duplicates={}", done.papers, done.duplicates)).into_response()
+        }),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -336,8 +204,7 @@ async fn win_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<WinPage> {
-    let win = visible_win(&state, &actor, id).await?;
-    let cheers = state.store.cheers(win.id).await?;
+    let (win, cheers) = wins::win_with_cheers(&state, &actor, id).await?;
     Ok(WinPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
         is_author: win.user_id == actor.user.id,
@@ -357,13 +224,8 @@ async fn cheer(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<CheerForm>,
 ) -> AppResult<Redirect> {
-    let win = visible_win(&state, &actor, id).await?;
-    let message = form.message.trim();
-    if message.chars().count() > 280 {
-        return Err(AppError::Invalid("Keep a congratulation to 280 characters.".into()));
-    }
-    state.store.add_cheer(win.id, actor.user.id, message, state.now()).await?;
-    Ok(Redirect::to(&format!("/wins/{}?notice=saved", win.id)))
+    let id = wins::cheer(&state, &actor, id, &form.message).await?;
+    Ok(Redirect::to(&format!("/wins/{id}?notice=saved")))
 }
 
 async fn delete_win(
@@ -371,11 +233,7 @@ async fn delete_win(
     Path(id): Path<i64>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
 ) -> AppResult<Redirect> {
-    let win = visible_win(&state, &actor, id).await?;
-    if !access::can_change_item(&actor, &win.audience()) {
-        return Err(AppError::NotFound);
-    }
-    state.store.delete_win(win.id).await?;
+    wins::delete(&state, &actor, id).await?;
     Ok(Redirect::to("/wins?notice=removed"))
 }
 
@@ -389,32 +247,12 @@ struct CelebrationsPage {
 
 /// The program's celebration feed: wins their authors shared with the whole program.
 async fn celebrations(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<CelebrationsPage> {
-    let program = state.store.program(id).await?.ok_or(AppError::NotFound)?;
-    if !(access::can_share_with_program(&actor, program.id) || access::can_manage_program(&actor, program.id)) {
-        return Err(AppError::NotFound);
-    }
-    let wins = state
-        .store
-        .program_wins(program.id)
-        .await?
-        .into_iter()
-        .filter(|w| w.visibility == Visibility::Program)
-        .filter(|w| access::can_see_item(&actor, &w.audience()))
-        .map(WinView::of)
-        .collect();
+    let (program, wins) = wins::celebrations(&state, &actor, id).await?;
+    let wins = wins.into_iter().map(WinView::of).collect();
     Ok(CelebrationsPage { layout: Layout::for_actor(&actor), program, wins })
 }
 
 /// The wins a group celebrates on its page: those shared with it or with the program.
 pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<WinView>> {
-    Ok(state
-        .store
-        .group_wins(group_id)
-        .await?
-        .into_iter()
-        .filter(|w| w.visibility != Visibility::Private)
-        .filter(|w| access::can_see_item(actor, &w.audience()))
-        .take(10)
-        .map(WinView::of)
-        .collect())
+    Ok(wins::group_celebrations(state, actor, group_id).await?.into_iter().map(WinView::of).collect())
 }

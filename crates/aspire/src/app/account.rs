@@ -1,0 +1,133 @@
+//! A member's own data: everything they wrote, for download, and deleting their account. Both
+//! are recorded in the audit log (what happened and to whom, never the content).
+
+use serde_json::json;
+
+use crate::auth::{Actor, password};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// Coordinators and admins hand over their role before they can leave.
+pub fn manages_anything(actor: &Actor) -> bool {
+    actor.is_admin() || !actor.coordinated_programs().is_empty()
+}
+
+/// Everything the actor wrote or recorded, as one JSON document; the export is audited as
+/// `format` ("json", "csv").
+pub async fn export(state: &AppState, actor: &Actor, format: &str) -> AppResult<serde_json::Value> {
+    let data = everything(state, actor).await?;
+    state.store.audit(Some(actor.user.id), "export", format, state.now()).await?;
+    Ok(data)
+}
+
+/// Everything the actor wrote or recorded, as one JSON document.
+async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Value> {
+    let user = &actor.user;
+    let goals: Vec<_> = state
+        .store
+        .user_goals(user.id)
+        .await?
+        .into_iter()
+        .map(|g| {
+            json!({"id": g.id, "group": g.group_name, "meeting_start": g.meeting_start, "text": g.text,
+                   "kind": g.kind, "status": g.status, "reason": g.reason, "declared_at": g.created_at,
+                   "reported_at": g.reported_at})
+        })
+        .collect();
+    let long_goals: Vec<_> = state
+        .store
+        .long_goals(user.id)
+        .await?
+        .into_iter()
+        .map(
+            |l| json!({"id": l.id, "title": l.title, "kind": l.kind, "target_date": l.target_date, "status": l.status}),
+        )
+        .collect();
+    let posts: Vec<_> = state
+        .store
+        .user_posts(user.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            json!({"id": p.id, "group_id": p.group_id, "thread_id": p.thread_id, "title": p.title, "body": p.body,
+                   "visibility": p.visibility, "created_at": p.created_at, "edited_at": p.edited_at})
+        })
+        .collect();
+    let wins = state.store.user_wins(user.id).await?;
+    let resources: Vec<_> = state
+        .store
+        .user_resources(user.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            json!({"id": r.id, "title": r.title, "description": r.description, "url": r.url, "file_name": r.file_name,
+                   "tags": r.tags, "visibility": r.visibility, "created_at": r.created_at})
+        })
+        .collect();
+    let opportunities: Vec<_> = state
+        .store
+        .user_opportunities(user.id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            json!({"id": o.id, "title": o.title, "description": o.description, "kind": o.kind,
+                   "deadline": o.deadline, "created_at": o.created_at})
+        })
+        .collect();
+    // Nominations they made and received, with the statements (written for the nominee).
+    let nominations: Vec<_> = state
+        .store
+        .user_nominations(user.id)
+        .await?
+        .into_iter()
+        .map(|n| {
+            json!({"id": n.id, "opportunity": n.opportunity_title, "nominator": n.nominator_name,
+                   "nominee": n.nominee_name, "statement": n.statement, "status": n.status,
+                   "outcome": n.outcome, "created_at": n.created_at})
+        })
+        .collect();
+    Ok(json!({
+        "profile": {
+            "email": user.profile.email, "name": user.profile.name, "pronouns": user.profile.pronouns, "department": user.profile.department,
+            "division": user.profile.division, "discipline": user.profile.discipline, "career_stage": user.profile.career_stage,
+            "research_interests": user.profile.research_interests, "goals": user.profile.goals,
+            "availability": user.profile.availability, "time_zone": user.profile.time_zone, "created_at": user.created_at,
+        },
+        "goals": goals,
+        "long_term_goals": long_goals,
+        "wins": wins,
+        "posts": posts,
+        "resources": resources,
+        "opportunities": opportunities,
+        "nominations": nominations,
+    }))
+}
+
+/// Deletes the actor's account once they confirm with their password. With `keep_posts` their
+/// group posts and shared resources stay, shown as "former member"; otherwise they go too.
+pub async fn delete_account(
+    state: &AppState,
+    actor: &Actor,
+    confirm_password: String,
+    keep_posts: bool,
+) -> AppResult<()> {
+    if manages_anything(actor) {
+        return Err(AppError::Invalid(
+            "You coordinate a program or administer aspire: ask an admin to hand your role to someone else first."
+                .into(),
+        ));
+    }
+    if !password::verify(confirm_password, actor.user.password_hash.clone()).await {
+        return Err(AppError::Invalid("That is not your password: type your current password to confirm.".into()));
+    }
+    if !keep_posts {
+        // What they shared goes with their posts (files too, unless someone else shared the same).
+        for resource in state.store.user_resources(actor.user.id).await? {
+            super::resources::remove_resource(state, &resource).await?;
+        }
+    }
+    state.store.delete_account(actor.user.id, keep_posts).await?;
+    let subject = if keep_posts { "posts kept as former member" } else { "posts deleted" };
+    state.store.audit(Some(actor.user.id), "account deleted", subject, state.now()).await?;
+    Ok(())
+}

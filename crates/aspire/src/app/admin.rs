@@ -1,0 +1,86 @@
+//! What an administrator does: create programs, name their coordinators, and look at the
+//! outbox and the audit log.
+
+use super::invitations::invite_person;
+use crate::auth::{Actor, access};
+use crate::domain::Profile;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::community::AuditEntry;
+use crate::store::{OutboxMessage, Program, ProgramPerson, ProgramRole};
+
+fn require_admin(actor: &Actor) -> AppResult<()> {
+    if access::can_administer(actor) { Ok(()) } else { Err(AppError::NotFound) }
+}
+
+/// Every program with its people.
+pub async fn programs(state: &AppState, actor: &Actor) -> AppResult<Vec<(Program, Vec<ProgramPerson>)>> {
+    require_admin(actor)?;
+    let mut programs = Vec::new();
+    for program in state.store.list_programs().await? {
+        let people = state.store.program_people(program.id).await?;
+        programs.push((program, people));
+    }
+    Ok(programs)
+}
+
+pub async fn create_program(state: &AppState, actor: &Actor, name: &str, description: &str) -> AppResult<()> {
+    require_admin(actor)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::Invalid(
+            "A program needs a name of 1 to 120 characters, like \"KL2 Scholars 2027\".".into(),
+        ));
+    }
+    state.store.create_program(name, description.trim(), state.now()).await?;
+    Ok(())
+}
+
+/// What naming a coordinator did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CoordinatorAdded {
+    /// They had no password yet, so an invitation is on its way.
+    Invited,
+    /// They already had an account.
+    Added,
+}
+
+/// Makes the person with this email (a new account if there is none) a coordinator of the program.
+pub async fn add_coordinator(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    email: String,
+    name: String,
+) -> AppResult<CoordinatorAdded> {
+    require_admin(actor)?;
+    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
+    let profile = Profile { email, name, ..Profile::default() }
+        .validate()
+        .map_err(|e| AppError::Invalid(format!("The coordinator could not be added: {e}.")))?;
+    let user = match state.store.user_by_email(&profile.email).await? {
+        Some(user) => user,
+        None => {
+            let id = state.store.create_user(&profile, None, false, state.now()).await?;
+            state.store.user(id).await?.ok_or(AppError::NotFound)?
+        }
+    };
+    state.store.add_program_member(program.id, user.id, ProgramRole::Coordinator).await?;
+    if user.password_hash.is_none() {
+        invite_person(state, &actor.user, &program, &user).await?;
+        return Ok(CoordinatorAdded::Invited);
+    }
+    Ok(CoordinatorAdded::Added)
+}
+
+/// The latest messages in the outbox.
+pub async fn outbox(state: &AppState, actor: &Actor, limit: i64) -> AppResult<Vec<OutboxMessage>> {
+    require_admin(actor)?;
+    Ok(state.store.list_outbox(limit).await?)
+}
+
+/// The latest entries of the audit log: who did what, never what was said.
+pub async fn audit_log(state: &AppState, actor: &Actor, limit: i64) -> AppResult<Vec<AuditEntry>> {
+    require_admin(actor)?;
+    Ok(state.store.audit_log(limit).await?)
+}

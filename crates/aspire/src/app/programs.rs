@@ -1,0 +1,80 @@
+//! A coordinator's program: its people (one by one or by roster import), their invitations,
+//! and its groups.
+
+use super::invitations::invite_person;
+use crate::auth::{Actor, access};
+use crate::domain::Profile;
+use crate::domain::roster::RosterRow;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::{GroupSummary, Program, ProgramPerson, Round};
+
+/// The program, if this actor may manage it; otherwise nothing at all (a 404).
+pub async fn managed_program(state: &AppState, actor: &Actor, id: i64) -> AppResult<Program> {
+    if !access::can_manage_program(actor, id) {
+        return Err(AppError::NotFound);
+    }
+    state.store.program(id).await?.ok_or(AppError::NotFound)
+}
+
+/// What a coordinator's program page shows.
+pub struct Overview {
+    pub program: Program,
+    pub people: Vec<ProgramPerson>,
+    pub groups: Vec<GroupSummary>,
+    pub rounds: Vec<Round>,
+}
+
+pub async fn overview(state: &AppState, actor: &Actor, id: i64) -> AppResult<Overview> {
+    let program = managed_program(state, actor, id).await?;
+    Ok(Overview {
+        people: state.store.program_people(program.id).await?,
+        groups: state.store.program_groups(program.id).await?,
+        rounds: state.store.program_rounds(program.id).await?,
+        program,
+    })
+}
+
+/// Adds people to the program as participants, all at once: new accounts for new emails, the
+/// given fields filled in for existing ones.
+pub async fn import_people(state: &AppState, actor: &Actor, program_id: i64, people: &[Profile]) -> AppResult<()> {
+    let program = managed_program(state, actor, program_id).await?;
+    state.store.import_roster(program.id, people, state.now()).await?;
+    Ok(())
+}
+
+/// Each row of a checked roster, and whether its email is new to aspire. Writes nothing.
+pub async fn preview_roster(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    rows: Vec<RosterRow>,
+) -> AppResult<Vec<(RosterRow, bool)>> {
+    managed_program(state, actor, program_id).await?;
+    let mut preview = Vec::with_capacity(rows.len());
+    for row in rows {
+        let is_new = state.store.user_by_email(&row.profile.email).await?.is_none();
+        preview.push((row, is_new));
+    }
+    Ok(preview)
+}
+
+/// Emails a person of the program a link to set their password.
+pub async fn invite(state: &AppState, actor: &Actor, program_id: i64, user_id: i64) -> AppResult<()> {
+    let program = managed_program(state, actor, program_id).await?;
+    let enrolled = state.store.memberships(user_id).await?.programs.iter().any(|(p, _)| *p == program.id);
+    let user = state.store.user(user_id).await?.filter(|_| enrolled).ok_or(AppError::NotFound)?;
+    invite_person(state, &actor.user, &program, &user).await
+}
+
+/// A new, empty group in the program; returns its id.
+pub async fn create_group(state: &AppState, actor: &Actor, program_id: i64, name: &str) -> AppResult<i64> {
+    let program = managed_program(state, actor, program_id).await?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(AppError::Invalid(
+            "A group needs a name of 1 to 80 characters, like \"Group A\" or \"Tuesday writers\".".into(),
+        ));
+    }
+    Ok(state.store.create_group(program.id, name, state.now()).await?)
+}

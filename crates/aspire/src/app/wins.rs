@@ -1,0 +1,219 @@
+//! Wins: a member records a paper, grant, talk, award or promotion (or imports papers from a
+//! PubMed, RIS or BibTeX export), chooses who sees it, and peers congratulate. What is listed is
+//! filtered by `access::can_see_item`, the same rule as the win's own page.
+
+use crate::auth::{Actor, access};
+use crate::domain::Visibility;
+use crate::domain::wins::WinDetails;
+use crate::error::{AppError, AppResult, sentence};
+use crate::state::AppState;
+use crate::store::Program;
+use crate::store::community::{Cheer, Win};
+
+/// Where a win is shared: one choice per place the member belongs to.
+pub struct ShareChoice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The places a member may share with, as `visibility:group id` (or `visibility:p` + program id
+/// for someone in a program but in no group yet).
+pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<ShareChoice>> {
+    let mut choices = Vec::new();
+    for (group_id, program_id, _) in &actor.memberships.groups {
+        let (Some(group), Some(program)) =
+            (state.store.group(*group_id).await?, state.store.program(*program_id).await?)
+        else {
+            continue;
+        };
+        choices.push(ShareChoice { value: format!("group:{group_id}"), label: format!("My group ({})", group.name) });
+        choices.push(ShareChoice {
+            value: format!("program:{group_id}"),
+            label: format!("Everyone in {} (and my group)", program.name),
+        });
+        choices.push(ShareChoice { value: format!("private:{group_id}"), label: "Only me".into() });
+    }
+    for (program_id, _) in &actor.memberships.programs {
+        if actor.memberships.groups.iter().any(|(_, p, _)| p == program_id) {
+            continue;
+        }
+        if let Some(program) = state.store.program(*program_id).await? {
+            choices.push(ShareChoice {
+                value: format!("program:p{program_id}"),
+                label: format!("Everyone in {}", program.name),
+            });
+            choices.push(ShareChoice { value: format!("private:p{program_id}"), label: "Only me".into() });
+        }
+    }
+    Ok(choices)
+}
+
+/// Reads a share choice back: (visibility, program, group). Only places the actor belongs to.
+fn parse_share(actor: &Actor, share: &str) -> AppResult<(Visibility, i64, Option<i64>)> {
+    let refuse = || {
+        AppError::Invalid("Choose who may see this win from the list: only you, your group, or your program.".into())
+    };
+    let (visibility, place) = share.split_once(':').ok_or_else(refuse)?;
+    let visibility =
+        Visibility::parse_choice(visibility, &[Visibility::Private, Visibility::Group, Visibility::Program])
+            .map_err(AppError::Invalid)?;
+    if let Some(program) = place.strip_prefix('p') {
+        let program: i64 = program.parse().map_err(|_| refuse())?;
+        if visibility == Visibility::Group || !actor.belongs_to_program(program) {
+            return Err(refuse());
+        }
+        return Ok((visibility, program, None));
+    }
+    let group: i64 = place.parse().map_err(|_| refuse())?;
+    let (_, program, _) = actor.memberships.groups.iter().find(|(g, _, _)| *g == group).ok_or_else(refuse)?;
+    Ok((visibility, *program, Some(group)))
+}
+
+fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i64>)) -> Win {
+    let (visibility, program_id, group_id) = share;
+    Win {
+        user_id: actor.user.id,
+        user_name: actor.user.profile.name.clone(),
+        program_id,
+        group_id,
+        kind: details.kind,
+        title: details.title,
+        venue: details.venue,
+        year: details.year.parse().ok(),
+        doi: details.doi,
+        pmid: details.pmid,
+        pmcid: details.pmcid,
+        author_position: details.author_position,
+        mechanism: details.mechanism,
+        award_number: details.award_number,
+        grant_role: details.grant_role,
+        grant_status: details.grant_status,
+        visibility,
+        ..Win::default()
+    }
+}
+
+/// Records a win shared as `share` (a [`ShareChoice`] value). A bad input is `AppError::Invalid`.
+pub async fn record(state: &AppState, actor: &Actor, details: WinDetails, share: &str) -> AppResult<()> {
+    let share = parse_share(actor, share)?;
+    let details = details.validate().map_err(|message| AppError::Invalid(sentence(&message)))?;
+    state.store.create_wins(&[stored(details, actor, share)], state.now()).await?;
+    Ok(())
+}
+
+/// What an import did.
+pub struct Imported {
+    pub papers: usize,
+    /// Papers skipped as already recorded (same DOI or PubMed ID).
+    pub duplicates: usize,
+}
+
+/// Imports papers from a PubMed (MEDLINE), RIS or BibTeX export: all of the file or, when any
+/// record is bad, none of it (`AppError::Invalid`). Papers already recorded are skipped.
+pub async fn import(state: &AppState, actor: &Actor, share: &str, bytes: &[u8]) -> AppResult<Imported> {
+    let share = parse_share(actor, share)?;
+    let works = aspire_citations::parse_any(bytes).map_err(|e| {
+        AppError::Invalid(format!(
+            "{} Nothing was imported: fix the file or export it again from PubMed or your reference manager.",
+            sentence(&e.to_string())
+        ))
+    })?;
+    let existing: Vec<aspire_citations::Work> = state
+        .store
+        .user_wins(actor.user.id)
+        .await?
+        .iter()
+        .map(|w| {
+            WinDetails { title: w.title.clone(), doi: w.doi.clone(), pmid: w.pmid.clone(), ..WinDetails::default() }
+                .as_work()
+        })
+        .collect();
+    let duplicates = aspire_citations::find_duplicates(&existing, &works);
+    let new_wins: Vec<Win> = works
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !duplicates.iter().any(|d| d.imported == *i))
+        .map(|(_, work)| stored(WinDetails::from_work(work, &actor.user.profile.name), actor, share))
+        .collect();
+    state.store.create_wins(&new_wins, state.now()).await?;
+    Ok(Imported { papers: new_wins.len(), duplicates: duplicates.len() })
+}
+
+/// The actor's own wins.
+pub async fn own_wins(state: &AppState, actor: &Actor) -> AppResult<Vec<Win>> {
+    Ok(state.store.user_wins(actor.user.id).await?)
+}
+
+/// A win the actor may see, or a 404 that does not say whether it exists.
+pub async fn visible_win(state: &AppState, actor: &Actor, id: i64) -> AppResult<Win> {
+    let win = state.store.win(id).await?.ok_or(AppError::NotFound)?;
+    if access::can_see_item(actor, &win.audience()) { Ok(win) } else { Err(AppError::NotFound) }
+}
+
+/// A visible win and its congratulations.
+pub async fn win_with_cheers(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Win, Vec<Cheer>)> {
+    let win = visible_win(state, actor, id).await?;
+    let cheers = state.store.cheers(win.id).await?;
+    Ok((win, cheers))
+}
+
+/// Congratulates the author of a win the actor sees; returns the win's id.
+pub async fn cheer(state: &AppState, actor: &Actor, id: i64, message: &str) -> AppResult<i64> {
+    let win = visible_win(state, actor, id).await?;
+    let message = message.trim();
+    if message.chars().count() > 280 {
+        return Err(AppError::Invalid("Keep a congratulation to 280 characters.".into()));
+    }
+    state.store.add_cheer(win.id, actor.user.id, message, state.now()).await?;
+    Ok(win.id)
+}
+
+pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
+    let win = visible_win(state, actor, id).await?;
+    if !access::can_change_item(actor, &win.audience()) {
+        return Err(AppError::NotFound);
+    }
+    state.store.delete_win(win.id).await?;
+    Ok(())
+}
+
+/// The programs the actor belongs to, whose celebration feeds they may read.
+pub async fn programs_to_celebrate_in(state: &AppState, actor: &Actor) -> AppResult<Vec<Program>> {
+    let mut programs = Vec::new();
+    for (program_id, _) in &actor.memberships.programs {
+        if let Some(program) = state.store.program(*program_id).await? {
+            programs.push(program);
+        }
+    }
+    Ok(programs)
+}
+
+/// The program's celebration feed: wins their authors shared with the whole program.
+pub async fn celebrations(state: &AppState, actor: &Actor, program_id: i64) -> AppResult<(Program, Vec<Win>)> {
+    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
+    if !(access::can_share_with_program(actor, program.id) || access::can_manage_program(actor, program.id)) {
+        return Err(AppError::NotFound);
+    }
+    let wins = state
+        .store
+        .program_wins(program.id)
+        .await?
+        .into_iter()
+        .filter(|w| w.visibility == Visibility::Program)
+        .filter(|w| access::can_see_item(actor, &w.audience()))
+        .collect();
+    Ok((program, wins))
+}
+
+/// The wins a group celebrates on its page: the latest ten shared with it or with the program.
+pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<Win>> {
+    Ok(state
+        .store
+        .group_wins(group_id)
+        .await?
+        .into_iter()
+        .filter(|w| w.visibility != Visibility::Private)
+        .filter(|w| access::can_see_item(actor, &w.audience()))
+        .take(10)
+        .collect())
+}
