@@ -28,6 +28,8 @@ pub struct Settings {
     pub invitation_days: i64,
     /// Log filter, e.g. `info` or `aspire=debug,info`.
     pub log: String,
+    /// `/metrics` answers only `Authorization: Bearer <this>`; empty turns `/metrics` off.
+    pub metrics_token: String,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             session_absolute_hours: 168,
             invitation_days: 7,
             log: "info".into(),
+            metrics_token: String::new(),
         }
     }
 }
@@ -72,6 +75,9 @@ session_absolute_hours = 168
 invitation_days = 7
 # Log filter (tracing's EnvFilter syntax).
 log = "info"
+# /metrics (Prometheus counts) answers only requests with "Authorization: Bearer <this>".
+# Empty: /metrics is off (a 404).
+metrics_token = ""
 "#;
 
 /// Flags that override every other layer; `None` leaves the layer below in force.

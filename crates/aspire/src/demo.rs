@@ -11,6 +11,7 @@ use crate::app::invitations::invite_person;
 use crate::domain::cohort::{cohort_of, default_criteria};
 use crate::domain::{CareerStage, Profile};
 use crate::state::AppState;
+use crate::store::group_changes::{ChangeKind, MembershipChange};
 use crate::store::{GroupRole, ProgramRole};
 
 pub const PROGRAM: &str = "KL2 Scholars";
@@ -192,10 +193,18 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
                 )
             })
             .map(|u| u.id);
-        for user in &members {
-            let role = if Some(user.id) == facilitator { GroupRole::Facilitator } else { GroupRole::Member };
-            store.set_group_member(group_id, user.id, role).await?;
-        }
+        let seats: Vec<MembershipChange> = members
+            .iter()
+            .map(|user| MembershipChange {
+                group_id,
+                user_id: user.id,
+                person_name: user.profile.name.clone(),
+                kind: ChangeKind::Added,
+                role: if Some(user.id) == facilitator { GroupRole::Facilitator } else { GroupRole::Member },
+            })
+            .collect();
+        // The groups have met for two months: they joined before anything the demo shares.
+        store.change_group_memberships(&seats, (coordinator_id, "Maya Chen"), &[], now - 10 * 7 * 86_400).await?;
         let ids: Vec<i64> = members.iter().map(|u| u.id).collect();
         seed_meetings(state, group_id, g, &ids).await?;
         if g == 0 {

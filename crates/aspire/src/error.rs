@@ -26,7 +26,9 @@ pub enum AppError {
     Gone(String),
     #[error("this form has expired or did not come from aspire: reload the page and try again")]
     CsrfRejected,
-    #[error("too many failed logins: wait 15 minutes and try again, or ask your coordinator to reset your password")]
+    #[error(
+        "too many failed sign-ins from here: wait a minute and try again (each further failure makes the wait longer, up to 15 minutes), or ask your coordinator for help"
+    )]
     TooManyAttempts,
     #[error("{0}")]
     TooLarge(String),

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::domain::spreadsheet::SafeCsv;
 use anyhow::{Context, bail};
 use aspire_formation::peer::SizeRange;
 use aspire_formation::{Cohort, Criteria, Formation, Progress, SolveOptions, form};
@@ -133,13 +134,14 @@ fn write_groups(
     cohort: &Cohort,
     profiles: &[crate::domain::Profile],
 ) -> anyhow::Result<()> {
-    let mut out = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-    out.write_record(["group", "email", "name", "department", "career stage", "group score"])?;
+    let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = SafeCsv::new(std::io::BufWriter::new(file));
+    out.row(["group", "email", "name", "department", "career stage", "group score"])?;
     for (g, group) in formation.groups.iter().enumerate() {
         for id in &group.members {
             let Some(k) = cohort.index_of(id) else { continue };
             let p = &profiles[k];
-            out.write_record([
+            out.row([
                 format!("Group {}", g + 1),
                 p.email.clone(),
                 p.name.clone(),
@@ -149,7 +151,8 @@ fn write_groups(
             ])?;
         }
     }
-    out.flush().with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = out.finish().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    std::io::Write::flush(&mut file).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

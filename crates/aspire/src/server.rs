@@ -65,6 +65,13 @@ pub fn app(state: AppState) -> Router {
     for (name, value) in security_headers {
         router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
     }
+    // Served over https: browsers keep to https for a year.
+    if state.settings.secure_cookies() {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
     router.layer(TraceLayer::new_for_http()).with_state(state)
 }
 

@@ -5,6 +5,7 @@ use super::invitations::invite_person;
 use crate::auth::{Actor, access};
 use crate::domain::Profile;
 use crate::error::{AppError, AppResult};
+use crate::notify::emails::{Email, RoleGranted};
 use crate::state::AppState;
 use crate::store::community::AuditEntry;
 use crate::store::{OutboxMessage, Program, ProgramPerson, ProgramRole};
@@ -65,7 +66,36 @@ pub async fn add_coordinator(
             state.store.user(id).await?.ok_or(AppError::NotFound)?
         }
     };
+    let people = state.store.program_people(program.id).await?;
+    match people.iter().find(|p| p.user.id == user.id).map(|p| p.role) {
+        Some(ProgramRole::Coordinator) => return Ok(CoordinatorAdded::Added),
+        Some(ProgramRole::Participant) => {
+            return Err(AppError::Invalid(format!(
+                "{} is a participant of {}: a participant's groups are a safe space their coordinators stay out \
+                 of, so someone who coordinates a program is not also one of its participants.",
+                user.profile.name, program.name
+            )));
+        }
+        None => {}
+    }
     state.store.add_program_member(program.id, user.id, ProgramRole::Coordinator).await?;
+    // The grant is audited and told to the person and to the program's other coordinators.
+    let now = state.now();
+    let subject = format!("user {} coordinator of program {}", user.id, program.id);
+    state.store.audit(Some(actor.user.id), "role granted", &subject, now).await?;
+    let others = people.iter().filter(|p| p.role == ProgramRole::Coordinator).map(|p| &p.user);
+    for recipient in std::iter::once(&user).chain(others) {
+        let person = if recipient.id == user.id { "you" } else { user.profile.name.as_str() };
+        let email = RoleGranted {
+            name: &recipient.profile.name,
+            person,
+            actor: &actor.user.profile.name,
+            program: &program.name,
+        }
+        .to(&recipient.profile.email)
+        .map_err(|e| AppError::Internal(e.into()))?;
+        state.store.enqueue_email(&email, now).await?;
+    }
     if user.password_hash.is_none() {
         invite_person(state, &actor.user, &program, &user).await?;
         return Ok(CoordinatorAdded::Invited);

@@ -23,30 +23,48 @@ pub async fn live_round(state: &AppState, token: &str) -> AppResult<(Round, Stri
 /// Enrols the signed-in person in the round (and its program) as they are.
 pub async fn enrol_self(state: &AppState, actor: &Actor, token: &str) -> AppResult<()> {
     let (round, _) = live_round(state, token).await?;
+    if actor.coordinates(round.program_id) {
+        return Err(AppError::Invalid(
+            "You coordinate this program, and coordinators are never placed in its groups: this link is for its \
+             participants."
+                .into(),
+        ));
+    }
     state.store.add_program_member(round.program_id, actor.user.id, ProgramRole::Participant).await?;
     state.store.add_round_people(round.id, &[actor.user.id], state.now()).await?;
+    let subject = format!("user {} in round {}", actor.user.id, round.id);
+    state.store.audit(Some(actor.user.id), "enrolled", &subject, state.now()).await?;
     Ok(())
 }
 
-/// Enrols a newcomer with a validated profile; returns their account. An existing account is
-/// never changed from this anonymous form; one without a password gets an invitation.
+/// Enrols a newcomer with a validated profile; returns their new account, which gets an
+/// invitation to set a password. An email that already has an account is never enrolled from
+/// this anonymous form (anyone could type it): its owner signs in and enrols themselves.
 pub async fn enrol_newcomer(state: &AppState, token: &str, profile: &Profile) -> AppResult<User> {
     let (round, _) = live_round(state, token).await?;
+    // What forming groups needs, checked here as well as by the browser.
+    if profile.department.trim().is_empty() || profile.career_stage.is_empty() {
+        return Err(AppError::Invalid(
+            "Give your department and your career stage: groups are formed from them.".into(),
+        ));
+    }
+    if state.store.user_by_email(&profile.email).await?.is_some() {
+        return Err(AppError::Invalid(format!(
+            "{} already has an account: sign in, then open this link again to enrol. If you have never signed \
+             in, use the invitation email from your coordinator, or ask them for a new one.",
+            profile.email
+        )));
+    }
+    // Who the invitation comes from, known before anything is written.
+    let program = state.store.program(round.program_id).await?.ok_or(AppError::NotFound)?;
+    let inviter = state.store.user(round_owner(state, round.program_id).await?).await?.ok_or(AppError::NotFound)?;
     let now = state.now();
-    let user = match state.store.user_by_email(&profile.email).await? {
-        Some(existing) => existing,
-        None => {
-            let id = state.store.create_user(profile, None, false, now).await?;
-            state.store.user(id).await?.ok_or(AppError::NotFound)?
-        }
-    };
+    let id = state.store.create_user(profile, None, false, now).await?;
+    let user = state.store.user(id).await?.ok_or(AppError::NotFound)?;
     state.store.add_program_member(round.program_id, user.id, ProgramRole::Participant).await?;
     state.store.add_round_people(round.id, &[user.id], now).await?;
-    if user.password_hash.is_none() {
-        let program = state.store.program(round.program_id).await?.ok_or(AppError::NotFound)?;
-        let inviter = state.store.user(round_owner(state, round.program_id).await?).await?.ok_or(AppError::NotFound)?;
-        invite_person(state, &inviter, &program, &user).await?;
-    }
+    state.store.audit(None, "enrolled by link", &format!("user {} in round {}", user.id, round.id), now).await?;
+    invite_person(state, &inviter, &program, &user).await?;
     Ok(user)
 }
 

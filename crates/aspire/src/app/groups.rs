@@ -1,19 +1,26 @@
 //! A group and who is in it: the roster a member or coordinator sees, and a coordinator's
-//! changes to it.
+//! changes to it. Nobody places themselves in a group; those who run the program (coordinators,
+//! admins who are not participants of it) are never placed in one; every change is told to the
+//! group, on its page and by email.
 
 use crate::auth::{Actor, access};
 use crate::error::{AppError, AppResult};
+use crate::notify::emails::{Email, GroupChanged, GroupJoined, peer_line};
 use crate::state::AppState;
-use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson, ProgramRole};
+use crate::store::group_changes::{ChangeKind, GroupChange, MembershipChange};
+use crate::store::{Group, GroupMember, GroupRole, NewEmail, Program, ProgramPerson, ProgramRole, User};
 
 /// What the group page shows of a group whose roster the actor may see.
 pub struct Roster {
     pub group: Group,
     pub program: Program,
     pub members: Vec<GroupMember>,
+    /// Who joined and left, by whom and when, newest first.
+    pub changes: Vec<GroupChange>,
     /// Whether the actor may change who is in the group.
     pub can_manage: bool,
-    /// The program's participants not yet in the group, for those who may add them.
+    /// The program's participants not yet in the group, for those who may add them (never
+    /// the actor).
     pub candidates: Vec<ProgramPerson>,
     /// Whether the actor may see what is said in the group (meetings, goals, celebrations).
     pub can_see_content: bool,
@@ -42,34 +49,153 @@ pub async fn roster(state: &AppState, actor: &Actor, id: i64) -> AppResult<Roste
             .program_people(program.id)
             .await?
             .into_iter()
-            .filter(|p| p.role == ProgramRole::Participant && !members.iter().any(|m| m.user.id == p.user.id))
+            .filter(|p| p.role == ProgramRole::Participant && p.user.id != actor.user.id)
+            .filter(|p| !members.iter().any(|m| m.user.id == p.user.id))
             .collect()
     } else {
         Vec::new()
     };
+    let changes = state.store.group_changes(group.id).await?;
     let can_see_content = access::can_see_group_content(actor, &group);
-    Ok(Roster { group, program, members, can_manage, candidates, can_see_content })
+    Ok(Roster { group, program, members, changes, can_manage, candidates, can_see_content })
 }
 
-/// Puts a person of the group's program in the group with `role` (or changes their role).
+/// A group as an email names it.
+pub struct GroupName<'a> {
+    pub id: i64,
+    pub name: &'a str,
+}
+
+/// The emails that tell a group about a change: to everyone in it afterwards but the person
+/// (and, for a removal, to the person too).
+pub fn tell_group(
+    state: &AppState,
+    group: &GroupName,
+    program: &Program,
+    members_after: &[&User],
+    change: &MembershipChange,
+    actor: &User,
+) -> AppResult<Vec<NewEmail>> {
+    let what = match (change.kind, change.role) {
+        (ChangeKind::Added, _) => "joined",
+        (ChangeKind::Removed, _) => "left",
+        (ChangeKind::NewRole, GroupRole::Facilitator) => "is now a facilitator of",
+        (ChangeKind::NewRole, GroupRole::Member) => "is now a member of",
+    };
+    let link = format!("{}/groups/{}", state.settings.public_url(), group.id);
+    let mut emails = Vec::new();
+    for member in members_after.iter().filter(|m| m.id != change.user_id) {
+        let email = GroupChanged {
+            name: &member.profile.name,
+            person: &change.person_name,
+            what,
+            joined: change.kind == ChangeKind::Added,
+            group: group.name,
+            program: &program.name,
+            actor: &actor.profile.name,
+            link: link.clone(),
+        };
+        emails.push(email.to(&member.profile.email).map_err(|e| AppError::Internal(e.into()))?);
+    }
+    Ok(emails)
+}
+
+/// The email that welcomes someone placed in a group that already meets, with their peers.
+pub fn welcome(
+    state: &AppState,
+    group: &GroupName,
+    program: &Program,
+    user: &User,
+    peers: &[&User],
+) -> AppResult<NewEmail> {
+    let peers: Vec<String> =
+        peers.iter().filter(|p| p.id != user.id).map(|p| peer_line(&p.profile.name, &p.profile.department)).collect();
+    GroupJoined {
+        name: &user.profile.name,
+        group: group.name,
+        program: &program.name,
+        peers: &peers,
+        link: format!("{}/groups/{}", state.settings.public_url(), group.id),
+    }
+    .to(&user.profile.email)
+    .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Puts a participant of the group's program in the group with `role`, or gives someone
+/// already in it that role. Returns the group.
 pub async fn add_member(state: &AppState, actor: &Actor, group_id: i64, user_id: i64, role: &str) -> AppResult<Group> {
     let group = managed_group(state, actor, group_id).await?;
     let role = GroupRole::from_code(role)
         .ok_or_else(|| AppError::Invalid(format!("'{role}' is not a group role: choose member or facilitator.")))?;
-    let enrolled = state.store.memberships(user_id).await?.programs.iter().any(|(p, _)| *p == group.program_id);
-    if !enrolled {
-        return Err(AppError::Invalid("That person is not in this program: add them to the program first.".into()));
+    if user_id == actor.user.id {
+        return Err(AppError::Invalid(
+            "You cannot place yourself in a group: what is said there stays with its members. If you are a \
+             participant of this program, another coordinator can place you."
+                .into(),
+        ));
     }
-    state.store.set_group_member(group.id, user_id, role).await?;
-    let subject = format!("user {user_id} joined group {} as {}", group.id, role.code());
-    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
+    let program = state.store.program(group.program_id).await?.ok_or(AppError::NotFound)?;
+    let person =
+        state.store.program_people(program.id).await?.into_iter().find(|p| p.user.id == user_id).ok_or_else(|| {
+            AppError::Invalid("That person is not in this program: add them to the program first.".into())
+        })?;
+    if person.role != ProgramRole::Participant {
+        return Err(AppError::Invalid(format!(
+            "{} coordinates this program, and coordinators see groups in aggregate only: they are never placed in \
+             a group.",
+            person.user.profile.name
+        )));
+    }
+    let members = state.store.group_members(group.id).await?;
+    let kind = match members.iter().find(|m| m.user.id == user_id) {
+        Some(m) if m.role == role => return Ok(group),
+        Some(_) => ChangeKind::NewRole,
+        None => ChangeKind::Added,
+    };
+    let change =
+        MembershipChange { group_id: group.id, user_id, person_name: person.user.profile.name.clone(), kind, role };
+    let mut after: Vec<&User> = members.iter().map(|m| &m.user).collect();
+    if kind == ChangeKind::Added {
+        after.push(&person.user);
+    }
+    let named = GroupName { id: group.id, name: &group.name };
+    let mut emails = tell_group(state, &named, &program, &after, &change, &actor.user)?;
+    if kind == ChangeKind::Added {
+        emails.push(welcome(state, &named, &program, &person.user, &after)?);
+    }
+    let by = (actor.user.id, actor.user.profile.name.as_str());
+    state.store.change_group_memberships(&[change], by, &emails, state.now()).await?;
     Ok(group)
 }
 
+/// Takes someone out of the group; the group and the person are told.
 pub async fn remove_member(state: &AppState, actor: &Actor, group_id: i64, user_id: i64) -> AppResult<Group> {
     let group = managed_group(state, actor, group_id).await?;
-    state.store.remove_group_member(group.id, user_id).await?;
-    let subject = format!("user {user_id} left group {}", group.id);
-    state.store.audit(Some(actor.user.id), "membership changed", &subject, state.now()).await?;
+    let program = state.store.program(group.program_id).await?.ok_or(AppError::NotFound)?;
+    let members = state.store.group_members(group.id).await?;
+    let Some(leaving) = members.iter().find(|m| m.user.id == user_id) else { return Ok(group) };
+    let change = MembershipChange {
+        group_id: group.id,
+        user_id,
+        person_name: leaving.user.profile.name.clone(),
+        kind: ChangeKind::Removed,
+        role: leaving.role,
+    };
+    let after: Vec<&User> = members.iter().map(|m| &m.user).filter(|u| u.id != user_id).collect();
+    let named = GroupName { id: group.id, name: &group.name };
+    let mut emails = tell_group(state, &named, &program, &after, &change, &actor.user)?;
+    let told = GroupChanged {
+        name: &leaving.user.profile.name,
+        person: "You",
+        what: "left",
+        joined: false,
+        group: &group.name,
+        program: &program.name,
+        actor: &actor.user.profile.name,
+        link: format!("{}/", state.settings.public_url()),
+    };
+    emails.push(told.to(&leaving.user.profile.email).map_err(|e| AppError::Internal(e.into()))?);
+    let by = (actor.user.id, actor.user.profile.name.as_str());
+    state.store.change_group_memberships(&[change], by, &emails, state.now()).await?;
     Ok(group)
 }

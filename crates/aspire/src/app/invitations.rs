@@ -9,8 +9,17 @@ use crate::store::{Invitation, Program, User};
 
 pub const SPENT_LINK: &str = "This invitation link has already been used or has expired. If you have set your password, sign in; otherwise ask your coordinator for a new invitation.";
 
-/// Makes a new invitation link for `user` and puts the email that carries it in the outbox.
+/// Makes a new invitation link for `user` (their earlier ones stop working) and puts the email
+/// that carries it in the outbox. Only for an account that has never set a password: a link
+/// that set the password of an account in use would hand it to whoever reads the link.
 pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, user: &User) -> AppResult<()> {
+    if user.password_hash.is_some() {
+        return Err(AppError::Invalid(format!(
+            "{} has already set a password, so they sign in with it; an invitation is only for someone who has \
+             never signed in.",
+            user.profile.name
+        )));
+    }
     let token = new_token();
     let now = state.now();
     let invitation = Invitation {
@@ -33,6 +42,8 @@ pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, 
     .map_err(|e| AppError::Internal(e.into()))?;
     state.store.create_invitation(&invitation).await?;
     state.store.enqueue_email(&email, now).await?;
+    let subject = format!("user {} to program {}", user.id, program.id);
+    state.store.audit(Some(inviter.id), "invitation sent", &subject, now).await?;
     Ok(())
 }
 
@@ -44,7 +55,8 @@ pub async fn live(state: &AppState, token: &str) -> AppResult<(Invitation, User,
     if invitation.used_at.is_some() || invitation.expires_at <= state.now() {
         return Err(spent());
     }
-    let user = state.store.user(invitation.user_id).await?.ok_or_else(spent)?;
+    // An account whose password is set is signed in to, never taken over by a link.
+    let user = state.store.user(invitation.user_id).await?.filter(|u| u.password_hash.is_none()).ok_or_else(spent)?;
     let program = state.store.program(invitation.program_id).await?.ok_or_else(spent)?;
     Ok((invitation, user, program))
 }
@@ -64,6 +76,6 @@ pub async fn accept(state: &AppState, token: &str, new_password: String, confirm
     if !state.store.redeem_invitation(&invitation.token_hash, state.now()).await? {
         return Err(AppError::Gone(SPENT_LINK.into()));
     }
-    state.store.set_password(user.id, &hash).await?;
+    state.store.set_password_by_link(user.id, &hash, "by invitation", state.now()).await?;
     Ok(user)
 }

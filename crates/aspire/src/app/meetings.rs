@@ -106,11 +106,14 @@ pub struct Meeting {
 
 pub async fn meeting(state: &AppState, actor: &Actor, group_id: i64, start: i64) -> AppResult<Meeting> {
     let (group, loaded) = visible_meeting(state, actor, group_id, start).await?;
+    let visible = |goals: Vec<Goal>| -> Vec<Goal> {
+        goals.into_iter().filter(|g| access::can_see_goal(actor, &group, g.user_id, g.created_at)).collect()
+    };
     let check_in = match loaded.series.previous(start) {
-        Some(p) => with_carried(state, state.store.goals_at(group.id, p.start).await?).await?,
+        Some(p) => with_carried(state, visible(state.store.goals_at(group.id, p.start).await?)).await?,
         None => Vec::new(),
     };
-    let declared = with_carried(state, state.store.goals_at(group.id, start).await?).await?;
+    let declared = with_carried(state, visible(state.store.goals_at(group.id, start).await?)).await?;
     let members = state.store.group_members(group.id).await?;
     let attendance = state.store.attendance(group.id, start).await?;
     let long_goals =

@@ -246,8 +246,8 @@ pub async fn record_outcome(state: &AppState, actor: &Actor, id: i64, outcome: &
         .await?
         .groups
         .iter()
-        .find(|(_, program, _)| *program == nomination.program_id)
-        .map(|(group, _, _)| *group);
+        .find(|s| s.program_id == nomination.program_id)
+        .map(|s| s.group_id);
     let year = utc_date(state.now())?.year();
     let win = NewWin {
         user_id: nomination.nominee_id,

@@ -40,21 +40,47 @@ pub async fn overview(state: &AppState, actor: &Actor, id: i64) -> AppResult<Ove
 pub async fn import_people(state: &AppState, actor: &Actor, program_id: i64, people: &[Profile]) -> AppResult<()> {
     let program = managed_program(state, actor, program_id).await?;
     state.store.import_roster(program.id, people, state.now()).await?;
+    let subject = format!("{} people to program {}", people.len(), program.id);
+    state.store.audit(Some(actor.user.id), "roster imported", &subject, state.now()).await?;
     Ok(())
 }
 
-/// Each row of a checked roster, and whether its email is new to aspire. Writes nothing.
+/// What importing a row will do, as far as it concerns this program: whether the email has an
+/// account elsewhere is never said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowEffect {
+    /// Not in the program yet: added to it.
+    Joins,
+    /// In the program, never signed in: the roster's fields replace theirs.
+    Updates,
+    /// In the program with an account in use: added as they are, profile kept.
+    Kept,
+}
+
+/// Each row of a checked roster with what importing it will do. Writes nothing.
 pub async fn preview_roster(
     state: &AppState,
     actor: &Actor,
     program_id: i64,
     rows: Vec<RosterRow>,
-) -> AppResult<Vec<(RosterRow, bool)>> {
-    managed_program(state, actor, program_id).await?;
+) -> AppResult<Vec<(RosterRow, RowEffect)>> {
+    let program = managed_program(state, actor, program_id).await?;
     let mut preview = Vec::with_capacity(rows.len());
     for row in rows {
-        let is_new = state.store.user_by_email(&row.profile.email).await?.is_none();
-        preview.push((row, is_new));
+        let effect = match state.store.user_by_email(&row.profile.email).await? {
+            None => RowEffect::Joins,
+            Some(user) => {
+                let programs = state.store.memberships(user.id).await?.programs;
+                if !programs.iter().any(|(p, _)| *p == program.id) {
+                    RowEffect::Joins
+                } else if user.password_hash.is_some() || programs.iter().any(|(p, _)| *p != program.id) {
+                    RowEffect::Kept
+                } else {
+                    RowEffect::Updates
+                }
+            }
+        };
+        preview.push((row, effect));
     }
     Ok(preview)
 }

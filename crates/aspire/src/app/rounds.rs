@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use aspire_formation::{Criteria, Formation, evaluate, place_newcomers};
 
+use super::groups;
 use crate::auth::token::new_token;
 use crate::auth::{Actor, access};
 use crate::domain::Availability;
@@ -13,8 +14,9 @@ use crate::domain::cohort::{cohort_of, default_criteria};
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::{AppError, AppResult};
 use crate::jobs::load_problem;
-use crate::notify::emails::{Email, EnrolmentReminder, GroupJoined, GroupPublished, peer_line};
+use crate::notify::emails::{Email, EnrolmentReminder, GroupPublished, peer_line};
 use crate::state::AppState;
+use crate::store::group_changes::{ChangeKind, MembershipChange};
 use crate::store::{Draft, DraftScores, FormationJob, GroupRole, NewGroup, NewJob, Program, ProgramRole, Round, User};
 
 /// A round the actor manages, with its program; anything else is a 404.
@@ -317,6 +319,8 @@ pub async fn publish(
 ) -> AppResult<(Round, Published)> {
     let ScoredDraft { draft, round, program, formation, users, .. } = draft(state, actor, draft_id).await?;
     let alumni = alumni(state, program.id, round.id).await?;
+    // Groups hold participants only, and nobody places themselves.
+    let participants: HashSet<i64> = participants(state, program.id, Who::Everyone).await?.into_iter().collect();
     let link = format!("{}/", state.settings.public_url());
     let mut new_groups = Vec::new();
     let mut emails = Vec::new();
@@ -333,6 +337,24 @@ pub async fn publish(
             .collect();
         if let Some(f) = facilitator.filter(|f| !roles.iter().any(|(id, _)| id == f)) {
             roles.push((f, GroupRole::Facilitator));
+        }
+        for (id, _) in &roles {
+            let name = || users.values().find(|u| u.id == *id).map_or("Someone", |u| u.profile.name.as_str());
+            if *id == actor.user.id {
+                return Err(AppError::Invalid(format!(
+                    "You are in group {} of this draft: someone else publishes a draft that places you, so that \
+                     nobody places themselves in a group.",
+                    i + 1
+                )));
+            }
+            if !participants.contains(id) {
+                return Err(AppError::Invalid(format!(
+                    "{} is in group {} of this draft but is not a participant of the program (coordinators are \
+                     never placed in groups): move them out of the draft first.",
+                    name(),
+                    i + 1
+                )));
+            }
         }
         let times = common_times(members.iter().copied());
         let proposed = times.split(';').next().map(str::trim).filter(|t| !t.is_empty());
@@ -423,27 +445,25 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
         members.push(user);
         placements.push((groups[*index].0.id, user.id, *index));
     }
+    // Each newcomer is welcomed with their peers; each group is told who joined it.
     let mut emails = Vec::new();
+    let mut changes = Vec::new();
     for (group_id, user_id, index) in &placements {
         let Some(user) = newcomers.iter().find(|u| u.id == *user_id) else { continue };
-        let peers: Vec<String> = joined[*index]
-            .iter()
-            .filter(|p| p.id != user.id)
-            .map(|p| peer_line(&p.profile.name, &p.profile.department))
-            .collect();
-        let email = GroupJoined {
-            name: &user.profile.name,
-            group: &groups[*index].0.name,
-            program: &program.name,
-            peers: &peers,
-            link: format!("{}/groups/{group_id}", state.settings.public_url()),
-        }
-        .to(&user.profile.email)
-        .map_err(|e| AppError::Internal(e.into()))?;
-        emails.push(email);
+        let group = groups::GroupName { id: groups[*index].0.id, name: &groups[*index].0.name };
+        emails.push(groups::welcome(state, &group, &program, user, &joined[*index])?);
+        let change = MembershipChange {
+            group_id: *group_id,
+            user_id: user.id,
+            person_name: user.profile.name.clone(),
+            kind: ChangeKind::Added,
+            role: GroupRole::Member,
+        };
+        emails.extend(groups::tell_group(state, &group, &program, &joined[*index], &change, &actor.user)?);
+        changes.push(change);
     }
-    let pairs: Vec<(i64, i64)> = placements.iter().map(|(g, u, _)| (*g, *u)).collect();
-    state.store.place_in_groups(&pairs, actor.user.id, &emails, state.now()).await?;
+    let by = (actor.user.id, actor.user.profile.name.as_str());
+    state.store.change_group_memberships(&changes, by, &emails, state.now()).await?;
     let placed = if placement.unplaced.is_empty() { Placed::Everyone } else { Placed::Some };
     Ok((round, placed))
 }

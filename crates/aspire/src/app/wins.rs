@@ -20,7 +20,8 @@ pub struct ShareChoice {
 /// for someone in a program but in no group yet).
 pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<ShareChoice>> {
     let mut choices = Vec::new();
-    for (group_id, program_id, _) in &actor.memberships.groups {
+    for seat in &actor.memberships.groups {
+        let (group_id, program_id) = (&seat.group_id, &seat.program_id);
         let (Some(group), Some(program)) =
             (state.store.group(*group_id).await?, state.store.program(*program_id).await?)
         else {
@@ -34,7 +35,7 @@ pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<Sha
         choices.push(ShareChoice { value: format!("private:{group_id}"), label: "Only me".into() });
     }
     for (program_id, _) in &actor.memberships.programs {
-        if actor.memberships.groups.iter().any(|(_, p, _)| p == program_id) {
+        if actor.memberships.groups.iter().any(|s| s.program_id == *program_id) {
             continue;
         }
         if let Some(program) = state.store.program(*program_id).await? {
@@ -65,8 +66,8 @@ fn parse_share(actor: &Actor, share: &str) -> AppResult<(Visibility, i64, Option
         return Ok((visibility, program, None));
     }
     let group: i64 = place.parse().map_err(|_| refuse())?;
-    let (_, program, _) = actor.memberships.groups.iter().find(|(g, _, _)| *g == group).ok_or_else(refuse)?;
-    Ok((visibility, *program, Some(group)))
+    let seat = actor.memberships.groups.iter().find(|s| s.group_id == group).ok_or_else(refuse)?;
+    Ok((visibility, seat.program_id, Some(group)))
 }
 
 fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i64>)) -> Win {

@@ -8,7 +8,8 @@
 //! | facilitator | their group's page and members                                        |
 //! | member      | their groups' pages and fellow members; their own profile              |
 //!
-//! Goals, check-ins and attendance are group content: members and facilitators only;
+//! Goals, check-ins and attendance are group content: members and facilitators only, and of
+//! what was shared in a group, only what came after they joined;
 //! coordinators and admins get per-group counts. Everything else people share (posts, wins,
 //! resources) carries a visibility that `can_see_item` alone reads; lists filter with it too.
 //! Nominations are between nominator and nominee; coordinators see them once accepted.
@@ -16,7 +17,7 @@
 use crate::domain::opportunities::NominationStatus;
 use crate::domain::{Audience, Visibility};
 use crate::store::sharing::Nomination;
-use crate::store::{Group, GroupRole, Memberships, ProgramRole, User};
+use crate::store::{Group, GroupRole, Memberships, ProgramRole, Seat, User};
 
 /// Someone signed in, with what they belong to, loaded fresh on every request so that a
 /// removal takes effect at once.
@@ -43,11 +44,21 @@ impl Actor {
     /// In the program in any role (participant or coordinator).
     pub fn belongs_to_program(&self, program_id: i64) -> bool {
         self.memberships.programs.iter().any(|(p, _)| *p == program_id)
-            || self.memberships.groups.iter().any(|(_, p, _)| *p == program_id)
+            || self.memberships.groups.iter().any(|s| s.program_id == program_id)
     }
 
     pub fn group_role(&self, group_id: i64) -> Option<GroupRole> {
-        self.memberships.groups.iter().find(|(g, _, _)| *g == group_id).map(|(_, _, r)| *r)
+        self.seat(group_id).map(|s| s.role)
+    }
+
+    pub fn seat(&self, group_id: i64) -> Option<&Seat> {
+        self.memberships.groups.iter().find(|s| s.group_id == group_id)
+    }
+
+    /// In the group, and in it already at `at`: what was shared before someone joined stays
+    /// with those who were there.
+    fn was_in_group_at(&self, group_id: i64, at: i64) -> bool {
+        self.seat(group_id).is_some_and(|s| s.joined_at <= at)
     }
 }
 
@@ -100,6 +111,11 @@ pub fn can_record_attendance(actor: &Actor, group: &Group, user_id: i64) -> bool
     }
 }
 
+/// A goal declared in a group: its author, and those in the group when it was declared.
+pub fn can_see_goal(actor: &Actor, group: &Group, author_id: i64, declared_at: i64) -> bool {
+    actor.user.id == author_id || actor.was_in_group_at(group.id, declared_at)
+}
+
 /// Reporting on, or carrying forward, a goal: only its author, while still in its group.
 pub fn can_update_goal(actor: &Actor, group: &Group, author_id: i64) -> bool {
     actor.user.id == author_id && can_see_group_content(actor, group)
@@ -123,11 +139,14 @@ pub fn can_see_item(actor: &Actor, item: &Audience) -> bool {
     if item.author_id == Some(actor.user.id) {
         return true;
     }
+    let there = item.group_id.is_some_and(|g| actor.was_in_group_at(g, item.created_at));
     let role = item.group_id.and_then(|g| actor.group_role(g));
     match item.visibility {
         Visibility::Private => false,
-        Visibility::Group => role.is_some(),
-        Visibility::Facilitator => role == Some(GroupRole::Facilitator) && item.facilitator_id == Some(actor.user.id),
+        Visibility::Group => there,
+        Visibility::Facilitator => {
+            there && role == Some(GroupRole::Facilitator) && item.facilitator_id == Some(actor.user.id)
+        }
         Visibility::Program => actor.belongs_to_program(item.program_id) || actor.is_admin(),
     }
 }
@@ -219,7 +238,10 @@ mod tests {
         assert!(!can_see_group_roster(&other_coordinator, &group));
         let member = actor(
             false,
-            Memberships { programs: vec![(1, ProgramRole::Participant)], groups: vec![(10, 1, GroupRole::Member)] },
+            Memberships {
+                programs: vec![(1, ProgramRole::Participant)],
+                groups: vec![Seat { group_id: 10, program_id: 1, role: GroupRole::Member, joined_at: 0 }],
+            },
         );
         assert!(can_see_group_content(&member, &group));
         assert!(!can_manage_program(&member, 1));
@@ -253,7 +275,10 @@ mod tests {
         assert!(!can_respond_to_nomination(&coordinator, &nomination(NominationStatus::Accepted)));
         let peer = actor(
             false,
-            Memberships { programs: vec![(1, ProgramRole::Participant)], groups: vec![(10, 1, GroupRole::Member)] },
+            Memberships {
+                programs: vec![(1, ProgramRole::Participant)],
+                groups: vec![Seat { group_id: 10, program_id: 1, role: GroupRole::Member, joined_at: 0 }],
+            },
         );
         assert!(
             !can_see_nomination(&peer, &nomination(NominationStatus::Accepted)),

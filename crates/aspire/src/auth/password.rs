@@ -1,5 +1,6 @@
 //! argon2id password hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), computed
-//! on the blocking pool so a login never stalls other requests.
+//! on the blocking pool so a login never stalls other requests, and a few at a time: a burst
+//! of sign-ins queues here instead of taking 19 MiB each at once.
 
 use std::sync::LazyLock;
 
@@ -56,7 +57,12 @@ fn verify_blocking(password: &str, hash: Option<&str>) -> bool {
     ok && hash.is_some()
 }
 
+/// How many hashes may be computed at once (about 19 MiB each).
+const HASHES_AT_ONCE: usize = 4;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+
 pub async fn hash(password: String) -> Result<String, PasswordError> {
+    let _turn = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| PasswordError::Hash(e.to_string()))?
@@ -65,6 +71,7 @@ pub async fn hash(password: String) -> Result<String, PasswordError> {
 /// True when `password` matches `hash`; an absent hash (unknown account, or no password set
 /// yet) costs the same time and is false.
 pub async fn verify(password: String, hash: Option<String>) -> bool {
+    let Ok(_turn) = HASHING.acquire().await else { return false };
     tokio::task::spawn_blocking(move || verify_blocking(&password, hash.as_deref())).await.unwrap_or(false)
 }
 

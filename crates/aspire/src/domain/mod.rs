@@ -13,6 +13,7 @@ pub mod opportunities;
 pub mod profile;
 pub mod resources;
 pub mod roster;
+pub mod spreadsheet;
 pub mod visibility;
 pub mod wins;
 

@@ -66,6 +66,8 @@ pub struct Audience {
     pub visibility: Visibility,
     /// For a concern meant for one facilitator.
     pub facilitator_id: Option<i64>,
+    /// When it was shared: someone who joined the group later does not see group-only items.
+    pub created_at: i64,
 }
 
 decoded_from_code!(Visibility, "a visibility");

@@ -84,6 +84,46 @@ impl Email for GroupJoined<'_> {
     }
 }
 
+/// Told to a group's members when someone joins, leaves or changes role. Names only: no
+/// group content.
+#[derive(Template)]
+#[template(path = "email/group_change.txt")]
+pub struct GroupChanged<'a> {
+    pub name: &'a str,
+    pub person: &'a str,
+    /// "joined", "left", "is now a facilitator of", "is now a member of"
+    pub what: &'static str,
+    pub joined: bool,
+    pub group: &'a str,
+    pub program: &'a str,
+    pub actor: &'a str,
+    pub link: String,
+}
+
+impl Email for GroupChanged<'_> {
+    fn subject(&self) -> String {
+        format!("{} {} {}", self.person, self.what, self.group)
+    }
+}
+
+/// Told to the person and to the program's other coordinators when someone is made a
+/// coordinator.
+#[derive(Template)]
+#[template(path = "email/role_granted.txt")]
+pub struct RoleGranted<'a> {
+    pub name: &'a str,
+    /// "you" for the person themselves, else their name.
+    pub person: &'a str,
+    pub actor: &'a str,
+    pub program: &'a str,
+}
+
+impl Email for RoleGranted<'_> {
+    fn subject(&self) -> String {
+        format!("A new coordinator of {}", self.program)
+    }
+}
+
 /// The statement stays out: the nominee reads it on their nominations page.
 #[derive(Template)]
 #[template(path = "email/nomination.txt")]

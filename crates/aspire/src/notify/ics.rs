@@ -30,7 +30,7 @@ impl Builder {
     pub fn new(public_url: String, name: &str, now: i64) -> Builder {
         let host = url::Url::parse(&public_url).ok().and_then(|u| u.host_str().map(str::to_string));
         let mut calendar = Calendar::new();
-        calendar.name(name);
+        calendar.name(&plain(name));
         Builder {
             calendar,
             zones: BTreeSet::new(),
@@ -61,14 +61,14 @@ impl Builder {
             event
                 .uid(&format!("aspire-group-{}-schedule-{}@{}", group.id, history.id, self.host))
                 .sequence(u32::try_from(row.sequence).unwrap_or(0))
-                .summary(&format!("{}: peer group meeting", group.name))
+                .summary(&plain(&format!("{}: peer group meeting", group.name)))
                 .add_property("DTSTAMP", ical_utc(row.updated_at))
                 .add_property("DURATION", format!("PT{}M", schedule.duration_minutes))
                 .add_property("RRULE", rule)
                 .add_property("URL", format!("{}/groups/{}/meetings", self.public_url, group.id))
                 .append_property(Property::new("DTSTART", ical_local(first, tz)).add_parameter("TZID", tz).done());
             if !row.place.is_empty() {
-                event.location(&row.place);
+                event.location(&plain(&row.place));
             }
             for start in &loaded.series.cancelled {
                 if *start >= first && until.is_none_or(|u| *start < u) && loaded.series.is_occurrence(*start) {
@@ -149,6 +149,13 @@ pub fn vtimezone(time_zone: &str, from: i64, to: i64) -> Option<String> {
     }
     out.push_str("END:VTIMEZONE\r\n");
     Some(out)
+}
+
+/// Text for a calendar property with every control character made a space: the crate escapes
+/// newlines, but a bare CR (or any other control) would let a parser that splits on it read
+/// what follows as properties of its own.
+fn plain(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 #[cfg(test)]

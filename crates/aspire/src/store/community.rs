@@ -14,6 +14,9 @@ pub struct Post {
     /// The author of the thread this post belongs to (its own author for a thread): who a
     /// concern for one facilitator is from.
     pub thread_author_id: Option<i64>,
+    /// When the thread this post belongs to was started (its own time for a thread): a member
+    /// who joined the group later does not see the thread, nor its replies.
+    pub thread_created_at: i64,
     /// "former member" when the author deleted their account and kept their posts.
     pub author_name: String,
     pub title: String,
@@ -36,6 +39,7 @@ impl Post {
             group_id: Some(self.group_id),
             visibility: self.visibility,
             facilitator_id: self.facilitator_id,
+            created_at: self.thread_created_at,
         }
     }
 }
@@ -83,6 +87,7 @@ impl Win {
             group_id: self.group_id,
             visibility: self.visibility,
             facilitator_id: None,
+            created_at: self.created_at,
         }
     }
 }
@@ -109,6 +114,7 @@ pub struct AuditEntry {
 
 const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.author_id, \
      CASE WHEN p.thread_id IS NULL THEN p.author_id ELSE t.author_id END AS thread_author_id, \
+     COALESCE(t.created_at, p.created_at) AS thread_created_at, \
      COALESCE(u.name, 'former member') AS author_name, p.title, p.body, p.visibility, p.facilitator_id, \
      p.created_at, p.edited_at, (SELECT COUNT(*) FROM posts r WHERE r.thread_id = p.id) AS replies";
 const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id \

@@ -6,6 +6,7 @@
 
 pub mod community;
 pub mod files;
+pub mod group_changes;
 pub mod meetings;
 pub mod postgres;
 pub mod rounds;
@@ -141,8 +142,17 @@ pub struct GroupMember {
 #[derive(Debug, Clone, Default)]
 pub struct Memberships {
     pub programs: Vec<(i64, ProgramRole)>,
-    /// (group id, its program id, role)
-    pub groups: Vec<(i64, i64, GroupRole)>,
+    pub groups: Vec<Seat>,
+}
+
+/// A person's place in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seat {
+    pub group_id: i64,
+    pub program_id: i64,
+    pub role: GroupRole,
+    /// They see what is shared in the group from this moment on (0: the whole history).
+    pub joined_at: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -189,6 +199,8 @@ pub struct OutboxMessage {
 pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,
+    /// Accounts in use (signed in to, or in another program) whose profiles were left alone.
+    pub kept: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default)]

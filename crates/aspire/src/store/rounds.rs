@@ -400,38 +400,6 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Adds each (group, person) as a member, audited as done by `actor_id`, with the emails
-    /// that tell them, all in one transaction.
-    pub async fn place_in_groups(
-        &self,
-        placements: &[(i64, i64)],
-        actor_id: i64,
-        emails: &[NewEmail],
-        now: i64,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for (group_id, user_id) in placements {
-            sqlx::query("INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)")
-                .bind(group_id)
-                .bind(user_id)
-                .bind(GroupRole::Member.code())
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")
-                .bind(now)
-                .bind(actor_id)
-                .bind("membership changed")
-                .bind(format!("user {user_id} joined group {group_id} as member"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        for email in emails {
-            super::sql::insert_email(&mut *tx, email, now).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Creates the draft's groups and memberships and queues `emails`, all in one transaction.
     /// False (and nothing written) when the round already has a published draft.
     pub async fn publish_draft(
@@ -470,10 +438,11 @@ impl SqlStore {
             .fetch_one(&mut *tx)
             .await?;
             for (user_id, role) in &group.members {
-                sqlx::query("INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO group_members (group_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)")
                     .bind(group_id)
                     .bind(user_id)
                     .bind(role.code())
+                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
             }

@@ -40,6 +40,7 @@ impl Resource {
             group_id: self.group_id,
             visibility: self.visibility,
             facilitator_id: None,
+            created_at: self.created_at,
         }
     }
 
@@ -92,6 +93,7 @@ impl Opportunity {
             group_id: None,
             visibility: Visibility::Program,
             facilitator_id: None,
+            created_at: self.created_at,
         }
     }
 }

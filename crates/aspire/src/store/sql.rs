@@ -133,6 +133,32 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Sets a password by a one-time link: the account's sessions and outstanding links end,
+    /// and the change is audited, in one transaction.
+    pub async fn set_password_by_link(&self, id: i64, password_hash: &str, how: &str, now: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(id)
+            .bind(super::TokenKind::Invitation.code())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")
+            .bind(now)
+            .bind(id)
+            .bind("password set")
+            .bind(how)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn list_users(&self) -> Result<Vec<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"));
         Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)
@@ -226,15 +252,21 @@ impl SqlStore {
                 .bind(user_id)
                 .fetch_all(&self.pool)
                 .await?;
-        let groups: Vec<(i64, i64, String)> = sqlx::query_as(
-            "SELECT g.id, g.program_id, gm.role FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = $1",
+        let groups: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+            "SELECT g.id, g.program_id, gm.role, gm.joined_at FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+             WHERE gm.user_id = $1",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
         Ok(Memberships {
             programs: programs.into_iter().map(|(p, r)| Ok((p, ProgramRole::try_from(r)?))).collect::<Result<_>>()?,
-            groups: groups.into_iter().map(|(g, p, r)| Ok((g, p, GroupRole::try_from(r)?))).collect::<Result<_>>()?,
+            groups: groups
+                .into_iter()
+                .map(|(group_id, program_id, role, joined_at)| {
+                    Ok(Seat { group_id, program_id, role: GroupRole::try_from(role)?, joined_at })
+                })
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -249,14 +281,17 @@ impl SqlStore {
                 .await?;
             let user_id = match existing {
                 Some(id) => {
-                    // A re-import updates what the roster says and keeps what people wrote themselves.
-                    sqlx::query(
+                    // A re-import updates what the roster says and keeps what people wrote
+                    // themselves; and only for someone who has never signed in and belongs to no
+                    // other program: nobody's coordinator rewrites a profile in use elsewhere.
+                    let updated = sqlx::query(
                         "UPDATE users SET name = $1, department = $2, division = $3, discipline = $4, \
                          career_stage = CASE WHEN $5 = '' THEN career_stage ELSE $5 END, \
                          research_interests = CASE WHEN $6 = '' THEN research_interests ELSE $6 END, \
                          availability = CASE WHEN $7 = '' THEN availability ELSE $7 END, \
                          pronouns = CASE WHEN $8 = '' THEN pronouns ELSE $8 END, \
-                         time_zone = $9 WHERE id = $10",
+                         time_zone = $9 WHERE id = $10 AND password_hash IS NULL \
+                         AND NOT EXISTS (SELECT 1 FROM program_members o WHERE o.user_id = $10 AND o.program_id <> $11)",
                     )
                     .bind(&p.name)
                     .bind(&p.department)
@@ -268,9 +303,14 @@ impl SqlStore {
                     .bind(&p.pronouns)
                     .bind(&p.time_zone)
                     .bind(id)
+                    .bind(program_id)
                     .execute(&mut *tx)
                     .await?;
-                    summary.updated += 1;
+                    if updated.rows_affected() == 1 {
+                        summary.updated += 1;
+                    } else {
+                        summary.kept += 1;
+                    }
                     id
                 }
                 None => {
@@ -343,28 +383,6 @@ impl SqlStore {
         .await?)
     }
 
-    pub async fn set_group_member(&self, group_id: i64, user_id: i64, role: GroupRole) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO group_members (group_id, user_id, role) VALUES ($1, $2, $3) \
-             ON CONFLICT (group_id, user_id) DO UPDATE SET role = excluded.role",
-        )
-        .bind(group_id)
-        .bind(user_id)
-        .bind(role.code())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn remove_group_member(&self, group_id: i64, user_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
-            .bind(group_id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     pub async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
@@ -427,32 +445,55 @@ impl SqlStore {
         Ok(done.rows_affected())
     }
 
-    pub async fn record_login_attempt(&self, email: &str, address: &str, succeeded: bool, now: i64) -> Result<()> {
-        sqlx::query("INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, $3, $4)")
-            .bind(email)
-            .bind(address)
-            .bind(i64::from(succeeded))
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+    /// Failed attempts since `since`: (for this email, from this address).
+    /// Records an attempt as a failure before it is checked, and returns the failures before
+    /// it: concurrent attempts each count the others, so a burst cannot slip past the limit.
+    /// The row's id is returned so a success can be marked as one.
+    pub async fn begin_login_attempt(
+        &self,
+        email: &str,
+        address: &str,
+        since: i64,
+        now: i64,
+    ) -> Result<(i64, crate::auth::throttle::Failures)> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, 0, $3) RETURNING id",
+        )
+        .bind(email)
+        .bind(address)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        let (account_from_client, latest_at): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(at) FROM login_attempts \
+             WHERE email = $1 AND address = $2 AND succeeded = 0 AND at >= $3 AND id <> $4",
+        )
+        .bind(email)
+        .bind(address)
+        .bind(since)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let from_client: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND succeeded = 0 AND at >= $2 AND id <> $3",
+        )
+        .bind(address)
+        .bind(since)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((id, crate::auth::throttle::Failures { account_from_client, from_client, latest_at }))
+    }
+
+    pub async fn login_attempt_succeeded(&self, id: i64) -> Result<()> {
+        sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
-    /// Failed attempts since `since`: (for this email, from this address).
-    pub async fn recent_login_failures(&self, email: &str, address: &str, since: i64) -> Result<(i64, i64)> {
-        let by_email: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND succeeded = 0 AND at >= $2")
-                .bind(email)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-        let by_address: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND succeeded = 0 AND at >= $2")
-                .bind(address)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok((by_email, by_address))
+    /// Forgets an attempt that was refused before its password was checked.
+    pub async fn forget_login_attempt(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM login_attempts WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
     }
 
     pub async fn enqueue_email(&self, e: &NewEmail, now: i64) -> Result<i64> {

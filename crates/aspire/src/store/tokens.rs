@@ -71,7 +71,14 @@ impl SqlStore {
         Ok(n > 0)
     }
 
+    /// Stores a new invitation; the person's earlier invitations stop working.
     pub async fn create_invitation(&self, i: &Invitation) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(i.user_id)
+            .bind(TokenKind::Invitation.code())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO user_tokens (token_hash, user_id, kind, program_id, created_by, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -83,8 +90,9 @@ impl SqlStore {
         .bind(i.created_by)
         .bind(i.created_at)
         .bind(i.expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

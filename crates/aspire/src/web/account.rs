@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::Layout;
 use crate::app::account;
 use crate::auth::{Actor, CsrfForm};
+use crate::domain::spreadsheet::SafeCsv;
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -56,11 +57,9 @@ async fn export_json(State(state): State<AppState>, actor: Actor) -> AppResult<R
 /// The same as the JSON export, one row per item: what a spreadsheet opens.
 async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Response> {
     let data = account::export(&state, &actor, "csv").await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut writer = SafeCsv::new(Vec::new());
     let internal = |e: csv::Error| AppError::Internal(e.into());
-    writer
-        .write_record(["section", "id", "title or text", "detail", "status or visibility", "when"])
-        .map_err(internal)?;
+    writer.row(["section", "id", "title or text", "detail", "status or visibility", "when"]).map_err(internal)?;
     let text = |v: &serde_json::Value, key: &str| match &v[key] {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
@@ -69,7 +68,7 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
     if let Some(profile) = data["profile"].as_object() {
         for (key, value) in profile {
             let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
-            writer.write_record(["profile", "", key, &value, "", ""]).map_err(internal)?;
+            writer.row(["profile", "", key, &value, "", ""]).map_err(internal)?;
         }
     }
     let sections = [
@@ -91,10 +90,10 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
                 text(item, status),
                 text(item, when),
             ];
-            writer.write_record(&row).map_err(internal)?;
+            writer.row(&row).map_err(internal)?;
         }
     }
-    let body = writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let body = writer.finish().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     Ok(download(body, "text/csv; charset=utf-8", "aspire-my-data.csv"))
 }
 

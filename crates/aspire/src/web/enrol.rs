@@ -13,7 +13,7 @@ use super::session::with_pre_session_cookie;
 use crate::app::enrolment;
 use crate::auth::{PreSession, Viewer};
 use crate::domain::Profile;
-use crate::error::{AppResult, sentence};
+use crate::error::{AppError, AppResult, sentence};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Round;
@@ -91,7 +91,13 @@ async fn enrol(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let user = enrolment::enrol_newcomer(&state, &token, &profile).await?;
+    let user = match enrolment::enrol_newcomer(&state, &token, &profile).await {
+        Err(AppError::Invalid(message)) => {
+            let page = page(&pre, round, program_name, None, draft, Some(message));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        enrolled => enrolled?,
+    };
     let page = EnrolledPage { layout: Layout::anonymous(), program: program_name, email: user.profile.email };
     Ok(page.into_response())
 }

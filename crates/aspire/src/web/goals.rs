@@ -73,7 +73,8 @@ async fn report_goal(
     CsrfForm(actor, form): CsrfForm<ReportForm>,
 ) -> AppResult<Redirect> {
     app::goals::report(&state, &actor, id, &form.status, &form.reason).await?;
-    let back = if form.back.is_empty() { "/goals" } else { safe_next(&form.back) };
+    let back =
+        if form.back.is_empty() { "/goals".to_string() } else { safe_next(&form.back, &state.settings.public_url()) };
     Ok(Redirect::to(&format!("{back}?notice=saved")))
 }
 

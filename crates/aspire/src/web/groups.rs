@@ -13,6 +13,7 @@ use crate::domain::{Availability, CareerStage};
 use crate::error::AppResult;
 use crate::routes::Routes;
 use crate::state::AppState;
+use crate::store::group_changes::{ChangeKind, GroupChange};
 use crate::store::{Group, GroupMember, GroupRole, Program, ProgramPerson};
 
 pub fn routes() -> Routes {
@@ -31,6 +32,25 @@ impl GroupMember {
     }
 }
 
+impl GroupChange {
+    /// "Ana Ruiz was added as a member by Maya Chen."
+    pub fn sentence(&self) -> String {
+        let role = match self.role {
+            GroupRole::Facilitator => "a facilitator",
+            GroupRole::Member => "a member",
+        };
+        match self.change {
+            ChangeKind::Added => format!("{} was added as {role} by {}.", self.person_name, self.actor_name),
+            ChangeKind::Removed => format!("{} was removed by {}.", self.person_name, self.actor_name),
+            ChangeKind::NewRole => format!("{} was made {role} by {}.", self.person_name, self.actor_name),
+        }
+    }
+
+    pub fn when(&self) -> String {
+        super::admin::format_time(self.at)
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "group.html")]
 struct GroupPage {
@@ -38,6 +58,7 @@ struct GroupPage {
     group: Group,
     program: Program,
     members: Vec<GroupMember>,
+    changes: Vec<GroupChange>,
     can_manage: bool,
     candidates: Vec<ProgramPerson>,
     common_times: String,
@@ -54,7 +75,7 @@ async fn group_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<GroupPage> {
-    let Roster { group, program, members, can_manage, candidates, can_see_content } =
+    let Roster { group, program, members, changes, can_manage, candidates, can_see_content } =
         groups::roster(&state, &actor, id).await?;
     let availabilities: Vec<Availability> = members
         .iter()
@@ -82,6 +103,7 @@ async fn group_page(
         group,
         program,
         members,
+        changes,
         can_manage,
         candidates,
     })

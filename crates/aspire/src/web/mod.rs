@@ -72,9 +72,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
-/// Where to go after login: only paths on this site, never another host.
-pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+/// Where to go after sign-in (or back to after a form): a path on this site, else home. `next`
+/// must be a plain path: no scheme or host, no backslash, no control character (a browser
+/// drops tabs and newlines, so "/\t/evil.example" would leave the site); and joined to this
+/// site's address by a real URL parser it must stay on the same origin. What comes back is the
+/// parser's own serialisation of the path, query and fragment.
+pub fn safe_next(next: &str, public_url: &str) -> String {
+    let plain = next.starts_with('/') && !next.starts_with("//") && !next.chars().any(|c| c.is_control() || c == '\\');
+    let Ok(base) = url::Url::parse(public_url) else { return "/".into() };
+    match base.join(next) {
+        Ok(target) if plain && target.origin() == base.origin() => target[url::Position::BeforePath..].to_string(),
+        _ => "/".into(),
+    }
 }
 
 /// Turns a failed multipart read into a clear message: too large (with `advice` on what to do
@@ -91,6 +100,43 @@ pub(crate) fn upload_error(
                 "The upload could not be read ({}): choose the file again and resend the form.",
                 e.body_text()
             ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+    use proptest::prelude::*;
+
+    const SITE: &str = "https://aspire.example.edu";
+
+    #[test]
+    fn paths_on_the_site_are_kept_and_everything_else_goes_home() {
+        assert_eq!(safe_next("/groups/3?tab=goals#next", SITE), "/groups/3?tab=goals#next");
+        for hostile in [
+            "//evil.example/phish",
+            "/\\evil.example",
+            "/\t/evil.example/phish",
+            "/\r\nSet-Cookie: x=1",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/\u{0}x",
+        ] {
+            assert_eq!(safe_next(hostile, SITE), "/", "{hostile:?}");
+        }
+    }
+
+    proptest! {
+        /// Whatever is typed, the answer is a path that a browser resolves on this site.
+        #[test]
+        fn no_input_leaves_the_site(next in "[/\\\\\t\r\n@:.%a-z0-9?#]{0,24}") {
+            let kept = safe_next(&next, SITE);
+            prop_assert!(kept.starts_with('/') && !kept.starts_with("//"), "{:?} gave {:?}", next, kept);
+            prop_assert!(!kept.chars().any(|c| c.is_control() || c == '\\'), "{:?} gave {:?}", next, kept);
+            let base = url::Url::parse(SITE).unwrap();
+            prop_assert_eq!(base.join(&kept).unwrap().origin(), base.origin());
         }
     }
 }

@@ -4,10 +4,11 @@ use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppResult;
+use crate::auth::token::constant_time_eq;
+use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
 
@@ -25,8 +26,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text exposition format. Counts only: no names, no content.
-async fn metrics(State(state): State<AppState>) -> AppResult<Response> {
+/// Prometheus text exposition format. Counts only: no names, no content. Off unless a
+/// `metrics_token` is set, and then only for a request that carries it.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let expected = &state.settings.metrics_token;
+    if expected.is_empty() || !constant_time_eq(presented.trim(), expected) {
+        return Err(AppError::NotFound);
+    }
     let counts = state.store.counts(state.now()).await?;
     let m = &state.metrics;
     let mut out = String::new();

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::profile_form::{Asker, ProfileFields};
 use super::{Layout, Notice};
-use crate::app::programs::{self, Overview};
+use crate::app::programs::{self, Overview, RowEffect};
 use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::domain::{CareerStage, Profile};
@@ -141,10 +141,18 @@ struct ImportPage {
 
 struct PreviewRow {
     row: RosterRow,
-    is_new: bool,
+    effect: RowEffect,
 }
 
 impl PreviewRow {
+    fn effect(&self) -> &'static str {
+        match self.effect {
+            RowEffect::Joins => "Added to this program",
+            RowEffect::Updates => "Profile updated",
+            RowEffect::Kept => "Already has an account: profile kept",
+        }
+    }
+
     fn stage_label(&self) -> &str {
         CareerStage::parse(&self.row.profile.career_stage).map_or("", CareerStage::label)
     }
@@ -221,8 +229,8 @@ async fn import_preview(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Ok(rows) => {
-            for (row, is_new) in programs::preview_roster(&state, &actor, id, rows).await? {
-                page.preview.push(PreviewRow { row, is_new });
+            for (row, effect) in programs::preview_roster(&state, &actor, id, rows).await? {
+                page.preview.push(PreviewRow { row, effect });
             }
             page.roster_text = String::from_utf8_lossy(&bytes).into_owned();
             Ok(page.into_response())

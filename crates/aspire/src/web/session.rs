@@ -37,9 +37,14 @@ struct LoginQuery {
     notice: Option<String>,
 }
 
-async fn login_page(Viewer(viewer): Viewer, pre: PreSession, Query(query): Query<LoginQuery>) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    Viewer(viewer): Viewer,
+    pre: PreSession,
+    Query(query): Query<LoginQuery>,
+) -> Response {
     if viewer.is_some() {
-        return Redirect::to(safe_next(&query.next)).into_response();
+        return Redirect::to(&safe_next(&query.next, &state.settings.public_url())).into_response();
     }
     let page = LoginPage {
         layout: Layout::anonymous().with_notice(&Notice { notice: query.notice }),
@@ -77,7 +82,7 @@ async fn login(
     match app::sign_in::check_password(&state, &form.email, form.password, &address).await? {
         Some(user) => {
             let cookie = session::start(&state, user.id).await?;
-            let mut response = Redirect::to(safe_next(&form.next)).into_response();
+            let mut response = Redirect::to(&safe_next(&form.next, &state.settings.public_url())).into_response();
             response.headers_mut().append(header::SET_COOKIE, cookie);
             Ok(response)
         }

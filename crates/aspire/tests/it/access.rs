@@ -168,7 +168,8 @@ const MATRIX: &[Row] = &[
     Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "POST", route: "/profile", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row { method: "GET", route: "/healthz", expect: [OK; 8] },
-    Row { method: "GET", route: "/metrics", expect: [OK; 8] },
+    // Off unless a metrics token is set (and then for the token only, see ops.rs).
+    Row { method: "GET", route: "/metrics", expect: [HIDDEN; 8] },
     Row { method: "GET", route: "/static/{*path}", expect: [OK; 8] },
     Row {
         method: "POST",
@@ -546,6 +547,8 @@ struct Formed {
     /// A fresh opportunity, and Fay's accepted nomination of Mina for it, for each role.
     opportunity: i64,
     nomination: i64,
+    /// Someone in the program who has never set a password: who invitations are for.
+    invitee: i64,
 }
 
 fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: &Loop) -> String {
@@ -558,6 +561,7 @@ fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: 
         .replace("/rounds/{id}", &format!("/rounds/{}", formed.round))
         .replace("/jobs/{id}", &format!("/jobs/{}", formed.job))
         .replace("/drafts/{id}", &format!("/drafts/{}", formed.draft))
+        .replace("/people/{user_id}/invite", &format!("/people/{}/invite", formed.invitee))
         .replace("/enrol/{token}", &format!("/enrol/{}", formed.enrol_token))
         .replace("/programs/{id}", &format!("/programs/{}", world.program))
         .replace("/admin/programs/{id}", &format!("/admin/programs/{}", world.other_program))
@@ -672,12 +676,24 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
     // The former member: was in group A, then was removed; still in the program.
     let former = app.user(FORMER_MEMBER, "Flo Former", false).await;
     store.add_program_member(world.program, former, aspire::store::ProgramRole::Participant).await.unwrap();
-    store.set_group_member(world.group_a, former, aspire::store::GroupRole::Member).await.unwrap();
-    store.remove_group_member(world.group_a, former).await.unwrap();
+    crate::harness::seat(store, world.group_a, former, aspire::store::GroupRole::Member).await;
+    crate::harness::unseat(store, world.group_a, former).await;
     let now = app.clock.now_value();
     let criteria = toml::to_string(&aspire::domain::cohort::default_criteria()).unwrap();
     let round = store.create_round(world.program, "Matrix round", &criteria, "matrix-round-token", now).await.unwrap();
-    let everyone: Vec<i64> = store.program_people(world.program).await.unwrap().iter().map(|p| p.user.id).collect();
+    // Rounds hold the program's participants; its coordinators are never placed in groups.
+    let everyone: Vec<i64> = store
+        .program_people(world.program)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|p| p.role == aspire::store::ProgramRole::Participant)
+        .map(|p| p.user.id)
+        .collect();
+    let invitee =
+        aspire::domain::Profile { email: "invitee@test.edu".into(), name: "Ivy Invitee".into(), ..Default::default() };
+    store.import_roster(world.program, &[invitee.validate().unwrap()], now).await.unwrap();
+    let invitee = store.user_by_email("invitee@test.edu").await.unwrap().unwrap().id;
     store.add_round_people(round, &everyone, now).await.unwrap();
     store.create_round(world.program, "Open round", &criteria, "open-round-token", now).await.unwrap();
     let job = store
@@ -733,15 +749,16 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             aspire::store::NewEmail { recipient: MEMBER_A.into(), subject: "Nominated".into(), body: String::new() };
         let nomination = store.create_nomination(&nomination, &mail, now).await.unwrap();
         store.respond_to_nomination(nomination, "accepted", false).await.unwrap();
-        let formed = Formed { round, job, draft, enrol_token: "open-round-token".into(), opportunity, nomination };
+        let formed =
+            Formed { round, job, draft, enrol_token: "open-round-token".into(), opportunity, nomination, invitee };
         let client = match email {
             Some(email) => app.signed_in(email).await,
             None => app.client(),
         };
         let items = plant_items(&app, &world, lp.member_a, facilitator_a).await;
         // Earlier roles' rows place people without a group into groups: keep the former member out.
-        for (group, _, _) in store.memberships(former).await.unwrap().groups {
-            store.remove_group_member(group, former).await.unwrap();
+        for seat in store.memberships(former).await.unwrap().groups {
+            crate::harness::unseat(store, seat.group_id, former).await;
         }
         let rows = MATRIX.iter().map(|r| (r.method, r.route, None, r.expect));
         let item_rows = ITEM_MATRIX.iter().map(|r| (r.method, r.route, Some(r.visibility), r.expect));
@@ -837,7 +854,7 @@ on_both_backends!(removal_takes_effect_on_the_next_request, |app: TestApp| async
     let path = format!("/groups/{}", world.group_a);
     assert_eq!(member.get_text(&path).await.0, 200);
     let id = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
-    app.state.store.remove_group_member(world.group_a, id).await.unwrap();
+    crate::harness::unseat(&app.state.store, world.group_a, id).await;
     assert_eq!(member.get_text(&path).await.0, 404);
 });
 
@@ -851,4 +868,187 @@ on_both_backends!(a_member_sees_their_group_and_peers_only, |app: TestApp| async
     let (status, page) = member.get_text(&format!("/groups/{}", world.group_b)).await;
     assert_eq!(status, 404);
     assert!(!page.contains("Group B") && !page.contains("Bea Beta"), "a hidden group gives away nothing");
+});
+
+/// Posts a thread in a group as `client`; returns its id.
+async fn start_thread(client: &Client, group: i64, title: &str) -> i64 {
+    let path = format!("/groups/{group}/discussion");
+    let csrf = client.csrf(&path).await;
+    let response = client.post_form(&path, &[("csrf", &csrf), ("title", title), ("body", title)]).await;
+    assert_eq!(response.status(), 303, "{title}");
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    location.trim_start_matches("/posts/").parse().unwrap()
+}
+
+async fn add_to_group(client: &Client, group: i64, user_id: i64, role: &str) -> reqwest::Response {
+    let csrf = client.csrf("/profile").await;
+    let id = user_id.to_string();
+    client.post_form(&format!("/groups/{group}/members"), &[("csrf", &csrf), ("user_id", &id), ("role", role)]).await
+}
+
+on_both_backends!(nobody_places_themselves_and_a_newcomer_sees_only_what_follows, |app: TestApp| async move {
+    let world = app.world().await;
+    let store = &app.state.store;
+    let id_of = |email: &'static str| async move { store.user_by_email(email).await.unwrap().unwrap().id };
+    let coordinator = app.signed_in(COORDINATOR).await;
+    for role in ["member", "facilitator"] {
+        let refused = add_to_group(&coordinator, world.group_a, id_of(COORDINATOR).await, role).await;
+        assert_eq!(refused.status(), 422, "a coordinator does not place themselves");
+        assert!(refused.text().await.unwrap().contains("You cannot place yourself in a group"));
+    }
+    // An admin who makes themselves coordinator is told on, and is no nearer to the group.
+    let admin = app.signed_in(ADMIN).await;
+    let csrf = admin.csrf("/admin").await;
+    let granted = admin
+        .post_form(
+            &format!("/admin/programs/{}/coordinators", world.program),
+            &[("csrf", &csrf), ("name", "Ada Admin"), ("email", ADMIN)],
+        )
+        .await;
+    assert_eq!(granted.status(), 303);
+    let audit = store.audit_log(100).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "role granted"), "the grant is audited");
+    let outbox = store.list_outbox(100).await.unwrap();
+    for told in [ADMIN, COORDINATOR] {
+        assert!(
+            outbox.iter().any(|m| m.recipient == told && m.subject.starts_with("A new coordinator of")),
+            "{told} is told of the grant"
+        );
+    }
+    assert_eq!(add_to_group(&admin, world.group_a, id_of(ADMIN).await, "member").await.status(), 422);
+    let placed_by_other = add_to_group(&coordinator, world.group_a, id_of(ADMIN).await, "member").await;
+    assert_eq!(placed_by_other.status(), 422, "a coordinator of the program is never placed in its groups");
+    for client in [&coordinator, &admin] {
+        assert_eq!(client.get(&format!("/groups/{}/discussion", world.group_a)).await.status(), 404);
+    }
+
+    // Someone added later sees what follows their joining, never what came before.
+    let member = app.signed_in(MEMBER_A).await;
+    let before = start_thread(&member, world.group_a, "BEFORE-JOINING-7c1e").await;
+    app.clock.advance(60);
+    assert_eq!(add_to_group(&coordinator, world.group_a, world.spare, "member").await.status(), 303);
+    let outbox = store.list_outbox(200).await.unwrap();
+    assert!(
+        outbox.iter().any(|m| m.recipient == MEMBER_A && m.subject == "Sam Spare joined Group A"),
+        "the group is told by email"
+    );
+    assert!(outbox.iter().any(|m| m.recipient == SPARE && m.subject.starts_with("Your peer group")));
+    app.clock.advance(60);
+    let after = start_thread(&member, world.group_a, "AFTER-JOINING-2b9d").await;
+    let spare = app.signed_in(SPARE).await;
+    let (status, group_page) = spare.get_text(&format!("/groups/{}", world.group_a)).await;
+    assert_eq!(status, 200);
+    assert!(group_page.contains("Sam Spare was added as a member by Cora Coordinator."), "{group_page}");
+    assert!(group_page.contains("never what was said before"));
+    let (_, discussion) = spare.get_text(&format!("/groups/{}/discussion", world.group_a)).await;
+    assert!(discussion.contains("AFTER-JOINING-2b9d") && !discussion.contains("BEFORE-JOINING-7c1e"), "{discussion}");
+    assert_eq!(spare.get(&format!("/posts/{before}")).await.status(), 404);
+    assert_eq!(spare.get(&format!("/posts/{after}")).await.status(), 200);
+    assert_eq!(member.get(&format!("/posts/{before}")).await.status(), 200, "those who were there still see it");
+});
+
+/// What stays in group A (or with its author, or its facilitator): the safe space. Program-wide
+/// items are not here: whoever enrols in the program through its link may read those.
+const SAID_IN_A_GROUP: [&str; 6] =
+    [WIN_PRIVATE_MARKER, WIN_GROUP_MARKER, POST_GROUP_MARKER, CONCERN_MARKER, RESOURCE_GROUP_MARKER, GOAL_MARKER];
+
+on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_a_group, |app: TestApp| async move {
+    let world = app.world().await;
+    let store = &app.state.store;
+    let member_a = store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    let facilitator_a = store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
+    crate::meetings::weekly_tuesdays(&app, world.group_a, MEMBER_A).await;
+    let start = crate::meetings::ny("2026-06-02T09:30");
+    let criteria = toml::to_string(&aspire::domain::cohort::default_criteria()).unwrap();
+    let now = app.clock.now_value();
+    let round =
+        store.create_round(world.program, "Escalation", &criteria, "escalation-round-token", now).await.unwrap();
+    let mut planted = vec![plant_items(&app, &world, member_a, facilitator_a).await];
+    let goal = |n: usize| aspire::store::meetings::NewGoal {
+        group_id: world.group_a,
+        user_id: member_a,
+        meeting_start: start + n as i64 * 7 * 86_400,
+        text: GOAL_MARKER.into(),
+        kind: "grant".into(),
+        long_goal_id: None,
+        carried_from: None,
+    };
+    store.declare_goal(&goal(0), now).await.unwrap();
+    for (turn, email) in [COORDINATOR, OTHER_COORDINATOR, ADMIN].into_iter().enumerate() {
+        let client = app.signed_in(email).await;
+        let me = store.user_by_email(email).await.unwrap().unwrap().id;
+        let csrf = client.csrf("/profile").await;
+        let post = |path: String, fields: Vec<(&'static str, String)>| {
+            let client = &client;
+            let csrf = csrf.clone();
+            async move {
+                let mut fields = fields;
+                fields.push(("csrf", csrf));
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                client.post_form(&path, &fields).await.status().as_u16()
+            }
+        };
+        // Every way the app offers them to get closer to the group, with their own ids.
+        let program = world.program;
+        let group = world.group_a;
+        for role in ["member", "facilitator"] {
+            post(format!("/groups/{group}/members"), vec![("user_id", me.to_string()), ("role", role.into())]).await;
+        }
+        post(format!("/admin/programs/{program}/coordinators"), vec![("name", "Me".into()), ("email", email.into())])
+            .await;
+        post(format!("/programs/{program}/import/confirm"), vec![("roster", format!("email,name\n{email},Me\n"))])
+            .await;
+        post(format!("/groups/{group}/members"), vec![("user_id", me.to_string()), ("role", "member".into())]).await;
+        post(format!("/programs/{program}/people/{member_a}/invite"), vec![]).await;
+        let enrol = "/enrol/escalation-round-token".to_string();
+        if let Some(pre) = csrf_in(&client.get_text(&enrol).await.1) {
+            client.post_form(&enrol, &[("csrf", &pre)]).await;
+        }
+        post(format!("/rounds/{round}/people"), vec![("who", "everyone".into())]).await;
+        post(format!("/rounds/{round}/place"), vec![]).await;
+        // What is shared after they tried, and what was shared before.
+        app.clock.advance(60);
+        planted.push(plant_items(&app, &world, member_a, facilitator_a).await);
+        store.declare_goal(&goal(turn + 1), app.clock.now_value()).await.unwrap();
+        let mut reads = vec![
+            format!("/groups/{group}"),
+            format!("/groups/{group}/discussion"),
+            format!("/groups/{group}/meetings"),
+            format!("/groups/{group}/meetings/{start}"),
+            format!("/groups/{group}/meetings.ics"),
+            format!("/programs/{program}/resources"),
+            format!("/programs/{program}/celebrations"),
+            "/wins".into(),
+            "/goals".into(),
+            "/account/export.json".into(),
+            "/account/export.csv".into(),
+            "/admin/outbox".into(),
+            "/admin/audit".into(),
+        ];
+        for items in &planted {
+            reads.extend(items.posts.values().map(|id| format!("/posts/{id}")));
+            reads.extend(items.wins.values().map(|id| format!("/wins/{id}")));
+            reads.extend(items.resources.values().map(|id| format!("/resources/{id}/download")));
+        }
+        for path in &reads {
+            let response = client.get(path).await;
+            let headers = format!("{:?}", response.headers());
+            let body = response.text().await.unwrap();
+            for marker in SAID_IN_A_GROUP {
+                assert!(!body.contains(marker) && !headers.contains(marker), "{email} reached {marker} at {path}");
+            }
+        }
+        assert!(store.memberships(me).await.unwrap().groups.is_empty(), "{email} is in no group");
+    }
+    for message in store.list_outbox(1000).await.unwrap() {
+        for marker in ITEM_MARKERS.iter().chain([&GOAL_MARKER]) {
+            if message.body.contains(marker) || message.subject.contains(marker) {
+                assert!(
+                    may_receive(marker).contains(&message.recipient.as_str()),
+                    "{} got {marker}",
+                    message.recipient
+                );
+            }
+        }
+    }
 });

@@ -128,7 +128,7 @@ on_both_backends!(the_personal_feed_lists_all_groups_and_can_be_revoked, |app: T
     weekly_tuesdays(&app, world.group_b, MEMBER_B).await;
     // Mina is in a second group too.
     let mina_id = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
-    app.state.store.set_group_member(world.group_b, mina_id, aspire::store::GroupRole::Member).await.unwrap();
+    crate::harness::seat(&app.state.store, world.group_b, mina_id, aspire::store::GroupRole::Member).await;
     let mina = app.signed_in(MEMBER_A).await;
     declare(&mina, &format!("/groups/{}/meetings/{}", world.group_a, ny("2026-06-02T09:30")), "FEEDSECRET goal", "")
         .await;
@@ -164,4 +164,32 @@ on_both_backends!(the_personal_feed_lists_all_groups_and_can_be_revoked, |app: T
     assert_eq!(bea.get_text(&format!("/groups/{}/meetings.ics", world.group_a)).await.0, 404);
     let coordinator = app.signed_in(COORDINATOR).await;
     assert_eq!(coordinator.get_text(&format!("/groups/{}/meetings.ics", world.group_a)).await.0, 404);
+});
+
+on_both_backends!(control_characters_in_a_place_never_become_calendar_properties, |app: TestApp| async move {
+    let world = app.world().await;
+    let schedule = weekly_tuesdays(&app, world.group_a, MEMBER_A).await;
+    // Every control character but NUL (which no text column takes), each followed by what a
+    // parser splitting on it would read as a property of its own.
+    let place: String =
+        (1u8..32).chain([127]).map(|c| format!("Room {c}{}ATTACH:https://evil.example/{c}", char::from(c))).collect();
+    let by = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    app.state
+        .store
+        .save_series(world.group_a, Some(&schedule), &place, 24 * 60, by, app.clock.now_value())
+        .await
+        .unwrap();
+    let member = app.signed_in(MEMBER_A).await;
+    for path in [format!("/groups/{}/meetings.ics", world.group_a)] {
+        let (status, text) = member.get_text(&path).await;
+        assert_eq!(status, 200);
+        for line in text.split(['\r', '\n']).filter(|l| !l.is_empty()) {
+            assert!(!line.starts_with("ATTACH") && !line.starts_with("ORGANIZER"), "an injected line: {line:?}");
+            assert!(!line.chars().any(|c| c.is_control() && c != '\t'), "a control character in {line:?}");
+        }
+        let calendar = parse(&text);
+        let event = &calendar.events[0];
+        assert!(prop(&event.properties, "ATTACH").is_none(), "ATTACH was injected");
+        assert!(value(&event.properties, "LOCATION").starts_with("Room 1 ATTACH"), "{text}");
+    }
 });

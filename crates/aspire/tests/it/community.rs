@@ -293,3 +293,19 @@ on_both_backends!(sign_ins_and_refusals_are_in_the_audit_log, |app: TestApp| asy
     assert!(audit.contains("refused") && audit.contains(&format!("GET /groups/{}/discussion", world.group_a)));
     assert!(!audit.contains("wrong password"), "never a password");
 });
+
+on_both_backends!(a_formula_in_what_someone_wrote_is_text_in_the_csv_export, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let csrf = mina.csrf("/wins").await;
+    let share = format!("private:{}", world.group_a);
+    let formula = "=HYPERLINK(\"https://evil.example\",\"open me\")";
+    let win = [("csrf", csrf.as_str()), ("kind", "award"), ("title", formula), ("share", &share)];
+    assert_eq!(mina.post_form("/wins", &win).await.status(), 303);
+    let csv = mina.get("/account/export.csv").await.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let cells: Vec<String> =
+        reader.records().flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>()).collect();
+    assert!(cells.iter().any(|c| c == &format!("'{formula}")), "shown as text: {csv}");
+    assert!(cells.iter().all(|c| !c.starts_with(['=', '+', '@'])), "no cell a spreadsheet would run: {csv}");
+});

@@ -7,6 +7,7 @@ use std::sync::{Arc, LazyLock};
 use aspire::config::Settings;
 use aspire::domain::Profile;
 use aspire::state::{AppState, ManualClock};
+use aspire::store::group_changes::{ChangeKind, MembershipChange};
 use aspire::store::{self, GroupRole, ProgramRole};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,7 +137,7 @@ impl TestApp {
         ] {
             let id = self.user(email, name, false).await;
             store.add_program_member(program, id, ProgramRole::Participant).await.unwrap();
-            store.set_group_member(group, id, role).await.unwrap();
+            seat(store, group, id, role).await;
         }
         let spare = self.user(SPARE, "Sam Spare", false).await;
         store.add_program_member(program, spare, ProgramRole::Participant).await.unwrap();
@@ -201,4 +202,22 @@ pub fn csrf_in(html: &str) -> Option<String> {
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_string())
+}
+
+/// Seats someone in a group as the test's setup, there since before anything the test shares.
+pub async fn seat(store: &store::SqlStore, group_id: i64, user_id: i64, role: GroupRole) {
+    let change = MembershipChange { group_id, user_id, person_name: String::new(), kind: ChangeKind::Added, role };
+    store.change_group_memberships(&[change], (0, "test setup"), &[], 0).await.unwrap();
+}
+
+/// Takes someone out of a group as the test's setup.
+pub async fn unseat(store: &store::SqlStore, group_id: i64, user_id: i64) {
+    let change = MembershipChange {
+        group_id,
+        user_id,
+        person_name: String::new(),
+        kind: ChangeKind::Removed,
+        role: GroupRole::Member,
+    };
+    store.change_group_memberships(&[change], (0, "test setup"), &[], 0).await.unwrap();
 }

@@ -64,13 +64,42 @@ on_both_backends!(import_with_a_bad_row_writes_nothing_then_the_fixed_file_impor
     // The same file again, with one change: people are updated by email, not duplicated.
     let changed = GOOD.replace("Ana Ruiz,Medicine", "Ana Ruiz-Lopez,Medicine");
     let preview = upload(&client, world.program, &csrf, changed.clone().into_bytes()).await.text().await.unwrap();
-    assert!(preview.contains("Update") && !preview.contains(">New<"), "all three are known people");
+    assert!(
+        preview.contains("Profile updated") && !preview.contains("Added to this program"),
+        "all three are in the program and have never signed in"
+    );
     client
         .post_form(&format!("/programs/{}/import/confirm", world.program), &[("csrf", &csrf), ("roster", &changed)])
         .await;
     assert_eq!(participants(&app, world.program).await, before + 3);
     let ana = app.state.store.user_by_email("ana.ruiz@test.edu").await.unwrap().unwrap();
     assert_eq!(ana.profile.name, "Ana Ruiz-Lopez");
+});
+
+on_both_backends!(an_import_never_rewrites_a_profile_in_use_nor_says_who_has_an_account, |app: TestApp| async move {
+    let world = app.world().await;
+    // Otto coordinates another program. A roster there with Mina (of this program, signed in)
+    // and Bea under new names.
+    let other = app.signed_in(OTHER_COORDINATOR).await;
+    let csrf = other.csrf(&format!("/programs/{}/import", world.other_program)).await;
+    let roster = format!("email,name\n{MEMBER_A},Renamed By Otto\nnobody.yet@test.edu,Nobody Yet\n");
+    let preview = upload(&other, world.other_program, &csrf, roster.clone().into_bytes()).await.text().await.unwrap();
+    assert_eq!(preview.matches("Added to this program").count(), 2, "an account elsewhere is not revealed: {preview}");
+    let confirm = other
+        .post_form(
+            &format!("/programs/{}/import/confirm", world.other_program),
+            &[("csrf", &csrf), ("roster", &roster)],
+        )
+        .await;
+    assert_eq!(confirm.status(), 303);
+    let mina = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap();
+    assert_eq!(mina.profile.name, "Mina Alpha", "a profile in use is never rewritten by an import");
+    // In her own program, a re-import keeps the profile of someone who has signed in, and says so.
+    let own = app.signed_in(COORDINATOR).await;
+    let csrf = own.csrf(&format!("/programs/{}/import", world.program)).await;
+    let roster = format!("email,name\n{MEMBER_A},Renamed By Cora\n");
+    let preview = upload(&own, world.program, &csrf, roster.into_bytes()).await.text().await.unwrap();
+    assert!(preview.contains("Already has an account: profile kept"), "{preview}");
 });
 
 on_both_backends!(malformed_rosters_are_explained, |app: TestApp| async move {

@@ -9,10 +9,11 @@ use crate::harness::*;
 use crate::on_both_backends;
 
 async fn oneshot(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = aspire::server::app(app.state.clone())
-        .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    send(app.state.clone(), Request::builder().uri(path).body(Body::empty()).unwrap()).await
+}
+
+async fn send(state: aspire::state::AppState, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = aspire::server::app(state).oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -55,11 +56,32 @@ on_both_backends!(health_and_metrics_report_without_names, |app: TestApp| async 
     app.world().await;
     let (status, _, body) = oneshot(&app, "/healthz").await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok\n"));
-    let (status, headers, body) = oneshot(&app, "/metrics").await;
+    // Off by default; with a token set, only for a request that carries it.
+    assert_eq!(oneshot(&app, "/metrics").await.0, StatusCode::NOT_FOUND);
+    let settings = aspire::config::Settings { metrics_token: "scrape-secret".into(), ..(*app.state.settings).clone() };
+    let state = aspire::state::AppState::with_clock(app.state.store.clone(), settings, app.clock.clone());
+    let bearer = |token: &str| {
+        Request::builder()
+            .uri("/metrics")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(send(state.clone(), bearer("wrong")).await.0, StatusCode::NOT_FOUND);
+    let (status, headers, body) = send(state, bearer("scrape-secret")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
     assert!(body.contains("# TYPE aspire_users gauge\naspire_users 8\n"), "{body}");
     assert!(body.contains("aspire_groups 2\n"));
     assert!(body.contains("aspire_http_responses_total{class=\"2xx\"}"));
     assert!(!body.contains("Mina") && !body.contains("@test.edu"), "metrics hold counts, never names");
+});
+
+on_both_backends!(https_sites_tell_browsers_to_stay_on_https, |app: TestApp| async move {
+    assert!(oneshot(&app, "/login").await.1.get("strict-transport-security").is_none(), "plain http: no HSTS");
+    let settings =
+        aspire::config::Settings { public_url: "https://aspire.example.edu".into(), ..(*app.state.settings).clone() };
+    let state = aspire::state::AppState::with_clock(app.state.store.clone(), settings, app.clock.clone());
+    let (_, headers, _) = send(state, Request::builder().uri("/login").body(Body::empty()).unwrap()).await;
+    assert_eq!(headers["strict-transport-security"], "max-age=31536000");
 });

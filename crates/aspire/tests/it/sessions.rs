@@ -105,11 +105,31 @@ on_both_backends!(repeated_failed_logins_are_throttled, |app: TestApp| async mov
         assert_eq!(client.login(MEMBER_A, "wrong password!").await.status(), 401);
     }
     let response = client.login(MEMBER_A, PASSWORD).await;
-    assert_eq!(response.status(), 429, "the right password is refused while the account is throttled");
-    assert!(response.text().await.unwrap().contains("wait 15 minutes"));
+    assert_eq!(response.status(), 429, "the right password is refused while attempts are spaced out");
+    assert!(response.text().await.unwrap().contains("wait a minute and try again"));
     assert_eq!(app.client().login(MEMBER_A2, PASSWORD).await.status(), 303, "other accounts are unaffected");
-    app.clock.advance(16 * 60);
-    assert_eq!(client.login(MEMBER_A, PASSWORD).await.status(), 303, "the throttle lifts after the window");
+    // A growing delay, not a lock: after it, the owner's right password works.
+    app.clock.advance(31);
+    assert_eq!(client.login(MEMBER_A, PASSWORD).await.status(), 303, "the wait is over after 30 seconds");
+});
+
+on_both_backends!(a_burst_of_wrong_passwords_is_refused_before_it_is_hashed, |app: TestApp| async move {
+    app.world().await;
+    let client = app.client();
+    let csrf = client.csrf("/login").await;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let (http, url, csrf) = (client.http.clone(), format!("{}/login", client.base), csrf.clone());
+        attempts.spawn(async move {
+            let form = [("csrf", csrf.as_str()), ("email", MEMBER_A), ("password", "wrong password!")];
+            http.post(url).form(&form).send().await.expect("POST").status().as_u16()
+        });
+    }
+    let statuses: Vec<u16> = attempts.join_all().await;
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    // Each attempt is counted before it is checked, so at most the first few reach argon2.
+    assert!(refused >= 40 - 2 * 5, "only {refused} of 40 concurrent wrong attempts were refused: {statuses:?}");
+    assert!(statuses.iter().all(|s| [401, 429].contains(s)), "{statuses:?}");
 });
 
 on_both_backends!(invitation_sets_a_password_once, |app: TestApp| async move {
@@ -166,17 +186,24 @@ on_both_backends!(invitation_sets_a_password_once, |app: TestApp| async move {
     assert_eq!(app.client().login("nia.new@test.edu", "a long new password").await.status(), 303);
 });
 
+/// Adds someone who has never signed in to the program and invites them; returns the path of
+/// the invitation link in the email.
+async fn invite_newcomer(app: &TestApp, coordinator: &Client, program: i64, email: &str) -> String {
+    let csrf = coordinator.csrf("/").await;
+    let people = format!("/programs/{program}/people");
+    coordinator.post_form(&people, &[("csrf", &csrf), ("name", "Nia New"), ("email", email)]).await;
+    let newcomer = app.state.store.user_by_email(email).await.unwrap().unwrap();
+    let invited = coordinator.post_form(&format!("{people}/{}/invite", newcomer.id), &[("csrf", &csrf)]).await;
+    assert_eq!(invited.status(), 303);
+    let mail = app.state.store.list_outbox(1).await.unwrap().remove(0);
+    let link = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();
+    link.split_once(&app.address.to_string()).unwrap().1.to_string()
+}
+
 on_both_backends!(invitation_expires_after_seven_days, |app: TestApp| async move {
     let world = app.world().await;
     let coordinator = app.signed_in(COORDINATOR).await;
-    let member = app.state.store.user_by_email(MEMBER_B).await.unwrap().unwrap();
-    let csrf = coordinator.csrf("/").await;
-    coordinator
-        .post_form(&format!("/programs/{}/people/{}/invite", world.program, member.id), &[("csrf", &csrf)])
-        .await;
-    let mail = app.state.store.list_outbox(1).await.unwrap().remove(0);
-    let link = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();
-    let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+    let path = invite_newcomer(&app, &coordinator, world.program, "nia.new@test.edu").await;
     app.clock.advance(6 * 86_400);
     assert_eq!(app.client().get_text(&path).await.0, 200);
     app.clock.advance(86_400 + 1);
@@ -202,4 +229,79 @@ on_both_backends!(errors_are_pages_in_the_layout_with_a_way_back, |app: TestApp|
     let (got, body) = app.client().get_text("/nowhere").await;
     assert_eq!(got, 404);
     assert!(!body.contains("Sign out") && body.contains("go to your home page"));
+});
+
+on_both_backends!(nobody_takes_over_an_account_through_an_invitation, |app: TestApp| async move {
+    let world = app.world().await;
+    let admin = app.signed_in(ADMIN).await;
+    let member = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap();
+    let sessions_before = app.signed_in(MEMBER_A).await;
+    let outbox_before = app.state.store.list_outbox(1000).await.unwrap().len();
+    // An account with a password is never invited: no link exists to read.
+    let csrf = admin.csrf("/").await;
+    let refused =
+        admin.post_form(&format!("/programs/{}/people/{}/invite", world.program, member.id), &[("csrf", &csrf)]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("has already set a password"));
+    assert_eq!(app.state.store.list_outbox(1000).await.unwrap().len(), outbox_before, "no email was queued");
+    assert_eq!(sessions_before.get("/goals").await.status(), 200, "the member's session is untouched");
+
+    // A newcomer's second invitation revokes the first; the outbox page shows no link.
+    let first = invite_newcomer(&app, &admin, world.program, "nia.new@test.edu").await;
+    let nia = app.state.store.user_by_email("nia.new@test.edu").await.unwrap().unwrap();
+    let csrf = admin.csrf("/").await;
+    admin.post_form(&format!("/programs/{}/people/{}/invite", world.program, nia.id), &[("csrf", &csrf)]).await;
+    assert_eq!(app.client().get_text(&first).await.0, 410, "an earlier invitation stops working");
+    let (status, outbox) = admin.get_text("/admin/outbox").await;
+    assert_eq!(status, 200);
+    assert!(outbox.contains("nia.new@test.edu"), "recipients are shown");
+    assert!(!outbox.contains("/invite/"), "no secret link is shown to anyone but its owner");
+
+    // Setting a password is audited.
+    let mail = app.state.store.list_outbox(1).await.unwrap().remove(0);
+    let link = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();
+    let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+    let visitor = app.client();
+    let csrf = visitor.csrf(&path).await;
+    let set = visitor
+        .post_form(&path, &[("csrf", &csrf), ("password", "a long new password"), ("confirm", "a long new password")])
+        .await;
+    assert_eq!(set.status(), 303);
+    let audit = app.state.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "password set" && e.subject == "by invitation"));
+    assert!(audit.iter().any(|e| e.action == "invitation sent"));
+    // And the link, used, cannot set it again.
+    assert_eq!(app.client().get_text(&path).await.0, 410);
+});
+
+on_both_backends!(a_password_typed_as_an_email_never_reaches_the_audit_log, |app: TestApp| async move {
+    app.world().await;
+    app.client().login("correct horse battery staple", "x").await;
+    app.client().login("Someone@Test.EDU", "wrong password!").await;
+    let audit = app.state.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().all(|e| !e.subject.contains("horse")), "what was typed is not an email: not kept");
+    assert!(audit.iter().any(|e| e.action == "sign-in refused" && e.subject == "(not an email address)"));
+    assert!(audit.iter().any(|e| e.action == "sign-in refused" && e.subject == "someone@test.edu"));
+});
+
+on_both_backends!(after_sign_in_nobody_is_sent_off_the_site, |app: TestApp| async move {
+    app.world().await;
+    let member = app.signed_in(MEMBER_A).await;
+    for next in ["/%09/evil.example/phish", "//evil.example", "/%5Cevil.example", "https://evil.example/"] {
+        let response = member.get(&format!("/login?next={next}")).await;
+        assert_eq!(response.status(), 303, "{next}");
+        assert_eq!(response.headers()["location"], "/", "{next}");
+    }
+    let visitor = app.client();
+    let csrf = visitor.csrf("/login").await;
+    let response = visitor
+        .post_form(
+            "/login",
+            &[("csrf", &csrf), ("email", MEMBER_A), ("password", PASSWORD), ("next", "/\r\nSet-Cookie: evil=1")],
+        )
+        .await;
+    assert_eq!(response.status(), 303, "a newline in next is refused, not a 500");
+    assert_eq!(response.headers()["location"], "/");
+    let kept = member.get("/login?next=/goals%3Fyear%3D2026").await;
+    assert_eq!(kept.headers()["location"], "/goals?year=2026", "a path on the site is kept");
 });

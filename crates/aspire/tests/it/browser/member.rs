@@ -17,7 +17,7 @@ async fn invited_member_sets_a_password_fills_in_the_profile_and_sees_the_group(
     let profile = Profile { email: "nia.new@test.edu".into(), name: "Nia Newcomer".into(), ..Profile::default() };
     let nia = store.create_user(&profile.validate().unwrap(), None, false, app.clock.now_value()).await.unwrap();
     store.add_program_member(world.program, nia, ProgramRole::Participant).await.unwrap();
-    store.set_group_member(world.group_a, nia, GroupRole::Member).await.unwrap();
+    crate::harness::seat(store, world.group_a, nia, GroupRole::Member).await;
     let coordinator = store.user_by_email(COORDINATOR).await.unwrap().unwrap();
     let program = store.program(world.program).await.unwrap().unwrap();
     let user = store.user(nia).await.unwrap().unwrap();
