@@ -32,6 +32,9 @@ pub enum AppError {
     TooManyAttempts,
     #[error("{0}")]
     TooLarge(String),
+    /// Too many requests of a kind in a while; the message says when to try again.
+    #[error("{0}")]
+    Busy(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -61,7 +64,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Gone(_) => StatusCode::GONE,
             AppError::CsrfRejected => StatusCode::FORBIDDEN,
-            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts | AppError::Busy(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -37,11 +37,25 @@ pub async fn enrol_self(state: &AppState, actor: &Actor, token: &str) -> AppResu
     Ok(())
 }
 
+/// Newcomers one client address may enrol through links in an hour, and one link may take.
+const ENROLMENTS_PER_ADDRESS_PER_HOUR: i64 = 5;
+const ENROLMENTS_PER_LINK_PER_HOUR: i64 = 60;
+
 /// Enrols a newcomer with a validated profile; returns their new account, which gets an
-/// invitation to set a password. An email that already has an account is never enrolled from
-/// this anonymous form (anyone could type it): its owner signs in and enrols themselves.
-pub async fn enrol_newcomer(state: &AppState, token: &str, profile: &Profile) -> AppResult<User> {
+/// invitation to set a password. They count in the round once they have confirmed their email
+/// that way. An email that already has an account is never enrolled from this anonymous form
+/// (anyone could type it): its owner signs in and enrols themselves. `address` is the client's,
+/// for the rate limit.
+pub async fn enrol_newcomer(state: &AppState, token: &str, profile: &Profile, address: &str) -> AppResult<User> {
     let (round, _) = live_round(state, token).await?;
+    let (by_link, from_address) = state.store.recent_enrolments(round.id, address, state.now() - 3600).await?;
+    if from_address >= ENROLMENTS_PER_ADDRESS_PER_HOUR || by_link >= ENROLMENTS_PER_LINK_PER_HOUR {
+        return Err(AppError::Busy(
+            "Many people have just enrolled through this link or from this network: try again in an hour, or ask \
+             your coordinator to add you."
+                .into(),
+        ));
+    }
     // What forming groups needs, checked here as well as by the browser.
     if profile.department.trim().is_empty() || profile.career_stage.is_empty() {
         return Err(AppError::Invalid(
@@ -62,7 +76,7 @@ pub async fn enrol_newcomer(state: &AppState, token: &str, profile: &Profile) ->
     let id = state.store.create_user(profile, None, false, now).await?;
     let user = state.store.user(id).await?.ok_or(AppError::NotFound)?;
     state.store.add_program_member(round.program_id, user.id, ProgramRole::Participant).await?;
-    state.store.add_round_people(round.id, &[user.id], now).await?;
+    state.store.add_pending_enrolment(user.id, round.id, address, now).await?;
     state.store.audit(None, "enrolled by link", &format!("user {} in round {}", user.id, round.id), now).await?;
     invite_person(state, &inviter, &program, &user).await?;
     Ok(user)

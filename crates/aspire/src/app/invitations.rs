@@ -77,5 +77,10 @@ pub async fn accept(state: &AppState, token: &str, new_password: String, confirm
         return Err(AppError::Gone(SPENT_LINK.into()));
     }
     state.store.set_password_by_link(user.id, &hash, "by invitation", state.now()).await?;
+    // Their email is confirmed now: enrolments through a round's link count from here on.
+    for round in state.store.confirm_enrolments(user.id, state.now()).await? {
+        let subject = format!("user {} in round {round}", user.id);
+        state.store.audit(Some(user.id), "enrolment confirmed", &subject, state.now()).await?;
+    }
     Ok(user)
 }

@@ -184,6 +184,66 @@ impl SqlStore {
         Ok(())
     }
 
+    /// A newcomer's enrolment, waiting for them to confirm their email.
+    pub async fn add_pending_enrolment(&self, user_id: i64, round_id: i64, address: &str, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO pending_enrolments (user_id, round_id, address, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(round_id)
+        .bind(address)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How many newcomers enrolled through the round's link, and from `address`, since `since`.
+    pub async fn recent_enrolments(&self, round_id: i64, address: &str, since: i64) -> Result<(i64, i64)> {
+        let by_round: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM pending_enrolments WHERE round_id = $1 AND created_at >= $2")
+                .bind(round_id)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        let by_address: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM pending_enrolments WHERE address = $1 AND created_at >= $2")
+                .bind(address)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok((by_round, by_address))
+    }
+
+    /// The person confirmed their email: their pending enrolments count in their rounds now.
+    /// Returns the rounds.
+    pub async fn confirm_enrolments(&self, user_id: i64, now: i64) -> Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let rounds: Vec<i64> =
+            sqlx::query_scalar("SELECT round_id FROM pending_enrolments WHERE user_id = $1 AND confirmed_at IS NULL")
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        for round_id in &rounds {
+            sqlx::query(
+                "INSERT INTO round_people (round_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(round_id)
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE pending_enrolments SET confirmed_at = $2 WHERE user_id = $1 AND confirmed_at IS NULL")
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(rounds)
+    }
+
     pub async fn remove_round_person(&self, round_id: i64, user_id: i64) -> Result<()> {
         sqlx::query("DELETE FROM round_people WHERE round_id = $1 AND user_id = $2")
             .bind(round_id)

@@ -7,9 +7,9 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::Layout;
 use super::profile_form::{Asker, ProfileFields};
 use super::session::with_pre_session_cookie;
+use super::{ClientAddress, Layout};
 use crate::app::enrolment;
 use crate::auth::{PreSession, Viewer};
 use crate::domain::Profile;
@@ -73,6 +73,7 @@ async fn enrol(
     State(state): State<AppState>,
     Viewer(viewer): Viewer,
     pre: PreSession,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
@@ -91,7 +92,7 @@ async fn enrol(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let user = match enrolment::enrol_newcomer(&state, &token, &profile).await {
+    let user = match enrolment::enrol_newcomer(&state, &token, &profile, &address).await {
         Err(AppError::Invalid(message)) => {
             let page = page(&pre, round, program_name, None, draft, Some(message));
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());

@@ -114,7 +114,7 @@ on_both_backends!(
             .await
             .unwrap();
         assert_eq!(response.status(), 200);
-        assert!(response.text().await.unwrap().contains("You are enrolled"));
+        assert!(response.text().await.unwrap().contains("One more step to join"));
         let rae = app.state.store.user_by_email("rae@test.edu").await.unwrap().unwrap();
         assert_eq!(rae.profile.availability, "Mon 09-11");
         assert!(
@@ -353,4 +353,60 @@ on_both_backends!(newcomers_join_existing_groups_without_breaking_them, |app: Te
     let after_a: Vec<i64> = store.group_members(world.group_a).await.unwrap().iter().map(|m| m.user.id).collect();
     assert!(before_a.iter().all(|id| after_a.contains(id)), "nobody already placed moved");
     assert_eq!(store.program_groups(world.program).await.unwrap().len(), 2, "no new group");
+});
+
+on_both_backends!(an_enrolment_link_enrols_only_newcomers_who_confirm_and_not_in_bulk, |app: TestApp| async move {
+    let world = app.world().await;
+    let client = app.signed_in(COORDINATOR).await;
+    let round = start_round(&client, world.program, "2028 cohort", "newcomers").await;
+    let count = || async { client.get_text(&format!("/rounds/{round}")).await.1 };
+    let page = count().await;
+    assert!(page.contains("<p>1 people in this round"), "the spare only");
+    let link = page.split("/enrol/").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let visitor = app.client();
+    let csrf = csrf_in(&visitor.get_text(&format!("/enrol/{link}")).await.1).unwrap();
+    let enrol = |email: String, department: &'static str| {
+        let csrf = csrf.clone();
+        let visitor = &visitor;
+        let link = link.clone();
+        async move {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("name", "New Person"),
+                ("email", email.as_str()),
+                ("department", department),
+                ("career_stage", "instructor"),
+                ("slot", "Mon 09"),
+            ];
+            let response = visitor.post_form(&format!("/enrol/{link}"), &form).await;
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    // Someone else's email is not enrolled from the anonymous form, nor one without a department.
+    let (status, body) = enrol(MEMBER_B.to_string(), "Radiology").await;
+    assert_eq!(status, 422);
+    assert!(body.contains("already has an account: sign in"), "{body}");
+    let (status, body) = enrol("no.department@test.edu".into(), "").await;
+    assert_eq!(status, 422, "required on the server too");
+    assert!(body.contains("Give your department"), "{body}");
+    // A newcomer counts in the round once they confirm their email by setting a password.
+    let (status, _) = enrol("rae@test.edu".into(), "Radiology").await;
+    assert_eq!(status, 200);
+    assert!(count().await.contains("<p>1 people in this round"), "not before confirming");
+    let mail = app.state.store.list_outbox(1).await.unwrap().remove(0);
+    assert_eq!(mail.recipient, "rae@test.edu");
+    let invite = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();
+    let path = invite.split_once(&app.address.to_string()).unwrap().1.to_string();
+    let rae = app.client();
+    let csrf_invite = rae.csrf(&path).await;
+    let form =
+        [("csrf", csrf_invite.as_str()), ("password", "a long new password"), ("confirm", "a long new password")];
+    assert_eq!(rae.post_form(&path, &form).await.status(), 303);
+    assert!(count().await.contains("<p>2 people in this round"), "confirmed, Rae counts");
+    // One client enrols a few newcomers an hour, not hundreds.
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        statuses.push(enrol(format!("bulk{i}@test.edu"), "Radiology").await.0);
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429], "five an hour from one address, Rae included");
 });
