@@ -30,6 +30,8 @@ pub struct Settings {
     pub log: String,
     /// `/metrics` answers only `Authorization: Bearer <this>`; empty turns `/metrics` off.
     pub metrics_token: String,
+    /// Addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the client.
+    pub trusted_proxies: String,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             invitation_days: 7,
             log: "info".into(),
             metrics_token: String::new(),
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -78,6 +81,9 @@ log = "info"
 # /metrics (Prometheus counts) answers only requests with "Authorization: Bearer <this>".
 # Empty: /metrics is off (a 404).
 metrics_token = ""
+# Reverse proxies in front of aspire, comma-separated (e.g. "10.0.0.2"): their X-Forwarded-For
+# header names the client, for sign-in throttling. Empty: the connecting address is the client.
+trusted_proxies = ""
 "#;
 
 /// Flags that override every other layer; `None` leaves the layer below in force.

@@ -33,6 +33,7 @@ pub use layout::{Layout, Notice};
 
 use crate::error::AppError;
 use crate::routes::Routes;
+use crate::state::AppState;
 
 /// Every page route, each area's in turn (the API's are `api::routes()`; `server` joins them).
 pub fn routes() -> Routes {
@@ -57,19 +58,36 @@ pub fn routes() -> Routes {
         .merge(opportunities::routes())
 }
 
-/// The client's address, for login throttling ("unknown" when not served over a socket).
+/// The client's address, for sign-in throttling and enrolment limits ("unknown" when not
+/// served over a socket). A forwarding header is believed only from a proxy named in the
+/// `trusted_proxies` setting; anyone else could write in it what they like.
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_string(), |ConnectInfo(addr)| addr.ip().to_string());
-        Ok(ClientAddress(address))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        Ok(ClientAddress(client_address(peer, forwarded, &state.settings.trusted_proxies)))
     }
+}
+
+/// The client behind `peer`: the peer itself, unless it is a trusted proxy, in which case the
+/// last address in X-Forwarded-For that is not one of the trusted proxies.
+pub fn client_address(peer: Option<std::net::IpAddr>, forwarded: Option<&str>, trusted: &str) -> String {
+    let trusted: Vec<std::net::IpAddr> = trusted.split(',').filter_map(|t| t.trim().parse().ok()).collect();
+    let Some(peer) = peer else { return "unknown".into() };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    forwarded
+        .into_iter()
+        .flat_map(|f| f.rsplit(','))
+        .filter_map(|hop| hop.trim().parse::<std::net::IpAddr>().ok())
+        .find(|hop| !trusted.contains(hop))
+        .unwrap_or(peer)
+        .to_string()
 }
 
 /// Where to go after sign-in (or back to after a form): a path on this site, else home. `next`
@@ -126,6 +144,23 @@ mod tests {
         ] {
             assert_eq!(safe_next(hostile, SITE), "/", "{hostile:?}");
         }
+    }
+
+    #[test]
+    fn a_forwarding_header_is_believed_only_from_a_trusted_proxy() {
+        use super::client_address;
+        let proxy = Some("10.0.0.2".parse().unwrap());
+        let stranger = Some("203.0.113.9".parse().unwrap());
+        let header = Some("198.51.100.7, 10.0.0.2");
+        assert_eq!(
+            client_address(stranger, Some("1.2.3.4"), "10.0.0.2"),
+            "203.0.113.9",
+            "a stranger's header is ignored"
+        );
+        assert_eq!(client_address(proxy, header, "10.0.0.2"), "198.51.100.7");
+        assert_eq!(client_address(proxy, Some("1.2.3.4"), ""), "10.0.0.2", "no proxy is trusted by default");
+        assert_eq!(client_address(proxy, Some("garbage"), "10.0.0.2"), "10.0.0.2");
+        assert_eq!(client_address(None, header, "10.0.0.2"), "unknown");
     }
 
     proptest! {
