@@ -187,6 +187,7 @@ where
         let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: String::new() });
         let submitted = if token.csrf.is_empty() { header_token.unwrap_or_default() } else { token.csrf };
         actor.verify_csrf(&submitted)?;
+        crate::domain::text::check_form(&bytes).map_err(AppError::invalid)?;
         let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             AppError::BadRequest(format!("the form could not be read ({e}): reload the page and try again"))
         })?;

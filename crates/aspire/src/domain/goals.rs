@@ -28,6 +28,8 @@ pub enum GoalError {
     Date(String),
     #[error("'{0}' is not a status: choose active, done or dropped")]
     LongStatus(String),
+    #[error(transparent)]
+    Text(#[from] crate::domain::text::TextProblem),
 }
 
 /// A goal's text and kind, checked: trimmed, not empty, not too long, a known kind or none.
@@ -39,6 +41,8 @@ pub fn validate_goal(text: &str, kind: &str) -> Result<(String, String), GoalErr
     if text.chars().count() > MAX_GOAL_CHARS {
         return Err(GoalError::TooLong);
     }
+    // The API takes JSON, which can carry what a form never would.
+    crate::domain::text::check_text("text", text)?;
     let kind = kind.trim().to_lowercase();
     if !kind.is_empty() && !KINDS.iter().any(|(c, _)| *c == kind) {
         return Err(GoalError::Kind(kind));

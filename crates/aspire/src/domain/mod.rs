@@ -14,6 +14,7 @@ pub mod profile;
 pub mod resources;
 pub mod roster;
 pub mod spreadsheet;
+pub mod text;
 pub mod visibility;
 pub mod wins;
 

@@ -3,13 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::profile_form::{Asker, ProfileFields};
 use super::session::with_pre_session_cookie;
-use super::{ClientAddress, Layout};
+use super::{ClientAddress, Layout, TextForm};
 use crate::app::enrolment;
 use crate::auth::{PreSession, Viewer};
 use crate::domain::Profile;
@@ -75,7 +75,7 @@ async fn enrol(
     pre: PreSession,
     ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    TextForm(fields): TextForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let field = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     pre.verify(&field("csrf"))?;

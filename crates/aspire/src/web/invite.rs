@@ -2,13 +2,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Layout;
 use super::session::with_pre_session_cookie;
+use super::{Layout, TextForm};
 use crate::app::invitations;
 use crate::auth::{PreSession, session};
 use crate::error::{AppError, AppResult};
@@ -54,7 +54,7 @@ async fn accept(
     State(state): State<AppState>,
     pre: PreSession,
     Path(token): Path<String>,
-    Form(form): Form<AcceptForm>,
+    TextForm(form): TextForm<AcceptForm>,
 ) -> AppResult<Response> {
     pre.verify(&form.csrf)?;
     match invitations::accept(&state, &token, form.password, &form.confirm).await {

@@ -90,6 +90,24 @@ pub fn client_address(peer: Option<std::net::IpAddr>, forwarded: Option<&str>, t
         .to_string()
 }
 
+/// A form from someone not signed in (sign-in, invitation, enrolment), read like `CsrfForm`:
+/// text the database cannot keep is a 422 that names the field, never stored replaced.
+pub struct TextForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for TextForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::TooLarge(format!("the form could not be read: {}", e.body_text())))?;
+        crate::domain::text::check_form(&bytes).map_err(AppError::invalid)?;
+        serde_urlencoded::from_bytes(&bytes).map(TextForm).map_err(|e| {
+            AppError::BadRequest(format!("the form could not be read ({e}): reload the page and try again"))
+        })
+    }
+}
+
 /// Where to go after sign-in (or back to after a form): a path on this site, else home. `next`
 /// must be a plain path: no scheme or host, no backslash, no control character (a browser
 /// drops tabs and newlines, so "/\t/evil.example" would leave the site); and joined to this

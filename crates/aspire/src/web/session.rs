@@ -2,13 +2,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{ClientAddress, Layout, Notice, safe_next};
+use super::{ClientAddress, Layout, Notice, TextForm, safe_next};
 use crate::app;
 use crate::auth::{CsrfForm, CsrfOnly, PreSession, Viewer, session};
 use crate::error::AppResult;
@@ -76,7 +76,7 @@ async fn login(
     State(state): State<AppState>,
     pre: PreSession,
     ClientAddress(address): ClientAddress,
-    Form(form): Form<LoginForm>,
+    TextForm(form): TextForm<LoginForm>,
 ) -> AppResult<Response> {
     pre.verify(&form.csrf)?;
     match app::sign_in::check_password(&state, &form.email, form.password, &address).await? {

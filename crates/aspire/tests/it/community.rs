@@ -309,3 +309,58 @@ on_both_backends!(a_formula_in_what_someone_wrote_is_text_in_the_csv_export, |ap
     assert!(cells.iter().any(|c| c == &format!("'{formula}")), "shown as text: {csv}");
     assert!(cells.iter().all(|c| !c.starts_with(['=', '+', '@'])), "no cell a spreadsheet would run: {csv}");
 });
+
+on_both_backends!(text_no_database_can_keep_is_refused_naming_the_field, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let csrf = mina.csrf("/profile").await;
+    let raw = |path: String, body: String| {
+        let mina = &mina;
+        async move {
+            let response = mina
+                .http
+                .post(format!("{}{path}", mina.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let discussion = format!("/groups/{}/discussion", world.group_a);
+    let (status, body) = raw(discussion.clone(), format!("csrf={csrf}&title=Hello%00world&body=x")).await;
+    assert_eq!(status, 422, "a NUL is refused on both backends, never a 500: {body}");
+    assert!(body.contains("The field &#39;title&#39; holds a control character (U+0000)"), "{body}");
+    let (status, body) = raw("/profile".into(), format!("csrf={csrf}&name=Mina%FF%FEAlpha")).await;
+    assert_eq!(status, 422, "invalid UTF-8 is refused, not replaced: {body}");
+    assert!(body.contains("is not UTF-8 text"), "{body}");
+    let mina_now = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap();
+    assert_eq!(mina_now.profile.name, "Mina Alpha", "nothing was stored");
+    // Signed out, and the roster a coordinator confirms, are read the same way.
+    let visitor = app.client();
+    let pre = visitor.csrf("/login").await;
+    let response = visitor
+        .http
+        .post(format!("{}/login", visitor.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={pre}&email=a%00@test.edu&password=x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let csrf = coordinator.csrf("/profile").await;
+    let response = coordinator
+        .http
+        .post(format!("{}/programs/{}/import/confirm", coordinator.base, world.program))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&roster=email%2Cname%0Abad%40test.edu%2C%FF%0A"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    assert!(app.state.store.user_by_email("bad@test.edu").await.unwrap().is_none(), "no account was made");
+    let (status, _) = raw(discussion, format!("csrf={csrf}&title=fine&body=two%0D%0Alines%09and+a+tab")).await;
+    assert_eq!(status, 403, "Cora's token is not Mina's: only the text rule is under test above");
+});
