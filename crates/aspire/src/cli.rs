@@ -153,12 +153,14 @@ fn redact(url: &str) -> String {
 async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
+            let _serving = serving_lock(&settings)?;
             let store = open_store(&settings).await?;
             let listener = server::bind(&settings.bind).await?;
             println!("aspire is serving at {}", settings.public_url());
             server::serve(AppState::new(store, settings), listener).await
         }
         Command::Demo => {
+            let _serving = serving_lock(&settings)?;
             let store = open_store(&settings).await?;
             let state = AppState::new(store, settings);
             let seeded = demo::seed(&state).await?;
@@ -198,37 +200,37 @@ fn toml_of(settings: &Settings) -> anyhow::Result<String> {
 
 async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     let url = settings.database_url();
-    let Some(target) = url.strip_prefix("sqlite://") else {
+    let Some(target) = store::sqlite::database_path(&url) else {
         bail!("aspire restore puts back SQLite backups; for PostgreSQL use pg_restore");
     };
-    let target = PathBuf::from(target.split('?').next().unwrap_or(target));
     anyhow::ensure!(
         file.exists(),
         "{} does not exist: give the path of a file written by `aspire backup`",
         file.display()
     );
-    store::sqlite::verify_backup(file).await?;
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    // Keep what was there: nothing is lost by a restore.
-    if target.exists() {
-        let kept = target.with_extension(format!("db.before-restore-{}", jiff::Timestamp::now().as_second()));
-        std::fs::rename(&target, &kept)
-            .with_context(|| format!("cannot move the current database aside to {}", kept.display()))?;
-        println!("The database that was there is kept as {}.", kept.display());
+    // Nothing is lost by a restore: what was there is kept, write-ahead log and all.
+    if let Some(kept) = store::sqlite::restore(file, &target).await? {
+        println!(
+            "The database that was there is kept, with its write-ahead log, as {} (open it with sqlite3 or point \
+             ASPIRE_DATABASE_URL at it).",
+            kept.display()
+        );
     }
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", target.display()));
-        if side.exists() {
-            std::fs::remove_file(&side).with_context(|| format!("cannot remove {}", side.display()))?;
-        }
-    }
-    std::fs::copy(file, &target).with_context(|| format!("cannot copy {} to {}", file.display(), target.display()))?;
     let restored = store::open(&url).await?;
     restored.migrate().await?;
     println!("Restored {} from {}. Start aspire again to use it.", target.display(), file.display());
     Ok(())
+}
+
+/// For a SQLite database, the lock that tells `aspire restore` a server is using it.
+fn serving_lock(settings: &Settings) -> anyhow::Result<Option<store::sqlite::ServingLock>> {
+    match store::sqlite::database_path(&settings.database_url()) {
+        Some(path) => Ok(Some(store::sqlite::lock_for_serving(&path)?)),
+        None => Ok(None),
+    }
 }
 
 async fn create_user(settings: &Settings, email: &str, role: AccountRole, name: Option<String>) -> anyhow::Result<()> {

@@ -36,6 +36,9 @@ pub enum StoreError {
     Unsupported(String),
     #[error(transparent)]
     UnknownCode(#[from] crate::domain::code::UnknownCode),
+    /// The database is in use by another process (a server, when restoring).
+    #[error("{0}")]
+    InUse(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,3 +79,80 @@ pub async fn verify_backup(path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// The path of the database file behind a `sqlite://PATH` URL.
+pub fn database_path(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
+}
+
+fn lock_path(database: &Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.serving", database.display()))
+}
+
+/// Held by a process serving the database, for as long as it runs: `restore` refuses while
+/// any process holds it. The operating system lets go of it when the process ends, however
+/// it ends (a crash or kill -9 included).
+#[derive(Debug)]
+pub struct ServingLock {
+    _file: std::fs::File,
+}
+
+/// Takes the serving lock of `database`; an error when another process serves it.
+pub fn lock_for_serving(database: &Path) -> Result<ServingLock> {
+    let path = lock_path(database);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| StoreError::Unsupported(format!("cannot create the data folder {}: {e}", parent.display())))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::Unsupported(format!("cannot open {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(ServingLock { _file: file }),
+        Err(_) => Err(StoreError::InUse(format!(
+            "another aspire is serving {} (it holds {}): stop it first",
+            database.display(),
+            path.display()
+        ))),
+    }
+}
+
+/// Puts the backup at `backup` in place of the database at `target`, refusing while a server
+/// holds the database. The database that was there is moved aside whole, with its `-wal` and
+/// `-shm` (the write-ahead log holds writes not yet in the main file), under one new name;
+/// returns that name, if there was a database.
+pub async fn restore(backup: &Path, target: &Path) -> Result<Option<std::path::PathBuf>> {
+    verify_backup(backup).await?;
+    // Held while restoring, so no server starts on the database half-way.
+    let _lock = lock_for_serving(target).map_err(|_| {
+        StoreError::InUse(format!(
+            "aspire is serving {}: stop it (and any other aspire using it) before restoring, so that no write \
+             it acknowledges is lost",
+            target.display()
+        ))
+    })?;
+    let kept = if target.exists() {
+        let stamp = jiff::Timestamp::now().as_second();
+        let kept = std::path::PathBuf::from(format!("{}.before-restore-{stamp}", target.display()));
+        for suffix in ["", "-wal", "-shm"] {
+            let from = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+            let to = std::path::PathBuf::from(format!("{}{suffix}", kept.display()));
+            if from.exists() {
+                std::fs::rename(&from, &to).map_err(|e| {
+                    StoreError::Unsupported(format!("cannot move {} aside to {}: {e}", from.display(), to.display()))
+                })?;
+            }
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    std::fs::copy(backup, target).map_err(|e| {
+        StoreError::Unsupported(format!("cannot copy {} to {}: {e}", backup.display(), target.display()))
+    })?;
+    Ok(kept)
+}

@@ -21,6 +21,7 @@ mod ops;
 mod outbox;
 mod profile;
 mod reminders;
+mod restore;
 mod rounds;
 mod seed;
 mod sessions;
