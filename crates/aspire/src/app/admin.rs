@@ -103,14 +103,34 @@ pub async fn add_coordinator(
     Ok(CoordinatorAdded::Added)
 }
 
-/// The latest messages in the outbox.
-pub async fn outbox(state: &AppState, actor: &Actor, limit: i64) -> AppResult<Vec<OutboxMessage>> {
+/// How many outbox messages or audit entries a page shows.
+pub const PAGE: i64 = 100;
+
+/// A page of the outbox, newest first, below the message `before` (the newest page for none),
+/// and where the next older page starts, if there is one.
+pub async fn outbox(
+    state: &AppState,
+    actor: &Actor,
+    before: Option<i64>,
+) -> AppResult<(Vec<OutboxMessage>, Option<i64>)> {
     require_admin(actor)?;
-    Ok(state.store.list_outbox(limit).await?)
+    let mut page = state.store.outbox_page(before.unwrap_or(i64::MAX), PAGE + 1).await?;
+    let more = page.len() as i64 > PAGE;
+    page.truncate(PAGE as usize);
+    let next = if more { page.last().map(|m| m.id) } else { None };
+    Ok((page, next))
 }
 
-/// The latest entries of the audit log: who did what, never what was said.
-pub async fn audit_log(state: &AppState, actor: &Actor, limit: i64) -> AppResult<Vec<AuditEntry>> {
+/// A page of the audit log: who did what, never what was said. Paged as the outbox is.
+pub async fn audit_log(
+    state: &AppState,
+    actor: &Actor,
+    before: Option<i64>,
+) -> AppResult<(Vec<AuditEntry>, Option<i64>)> {
     require_admin(actor)?;
-    Ok(state.store.audit_log(limit).await?)
+    let mut page = state.store.audit_page(before.unwrap_or(i64::MAX), PAGE + 1).await?;
+    let more = page.len() as i64 > PAGE;
+    page.truncate(PAGE as usize);
+    let next = if more { page.last().map(|e| e.id) } else { None };
+    Ok((page, next))
 }

@@ -51,15 +51,26 @@ pub async fn visible_post(state: &AppState, actor: &Actor, id: i64) -> AppResult
     }
 }
 
-/// The replies to a thread the actor sees.
-pub async fn replies(state: &AppState, actor: &Actor, thread: &Post) -> AppResult<Vec<Post>> {
-    Ok(state
-        .store
-        .thread_replies(thread.id)
-        .await?
-        .into_iter()
-        .filter(|p| access::can_see_item(actor, &p.audience()))
-        .collect())
+/// How many replies a thread page shows.
+pub const REPLIES_PER_PAGE: i64 = 50;
+
+/// A page of a thread's replies the actor sees: the latest ones, or those before the reply
+/// `before`; with where the page of earlier replies starts, if there are any.
+pub async fn replies(
+    state: &AppState,
+    actor: &Actor,
+    thread: &Post,
+    before: Option<i64>,
+) -> AppResult<(Vec<Post>, Option<i64>)> {
+    let mut page = state.store.thread_replies(thread.id, before.unwrap_or(i64::MAX), REPLIES_PER_PAGE + 1).await?;
+    let earlier = if page.len() as i64 > REPLIES_PER_PAGE {
+        page.remove(0);
+        page.first().map(|p| p.id)
+    } else {
+        None
+    };
+    let visible = page.into_iter().filter(|p| access::can_see_item(actor, &p.audience())).collect();
+    Ok((visible, earlier))
 }
 
 fn checked_body(body: &str) -> AppResult<String> {

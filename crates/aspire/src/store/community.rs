@@ -157,11 +157,16 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
     }
 
-    pub async fn thread_replies(&self, thread_id: i64) -> Result<Vec<Post>> {
+    /// Up to `limit` replies of a thread with ids below `before`, oldest first: the latest page
+    /// for `before = i64::MAX`.
+    pub async fn thread_replies(&self, thread_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 ORDER BY p.created_at, p.id"
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 AND p.id < $2 ORDER BY p.id DESC LIMIT $3"
         ));
-        Ok(sqlx::query_as(sql).bind(thread_id).fetch_all(&self.pool).await?)
+        let mut page: Vec<Post> =
+            sqlx::query_as(sql).bind(thread_id).bind(before).bind(limit).fetch_all(&self.pool).await?;
+        page.reverse();
+        Ok(page)
     }
 
     pub async fn edit_post(&self, id: i64, title: &str, body: &str, now: i64) -> Result<()> {
@@ -314,10 +319,16 @@ impl SqlStore {
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        self.audit_page(i64::MAX, limit).await
+    }
+
+    /// Up to `limit` entries with ids below `before`, newest first.
+    pub async fn audit_page(&self, before: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
             "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.subject \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1",
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
         )
+        .bind(before)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)

@@ -537,10 +537,16 @@ impl SqlStore {
     }
 
     pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
+        self.outbox_page(i64::MAX, limit).await
+    }
+
+    /// Up to `limit` messages with ids below `before`, newest first.
+    pub async fn outbox_page(&self, before: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
         Ok(sqlx::query_as(
             "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
-             FROM outbox ORDER BY id DESC LIMIT $1",
+             FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT $2",
         )
+        .bind(before)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)

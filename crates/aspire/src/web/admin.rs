@@ -96,11 +96,24 @@ struct OutboxPage {
     layout: Layout,
     messages: Vec<OutboxMessage>,
     smtp_configured: bool,
+    /// Where the next older page starts.
+    older: Option<i64>,
 }
 
-async fn outbox_page(State(state): State<AppState>, actor: Actor) -> AppResult<OutboxPage> {
-    let messages = admin::outbox(&state, &actor, 200).await?;
-    Ok(OutboxPage { layout: Layout::for_actor(&actor), messages, smtp_configured: !state.settings.smtp_url.is_empty() })
+#[derive(Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+async fn outbox_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(page): Query<PageQuery>,
+) -> AppResult<OutboxPage> {
+    let (messages, older) = admin::outbox(&state, &actor, page.before).await?;
+    let smtp_configured = !state.settings.smtp_url.is_empty();
+    Ok(OutboxPage { layout: Layout::for_actor(&actor), messages, smtp_configured, older })
 }
 
 #[derive(Template, WebTemplate)]
@@ -108,12 +121,17 @@ async fn outbox_page(State(state): State<AppState>, actor: Actor) -> AppResult<O
 struct AuditPage {
     layout: Layout,
     entries: Vec<crate::store::community::AuditEntry>,
+    older: Option<i64>,
 }
 
-/// The last 500 entries of the audit log: who did what, never what was said.
-async fn audit_page(State(state): State<AppState>, actor: Actor) -> AppResult<AuditPage> {
-    let entries = admin::audit_log(&state, &actor, 500).await?;
-    Ok(AuditPage { layout: Layout::for_actor(&actor), entries })
+/// The audit log, a page at a time: who did what, never what was said.
+async fn audit_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(page): Query<PageQuery>,
+) -> AppResult<AuditPage> {
+    let (entries, older) = admin::audit_log(&state, &actor, page.before).await?;
+    Ok(AuditPage { layout: Layout::for_actor(&actor), entries, older })
 }
 
 impl crate::store::community::AuditEntry {

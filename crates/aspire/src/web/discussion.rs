@@ -131,20 +131,46 @@ struct ThreadPage {
     thread_id: i64,
     title: String,
     for_facilitator: Option<String>,
-    /// The thread's first post, then its replies.
+    /// The thread's first post, then a page of its replies.
     posts: Vec<PostView>,
+    /// Where the page of earlier replies starts, when this page does not reach the first.
+    earlier: Option<i64>,
+    /// Whether this is an earlier page (the latest replies are elsewhere).
+    paged_back: bool,
     error: Option<String>,
 }
 
-async fn thread(state: &AppState, actor: &Actor, thread: Post, group: Group) -> AppResult<ThreadPage> {
+async fn thread(
+    state: &AppState,
+    actor: &Actor,
+    thread: Post,
+    group: Group,
+    before: Option<i64>,
+) -> AppResult<ThreadPage> {
     let facilitators = discussion::facilitators(state, group.id).await?;
-    let replies = discussion::replies(state, actor, &thread).await?;
+    let (replies, earlier) = discussion::replies(state, actor, &thread, before).await?;
     let (thread_id, title) = (thread.id, thread.title.clone());
     let first = view(actor, thread, &facilitators);
     let for_facilitator = first.for_facilitator.clone();
     let mut posts = vec![first];
     posts.extend(replies.into_iter().map(|p| view(actor, p, &facilitators)));
-    Ok(ThreadPage { layout: Layout::for_actor(actor), group, thread_id, title, for_facilitator, posts, error: None })
+    Ok(ThreadPage {
+        layout: Layout::for_actor(actor),
+        group,
+        thread_id,
+        title,
+        for_facilitator,
+        posts,
+        earlier,
+        paged_back: before.is_some(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct ThreadQuery {
+    #[serde(default)]
+    before: Option<i64>,
 }
 
 async fn thread_page(
@@ -152,12 +178,15 @@ async fn thread_page(
     actor: Actor,
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
+    Query(query): Query<ThreadQuery>,
 ) -> AppResult<Response> {
     let (post, group) = discussion::visible_post(&state, &actor, id).await?;
     if let Some(thread_id) = post.thread_id {
-        return Ok(Redirect::to(&format!("/posts/{thread_id}#post-{}", post.id)).into_response());
+        // The page that ends with this reply.
+        let before = post.id + 1;
+        return Ok(Redirect::to(&format!("/posts/{thread_id}?before={before}#post-{}", post.id)).into_response());
     }
-    let mut page = thread(&state, &actor, post, group).await?;
+    let mut page = thread(&state, &actor, post, group, query.before).await?;
     page.layout = page.layout.with_notice(&notice);
     Ok(page.into_response())
 }
@@ -176,7 +205,7 @@ async fn reply(
     let (thread_id, reply_id) = match discussion::reply(&state, &actor, id, &form.body).await {
         Err(AppError::Invalid(message)) => {
             let (post, group) = discussion::visible_post(&state, &actor, id).await?;
-            let mut page = thread(&state, &actor, post, group).await?;
+            let mut page = thread(&state, &actor, post, group, None).await?;
             page.error = Some(message);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }

@@ -364,3 +364,56 @@ on_both_backends!(text_no_database_can_keep_is_refused_naming_the_field, |app: T
     let (status, _) = raw(discussion, format!("csrf={csrf}&title=fine&body=two%0D%0Alines%09and+a+tab")).await;
     assert_eq!(status, 403, "Cora's token is not Mina's: only the text rule is under test above");
 });
+
+on_both_backends!(long_threads_and_logs_come_a_page_at_a_time, |app: TestApp| async move {
+    use aspire::store::community::NewPost;
+    let world = app.world().await;
+    let store = &app.state.store;
+    let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    let post = |thread_id: Option<i64>, body: String| NewPost {
+        group_id: world.group_a,
+        thread_id,
+        author_id: mina,
+        title: if thread_id.is_none() { "A long thread" } else { "" },
+        body: Box::leak(body.into_boxed_str()),
+        visibility: aspire::domain::Visibility::Group,
+        facilitator_id: None,
+    };
+    let now = app.clock.now_value();
+    let thread = store.create_post(&post(None, "Opening".into()), now).await.unwrap();
+    let mut replies = Vec::new();
+    for i in 0..120 {
+        replies.push(store.create_post(&post(Some(thread), format!("REPLY-{i:03}-end")), now).await.unwrap());
+    }
+    let member = app.signed_in(MEMBER_A).await;
+    let (status, latest) = member.get_text(&format!("/posts/{thread}")).await;
+    assert_eq!(status, 200);
+    let shown = |page: &str| page.matches("<article class=\"card\" id=\"post-").count() - 1;
+    assert_eq!(shown(&latest), 50, "the latest 50 replies");
+    assert!(latest.contains("Opening") && latest.contains("REPLY-119-end") && !latest.contains("REPLY-069-end"));
+    let earlier = latest.split("?before=").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let (_, middle) = member.get_text(&format!("/posts/{thread}?before={earlier}")).await;
+    assert_eq!(shown(&middle), 50);
+    assert!(middle.contains("REPLY-020-end") && middle.contains("REPLY-069-end") && middle.contains("Latest replies"));
+    // An old reply's own address opens the page that holds it.
+    let response = member.get(&format!("/posts/{}", replies[5])).await;
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    let (_, first) = member.get_text(location.split('#').next().unwrap()).await;
+    assert!(first.contains("REPLY-005-end") && !first.contains("Earlier replies"), "the first page: {location}");
+
+    // The outbox and the audit log page the same way.
+    for i in 0..130 {
+        let email = aspire::store::NewEmail {
+            recipient: format!("r{i}@test.edu"),
+            subject: format!("Message {i}"),
+            body: String::new(),
+        };
+        store.enqueue_email(&email, now).await.unwrap();
+    }
+    let admin = app.signed_in(ADMIN).await;
+    let (_, newest) = admin.get_text("/admin/outbox").await;
+    assert!(newest.contains("r129@test.edu") && !newest.contains("r20@test.edu"), "a page, not everything");
+    let older = newest.split("/admin/outbox?before=").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let (_, next) = admin.get_text(&format!("/admin/outbox?before={older}")).await;
+    assert!(next.contains("r20@test.edu") && !next.contains("r129@test.edu"));
+});
