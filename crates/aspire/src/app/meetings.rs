@@ -110,10 +110,12 @@ pub async fn meeting(state: &AppState, actor: &Actor, group_id: i64, start: i64)
         goals.into_iter().filter(|g| access::can_see_goal(actor, &group, g.user_id, g.created_at)).collect()
     };
     let check_in = match loaded.series.previous(start) {
-        Some(p) => with_carried(state, visible(state.store.goals_at(group.id, p.start).await?)).await?,
+        Some(p) => {
+            with_carried(state, group.id, p.start, visible(state.store.goals_at(group.id, p.start).await?)).await?
+        }
         None => Vec::new(),
     };
-    let declared = with_carried(state, visible(state.store.goals_at(group.id, start).await?)).await?;
+    let declared = with_carried(state, group.id, start, visible(state.store.goals_at(group.id, start).await?)).await?;
     let members = state.store.group_members(group.id).await?;
     let attendance = state.store.attendance(group.id, start).await?;
     let long_goals =
@@ -121,13 +123,17 @@ pub async fn meeting(state: &AppState, actor: &Actor, group_id: i64, start: i64)
     Ok(Meeting { group, loaded, start, check_in, declared, members, attendance, long_goals })
 }
 
-async fn with_carried(state: &AppState, goals: Vec<Goal>) -> AppResult<Vec<(Goal, bool)>> {
-    let mut out = Vec::with_capacity(goals.len());
-    for g in goals {
-        let carried_on = state.store.carried_to(g.id).await?.is_some();
-        out.push((g, carried_on));
-    }
-    Ok(out)
+/// Each goal of the meeting at `start` with whether it was carried on: one query per meeting,
+/// however many goals it has.
+async fn with_carried(state: &AppState, group_id: i64, start: i64, goals: Vec<Goal>) -> AppResult<Vec<(Goal, bool)>> {
+    let carried: BTreeSet<i64> = state.store.carried_on_from(group_id, start).await?.into_iter().collect();
+    Ok(goals
+        .into_iter()
+        .map(|g| {
+            let carried_on = carried.contains(&g.id);
+            (g, carried_on)
+        })
+        .collect())
 }
 
 /// The next meeting of one of a member's groups.

@@ -336,6 +336,18 @@ impl SqlStore {
     }
 
     /// The goal that carries `id` forward, if there is one.
+    /// The goals declared for the group's meeting at `start` that were carried on to a later one.
+    pub async fn carried_on_from(&self, group_id: i64, start: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT c.carried_from FROM goals c JOIN goals g ON g.id = c.carried_from \
+             WHERE g.group_id = $1 AND g.meeting_start = $2",
+        )
+        .bind(group_id)
+        .bind(start)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn carried_to(&self, id: i64) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT id FROM goals WHERE carried_from = $1 ORDER BY id LIMIT 1")
             .bind(id)
