@@ -24,9 +24,7 @@ pub async fn check_password(state: &AppState, email: &str, password: String, add
     let user = state.store.user_by_email(&email).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(password, hash).await;
-    if matches {
-        state.store.login_attempt_succeeded(attempt).await?;
-    }
+    state.store.finish_login_attempt(attempt, matches).await?;
     match (&user, matches) {
         (Some(user), true) => state.store.audit(Some(user.id), "signed in", "", now).await?,
         // What was typed is kept only when it is an email address: a password typed into the

@@ -1,8 +1,10 @@
-//! argon2id password hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), computed
-//! on the blocking pool so a login never stalls other requests, and a few at a time: a burst
-//! of sign-ins queues here instead of taking 19 MiB each at once.
+//! argon2id password hashes with OWASP's parameters (19 MiB, 2 passes, 1 lane), computed on a
+//! few threads of their own so a sign-in never stalls other requests and a burst of sign-ins
+//! queues instead of taking 19 MiB each at once. Few long-lived threads also keep the memory
+//! the allocator holds on to after a hash to a few blocks, where the async runtime's blocking
+//! pool (up to hundreds of threads, an arena each) kept hundreds of megabytes.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, mpsc};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -57,22 +59,57 @@ fn verify_blocking(password: &str, hash: Option<&str>) -> bool {
     ok && hash.is_some()
 }
 
-/// How many hashes may be computed at once (about 19 MiB each).
-const HASHES_AT_ONCE: usize = 4;
-static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHES_AT_ONCE);
+/// How many hashes are computed at once (about 19 MiB each): the hashing threads.
+const HASHERS: usize = 4;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue the hashing threads take their work from.
+static QUEUE: LazyLock<Option<mpsc::Sender<Job>>> = LazyLock::new(|| {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for i in 0..HASHERS {
+        let receiver = Arc::clone(&receiver);
+        let worker = move || {
+            loop {
+                let job = match receiver.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            }
+        };
+        if let Err(e) = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(worker) {
+            tracing::error!(error = %e, "cannot start a password hashing thread");
+            return None;
+        }
+    }
+    Some(sender)
+});
+
+/// Runs `work` on a hashing thread; `None` if the threads could not be started.
+async fn on_hasher<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    QUEUE.as_ref()?.send(job).ok()?;
+    answer.await.ok()
+}
 
 pub async fn hash(password: String) -> Result<String, PasswordError> {
-    let _turn = HASHING.acquire().await.map_err(|e| PasswordError::Hash(e.to_string()))?;
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
+    on_hasher(move || hash_blocking(&password))
         .await
-        .map_err(|e| PasswordError::Hash(e.to_string()))?
+        .unwrap_or_else(|| Err(PasswordError::Hash("the password hashing threads are not running".into())))
 }
 
 /// True when `password` matches `hash`; an absent hash (unknown account, or no password set
 /// yet) costs the same time and is false.
 pub async fn verify(password: String, hash: Option<String>) -> bool {
-    let Ok(_turn) = HASHING.acquire().await else { return false };
-    tokio::task::spawn_blocking(move || verify_blocking(&password, hash.as_deref())).await.unwrap_or(false)
+    on_hasher(move || verify_blocking(&password, hash.as_deref())).await.unwrap_or(false)
 }
 
 #[cfg(test)]

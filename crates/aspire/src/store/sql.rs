@@ -446,9 +446,11 @@ impl SqlStore {
     }
 
     /// Failed attempts since `since`: (for this email, from this address).
-    /// Records an attempt as a failure before it is checked, and returns the failures before
-    /// it: concurrent attempts each count the others, so a burst cannot slip past the limit.
-    /// The row's id is returned so a success can be marked as one.
+    /// Records an attempt before it is checked (as pending, `succeeded = -1`) and returns the
+    /// failures before it. For the account from this client, attempts still pending count as
+    /// failures, so a concurrent burst against one account cannot slip past the limit; for the
+    /// client over all accounts only finished failures count, so many people signing in at once
+    /// from one network are not refused. The row's id is returned to record the outcome.
     pub async fn begin_login_attempt(
         &self,
         email: &str,
@@ -457,7 +459,7 @@ impl SqlStore {
         now: i64,
     ) -> Result<(i64, crate::auth::throttle::Failures)> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, 0, $3) RETURNING id",
+            "INSERT INTO login_attempts (email, address, succeeded, at) VALUES ($1, $2, -1, $3) RETURNING id",
         )
         .bind(email)
         .bind(address)
@@ -466,7 +468,7 @@ impl SqlStore {
         .await?;
         let (account_from_client, latest_at): (i64, Option<i64>) = sqlx::query_as(
             "SELECT COUNT(*), MAX(at) FROM login_attempts \
-             WHERE email = $1 AND address = $2 AND succeeded = 0 AND at >= $3 AND id <> $4",
+             WHERE email = $1 AND address = $2 AND succeeded <= 0 AND at >= $3 AND id <> $4",
         )
         .bind(email)
         .bind(address)
@@ -485,8 +487,13 @@ impl SqlStore {
         Ok((id, crate::auth::throttle::Failures { account_from_client, from_client, latest_at }))
     }
 
-    pub async fn login_attempt_succeeded(&self, id: i64) -> Result<()> {
-        sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1").bind(id).execute(&self.pool).await?;
+    /// Records how a checked attempt ended.
+    pub async fn finish_login_attempt(&self, id: i64, succeeded: bool) -> Result<()> {
+        sqlx::query("UPDATE login_attempts SET succeeded = $1 WHERE id = $2")
+            .bind(i64::from(succeeded))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

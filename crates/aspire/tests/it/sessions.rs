@@ -305,3 +305,22 @@ on_both_backends!(after_sign_in_nobody_is_sent_off_the_site, |app: TestApp| asyn
     let kept = member.get("/login?next=/goals%3Fyear%3D2026").await;
     assert_eq!(kept.headers()["location"], "/goals?year=2026", "a path on the site is kept");
 });
+
+on_both_backends!(many_people_signing_in_at_once_from_one_network_all_get_in, |app: TestApp| async move {
+    app.world().await;
+    let hash = aspire::auth::password::hash(PASSWORD.into()).await.unwrap();
+    let mut emails = Vec::new();
+    for i in 0..40 {
+        let email = format!("crowd{i}@test.edu");
+        let profile = aspire::domain::Profile { email: email.clone(), name: "Crowd".into(), ..Default::default() };
+        app.state.store.create_user(&profile.validate().unwrap(), Some(&hash), false, 0).await.unwrap();
+        emails.push(email);
+    }
+    let mut sign_ins = tokio::task::JoinSet::new();
+    for email in emails {
+        let client = app.client();
+        sign_ins.spawn(async move { client.login(&email, PASSWORD).await.status().as_u16() });
+    }
+    let statuses: Vec<u16> = sign_ins.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 303), "an attempt still being checked is no failure: {statuses:?}");
+});
