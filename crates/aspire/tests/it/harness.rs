@@ -96,6 +96,19 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 impl TestApp {
+    /// A second app server on the same database and clock, as a second machine behind a load
+    /// balancer would be: its own pool, its own listener.
+    pub async fn another_server(&self) -> TestApp {
+        let store = store::open(&self.state.settings.database_url).await.expect("open store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let settings = Settings { bind: address.to_string(), ..(*self.state.settings).clone() };
+        let state = AppState::with_clock(store, settings, self.clock.clone());
+        let app = aspire::server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        TestApp { address, state, clock: self.clock.clone(), dir: self.dir.clone() }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

@@ -112,3 +112,57 @@ on_both_backends!(a_nudge_for_unreported_goals_is_delivered_with_retries_and_no_
     let to_milo = messages.iter().filter(|m| m.contains(&format!("To: {MEMBER_A2}"))).count();
     assert_eq!(to_milo, 1, "Milo reported: no nudge");
 });
+
+on_both_backends!(two_app_servers_on_one_database_share_sessions_jobs_and_reminders, |app: TestApp| async move {
+    let world = app.world().await;
+    let second = app.another_server().await;
+    // A session started on one server is honoured by the other.
+    let visitor = app.client();
+    let response = visitor.login(MEMBER_A, PASSWORD).await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("aspire_session="))
+        .and_then(|v| v.split(';').next())
+        .unwrap()
+        .to_string();
+    let on_second =
+        second.client().http.get(second.url("/goals")).header("cookie", &cookie).send().await.unwrap().status();
+    assert_eq!(on_second, 200, "the other server knows the session");
+
+    // A formation job queued once runs once, whichever server's worker gets to it.
+    let criteria = toml::to_string(&aspire::domain::cohort::default_criteria()).unwrap();
+    let now = app.clock.now_value();
+    let store = &app.state.store;
+    let round = store.create_round(world.program, "Shared", &criteria, "shared-round-token", now).await.unwrap();
+    let people: Vec<i64> = store
+        .program_people(world.program)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|p| p.role == aspire::store::ProgramRole::Participant)
+        .map(|p| p.user.id)
+        .collect();
+    store.add_round_people(round, &people, now).await.unwrap();
+    let request = aspire::store::NewJob {
+        round_id: round,
+        request_key: "shared-job".into(),
+        seed: 1,
+        time_limit_ms: 100,
+        locked: "[]".into(),
+        requested_by: 1,
+    };
+    let job = store.request_job(&request, now).await.unwrap();
+    let (first, other) =
+        tokio::join!(aspire::jobs::run_next_job(&app.state), aspire::jobs::run_next_job(&second.state));
+    let ran: Vec<i64> = [first.unwrap(), other.unwrap()].into_iter().flatten().collect();
+    assert_eq!(ran, [job], "one server ran the job, the other found nothing to do");
+
+    // Each reminder is queued once though both servers' workers look at the same meeting.
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    set_clock(&app, ny("2026-06-01T13:30"));
+    let (a, b) = tokio::join!(send_due(&app.state), send_due(&second.state));
+    assert_eq!(a.unwrap() + b.unwrap(), 3, "Mina, Milo and Fay, once each");
+});
