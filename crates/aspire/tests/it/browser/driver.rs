@@ -170,6 +170,13 @@ impl Browser {
             )
             .await
             .expect("set the viewport");
+        // The override applies asynchronously: until the page has its new width, what a test
+        // reads next (what is on screen, what scrolls sideways) is of the old one.
+        let (width, name) = (viewport.width, viewport.name);
+        self.wait_until(&format!("the {name} viewport"), || async move {
+            self.js(&format!("return window.innerWidth === {width};"), vec![]).await == json!(true)
+        })
+        .await;
     }
 
     /// Turns the page's own scripts off (htmx included), as for a person without JavaScript.
