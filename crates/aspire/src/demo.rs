@@ -354,6 +354,18 @@ pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
     let facilitator = members.iter().find(|m| m.role == GroupRole::Facilitator).context("group without facilitator")?;
     let member = members.iter().find(|m| m.role == GroupRole::Member).context("group without members")?;
     let public_url = state.settings.public_url();
+    // The outbox page shows no secret links, so the person running the demo (who runs the
+    // server, and could read its database) gets the invitee's link here.
+    let invitation = store
+        .list_outbox(1000)
+        .await?
+        .into_iter()
+        .filter(|m| m.recipient == INVITEE)
+        .find_map(|m| m.body.lines().find(|l| l.contains("/invite/")).map(|l| l.trim().to_string()));
+    let invitation = match invitation {
+        Some(link) => format!("To see an invitation as {INVITEE} would, open {link}"),
+        None => format!("{INVITEE} has accepted the demo invitation."),
+    };
     let how = if seeded { "Seeded a demo institution" } else { "Using the demo institution seeded earlier" };
     Ok(format!(
         "{how}: {PROGRAM}, {} people from {} departments in {} peer groups.\n\
@@ -363,7 +375,7 @@ pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
          coordinator  {COORDINATOR}\n  \
          facilitator  {} ({}, {})\n  \
          member       {} ({}, {})\n\
-         An invitation for {INVITEE} waits in the outbox: {public_url}/admin/outbox (as admin).\n\
+         {invitation}\n\
          Stop with Ctrl-C.",
         people.len(),
         departments.len(),

@@ -62,4 +62,8 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
         let response = app.client().login(email, aspire::demo::PASSWORD).await;
         assert_eq!(response.status(), 303, "demo login {email}");
     }
+    // The printed invitation link opens the page that sets a password.
+    let link = welcome.split_whitespace().find(|w| w.contains("/invite/")).expect("an invitation link");
+    let path = link.split_once(&app.address.to_string()).expect("a link to this server").1;
+    assert_eq!(app.client().get_text(path).await.0, 200, "{welcome}");
 });
