@@ -68,7 +68,7 @@ database_url = ""
 # Cookies are marked Secure when this starts with https://.
 public_url = ""
 # SMTP server for outgoing email, e.g. smtp://user:password@mail.example.edu:587?tls=required
-# Empty: emails wait in the outbox, which admins can read at /admin/outbox.
+# Empty: emails wait in the outbox; admins see who they are for at /admin/outbox.
 smtp_url = ""
 smtp_from = "aspire <aspire@localhost>"
 # A session ends after this long without a request, and in any case after the absolute limit.
