@@ -4,6 +4,7 @@
 use crate::auth::{Actor, access};
 use crate::domain::Visibility;
 use crate::domain::resources::{self, Content, ResourceError};
+use crate::domain::text::check_text;
 use crate::error::{AppError, AppResult, sentence};
 use crate::state::AppState;
 use crate::store::files::FileStore;
@@ -103,6 +104,12 @@ pub async fn share(state: &AppState, actor: &Actor, program_id: i64, input: NewS
         return Err(AppError::TooLarge(sentence(&ResourceError::TooLarge(size).to_string())));
     }
     let (visibility, group_id) = target.map_err(AppError::Invalid)?;
+    // A multipart form is not read by the form extractors' text check: the same rule here.
+    for (field, value) in
+        [("title", input.title), ("description", input.description), ("tags", input.tags), ("url", input.url)]
+    {
+        check_text(field, value).map_err(AppError::invalid)?;
+    }
     let file = input.file.as_ref().map(|(name, bytes)| (*name, bytes.as_slice()));
     let valid = resources::validate_resource(input.title, input.description, input.tags, input.url, file)
         .map_err(|e| AppError::Invalid(sentence(&e.to_string())))?;

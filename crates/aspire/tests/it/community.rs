@@ -417,3 +417,19 @@ on_both_backends!(long_threads_and_logs_come_a_page_at_a_time, |app: TestApp| as
     let (_, next) = admin.get_text(&format!("/admin/outbox?before={older}")).await;
     assert!(next.contains("r20@test.edu") && !next.contains("r129@test.edu"));
 });
+
+on_both_backends!(a_control_character_in_an_uploaded_form_is_refused_too, |app: TestApp| async move {
+    let world = app.world().await;
+    let mina = app.signed_in(MEMBER_A).await;
+    let path = format!("/programs/{}/resources", world.program);
+    let csrf = mina.csrf(&path).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("title", "Aims page\u{0} template")
+        .text("url", "https://x.edu/aims")
+        .text("share", "program");
+    let response = mina.http.post(app.url(&path)).multipart(form).send().await.unwrap();
+    assert_eq!(response.status(), 422, "never a 500 on PostgreSQL");
+    assert!(response.text().await.unwrap().contains("holds a control character (U+0000)"));
+    assert!(!mina.get_text(&path).await.1.contains("Aims page"), "nothing was shared");
+});
