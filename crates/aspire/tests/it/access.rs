@@ -834,6 +834,16 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
                     assert!(!body.contains(marker) && !headers.contains(marker), "{context}: leaked {marker}");
                 }
             }
+            // The pages that page (`?before=`) answer a later page as they answer the first.
+            if method == "GET" && ["/admin/outbox", "/admin/audit", "/posts/{id}"].contains(&route) {
+                let paged = client.get(&format!("{path}?before={}", i64::MAX)).await;
+                assert_eq!(paged.status().as_u16(), status, "{context}: a later page");
+                let paged = paged.text().await.unwrap();
+                for marker in ITEM_MARKERS.iter().chain([&GOAL_MARKER, &MARKER]) {
+                    let allowed = email.is_some_and(|e| may_receive(marker).contains(&e));
+                    assert!(allowed || !paged.contains(marker), "{context}: a later page leaked {marker}");
+                }
+            }
         }
     }
     // No email went to anyone who may not see what it quotes.
@@ -1024,9 +1034,12 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             "/account/export.csv".into(),
             "/admin/outbox".into(),
             "/admin/audit".into(),
+            format!("/admin/outbox?before={}", i64::MAX),
+            format!("/admin/audit?before={}", i64::MAX),
         ];
         for items in &planted {
             reads.extend(items.posts.values().map(|id| format!("/posts/{id}")));
+            reads.extend(items.posts.values().map(|id| format!("/posts/{id}?before={}", i64::MAX)));
             reads.extend(items.wins.values().map(|id| format!("/wins/{id}")));
             reads.extend(items.resources.values().map(|id| format!("/resources/{id}/download")));
         }
