@@ -44,12 +44,9 @@ pub async fn roster(state: &AppState, actor: &Actor, id: i64) -> AppResult<Roste
     let members = state.store.group_members(group.id).await?;
     let can_manage = access::can_manage_group(actor, &group);
     let candidates = if can_manage {
-        state
-            .store
-            .program_people(program.id)
+        super::programs::other_participants(state, actor, program.id)
             .await?
             .into_iter()
-            .filter(|p| p.role == ProgramRole::Participant && p.user.id != actor.user.id)
             .filter(|p| !members.iter().any(|m| m.user.id == p.user.id))
             .collect()
     } else {

@@ -47,12 +47,9 @@ pub async fn board(state: &AppState, actor: &Actor, program_id: i64) -> AppResul
         .collect();
     let can_post = access::can_share_with_program(actor, program.id);
     let nominees = if can_post {
-        state
-            .store
-            .program_people(program.id)
+        super::programs::other_participants(state, actor, program.id)
             .await?
             .into_iter()
-            .filter(|p| p.role == ProgramRole::Participant && p.user.id != actor.user.id)
             .map(|p| (p.user.id, p.user.profile.name))
             .collect()
     } else {

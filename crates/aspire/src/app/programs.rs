@@ -7,7 +7,7 @@ use crate::domain::Profile;
 use crate::domain::roster::RosterRow;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::{GroupSummary, Program, ProgramPerson, Round};
+use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
 
 /// The program, if this actor may manage it; otherwise nothing at all (a 404).
 pub async fn managed_program(state: &AppState, actor: &Actor, id: i64) -> AppResult<Program> {
@@ -15,6 +15,17 @@ pub async fn managed_program(state: &AppState, actor: &Actor, id: i64) -> AppRes
         return Err(AppError::NotFound);
     }
     state.store.program(id).await?.ok_or(AppError::NotFound)
+}
+
+/// The program's participants other than the actor: whom they may place in a group or nominate.
+pub async fn other_participants(state: &AppState, actor: &Actor, program_id: i64) -> AppResult<Vec<ProgramPerson>> {
+    Ok(state
+        .store
+        .program_people(program_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.role == ProgramRole::Participant && p.user.id != actor.user.id)
+        .collect())
 }
 
 /// What a coordinator's program page shows.
