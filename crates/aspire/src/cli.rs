@@ -37,7 +37,12 @@ enum Command {
     /// Serve aspire (production: no demo data)
     Serve,
     /// Serve a demo institution, seeded the first time
-    Demo,
+    Demo {
+        /// Seed a large institution instead: about this many members in groups of six or seven
+        /// across up to 20 programs, with three years of history (e.g. 10000)
+        #[arg(long, value_name = "MEMBERS")]
+        scale: Option<usize>,
+    },
     /// Apply database migrations and exit
     Migrate,
     /// Write a consistent copy of the live SQLite database to FILE
@@ -159,13 +164,26 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("aspire is serving at {}", settings.public_url());
             server::serve(AppState::new(store, settings), listener).await
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let _serving = serving_lock(&settings)?;
             let store = open_store(&settings).await?;
             let state = AppState::new(store, settings);
-            let seeded = demo::seed(&state).await?;
+            let welcome = match scale {
+                None => {
+                    let seeded = demo::seed(&state).await?;
+                    demo::welcome(&state, seeded).await?
+                }
+                Some(members) => {
+                    let started = std::time::Instant::now();
+                    let seeded = demo::scale::seed(&state, members, &mut |step| println!("{step}")).await?;
+                    if seeded {
+                        println!("Seeded in {:.0} s.", started.elapsed().as_secs_f64());
+                    }
+                    demo::scale::welcome(&state, seeded).await?
+                }
+            };
             let listener = server::bind(&state.settings.bind).await?;
-            println!("{}", demo::welcome(&state, seeded).await?);
+            println!("{welcome}");
             server::serve(state, listener).await
         }
         Command::Migrate => {

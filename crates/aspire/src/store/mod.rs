@@ -4,6 +4,7 @@
 //!
 //! The store holds no business rules; callers pass validated domain values and times.
 
+pub mod bulk;
 pub mod community;
 pub mod files;
 pub mod group_changes;

@@ -2,6 +2,8 @@
 //! peer groups, seeded the first time `aspire demo` runs. Every step is idempotent, so running
 //! the demo again reuses the data and never duplicates it.
 
+pub mod scale;
+
 use anyhow::Context;
 
 use crate::auth::password;
