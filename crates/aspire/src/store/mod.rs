@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod community;
+pub mod counted;
 pub mod files;
 pub mod group_changes;
 pub mod meetings;

@@ -5,12 +5,11 @@
 
 use std::collections::HashMap;
 
-use sqlx::AnyPool;
-
+use super::counted::CountedPool;
 use super::*;
 
 pub struct SqlStore {
-    pub(super) pool: AnyPool,
+    pub(super) pool: CountedPool,
     pub(super) backend: Backend,
 }
 
@@ -68,10 +67,15 @@ impl SqlStore {
         self.backend
     }
 
+    /// Statements sent to the database since the store was opened (a transaction counts once).
+    pub fn statements(&self) -> u64 {
+        self.pool.statements()
+    }
+
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => sqlite::MIGRATOR.run(&self.pool).await?,
-            Backend::Postgres => postgres::MIGRATOR.run(&self.pool).await?,
+            Backend::Sqlite => sqlite::MIGRATOR.run(self.pool.inner()).await?,
+            Backend::Postgres => postgres::MIGRATOR.run(self.pool.inner()).await?,
         }
         Ok(())
     }
@@ -84,7 +88,7 @@ impl SqlStore {
     /// Writes a consistent copy of the live database to `path`.
     pub async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => sqlite::backup(&self.pool, path).await,
+            Backend::Sqlite => sqlite::backup(self.pool.inner(), path).await,
             Backend::Postgres => Err(StoreError::Unsupported(
                 "aspire backup copies SQLite databases; for PostgreSQL use pg_dump (and pg_restore to restore)".into(),
             )),

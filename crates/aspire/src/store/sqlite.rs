@@ -36,7 +36,7 @@ pub async fn open(url: &str) -> Result<SqlStore> {
         })
         .connect(&url)
         .await?;
-    Ok(SqlStore { pool, backend: Backend::Sqlite })
+    Ok(SqlStore { pool: super::counted::CountedPool::new(pool), backend: Backend::Sqlite })
 }
 
 pub(super) async fn backup(pool: &AnyPool, path: &Path) -> Result<()> {

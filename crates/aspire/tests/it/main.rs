@@ -23,6 +23,7 @@ mod profile;
 mod reminders;
 mod restore;
 mod rounds;
+mod scale;
 mod seed;
 mod sessions;
 mod sharing;

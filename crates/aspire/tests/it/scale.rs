@@ -1,0 +1,160 @@
+//! The scale institution (`aspire demo --scale`) and what each page asks of the database on
+//! it: the number of statements a page sends must not grow when its group gets more members,
+//! its program more people, or its history more goals, posts and wins.
+
+use aspire::demo::{self, scale};
+use aspire::domain::{Profile, Visibility};
+use aspire::store::GroupRole;
+use aspire::store::community::{NewPost, Win};
+use aspire::store::meetings::NewGoal;
+
+use crate::harness::{ClockExt, TestApp, seat};
+use crate::on_both_backends;
+
+/// Statements the page at `path` sends, the fewest of two requests (a session's occasional
+/// bookkeeping, such as noting when it was last seen, is not the page's).
+async fn statements_for(app: &TestApp, client: &crate::harness::Client, path: &str) -> u64 {
+    let mut fewest = u64::MAX;
+    for _ in 0..2 {
+        let before = app.state.store.statements();
+        let (status, body) = client.get_text(path).await;
+        assert_eq!(status, 200, "GET {path}: {}", body.chars().take(300).collect::<String>());
+        fewest = fewest.min(app.state.store.statements() - before);
+    }
+    fewest
+}
+
+fn links<'a>(html: &'a str, prefix: &str) -> Vec<&'a str> {
+    html.match_indices(prefix).filter_map(|(at, _)| html[at..].split(['"', '?', '#']).next()).collect()
+}
+
+on_both_backends!(
+    a_page_asks_the_database_the_same_number_of_times_however_large_the_institution,
+    |app: TestApp| async move {
+        let store = &app.state.store;
+        assert!(scale::seed(&app.state, 300, &mut |_| {}).await.unwrap(), "a fresh database is seeded");
+        assert!(!scale::seed(&app.state, 300, &mut |_| {}).await.unwrap(), "a second run reuses the data");
+        let program = store.program_by_name(scale::program_name(0)).await.unwrap().unwrap();
+        let groups = store.program_groups(program.id).await.unwrap();
+        assert_eq!(groups.len(), 45, "300 scholars make 45 groups of six or seven");
+        let group = groups[0].id;
+        let members = store.group_members(group).await.unwrap();
+        let member = members.iter().find(|m| m.role == GroupRole::Member).unwrap().user.clone();
+
+        let as_member = app.client();
+        assert_eq!(as_member.login(&member.profile.email, demo::PASSWORD).await.status(), 303);
+        let as_coordinator = app.client();
+        assert_eq!(as_coordinator.login(&scale::coordinator_email(0), demo::PASSWORD).await.status(), 303);
+        let as_admin = app.client();
+        assert_eq!(as_admin.login(demo::ADMIN, demo::PASSWORD).await.status(), 303);
+
+        // Three years of history are there to be seen.
+        let (_, meetings_page) = as_member.get_text(&format!("/groups/{group}/meetings")).await;
+        let meeting_links = links(&meetings_page, &format!("/groups/{group}/meetings/"));
+        let latest_meeting =
+            meeting_links.iter().filter_map(|l| l.rsplit('/').next()?.parse::<i64>().ok()).max().unwrap();
+        let (_, discussion) = as_member.get_text(&format!("/groups/{group}/discussion")).await;
+        let long_thread = links(&discussion, "/posts/")
+            .iter()
+            .filter_map(|l| l.rsplit('/').next()?.parse::<i64>().ok())
+            .min()
+            .unwrap();
+
+        let member_pages = [
+            "/".to_string(),
+            format!("/groups/{group}"),
+            format!("/groups/{group}/discussion"),
+            format!("/posts/{long_thread}"),
+            format!("/groups/{group}/meetings"),
+            format!("/groups/{group}/meetings/{latest_meeting}"),
+            "/goals".to_string(),
+            "/goals/year".to_string(),
+            "/wins".to_string(),
+            "/nominations".to_string(),
+            format!("/programs/{}/celebrations", program.id),
+            format!("/programs/{}/resources", program.id),
+            format!("/programs/{}/opportunities", program.id),
+        ];
+        let coordinator_pages =
+            [format!("/programs/{}", program.id), format!("/programs/{}/accountability", program.id)];
+        let admin_pages = ["/admin".to_string(), "/admin/outbox".to_string(), "/admin/audit".to_string()];
+        let mut before = Vec::new();
+        for (client, pages) in
+            [(&as_member, &member_pages[..]), (&as_coordinator, &coordinator_pages[..]), (&as_admin, &admin_pages[..])]
+        {
+            for page in pages {
+                before.push((page.clone(), statements_for(&app, client, page).await));
+            }
+        }
+
+        // The institution grows: six more people in the group, fifty more in the program, a year's
+        // more goals, posts and wins for the member.
+        let now = app.clock.now_value();
+        let newcomers: Vec<Profile> = (0..56)
+            .map(|i| {
+                Profile {
+                    email: format!("newcomer{i}@scale.example.edu"),
+                    name: format!("New Comer {i}"),
+                    ..Profile::default()
+                }
+                .validate()
+                .unwrap()
+            })
+            .collect();
+        store.import_roster(program.id, &newcomers, now).await.unwrap();
+        for newcomer in &newcomers[..6] {
+            let user = store.user_by_email(&newcomer.email).await.unwrap().unwrap();
+            seat(store, group, user.id, GroupRole::Member).await;
+        }
+        for m in 0..52 {
+            let goal = NewGoal {
+                group_id: group,
+                user_id: member.id,
+                meeting_start: latest_meeting - (m + 1) * 7 * 86_400 - 3600,
+                text: format!("Extra goal {m}"),
+                kind: "grant".into(),
+                long_goal_id: None,
+                carried_from: None,
+            };
+            store.declare_goal(&goal, now).await.unwrap();
+            let thread = NewPost {
+                group_id: group,
+                thread_id: None,
+                author_id: member.id,
+                title: "Another thread",
+                body: "More to talk about.",
+                visibility: Visibility::Group,
+                facilitator_id: None,
+            };
+            store.create_post(&thread, now).await.unwrap();
+            store.create_post(&NewPost { thread_id: Some(long_thread), title: "", ..thread }, now).await.unwrap();
+        }
+        let wins: Vec<Win> = (0..40)
+            .map(|w| Win {
+                user_id: member.id,
+                program_id: program.id,
+                group_id: Some(group),
+                kind: "talk".into(),
+                title: format!("Invited talk {w}"),
+                visibility: Visibility::Program,
+                ..Win::default()
+            })
+            .collect();
+        store.create_wins(&wins, now).await.unwrap();
+
+        let mut after = Vec::new();
+        for (client, pages) in
+            [(&as_member, &member_pages[..]), (&as_coordinator, &coordinator_pages[..]), (&as_admin, &admin_pages[..])]
+        {
+            for page in pages {
+                after.push((page.clone(), statements_for(&app, client, page).await));
+            }
+        }
+        for ((page, was), (_, is)) in before.iter().zip(&after) {
+            eprintln!("{page}: {was} statements, {is} after growing");
+            assert!(*was >= 2, "GET {page} is a signed-in page: at least its session and its content are asked for");
+            assert_eq!(was, is, "GET {page} sent {was} statements, then {is} after the institution grew");
+            assert!(*is <= 16, "GET {page} sends {is} statements: look for a query per row");
+        }
+    }
+);
