@@ -62,6 +62,16 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionUser {
+    #[sqlx(flatten)]
+    user: User,
+    token_hash: String,
+    csrf_token: String,
+    session_created_at: i64,
+    last_seen_at: i64,
+}
+
 impl SqlStore {
     pub fn backend(&self) -> Backend {
         self.backend
@@ -251,27 +261,24 @@ impl SqlStore {
     }
 
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
-        let programs: Vec<(i64, String)> =
-            sqlx::query_as("SELECT program_id, role FROM program_members WHERE user_id = $1")
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await?;
-        let groups: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-            "SELECT g.id, g.program_id, gm.role, gm.joined_at FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-             WHERE gm.user_id = $1",
+        // One statement for both kinds: every signed-in request asks this.
+        let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT 0, program_id, role, 0, 0 FROM program_members WHERE user_id = $1 \
+             UNION ALL SELECT 1, g.program_id, gm.role, g.id, gm.joined_at FROM group_members gm \
+             JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = $1",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(Memberships {
-            programs: programs.into_iter().map(|(p, r)| Ok((p, ProgramRole::try_from(r)?))).collect::<Result<_>>()?,
-            groups: groups
-                .into_iter()
-                .map(|(group_id, program_id, role, joined_at)| {
-                    Ok(Seat { group_id, program_id, role: GroupRole::try_from(role)?, joined_at })
-                })
-                .collect::<Result<_>>()?,
-        })
+        let mut memberships = Memberships::default();
+        for (kind, program_id, role, group_id, joined_at) in rows {
+            if kind == 0 {
+                memberships.programs.push((program_id, ProgramRole::try_from(role)?));
+            } else {
+                memberships.groups.push(Seat { group_id, program_id, role: GroupRole::try_from(role)?, joined_at });
+            }
+        }
+        Ok(memberships)
     }
 
     /// Creates or updates each person by email and enrols them, all in one transaction.
@@ -417,13 +424,25 @@ impl SqlStore {
         Ok(())
     }
 
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+    /// A session with the person it belongs to, in one statement (every signed-in request asks).
+    pub async fn session_with_user(&self, token_hash: &str) -> Result<Option<(SessionRecord, User)>> {
+        let columns: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {}, s.token_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+            columns.join(", ")
+        ));
+        let found: Option<SessionUser> = sqlx::query_as(sql).bind(token_hash).fetch_optional(&self.pool).await?;
+        Ok(found.map(|row| {
+            let session = SessionRecord {
+                token_hash: row.token_hash,
+                user_id: row.user.id,
+                csrf_token: row.csrf_token,
+                created_at: row.session_created_at,
+                last_seen_at: row.last_seen_at,
+            };
+            (session, row.user)
+        }))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {

@@ -1,0 +1,339 @@
+//! Load on signed-in pages, against the same bytes from a bare axum server in the same run.
+//!
+//! Starts the `aspire` binary on a scale institution (`aspire demo --scale`), signs in as one of
+//! its members and its first coordinator, takes each page once, and serves those bytes from a
+//! bare axum 0.8 server in this process. Then `wrk` (2 threads) loads each page on both servers
+//! at each connection count, and `/healthz` (one trivial query) as the database's floor. Prints
+//! req/s, p50, p99, errors, the ratio to bare axum and to `/healthz`, and aspire's RSS.
+//!
+//! ```text
+//! cargo build --release && cargo run --release -p aspire --example load_bench -- \
+//!     [--members 10000] [--seconds 10] [--connections 50,200] [--database-url postgres://...]
+//! ```
+//! Needs `wrk` (Debian: `apt-get install wrk`).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, bail};
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use clap::Parser;
+
+#[derive(Parser)]
+struct Args {
+    /// Members of the scale institution.
+    #[arg(long, default_value_t = 10_000)]
+    members: usize,
+    /// Seconds of load per page, server and connection count.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Connection counts, comma-separated.
+    #[arg(long, default_value = "50,200", value_delimiter = ',')]
+    connections: Vec<u32>,
+    /// The aspire binary (build it with `cargo build --release`).
+    #[arg(long, default_value = "target/release/aspire")]
+    aspire: PathBuf,
+    /// A PostgreSQL database to seed and serve from (default: SQLite in a temporary folder).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// A folder to keep the seeded database in, so later runs skip the seeding.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+/// A page to load: where, and as whom.
+struct Target {
+    name: &'static str,
+    path: String,
+    headers: Vec<(String, String)>,
+}
+
+struct Load {
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn rss_mb(pid: u32) -> anyhow::Result<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).context("reading /proc (Linux only)")?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("no VmRSS line")?;
+    Ok(kb / 1024.0)
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Starts aspire on the scale institution; returns it with the member's and coordinator's emails.
+fn start_aspire(args: &Args, data_dir: &std::path::Path, port: u16) -> anyhow::Result<(Server, String, String)> {
+    let mut command = Command::new(&args.aspire);
+    command.arg("--data-dir").arg(data_dir).arg("--bind").arg(format!("127.0.0.1:{port}"));
+    if let Some(url) = &args.database_url {
+        command.arg("--database-url").arg(url);
+    }
+    command.args(["demo", "--scale", &args.members.to_string()]);
+    command.env("ASPIRE_LOG", "warn").stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child =
+        command.spawn().with_context(|| format!("starting {} (cargo build --release)", args.aspire.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let server = Server(child);
+    let (mut member, mut coordinator) = (String::new(), String::new());
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["member", email, ..] => member = email.to_string(),
+            ["coordinator", email, ..] => coordinator = email.to_string(),
+            ["Stop", "with", ..] => break,
+            _ if line.starts_with("Seeded") => eprintln!("{line}"),
+            _ => {}
+        }
+    }
+    if member.is_empty() || coordinator.is_empty() {
+        bail!("aspire demo --scale did not print its sign-ins");
+    }
+    Ok((server, member, coordinator))
+}
+
+/// Signs in and returns the session's Cookie header.
+async fn sign_in(base: &str, email: &str) -> anyhow::Result<String> {
+    let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let page = http.get(format!("{base}/login")).send().await?.text().await?;
+    let csrf = value_after(&page, "name=\"csrf\" value=\"").context("no csrf field on /login")?;
+    let form = [("csrf", csrf.as_str()), ("email", email), ("password", aspire::demo::PASSWORD), ("next", "/")];
+    let response = http.post(format!("{base}/login")).form(&form).send().await?;
+    if response.status() != 303 {
+        bail!("{email} could not sign in: {}", response.status());
+    }
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_string))
+        .collect();
+    Ok(cookies.join("; "))
+}
+
+fn value_after(html: &str, marker: &str) -> Option<String> {
+    let start = html.find(marker)? + marker.len();
+    Some(html[start..].split('"').next()?.to_string())
+}
+
+/// Every number that follows `prefix` in a link of `html`.
+fn ids_after(html: &str, prefix: &str) -> Vec<i64> {
+    html.match_indices(prefix)
+        .filter_map(|(at, _)| {
+            let digits: String = html[at + prefix.len()..].chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+async fn get(base: &str, target: &Target) -> anyhow::Result<(String, Vec<u8>)> {
+    let mut request = reqwest::Client::new().get(format!("{base}{}", target.path));
+    for (name, value) in &target.headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await?;
+    if response.status() != 200 {
+        bail!("GET {} answered {}", target.path, response.status());
+    }
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("text/html").to_string();
+    Ok((content_type, response.bytes().await?.to_vec()))
+}
+
+/// Finds the member's group, its latest meeting and longest thread, and makes the member a
+/// calendar feed and an API token, as they would on their pages.
+async fn targets(base: &str, member: &str, coordinator: &str) -> anyhow::Result<Vec<Target>> {
+    let member_cookie = sign_in(base, member).await?;
+    let coordinator_cookie = sign_in(base, coordinator).await?;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let page = |path: String, cookie: String| {
+        let http = http.clone();
+        async move { http.get(format!("{base}{path}")).header("cookie", cookie).send().await?.text().await }
+    };
+    let home = page("/".into(), member_cookie.clone()).await?;
+    let group = *ids_after(&home, "/groups/").first().context("the member's home links no group")?;
+    let meetings = page(format!("/groups/{group}/meetings"), member_cookie.clone()).await?;
+    let meeting =
+        ids_after(&meetings, &format!("/groups/{group}/meetings/")).into_iter().max().context("no meeting")?;
+    let discussion = page(format!("/groups/{group}/discussion"), member_cookie.clone()).await?;
+    let thread = ids_after(&discussion, "/posts/").into_iter().min().context("no thread")?;
+    let goals = page("/goals".into(), member_cookie.clone()).await?;
+    let csrf = value_after(&goals, "name=\"csrf\" value=\"").context("no csrf field on /goals")?;
+    let post = |path: &'static str| {
+        let (http, cookie, csrf) = (http.clone(), member_cookie.clone(), csrf.clone());
+        async move {
+            http.post(format!("{base}{path}"))
+                .header("cookie", cookie)
+                .form(&[("csrf", csrf)])
+                .send()
+                .await?
+                .text()
+                .await
+        }
+    };
+    let feed_page = post("/calendar/feed").await?;
+    let feed = feed_page
+        .match_indices("/calendar/feed/")
+        .filter_map(|(at, _)| feed_page[at..].split(['"', '<', ' ']).next())
+        .find(|l| l.len() > "/calendar/feed/".len() + 16)
+        .context("no calendar feed link after making one")?;
+    let feed = format!("/calendar/feed/{}", feed.rsplit('/').next().unwrap_or_default());
+    let token_page = post("/goals/api-token").await?;
+    let token = value_after(&token_page, "id=\"api-token\" value=\"").context("no API token shown after making one")?;
+    let coordinator_home = page("/".into(), coordinator_cookie.clone()).await?;
+    let program =
+        *ids_after(&coordinator_home, "/programs/").first().context("the coordinator's home links no program")?;
+    let as_member = || vec![("cookie".to_string(), member_cookie.clone())];
+    Ok(vec![
+        Target { name: "member home", path: "/".into(), headers: as_member() },
+        Target { name: "group page", path: format!("/groups/{group}"), headers: as_member() },
+        Target { name: "meeting page", path: format!("/groups/{group}/meetings/{meeting}"), headers: as_member() },
+        Target { name: "my goals", path: "/goals".into(), headers: as_member() },
+        Target {
+            name: "program (coordinator)",
+            path: format!("/programs/{program}"),
+            headers: vec![("cookie".to_string(), coordinator_cookie)],
+        },
+        Target { name: "thread (5,000 replies)", path: format!("/posts/{thread}"), headers: as_member() },
+        Target { name: "calendar feed", path: feed, headers: Vec::new() },
+        Target {
+            name: "API meetings",
+            path: "/api/v1/meetings".into(),
+            headers: vec![("authorization".to_string(), format!("Bearer {token}"))],
+        },
+    ])
+}
+
+fn wrk(url: &str, headers: &[(String, String)], connections: u32, seconds: u64) -> anyhow::Result<Load> {
+    let mut command = Command::new("wrk");
+    command.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "--timeout", "5s"]);
+    for (name, value) in headers {
+        command.arg("-H").arg(format!("{name}: {value}"));
+    }
+    let output = command.arg(url).output().context("running wrk (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let number_after = |label: &str| -> Option<&str> {
+        text.lines().find_map(|l| l.trim().strip_prefix(label)).map(|rest| rest.split_whitespace().next().unwrap_or(""))
+    };
+    let millis = |value: &str| -> f64 {
+        let (digits, unit) = value.split_at(value.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(value.len()));
+        let n: f64 = digits.parse().unwrap_or(f64::NAN);
+        match unit {
+            "us" => n / 1000.0,
+            "s" => n * 1000.0,
+            _ => n,
+        }
+    };
+    let errors: u64 = number_after("Non-2xx or 3xx responses:").and_then(|n| n.parse().ok()).unwrap_or(0)
+        + text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Socket errors:"))
+            .map(|rest| rest.split(',').filter_map(|p| p.split_whitespace().last()?.parse::<u64>().ok()).sum())
+            .unwrap_or(0);
+    Ok(Load {
+        requests_per_second: number_after("Requests/sec:")
+            .and_then(|n| n.parse().ok())
+            .context("no Requests/sec from wrk")?,
+        p50_ms: millis(number_after("50%").unwrap_or("")),
+        p99_ms: millis(number_after("99%").unwrap_or("")),
+        errors,
+    })
+}
+
+/// The same bytes and content type per path, from a bare axum server.
+async fn serve_bare(pages: HashMap<String, (String, Vec<u8>)>) -> anyhow::Result<u16> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    let pages = std::sync::Arc::new(pages);
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+        let pages = pages.clone();
+        async move {
+            match pages.get(uri.path()) {
+                Some((content_type, body)) => {
+                    let content_type =
+                        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("text/html"));
+                    ([(header::CONTENT_TYPE, content_type)], body.clone()).into_response()
+                }
+                None => axum::http::StatusCode::NOT_FOUND.into_response(),
+            }
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(port)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 1)]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let temporary = tempfile::tempdir()?;
+    let data_dir = args.data_dir.clone().unwrap_or_else(|| temporary.path().to_path_buf());
+    let port = free_port()?;
+    let (server, member, coordinator) = start_aspire(&args, &data_dir, port)?;
+    let pid = server.0.id();
+    let base = format!("http://127.0.0.1:{port}");
+    let targets = targets(&base, &member, &coordinator).await?;
+    let mut pages = HashMap::new();
+    for target in &targets {
+        let (content_type, body) = get(&base, target).await?;
+        pages.insert(target.path.clone(), (content_type, body));
+    }
+    let bare = format!("http://127.0.0.1:{}", serve_bare(pages.clone()).await?);
+    let backend = if args.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
+    let rss_before = rss_mb(pid)?;
+    println!(
+        "aspire on {backend}, {} members; wrk -t2, {} s per run; RSS at start {rss_before:.0} MB",
+        args.members, args.seconds
+    );
+    println!();
+    println!(
+        "| page | bytes | conns | aspire req/s | p50 ms | p99 ms | errors | bare axum req/s | ratio to bare | ratio to /healthz |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for &connections in &args.connections {
+        let floor = wrk(&format!("{base}/healthz"), &[], connections, args.seconds)?;
+        println!(
+            "| /healthz (database floor) | | {connections} | {:.0} | {:.2} | {:.2} | {} | | | |",
+            floor.requests_per_second, floor.p50_ms, floor.p99_ms, floor.errors
+        );
+        for target in &targets {
+            let served = wrk(&format!("{base}{}", target.path), &target.headers, connections, args.seconds)?;
+            let reference = wrk(&format!("{bare}{}", target.path), &[], connections, args.seconds)?;
+            let bytes = pages.get(&target.path).map_or(0, |(_, b)| b.len());
+            println!(
+                "| {} | {bytes} | {connections} | {:.0} | {:.2} | {:.2} | {} | {:.0} | {:.3} | {:.2} |",
+                target.name,
+                served.requests_per_second,
+                served.p50_ms,
+                served.p99_ms,
+                served.errors,
+                reference.requests_per_second,
+                served.requests_per_second / reference.requests_per_second,
+                served.requests_per_second / floor.requests_per_second,
+            );
+        }
+    }
+    println!();
+    println!("aspire RSS: {rss_before:.0} MB at start, {:.0} MB after the runs", rss_mb(pid)?);
+    drop(server);
+    Ok(())
+}
