@@ -341,6 +341,18 @@ async fn seed_meetings(state: &AppState, group_id: i64, index: usize, members: &
     Ok(())
 }
 
+/// A group's facilitator and one of its members: whom the welcome suggests signing in as.
+async fn facilitator_and_member(
+    state: &AppState,
+    group_id: i64,
+) -> anyhow::Result<(crate::store::GroupMember, crate::store::GroupMember)> {
+    let members = state.store.group_members(group_id).await?;
+    let find = |role: GroupRole| members.iter().find(|m| m.role == role).cloned();
+    let facilitator = find(GroupRole::Facilitator).context("a demo group without facilitator")?;
+    let member = find(GroupRole::Member).context("a demo group without members")?;
+    Ok((facilitator, member))
+}
+
 /// What `aspire demo` prints: where to go and how to sign in, read from the seeded data.
 pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
     let store = state.store.as_ref();
@@ -352,9 +364,7 @@ pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
     departments.dedup();
     let groups = store.program_groups(program.id).await?;
     let first = groups.first().context("the demo program has no groups")?;
-    let members = store.group_members(first.id).await?;
-    let facilitator = members.iter().find(|m| m.role == GroupRole::Facilitator).context("group without facilitator")?;
-    let member = members.iter().find(|m| m.role == GroupRole::Member).context("group without members")?;
+    let (facilitator, member) = facilitator_and_member(state, first.id).await?;
     let public_url = state.settings.public_url();
     // The outbox page shows no secret links, so the person running the demo (who runs the
     // server, and could read its database) gets the invitee's link here.

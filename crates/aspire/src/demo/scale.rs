@@ -805,13 +805,7 @@ pub async fn welcome(state: &AppState, seeded: bool) -> anyhow::Result<String> {
     let counts = store.counts(state.now()).await?;
     let groups = store.program_groups(program.id).await?;
     let first = groups.first().context("the scale demo's first program has no groups")?;
-    let members = store.group_members(first.id).await?;
-    let facilitator = members
-        .iter()
-        .find(|m| m.role == crate::store::GroupRole::Facilitator)
-        .context("a scale group without facilitator")?;
-    let member =
-        members.iter().find(|m| m.role == crate::store::GroupRole::Member).context("a scale group without members")?;
+    let (facilitator, member) = super::facilitator_and_member(state, first.id).await?;
     let how = if seeded { "Seeded a scale institution" } else { "Using the scale institution seeded earlier" };
     Ok(format!(
         "{how}: {} people in {} groups across {} programs.\n\
