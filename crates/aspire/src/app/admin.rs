@@ -2,6 +2,7 @@
 //! outbox and the audit log.
 
 use super::invitations::invite_person;
+use super::paging::{self, Page};
 use crate::auth::{Actor, access};
 use crate::domain::Profile;
 use crate::error::{AppError, AppResult};
@@ -108,29 +109,15 @@ pub const PAGE: i64 = 100;
 
 /// A page of the outbox, newest first, below the message `before` (the newest page for none),
 /// and where the next older page starts, if there is one.
-pub async fn outbox(
-    state: &AppState,
-    actor: &Actor,
-    before: Option<i64>,
-) -> AppResult<(Vec<OutboxMessage>, Option<i64>)> {
+pub async fn outbox(state: &AppState, actor: &Actor, before: Option<i64>) -> AppResult<Page<OutboxMessage>> {
     require_admin(actor)?;
-    let mut page = state.store.outbox_page(before.unwrap_or(i64::MAX), PAGE + 1).await?;
-    let more = page.len() as i64 > PAGE;
-    page.truncate(PAGE as usize);
-    let next = if more { page.last().map(|m| m.id) } else { None };
-    Ok((page, next))
+    let rows = state.store.outbox_page(paging::below(before), PAGE + 1).await?;
+    Ok(Page::from_rows(rows, PAGE, |m| m.id))
 }
 
 /// A page of the audit log: who did what, never what was said. Paged as the outbox is.
-pub async fn audit_log(
-    state: &AppState,
-    actor: &Actor,
-    before: Option<i64>,
-) -> AppResult<(Vec<AuditEntry>, Option<i64>)> {
+pub async fn audit_log(state: &AppState, actor: &Actor, before: Option<i64>) -> AppResult<Page<AuditEntry>> {
     require_admin(actor)?;
-    let mut page = state.store.audit_page(before.unwrap_or(i64::MAX), PAGE + 1).await?;
-    let more = page.len() as i64 > PAGE;
-    page.truncate(PAGE as usize);
-    let next = if more { page.last().map(|e| e.id) } else { None };
-    Ok((page, next))
+    let rows = state.store.audit_page(paging::below(before), PAGE + 1).await?;
+    Ok(Page::from_rows(rows, PAGE, |e| e.id))
 }

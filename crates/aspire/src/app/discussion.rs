@@ -2,6 +2,7 @@
 //! may be posted for one chosen facilitator only. Every list asks `access::can_see_item`; a
 //! reply is seen by whoever sees its thread.
 
+use super::paging::{self, Page};
 use crate::auth::{Actor, access};
 use crate::domain::Visibility;
 use crate::domain::markdown::MAX_POST_CHARS;
@@ -28,15 +29,13 @@ pub async fn facilitators(state: &AppState, group_id: i64) -> AppResult<Vec<(i64
         .collect())
 }
 
-/// The threads of the group the actor may see, newest activity first.
-pub async fn threads(state: &AppState, actor: &Actor, group: &Group) -> AppResult<Vec<Post>> {
-    Ok(state
-        .store
-        .group_threads(group.id)
-        .await?
-        .into_iter()
-        .filter(|p| access::can_see_item(actor, &p.audience()))
-        .collect())
+/// How many threads a page of a group's discussion lists.
+pub const THREADS_PER_PAGE: i64 = 30;
+
+/// A page of the group's threads the actor may see, newest first, below the thread `before`.
+pub async fn threads(state: &AppState, actor: &Actor, group: &Group, before: Option<i64>) -> AppResult<Page<Post>> {
+    let rows = state.store.group_threads(group.id, paging::below(before), THREADS_PER_PAGE + 1).await?;
+    Ok(Page::from_rows(rows, THREADS_PER_PAGE, |p| p.id).filter(|p| access::can_see_item(actor, &p.audience())))
 }
 
 /// A post the actor may see, with its group, or a 404 that says nothing of it.

@@ -38,6 +38,9 @@ async fn managed_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Gr
     if access::can_manage_group(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
 }
 
+/// How many of a group's latest membership changes its page lists.
+pub const CHANGES_SHOWN: i64 = 20;
+
 pub async fn roster(state: &AppState, actor: &Actor, id: i64) -> AppResult<Roster> {
     let group = roster_group(state, actor, id).await?;
     let program = state.store.program(group.program_id).await?.ok_or(AppError::NotFound)?;
@@ -52,7 +55,7 @@ pub async fn roster(state: &AppState, actor: &Actor, id: i64) -> AppResult<Roste
     } else {
         Vec::new()
     };
-    let changes = state.store.group_changes(group.id).await?;
+    let changes = state.store.group_changes(group.id, CHANGES_SHOWN).await?;
     let can_see_content = access::can_see_group_content(actor, &group);
     Ok(Roster { group, program, members, changes, can_manage, candidates, can_see_content })
 }

@@ -16,6 +16,7 @@ pub mod home;
 pub mod invitations;
 pub mod meetings;
 pub mod opportunities;
+pub mod paging;
 pub mod profile;
 pub mod programs;
 pub mod resources;

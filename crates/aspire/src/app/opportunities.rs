@@ -5,6 +5,7 @@
 
 use jiff::civil::Date;
 
+use super::paging::Page;
 use super::resources::browsable_program;
 use crate::auth::{Actor, access};
 use crate::domain::Visibility;
@@ -28,19 +29,35 @@ pub fn utc_date(now: i64) -> AppResult<Date> {
 /// What the opportunities page of a program shows the actor.
 pub struct Board {
     pub program: Program,
-    /// The opportunities the actor may see, soonest deadline first.
-    pub opportunities: Vec<Opportunity>,
+    /// A page of the open opportunities the actor may see, soonest deadline first.
+    pub open: Page<Opportunity>,
+    /// The ones closed most recently, latest first.
+    pub closed: Vec<Opportunity>,
     /// Whether the actor may post and nominate (people of the program do; coordinators look).
     pub can_post: bool,
     /// Who the actor may nominate: the program's participants but themselves.
     pub nominees: Vec<(i64, String)>,
 }
 
-pub async fn board(state: &AppState, actor: &Actor, program_id: i64) -> AppResult<Board> {
+/// How many open opportunities a page of the board shows, and how many closed ones it recalls.
+pub const OPEN_PER_PAGE: i64 = 20;
+pub const CLOSED_SHOWN: i64 = 10;
+
+/// The board: a page of open opportunities (deadline `today` or later), soonest first, after
+/// the opportunity `after`; the ones closed most recently; and whom the actor may nominate.
+pub async fn board(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    today: &str,
+    after: Option<i64>,
+) -> AppResult<Board> {
     let program = browsable_program(state, actor, program_id).await?;
-    let opportunities = state
+    let rows = state.store.program_opportunities_page(program.id, today, after, OPEN_PER_PAGE + 1).await?;
+    let open = Page::from_rows(rows, OPEN_PER_PAGE, |o| o.id).filter(|o| access::can_see_item(actor, &o.audience()));
+    let closed = state
         .store
-        .program_opportunities(program.id)
+        .recently_closed_opportunities(program.id, today, CLOSED_SHOWN)
         .await?
         .into_iter()
         .filter(|o| access::can_see_item(actor, &o.audience()))
@@ -55,7 +72,7 @@ pub async fn board(state: &AppState, actor: &Actor, program_id: i64) -> AppResul
     } else {
         Vec::new()
     };
-    Ok(Board { program, opportunities, can_post, nominees })
+    Ok(Board { program, open, closed, can_post, nominees })
 }
 
 /// An opportunity as typed.

@@ -2,11 +2,13 @@
 //! and its groups.
 
 use super::invitations::invite_person;
+use super::paging::Page;
 use crate::auth::{Actor, access};
 use crate::domain::Profile;
 use crate::domain::roster::RosterRow;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::store::Headcount;
 use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
 
 /// The program, if this actor may manage it; otherwise nothing at all (a 404).
@@ -31,15 +33,23 @@ pub async fn other_participants(state: &AppState, actor: &Actor, program_id: i64
 /// What a coordinator's program page shows.
 pub struct Overview {
     pub program: Program,
-    pub people: Vec<ProgramPerson>,
+    /// A page of the program's people in name order.
+    pub people: Page<ProgramPerson>,
+    pub headcount: Headcount,
     pub groups: Vec<GroupSummary>,
     pub rounds: Vec<Round>,
 }
 
-pub async fn overview(state: &AppState, actor: &Actor, id: i64) -> AppResult<Overview> {
+/// How many people a page of a program's people lists.
+pub const PEOPLE_PER_PAGE: i64 = 100;
+
+/// The program's page for a coordinator, with the page of its people after the person `after`.
+pub async fn overview(state: &AppState, actor: &Actor, id: i64, after: Option<i64>) -> AppResult<Overview> {
     let program = managed_program(state, actor, id).await?;
+    let people = state.store.program_people_page(program.id, after, PEOPLE_PER_PAGE + 1).await?;
     Ok(Overview {
-        people: state.store.program_people(program.id).await?,
+        people: Page::from_rows(people, PEOPLE_PER_PAGE, |p| p.user.id),
+        headcount: state.store.program_headcount(program.id).await?,
         groups: state.store.program_groups(program.id).await?,
         rounds: state.store.program_rounds(program.id).await?,
         program,

@@ -2,6 +2,7 @@
 //! PubMed, RIS or BibTeX export), chooses who sees it, and peers congratulate. What is listed is
 //! filtered by `access::can_see_item`, the same rule as the win's own page.
 
+use super::paging::{self, Page};
 use crate::auth::{Actor, access};
 use crate::domain::Visibility;
 use crate::domain::wins::WinDetails;
@@ -140,9 +141,10 @@ pub async fn import(state: &AppState, actor: &Actor, share: &str, bytes: &[u8]) 
     Ok(Imported { papers: new_wins.len(), duplicates: duplicates.len() })
 }
 
-/// The actor's own wins.
-pub async fn own_wins(state: &AppState, actor: &Actor) -> AppResult<Vec<Win>> {
-    Ok(state.store.user_wins(actor.user.id).await?)
+/// A page of the actor's own wins, newest first, below the win `before`.
+pub async fn own_wins(state: &AppState, actor: &Actor, before: Option<i64>) -> AppResult<Page<Win>> {
+    let rows = state.store.user_wins_page(actor.user.id, paging::below(before), WINS_PER_PAGE + 1).await?;
+    Ok(Page::from_rows(rows, WINS_PER_PAGE, |w| w.id))
 }
 
 /// A win the actor may see, or a 404 that does not say whether it exists.
@@ -189,20 +191,24 @@ pub async fn programs_to_celebrate_in(state: &AppState, actor: &Actor) -> AppRes
     Ok(programs)
 }
 
-/// The program's celebration feed: wins their authors shared with the whole program.
-pub async fn celebrations(state: &AppState, actor: &Actor, program_id: i64) -> AppResult<(Program, Vec<Win>)> {
+/// How many wins a page of a celebration feed or of one's own wins lists.
+pub const WINS_PER_PAGE: i64 = 50;
+
+/// A page of the program's celebration feed, newest first, below the win `before`: wins their
+/// authors shared with the whole program.
+pub async fn celebrations(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    before: Option<i64>,
+) -> AppResult<(Program, Page<Win>)> {
     let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
     if !(access::can_share_with_program(actor, program.id) || access::can_manage_program(actor, program.id)) {
         return Err(AppError::NotFound);
     }
-    let wins = state
-        .store
-        .program_wins(program.id)
-        .await?
-        .into_iter()
-        .filter(|w| w.visibility == Visibility::Program)
-        .filter(|w| access::can_see_item(actor, &w.audience()))
-        .collect();
+    let rows = state.store.program_shared_wins(program.id, paging::below(before), WINS_PER_PAGE + 1).await?;
+    let wins = Page::from_rows(rows, WINS_PER_PAGE, |w| w.id)
+        .filter(|w| w.visibility == Visibility::Program && access::can_see_item(actor, &w.audience()));
     Ok((program, wins))
 }
 
@@ -210,7 +216,8 @@ pub async fn celebrations(state: &AppState, actor: &Actor, program_id: i64) -> A
 pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<Win>> {
     Ok(state
         .store
-        .group_wins(group_id)
+        // Twice the ten shown: some may be for facilitators only.
+        .group_wins(group_id, 20)
         .await?
         .into_iter()
         .filter(|w| w.visibility != Visibility::Private)

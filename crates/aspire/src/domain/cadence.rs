@@ -331,7 +331,7 @@ impl Series {
     /// The first meeting that is not cancelled and has not ended at `now`.
     pub fn next(&self, now: i64) -> Option<Occurrence> {
         // Meetings last at most 8 hours: one that started earlier has ended.
-        self.occurrences(now - 8 * 3600, i64::MAX / 4, 400).into_iter().find(|o| !o.cancelled && o.end > now)
+        self.first_kept(now - 8 * 3600, |o| o.end > now)
     }
 
     /// The last meeting before `start` that was not cancelled.
@@ -349,16 +349,40 @@ impl Series {
 
     /// The first meeting after `start` that is not cancelled.
     pub fn following(&self, start: i64) -> Option<Occurrence> {
-        self.occurrences(start + 1, i64::MAX / 4, 400).into_iter().find(|o| !o.cancelled)
+        self.first_kept(start + 1, |_| true)
     }
 
-    /// Past meetings (started before `now`), most recent first, at most `limit`.
+    /// The first meeting from `from` on that is not cancelled and passes `wanted`. Few meetings
+    /// are cancelled in a row, so it looks at a handful first and at more only when it must.
+    fn first_kept(&self, from: i64, wanted: impl Fn(&Occurrence) -> bool) -> Option<Occurrence> {
+        for limit in [4, 32, 400] {
+            let found = self.occurrences(from, i64::MAX / 4, limit);
+            let exhausted = found.len() < limit;
+            if let Some(o) = found.into_iter().find(|o| !o.cancelled && wanted(o)) {
+                return Some(o);
+            }
+            if exhausted {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Past meetings (started before `now`), most recent first, at most `limit`. It reads back
+    /// from `now` in growing windows, so the cost follows `limit`, not the length of the history.
     pub fn past(&self, now: i64, limit: usize) -> Vec<Occurrence> {
         let Some(first) = self.schedules.first() else { return Vec::new() };
-        let mut all = self.occurrences(first.effective_from, now, 100_000);
-        all.reverse();
-        all.truncate(limit);
-        all
+        let mut window: i64 = 40 * 86_400;
+        loop {
+            let from = now.saturating_sub(window).max(first.effective_from);
+            let mut found = self.occurrences(from, now, 100_000);
+            if found.len() >= limit || from == first.effective_from {
+                found.reverse();
+                found.truncate(limit);
+                return found;
+            }
+            window = window.saturating_mul(4);
+        }
     }
 }
 
@@ -422,6 +446,35 @@ mod tests {
 
     fn locals(series: &Series, from: &str, to: &str) -> Vec<String> {
         series.occurrences(at(from), at(to), 1000).into_iter().map(|o| local(o.start)).collect()
+    }
+
+    #[test]
+    fn next_and_past_agree_with_the_whole_history_over_years_of_changes() {
+        // Three years: weekly, then every two weeks, then monthly, with runs of cancellations.
+        let schedules = vec![
+            schedule("2024-01-01T00:00[America/New_York]", Cadence::Weekly, 2),
+            schedule("2025-01-01T00:00[America/New_York]", Cadence::Biweekly, 4),
+            schedule("2026-01-01T00:00[America/New_York]", Cadence::Monthly { nth: 2 }, 3),
+        ];
+        let start = at("2024-01-01T00:00[America/New_York]");
+        let whole = Series::new(schedules.clone(), BTreeSet::new()).occurrences(start, i64::MAX / 4, 200);
+        let cancelled: BTreeSet<i64> =
+            whole.iter().enumerate().filter(|(i, _)| i % 7 < 3).map(|(_, o)| o.start).collect();
+        let series = Series::new(schedules, cancelled);
+        let all = series.occurrences(start, i64::MAX / 4, 200);
+        for now in [
+            at("2024-01-05T00:00[America/New_York]"),
+            at("2025-06-01T12:00[America/New_York]"),
+            at("2026-07-01T00:00[America/New_York]"),
+        ] {
+            let expected_next = all.iter().find(|o| !o.cancelled && o.end > now).cloned();
+            assert_eq!(series.next(now), expected_next, "next at {}", local(now));
+            let mut expected_past: Vec<Occurrence> = all.iter().filter(|o| o.start < now).cloned().collect();
+            expected_past.reverse();
+            expected_past.truncate(6);
+            assert_eq!(series.past(now, 6), expected_past, "past at {}", local(now));
+        }
+        assert!(series.past(start, 6).is_empty(), "nothing before the first meeting");
     }
 
     #[test]

@@ -149,12 +149,13 @@ impl SqlStore {
     }
 
     /// A group's threads, newest first (callers filter them with the access rule).
-    pub async fn group_threads(&self, group_id: i64) -> Result<Vec<Post>> {
+    /// Up to `limit` threads of a group with ids below `before`, newest first.
+    pub async fn group_threads(&self, group_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL \
-             ORDER BY p.created_at DESC, p.id DESC"
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL AND p.id < $2 \
+             ORDER BY p.id DESC LIMIT $3"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(group_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
     }
 
     /// Up to `limit` replies of a thread with ids below `before`, oldest first: the latest page
@@ -226,24 +227,33 @@ impl SqlStore {
     }
 
     pub async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 ORDER BY w.created_at DESC, w.id DESC"
-        ));
-        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+        self.user_wins_page(user_id, i64::MAX, i64::MAX).await
     }
 
-    pub async fn group_wins(&self, group_id: i64) -> Result<Vec<Win>> {
+    /// Up to `limit` of a person's wins with ids below `before`, newest first.
+    pub async fn user_wins_page(&self, user_id: i64, before: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 ORDER BY w.created_at DESC, w.id DESC"
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 AND w.id < $2 ORDER BY w.id DESC LIMIT $3"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(user_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
     }
 
-    pub async fn program_wins(&self, program_id: i64) -> Result<Vec<Win>> {
+    /// The latest `limit` wins of a group that are not private to their author.
+    pub async fn group_wins(&self, group_id: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.program_id = $1 ORDER BY w.created_at DESC, w.id DESC"
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 AND w.visibility <> 'private' \
+             ORDER BY w.created_at DESC, w.id DESC LIMIT $2"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(group_id).bind(limit).fetch_all(&self.pool).await?)
+    }
+
+    /// Up to `limit` wins shared with the whole program with ids below `before`, newest first.
+    pub async fn program_shared_wins(&self, program_id: i64, before: i64, limit: i64) -> Result<Vec<Win>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.program_id = $1 AND w.visibility = 'program' AND w.id < $2 \
+             ORDER BY w.id DESC LIMIT $3"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
     }
 
     pub async fn delete_win(&self, id: i64) -> Result<()> {

@@ -130,6 +130,12 @@ pub struct GroupSummary {
 
 /// A person in a program, with the group they are in (if any).
 #[derive(Debug, Clone)]
+pub struct Headcount {
+    pub people: i64,
+    pub departments: i64,
+}
+
+#[derive(Debug, Clone)]
 pub struct ProgramPerson {
     pub user: User,
     pub role: ProgramRole,

@@ -11,6 +11,12 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 pub async fn open(url: &str) -> Result<SqlStore> {
     sqlx::any::install_default_drivers();
-    let pool = AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+    // No ping before each statement: a broken connection fails its statement and is replaced.
+    let pool = AnyPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(30))
+        .test_before_acquire(false)
+        .connect(url)
+        .await?;
     Ok(SqlStore { pool: super::counted::CountedPool::new(pool), backend: Backend::Postgres })
 }

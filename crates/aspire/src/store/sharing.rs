@@ -198,10 +198,16 @@ impl SqlStore {
 
     /// Every resource of a program, newest first (callers filter them with the access rule).
     pub async fn program_resources(&self, program_id: i64) -> Result<Vec<Resource>> {
+        self.program_resources_page(program_id, i64::MAX, i64::MAX).await
+    }
+
+    /// Up to `limit` of a program's resources with ids below `before`, newest first.
+    pub async fn program_resources_page(&self, program_id: i64, before: i64, limit: i64) -> Result<Vec<Resource>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.program_id = $1 ORDER BY r.created_at DESC, r.id DESC"
+            "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.program_id = $1 AND r.id < $2 \
+             ORDER BY r.id DESC LIMIT $3"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(program_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
     }
 
     /// What a person shared and posted, for their own export.
@@ -262,10 +268,44 @@ impl SqlStore {
 
     /// A program's opportunities by deadline, soonest first.
     pub async fn program_opportunities(&self, program_id: i64) -> Result<Vec<Opportunity>> {
+        self.program_opportunities_page(program_id, "", None, i64::MAX).await
+    }
+
+    /// Up to `limit` of a program's opportunities with deadlines from `from` (YYYY-MM-DD; ""
+    /// for all), soonest first, after the opportunity `after` (from the first for none).
+    pub async fn program_opportunities_page(
+        &self,
+        program_id: i64,
+        from: &str,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<Opportunity>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 ORDER BY o.deadline, o.id"
+            "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 AND o.deadline >= $2 \
+             AND ($3 = 0 OR (o.deadline, o.id) > (SELECT deadline, id FROM opportunities WHERE id = $3)) \
+             ORDER BY o.deadline, o.id LIMIT $4"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql)
+            .bind(program_id)
+            .bind(from)
+            .bind(after.unwrap_or(0))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The `limit` opportunities whose deadlines passed most recently (before `today`).
+    pub async fn recently_closed_opportunities(
+        &self,
+        program_id: i64,
+        today: &str,
+        limit: i64,
+    ) -> Result<Vec<Opportunity>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 AND o.deadline < $2 \
+             ORDER BY o.deadline DESC, o.id DESC LIMIT $3"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).bind(today).bind(limit).fetch_all(&self.pool).await?)
     }
 
     /// Records a nomination and queues the nominee's email with it, in one transaction.

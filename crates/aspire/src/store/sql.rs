@@ -221,14 +221,40 @@ impl SqlStore {
         Ok(())
     }
 
+    /// How many people the program has, and from how many departments.
+    pub async fn program_headcount(&self, program_id: i64) -> Result<Headcount> {
+        let (people, departments): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT NULLIF(u.department, '')) FROM users u \
+             JOIN program_members pm ON pm.user_id = u.id WHERE pm.program_id = $1",
+        )
+        .bind(program_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Headcount { people, departments })
+    }
+
     pub async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>> {
+        self.program_people_page(program_id, None, i64::MAX).await
+    }
+
+    /// Up to `limit` people of the program in name order, after the person `after` (from the
+    /// first for none), each with the groups they are in.
+    pub async fn program_people_page(
+        &self,
+        program_id: i64,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ProgramPerson>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, pm.role AS program_role FROM users u JOIN program_members pm ON pm.user_id = u.id \
-             WHERE pm.program_id = $1 ORDER BY u.name, u.id, pm.role",
+             WHERE pm.program_id = $1 AND ($2 = 0 OR (u.name, u.id) > (SELECT name, id FROM users WHERE id = $2)) \
+             ORDER BY u.name, u.id LIMIT $3",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ));
         let rows: Vec<(User, String)> = sqlx::query(sql)
             .bind(program_id)
+            .bind(after.unwrap_or(0))
+            .bind(limit)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
@@ -237,11 +263,18 @@ impl SqlStore {
                 Ok((User::from_row(&row)?, row.try_get::<String, _>("program_role")?))
             })
             .collect::<std::result::Result<_, sqlx::Error>>()?;
+        let (Some((first, _)), Some((last, _))) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
+        // The groups of the people on this page only: those from the first to the last of it.
         let groups: Vec<(i64, String)> = sqlx::query_as(
             "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-             WHERE g.program_id = $1 ORDER BY g.name",
+             JOIN users u ON u.id = gm.user_id \
+             WHERE g.program_id = $1 AND (u.name, u.id) >= ($2, $3) AND (u.name, u.id) <= ($4, $5) ORDER BY g.name",
         )
         .bind(program_id)
+        .bind(&first.profile.name)
+        .bind(first.id)
+        .bind(&last.profile.name)
+        .bind(last.id)
         .fetch_all(&self.pool)
         .await?;
         let mut group_names: HashMap<i64, Vec<String>> = HashMap::new();

@@ -25,6 +25,8 @@ pub async fn open(url: &str) -> Result<SqlStore> {
     let pool = AnyPoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(30))
+        // A ping is a round trip to the connection's thread, as dear as a statement.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 conn.execute("PRAGMA journal_mode = WAL").await?;

@@ -1,5 +1,6 @@
 //! The admin's pages: programs and their coordinators, and the email outbox.
 
+use super::pager::{PageQuery, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -96,14 +97,7 @@ struct OutboxPage {
     layout: Layout,
     messages: Vec<OutboxMessage>,
     smtp_configured: bool,
-    /// Where the next older page starts.
-    older: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct PageQuery {
-    #[serde(default)]
-    before: Option<i64>,
+    pager: Pager,
 }
 
 async fn outbox_page(
@@ -111,9 +105,10 @@ async fn outbox_page(
     actor: Actor,
     Query(page): Query<PageQuery>,
 ) -> AppResult<OutboxPage> {
-    let (messages, older) = admin::outbox(&state, &actor, page.before).await?;
+    let messages = admin::outbox(&state, &actor, page.before).await?;
     let smtp_configured = !state.settings.smtp_url.is_empty();
-    Ok(OutboxPage { layout: Layout::for_actor(&actor), messages, smtp_configured, older })
+    let pager = Pager::newest_first("/admin/outbox".into(), messages.next, &page);
+    Ok(OutboxPage { layout: Layout::for_actor(&actor), messages: messages.items, smtp_configured, pager })
 }
 
 #[derive(Template, WebTemplate)]
@@ -121,7 +116,7 @@ async fn outbox_page(
 struct AuditPage {
     layout: Layout,
     entries: Vec<crate::store::community::AuditEntry>,
-    older: Option<i64>,
+    pager: Pager,
 }
 
 /// The audit log, a page at a time: who did what, never what was said.
@@ -130,8 +125,9 @@ async fn audit_page(
     actor: Actor,
     Query(page): Query<PageQuery>,
 ) -> AppResult<AuditPage> {
-    let (entries, older) = admin::audit_log(&state, &actor, page.before).await?;
-    Ok(AuditPage { layout: Layout::for_actor(&actor), entries, older })
+    let entries = admin::audit_log(&state, &actor, page.before).await?;
+    let pager = Pager::newest_first("/admin/audit".into(), entries.next, &page);
+    Ok(AuditPage { layout: Layout::for_actor(&actor), entries: entries.items, pager })
 }
 
 impl crate::store::community::AuditEntry {

@@ -2,6 +2,7 @@
 //! deleted by their authors. A concern may be posted for one chosen facilitator only. Every
 //! list and page asks `access::can_see_item`; a reply is seen by whoever sees its thread.
 
+use super::pager::{PageQuery, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -51,6 +52,7 @@ struct DiscussionPage {
     group: Group,
     threads: Vec<PostView>,
     facilitators: Vec<(i64, String)>,
+    pager: Pager,
     error: Option<String>,
     title: String,
     body: String,
@@ -66,15 +68,17 @@ fn view(actor: &Actor, post: Post, facilitators: &[(i64, String)]) -> PostView {
     PostView { mine: post.author_id == Some(actor.user.id), for_facilitator, post }
 }
 
-async fn discussion(state: &AppState, actor: &Actor, group: Group) -> AppResult<DiscussionPage> {
+async fn discussion(state: &AppState, actor: &Actor, group: Group, asked: &PageQuery) -> AppResult<DiscussionPage> {
     let facilitators = discussion::facilitators(state, group.id).await?;
-    let threads =
-        discussion::threads(state, actor, &group).await?.into_iter().map(|p| view(actor, p, &facilitators)).collect();
+    let threads = discussion::threads(state, actor, &group, asked.before).await?;
+    let pager = Pager::newest_first(format!("/groups/{}/discussion", group.id), threads.next, asked);
+    let threads = threads.items.into_iter().map(|p| view(actor, p, &facilitators)).collect();
     Ok(DiscussionPage {
         layout: Layout::for_actor(actor),
         group,
         threads,
         facilitators,
+        pager,
         error: None,
         title: String::new(),
         body: String::new(),
@@ -86,9 +90,10 @@ async fn discussion_page(
     actor: Actor,
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
+    Query(asked): Query<PageQuery>,
 ) -> AppResult<DiscussionPage> {
     let group = discussion::discussion_group(&state, &actor, id).await?;
-    let mut page = discussion(&state, &actor, group).await?;
+    let mut page = discussion(&state, &actor, group, &asked).await?;
     page.layout = page.layout.with_notice(&notice);
     Ok(page)
 }
@@ -112,7 +117,7 @@ async fn start_thread(
     let id = match discussion::start_thread(&state, &actor, id, &input).await {
         Err(AppError::Invalid(message)) => {
             let group = discussion::discussion_group(&state, &actor, id).await?;
-            let mut page = discussion(&state, &actor, group).await?;
+            let mut page = discussion(&state, &actor, group, &PageQuery::default()).await?;
             page.error = Some(message);
             page.title = form.title;
             page.body = form.body;

@@ -16,6 +16,7 @@ mod layout;
 pub(crate) mod meetings;
 mod opportunities;
 mod ops;
+mod pager;
 mod profile;
 mod profile_form;
 pub(crate) mod programs;

@@ -3,6 +3,7 @@
 //! the nominee accepts or declines; the outcome is recorded and, if the nominee agreed,
 //! celebrated as a win the whole program sees.
 
+use super::pager::{PageQuery, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -80,6 +81,7 @@ struct OpportunitiesPage {
     program: Program,
     upcoming: Vec<OpportunityView>,
     closed: Vec<OpportunityView>,
+    pager: Pager,
     kinds: Vec<(&'static str, &'static str)>,
     /// Who may be nominated: the program's participants, the actor excepted.
     people: Vec<(i64, String)>,
@@ -91,26 +93,34 @@ struct OpportunitiesPage {
     today: String,
 }
 
+/// What a refused form showed again: what was typed and why it was refused.
+#[derive(Default)]
+struct Refused {
+    draft: OpportunityForm,
+    nominating: Option<(i64, NominateForm)>,
+    error: Option<String>,
+}
+
 async fn render(
     state: &AppState,
     actor: &Actor,
     program: Program,
     notice: &Notice,
-    draft: OpportunityForm,
-    nominating: Option<(i64, NominateForm)>,
-    error: Option<String>,
+    asked: &PageQuery,
+    Refused { draft, nominating, error }: Refused,
 ) -> AppResult<OpportunitiesPage> {
     let today = utc_date(state.now())?.to_string();
-    let Board { program: _, opportunities: visible, can_post, nominees: people } =
-        opportunities::board(state, actor, program.id).await?;
-    // Soonest deadline first; those past at the end, most recent first.
-    let upcoming = visible.iter().filter(|o| o.deadline >= today).map(OpportunityView::of).collect();
-    let closed = visible.iter().rev().filter(|o| o.deadline < today).map(OpportunityView::of).collect();
+    let Board { program: _, open, closed, can_post, nominees: people } =
+        opportunities::board(state, actor, program.id, &today, asked.after).await?;
+    let pager = Pager::in_order(format!("/programs/{}/opportunities", program.id), open.next, asked);
+    let upcoming = open.items.iter().map(OpportunityView::of).collect();
+    let closed = closed.iter().map(OpportunityView::of).collect();
     Ok(OpportunitiesPage {
         layout: Layout::for_actor(actor).with_notice(notice),
         program,
         upcoming,
         closed,
+        pager,
         kinds: KINDS.to_vec(),
         people,
         can_post,
@@ -126,9 +136,10 @@ async fn opportunities_page(
     actor: Actor,
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
+    Query(asked): Query<PageQuery>,
 ) -> AppResult<OpportunitiesPage> {
     let program = browsable_program(&state, &actor, id).await?;
-    render(&state, &actor, program, &notice, OpportunityForm::default(), None, None).await
+    render(&state, &actor, program, &notice, &asked, Refused::default()).await
 }
 
 async fn post_opportunity(
@@ -141,7 +152,8 @@ async fn post_opportunity(
     match opportunities::post_opportunity(&state, &actor, id, &input).await {
         Err(AppError::Invalid(message)) => {
             let program = browsable_program(&state, &actor, id).await?;
-            let page = render(&state, &actor, program, &Notice::default(), form, None, Some(message)).await?;
+            let refused = Refused { draft: form, error: Some(message), ..Refused::default() };
+            let page = render(&state, &actor, program, &Notice::default(), &PageQuery::default(), refused).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         posted => {
@@ -175,8 +187,8 @@ async fn nomination_refused(
     message: String,
 ) -> AppResult<Response> {
     let nominating = Some((opportunity_id, form));
-    let page = render(state, actor, program, &Notice::default(), OpportunityForm::default(), nominating, Some(message))
-        .await?;
+    let refused = Refused { nominating, error: Some(message), ..Refused::default() };
+    let page = render(state, actor, program, &Notice::default(), &PageQuery::default(), refused).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

@@ -1,5 +1,6 @@
 //! A coordinator's program: its people (one by one or by roster import), invitations, groups.
 
+use super::pager::{PageQuery, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -39,7 +40,8 @@ struct ProgramPage {
     groups: Vec<GroupSummary>,
     fields: ProfileFields,
     add_error: Option<String>,
-    departments: usize,
+    headcount: crate::store::Headcount,
+    pager: Pager,
     rounds: Vec<Round>,
 }
 
@@ -59,18 +61,17 @@ async fn render_program(
     notice: &Notice,
     draft: Profile,
     add_error: Option<String>,
+    asked: &PageQuery,
 ) -> AppResult<ProgramPage> {
-    let Overview { program, people, groups, rounds } = programs::overview(state, actor, id).await?;
-    let mut departments: Vec<&str> =
-        people.iter().map(|p| p.user.profile.department.as_str()).filter(|d| !d.is_empty()).collect();
-    departments.sort_unstable();
-    departments.dedup();
+    let Overview { program, people, headcount, groups, rounds } =
+        programs::overview(state, actor, id, asked.after).await?;
     Ok(ProgramPage {
         layout: Layout::for_actor(actor).with_notice(notice),
-        departments: departments.len(),
+        headcount,
         rounds,
+        pager: Pager::in_order(format!("/programs/{}", program.id), people.next, asked),
         program,
-        people,
+        people: people.items,
         groups,
         fields: ProfileFields::new(draft, Asker::Coordinator),
         add_error,
@@ -82,8 +83,9 @@ async fn program_page(
     actor: Actor,
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
+    Query(asked): Query<PageQuery>,
 ) -> AppResult<ProgramPage> {
-    render_program(&state, &actor, id, &notice, Profile::default(), None).await
+    render_program(&state, &actor, id, &notice, Profile::default(), None, &asked).await
 }
 
 async fn add_person(
@@ -96,8 +98,16 @@ async fn add_person(
         Ok(p) => p,
         Err(e) => {
             // Show the form again with what was typed, so nothing is lost.
-            let page =
-                render_program(&state, &actor, id, &Notice::default(), draft, Some(sentence(&e.to_string()))).await?;
+            let page = render_program(
+                &state,
+                &actor,
+                id,
+                &Notice::default(),
+                draft,
+                Some(sentence(&e.to_string())),
+                &PageQuery::default(),
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };

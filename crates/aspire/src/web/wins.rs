@@ -2,6 +2,7 @@
 //! PubMed, RIS or BibTeX export), chooses who sees it, and peers congratulate. What a page or
 //! list shows is filtered by `access::can_see_item`, the same rule as the win's own page.
 
+use super::pager::{PageQuery, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
@@ -76,6 +77,7 @@ impl WinView {
 struct WinsPage {
     layout: Layout,
     wins: Vec<WinView>,
+    pager: Pager,
     choices: Vec<ShareChoice>,
     programs: Vec<Program>,
     error: Option<String>,
@@ -98,12 +100,15 @@ impl WinsPage {
     }
 }
 
-async fn wins_page(state: &AppState, actor: &Actor) -> AppResult<WinsPage> {
-    let wins = wins::own_wins(state, actor).await?.into_iter().map(WinView::of).collect();
+async fn wins_page(state: &AppState, actor: &Actor, asked: &PageQuery) -> AppResult<WinsPage> {
+    let wins = wins::own_wins(state, actor, asked.before).await?;
+    let pager = Pager::newest_first("/wins".into(), wins.next, asked);
+    let wins = wins.items.into_iter().map(WinView::of).collect();
     let programs = wins::programs_to_celebrate_in(state, actor).await?;
     Ok(WinsPage {
         layout: Layout::for_actor(actor),
         wins,
+        pager,
         choices: wins::share_choices(state, actor).await?,
         programs,
         error: None,
@@ -122,8 +127,13 @@ struct ReportQuery {
     duplicates: Option<usize>,
 }
 
-async fn my_wins(State(state): State<AppState>, actor: Actor, Query(query): Query<ReportQuery>) -> AppResult<WinsPage> {
-    let mut page = wins_page(&state, &actor).await?;
+async fn my_wins(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<ReportQuery>,
+    Query(asked): Query<PageQuery>,
+) -> AppResult<WinsPage> {
+    let mut page = wins_page(&state, &actor, &asked).await?;
     page.layout = page.layout.with_notice(&Notice { notice: query.notice });
     if let Some(imported) = query.imported {
         page.report.push(format!("Imported {imported} papers."));
@@ -144,7 +154,7 @@ struct RecordForm {
 
 async fn record_win(State(state): State<AppState>, CsrfForm(actor, form): CsrfForm<RecordForm>) -> AppResult<Response> {
     let refuse = |message: String, details: WinDetails| async {
-        let mut page = wins_page(&state, &actor).await?;
+        let mut page = wins_page(&state, &actor, &PageQuery::default()).await?;
         page.error = Some(message);
         page.form = details;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -170,7 +180,7 @@ async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart:
     }
     actor.verify_csrf(&csrf)?;
     let refuse = |message: String| async {
-        let mut page = wins_page(&state, &actor).await?;
+        let mut page = wins_page(&state, &actor, &PageQuery::default()).await?;
         page.error = Some(message);
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
@@ -243,13 +253,20 @@ struct CelebrationsPage {
     layout: Layout,
     program: Program,
     wins: Vec<WinView>,
+    pager: Pager,
 }
 
 /// The program's celebration feed: wins their authors shared with the whole program.
-async fn celebrations(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<CelebrationsPage> {
-    let (program, wins) = wins::celebrations(&state, &actor, id).await?;
-    let wins = wins.into_iter().map(WinView::of).collect();
-    Ok(CelebrationsPage { layout: Layout::for_actor(&actor), program, wins })
+async fn celebrations(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(asked): Query<PageQuery>,
+) -> AppResult<CelebrationsPage> {
+    let (program, wins) = wins::celebrations(&state, &actor, id, asked.before).await?;
+    let pager = Pager::newest_first(format!("/programs/{}/celebrations", program.id), wins.next, &asked);
+    let wins = wins.items.into_iter().map(WinView::of).collect();
+    Ok(CelebrationsPage { layout: Layout::for_actor(&actor), program, wins, pager })
 }
 
 /// The wins a group celebrates on its page: those shared with it or with the program.

@@ -834,9 +834,26 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
                     assert!(!body.contains(marker) && !headers.contains(marker), "{context}: leaked {marker}");
                 }
             }
-            // The pages that page (`?before=`) answer a later page as they answer the first.
-            if method == "GET" && ["/admin/outbox", "/admin/audit", "/posts/{id}"].contains(&route) {
-                let paged = client.get(&format!("{path}?before={}", i64::MAX)).await;
+            // The pages that page (`?before=` newest first, `?after=` in name or date order)
+            // answer a later page as they answer the first.
+            let newest_first = [
+                "/admin/outbox",
+                "/admin/audit",
+                "/posts/{id}",
+                "/groups/{id}/discussion",
+                "/wins",
+                "/programs/{id}/celebrations",
+            ];
+            let in_order = ["/programs/{id}", "/programs/{id}/opportunities"];
+            let key = if newest_first.contains(&route) {
+                Some("before")
+            } else if in_order.contains(&route) {
+                Some("after")
+            } else {
+                None
+            };
+            if let Some(key) = key.filter(|_| method == "GET") {
+                let paged = client.get(&format!("{path}?{key}={}", i64::MAX)).await;
                 assert_eq!(paged.status().as_u16(), status, "{context}: a later page");
                 let paged = paged.text().await.unwrap();
                 for marker in ITEM_MARKERS.iter().chain([&GOAL_MARKER, &MARKER]) {

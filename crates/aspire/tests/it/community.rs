@@ -418,6 +418,114 @@ on_both_backends!(long_threads_and_logs_come_a_page_at_a_time, |app: TestApp| as
     assert!(next.contains("r20@test.edu") && !next.contains("r129@test.edu"));
 });
 
+/// Follows a list's "next page" links from `path`, returning what follows each `needle` up to
+/// `-END`, in order, and how many pages there were.
+async fn every_page(client: &Client, path: &str, needle: &str) -> (Vec<String>, usize) {
+    let mut shown = Vec::new();
+    let mut pages = 0;
+    let mut next = Some(path.to_string());
+    while let Some(path) = next.take() {
+        let (status, page) = client.get_text(&path).await;
+        assert_eq!(status, 200, "{path}");
+        pages += 1;
+        assert!(pages < 20, "{path}: the pages never end");
+        shown.extend(page.split(needle).skip(1).filter_map(|s| s.split("-END").next()).map(str::to_string));
+        next = page.split("rel=\"next\"").next().filter(|_| page.contains("rel=\"next\"")).and_then(|before| {
+            before.rsplit("href=\"").next().map(|href| href.split('"').next().unwrap_or_default().replace("&amp;", "&"))
+        });
+    }
+    (shown, pages)
+}
+
+fn each_once(shown: &[String], expected: usize, what: &str) {
+    let mut unique = shown.to_vec();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), shown.len(), "{what}: something was shown on two pages");
+    assert_eq!(unique.len(), expected, "{what}: each shown once, none lost");
+}
+
+on_both_backends!(lists_that_grow_with_history_come_a_page_at_a_time, |app: TestApp| async move {
+    use aspire::store::community::Win;
+    use aspire::store::sharing::NewOpportunity;
+    let world = app.world().await;
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    for i in 0..65 {
+        let post = aspire::store::community::NewPost {
+            group_id: world.group_a,
+            thread_id: None,
+            author_id: mina,
+            title: Box::leak(format!("Thread MARK-t{i:03}-END").into_boxed_str()),
+            body: "Opening",
+            visibility: aspire::domain::Visibility::Group,
+            facilitator_id: None,
+        };
+        store.create_post(&post, now).await.unwrap();
+    }
+    let wins: Vec<Win> = (0..120)
+        .map(|i| Win {
+            user_id: mina,
+            program_id: world.program,
+            group_id: Some(world.group_a),
+            kind: "talk".into(),
+            title: format!("Talk MARK-w{i:03}-END"),
+            visibility: aspire::domain::Visibility::Program,
+            ..Win::default()
+        })
+        .collect();
+    store.create_wins(&wins, now).await.unwrap();
+    for i in 0..45 {
+        let title = format!("Award MARK-o{i:03}-END");
+        let deadline = format!("2099-{:02}-{:02}", 1 + i / 28, 1 + i % 28);
+        let o = NewOpportunity {
+            program_id: world.program,
+            author_id: mina,
+            kind: "award",
+            title: &title,
+            description: "",
+            deadline: &deadline,
+        };
+        store.create_opportunity(&o, now).await.unwrap();
+    }
+    let roster: Vec<aspire::domain::Profile> = (0..230)
+        .map(|i| {
+            aspire::domain::Profile {
+                email: format!("scholar{i}@test.edu"),
+                name: format!("Scholar MARK-p{i:03}-END"),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap()
+        })
+        .collect();
+    store.import_roster(world.program, &roster, now).await.unwrap();
+
+    let member = app.signed_in(MEMBER_A).await;
+    let (threads, pages) = every_page(&member, &format!("/groups/{}/discussion", world.group_a), "MARK-t").await;
+    each_once(&threads, 65, "threads");
+    assert_eq!(pages, 3, "30 threads a page");
+    assert_eq!(threads[0], "064", "newest first");
+    let (celebrated, pages) = every_page(&member, &format!("/programs/{}/celebrations", world.program), "MARK-w").await;
+    each_once(&celebrated, 120, "celebrations");
+    assert_eq!(pages, 3);
+    let (own, _) = every_page(&member, "/wins", "MARK-w").await;
+    each_once(&own, 120, "own wins");
+    let (open, pages) = every_page(&member, &format!("/programs/{}/opportunities", world.program), "MARK-o").await;
+    each_once(&open, 45, "opportunities");
+    assert_eq!((pages, open[0].as_str()), (3, "000"), "20 a page, soonest deadline first");
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let (people, pages) =
+        every_page(&coordinator, &format!("/programs/{}", world.program), "<th scope=\"row\">Scholar MARK-p").await;
+    each_once(&people, 230, "people");
+    assert_eq!(pages, 3, "100 people a page");
+    let everyone = store.program_people(world.program).await.unwrap().len();
+    assert!(everyone > 230);
+    let (_, first) = coordinator.get_text(&format!("/programs/{}", world.program)).await;
+    assert!(first.contains(&format!("{everyone} people")), "the headcount is the program's, not the page's");
+});
+
 on_both_backends!(a_control_character_in_an_uploaded_form_is_refused_too, |app: TestApp| async move {
     let world = app.world().await;
     let mina = app.signed_in(MEMBER_A).await;

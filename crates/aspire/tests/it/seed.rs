@@ -38,15 +38,9 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
     // The first group has something to celebrate and to discuss; the program's feed shows the
     // paper shared with it, not the group's grant.
     let first = &groups[0];
-    assert_eq!(store.group_wins(first.id).await.unwrap().len(), 2);
-    assert_eq!(store.group_threads(first.id).await.unwrap()[0].replies, 2);
-    let shared: Vec<_> = store
-        .program_wins(program.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|w| w.visibility == aspire::domain::Visibility::Program)
-        .collect();
+    assert_eq!(store.group_wins(first.id, 10).await.unwrap().len(), 2);
+    assert_eq!(store.group_threads(first.id, i64::MAX, 10).await.unwrap()[0].replies, 2);
+    let shared = store.program_shared_wins(program.id, i64::MAX, 10).await.unwrap();
     assert_eq!(shared.len(), 1, "one win is shared with the program");
     let users_before = store.list_users().await.unwrap().len();
     assert!(!aspire::demo::seed(&app.state).await.unwrap(), "the second run reuses the data");
