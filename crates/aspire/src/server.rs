@@ -58,7 +58,8 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(present_errors))
         .layer(middleware::from_fn_with_state(state.clone(), count_responses))
-        .layer(middleware::from_fn_with_state(state.clone(), audit_refusals));
+        .layer(middleware::from_fn_with_state(state.clone(), audit_refusals))
+        .layer(middleware::from_fn(one_connection_per_request));
     // Pages hold personal data: no shared cache may keep them. Assets set their own policy.
     router = router
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -73,6 +74,11 @@ pub fn app(state: AppState) -> Router {
         ));
     }
     router.layer(TraceLayer::new_for_http()).with_state(state)
+}
+
+/// A request's statements share one database connection (see `store::counted`).
+async fn one_connection_per_request(request: Request, next: Next) -> Response {
+    crate::store::counted::one_connection_per_request(next.run(request)).await
 }
 
 /// Records in the audit log each time a signed-in person is refused something (a 404: not

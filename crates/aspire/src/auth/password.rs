@@ -92,6 +92,8 @@ static QUEUE: LazyLock<Option<mpsc::Sender<Job>>> = LazyLock::new(|| {
 
 /// Runs `work` on a hashing thread; `None` if the threads could not be started.
 async fn on_hasher<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    // A hash may wait behind others for tens of milliseconds: no database connection waits with it.
+    crate::store::counted::release_request_connection();
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
         let _ = reply.send(work());

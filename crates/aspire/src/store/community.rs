@@ -148,24 +148,22 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
-    /// A group's threads, newest first (callers filter them with the access rule).
     /// Up to `limit` threads of a group with ids below `before`, newest first.
     pub async fn group_threads(&self, group_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL AND p.id < $2 \
-             ORDER BY p.id DESC LIMIT $3"
+             ORDER BY p.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(group_id).bind(before).fetch_all(&self.pool).await?)
     }
 
     /// Up to `limit` replies of a thread with ids below `before`, oldest first: the latest page
     /// for `before = i64::MAX`.
     pub async fn thread_replies(&self, thread_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 AND p.id < $2 ORDER BY p.id DESC LIMIT $3"
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 AND p.id < $2 ORDER BY p.id DESC LIMIT {limit}"
         ));
-        let mut page: Vec<Post> =
-            sqlx::query_as(sql).bind(thread_id).bind(before).bind(limit).fetch_all(&self.pool).await?;
+        let mut page: Vec<Post> = sqlx::query_as(sql).bind(thread_id).bind(before).fetch_all(&self.pool).await?;
         page.reverse();
         Ok(page)
     }
@@ -233,27 +231,27 @@ impl SqlStore {
     /// Up to `limit` of a person's wins with ids below `before`, newest first.
     pub async fn user_wins_page(&self, user_id: i64, before: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 AND w.id < $2 ORDER BY w.id DESC LIMIT $3"
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 AND w.id < $2 ORDER BY w.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(user_id).bind(before).fetch_all(&self.pool).await?)
     }
 
     /// The latest `limit` wins of a group that are not private to their author.
     pub async fn group_wins(&self, group_id: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 AND w.visibility <> 'private' \
-             ORDER BY w.created_at DESC, w.id DESC LIMIT $2"
+             ORDER BY w.created_at DESC, w.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).bind(limit).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
     }
 
     /// Up to `limit` wins shared with the whole program with ids below `before`, newest first.
     pub async fn program_shared_wins(&self, program_id: i64, before: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.program_id = $1 AND w.visibility = 'program' AND w.id < $2 \
-             ORDER BY w.id DESC LIMIT $3"
+             ORDER BY w.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(program_id).bind(before).fetch_all(&self.pool).await?)
     }
 
     pub async fn delete_win(&self, id: i64) -> Result<()> {
@@ -334,12 +332,11 @@ impl SqlStore {
 
     /// Up to `limit` entries with ids below `before`, newest first.
     pub async fn audit_page(&self, before: i64, limit: i64) -> Result<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.subject \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
-        )
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id < $1 ORDER BY a.id DESC LIMIT {limit}",
+        )))
         .bind(before)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -1,14 +1,98 @@
 //! The connection pool, counting the statements sent through it (a transaction counts once,
 //! when it begins), so a test can show that what a page asks of the database does not grow
 //! with the group, the program or the history.
+//!
+//! Within a request ([`one_connection_per_request`]) the statements share one pooled
+//! connection. sqlx checks a connection on its way back to the pool (a round trip to its
+//! thread, or to the PostgreSQL server) as dearly as a statement; a page that borrowed one per
+//! statement paid for that every time. A request keeps its connection only while none of its
+//! statements is waiting for another, so it never holds one idle while it waits for the pool.
 
+use std::cell::RefCell;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt, stream};
 use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Either, Error, Execute, Executor, SqlStr, Transaction};
+
+tokio::task_local! {
+    static HELD: RefCell<Held>;
+}
+
+/// The connection a request keeps between its statements, and whose pool it came from.
+#[derive(Default)]
+struct Held {
+    connection: Option<(usize, PoolConnection<Any>)>,
+    in_flight: u32,
+}
+
+/// Runs `request` with one connection kept for all its statements, returned when it ends.
+pub async fn one_connection_per_request<F: Future>(request: F) -> F::Output {
+    HELD.scope(RefCell::new(Held::default()), request).await
+}
+
+/// Gives the request's connection back to the pool before slow work that needs none (hashing a
+/// password), so others are not kept waiting for it.
+pub fn release_request_connection() {
+    let released = HELD.try_with(|held| held.borrow_mut().connection.take());
+    drop(released);
+}
+
+/// A connection for one statement: the request's own when it has one free, else the pool's.
+struct Lease {
+    pool_id: usize,
+    connection: Option<PoolConnection<Any>>,
+    in_request: bool,
+}
+
+impl Lease {
+    async fn take(pool: &AnyPool, pool_id: usize) -> Result<Lease, Error> {
+        let kept = HELD.try_with(|held| {
+            let mut held = held.borrow_mut();
+            held.in_flight += 1;
+            match held.connection.take() {
+                Some((owner, connection)) if owner == pool_id => Some(connection),
+                other => {
+                    held.connection = other;
+                    None
+                }
+            }
+        });
+        let mut lease = Lease { pool_id, connection: None, in_request: kept.is_ok() };
+        lease.connection = Some(match kept.ok().flatten() {
+            Some(connection) => connection,
+            None => pool.acquire().await?,
+        });
+        Ok(lease)
+    }
+
+    fn connection(&mut self) -> Result<&mut PoolConnection<Any>, Error> {
+        self.connection.as_mut().ok_or(Error::PoolClosed)
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        if !self.in_request {
+            return;
+        }
+        let connection = self.connection.take();
+        let pool_id = self.pool_id;
+        // Outside the request's task (it is being torn down) the connection simply goes back.
+        let _ = HELD.try_with(move |held| {
+            let mut held = held.borrow_mut();
+            held.in_flight = held.in_flight.saturating_sub(1);
+            if held.in_flight == 0 && held.connection.is_none() {
+                held.connection = connection.map(|c| (pool_id, c));
+            }
+        });
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct CountedPool {
@@ -33,7 +117,15 @@ impl CountedPool {
 
     pub async fn begin(&self) -> Result<Transaction<'static, Any>, Error> {
         self.count();
+        // The transaction takes a connection of its own: the request's goes back first, so a
+        // request never holds two.
+        release_request_connection();
         self.pool.begin().await
+    }
+
+    /// Tells this pool's connections from another store's in the same request.
+    fn id(&self) -> usize {
+        Arc::as_ptr(&self.statements) as usize
     }
 
     fn count(&self) {
@@ -50,7 +142,13 @@ impl<'p> Executor<'p> for &'_ CountedPool {
         E: 'q + Execute<'q, Any>,
     {
         self.count();
-        (&self.pool).fetch_many(query)
+        let (pool, pool_id) = (self.pool.clone(), self.id());
+        let results = async move {
+            let mut lease = Lease::take(&pool, pool_id).await?;
+            let results: Vec<_> = lease.connection()?.fetch_many(query).collect().await;
+            Ok::<_, Error>(stream::iter(results))
+        };
+        Box::pin(stream::once(results).try_flatten())
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(self, query: E) -> BoxFuture<'e, Result<Option<AnyRow>, Error>>
@@ -59,7 +157,11 @@ impl<'p> Executor<'p> for &'_ CountedPool {
         E: 'q + Execute<'q, Any>,
     {
         self.count();
-        (&self.pool).fetch_optional(query)
+        let (pool, pool_id) = (self.pool.clone(), self.id());
+        Box::pin(async move {
+            let mut lease = Lease::take(&pool, pool_id).await?;
+            lease.connection()?.fetch_optional(query).await
+        })
     }
 
     fn prepare_with<'e>(self, sql: SqlStr, parameters: &'e [AnyTypeInfo]) -> BoxFuture<'e, Result<AnyStatement, Error>>

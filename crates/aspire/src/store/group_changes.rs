@@ -122,15 +122,13 @@ impl SqlStore {
         Ok(())
     }
 
-    /// The group's membership history, newest first.
     /// The latest `limit` changes of a group's membership, newest first.
     pub async fn group_changes(&self, group_id: i64, limit: i64) -> Result<Vec<GroupChange>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT person_name, actor_name, change, role, at FROM group_changes WHERE group_id = $1 \
-             ORDER BY at DESC, id DESC LIMIT $2",
-        )
+             ORDER BY at DESC, id DESC LIMIT {limit}",
+        )))
         .bind(group_id)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }

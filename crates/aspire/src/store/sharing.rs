@@ -205,9 +205,9 @@ impl SqlStore {
     pub async fn program_resources_page(&self, program_id: i64, before: i64, limit: i64) -> Result<Vec<Resource>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {RESOURCE_COLUMNS} FROM {RESOURCE_FROM} WHERE r.program_id = $1 AND r.id < $2 \
-             ORDER BY r.id DESC LIMIT $3"
+             ORDER BY r.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).bind(before).bind(limit).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(program_id).bind(before).fetch_all(&self.pool).await?)
     }
 
     /// What a person shared and posted, for their own export.
@@ -283,15 +283,9 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 AND o.deadline >= $2 \
              AND ($3 = 0 OR (o.deadline, o.id) > (SELECT deadline, id FROM opportunities WHERE id = $3)) \
-             ORDER BY o.deadline, o.id LIMIT $4"
+             ORDER BY o.deadline, o.id LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql)
-            .bind(program_id)
-            .bind(from)
-            .bind(after.unwrap_or(0))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sql).bind(program_id).bind(from).bind(after.unwrap_or(0)).fetch_all(&self.pool).await?)
     }
 
     /// The `limit` opportunities whose deadlines passed most recently (before `today`).
@@ -303,9 +297,9 @@ impl SqlStore {
     ) -> Result<Vec<Opportunity>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {OPPORTUNITY_COLUMNS} FROM {OPPORTUNITY_FROM} WHERE o.program_id = $1 AND o.deadline < $2 \
-             ORDER BY o.deadline DESC, o.id DESC LIMIT $3"
+             ORDER BY o.deadline DESC, o.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).bind(today).bind(limit).fetch_all(&self.pool).await?)
+        Ok(sqlx::query_as(sql).bind(program_id).bind(today).fetch_all(&self.pool).await?)
     }
 
     /// Records a nomination and queues the nominee's email with it, in one transaction.

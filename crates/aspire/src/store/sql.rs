@@ -2,6 +2,10 @@
 //! accept the same statements here (`$1` placeholders, `RETURNING`, `ON CONFLICT`), so the
 //! queries are written once. What differs (opening, migrations, backup) lives in
 //! `sqlite.rs` and `postgres.rs`.
+//!
+//! A `LIMIT` is written into the statement (an integer, from the code), never bound: SQLite
+//! plans with a bound `LIMIT`'s value, so each new binding would make it compile the statement
+//! again, and that was a sixth of a group page's time.
 
 use std::collections::HashMap;
 
@@ -248,13 +252,12 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, pm.role AS program_role FROM users u JOIN program_members pm ON pm.user_id = u.id \
              WHERE pm.program_id = $1 AND ($2 = 0 OR (u.name, u.id) > (SELECT name, id FROM users WHERE id = $2)) \
-             ORDER BY u.name, u.id LIMIT $3",
+             ORDER BY u.name, u.id LIMIT {limit}",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         ));
         let rows: Vec<(User, String)> = sqlx::query(sql)
             .bind(program_id)
             .bind(after.unwrap_or(0))
-            .bind(limit)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
@@ -567,15 +570,14 @@ impl SqlStore {
     pub async fn claim_due_emails(&self, now: i64, lease: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
         // The outer `claimed_until <= $1` is re-checked by PostgreSQL after a concurrent claim,
         // so two workers never both take the same message.
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "UPDATE outbox SET claimed_until = $1 + $2, attempts = attempts + 1 \
              WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 AND id IN \
-             (SELECT id FROM outbox WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
+             (SELECT id FROM outbox WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 ORDER BY id LIMIT {limit}) \
              RETURNING id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error",
-        )
+        )))
         .bind(now)
         .bind(lease)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
@@ -605,12 +607,11 @@ impl SqlStore {
 
     /// Up to `limit` messages with ids below `before`, newest first.
     pub async fn outbox_page(&self, before: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
-             FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT $2",
-        )
+             FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT {limit}",
+        )))
         .bind(before)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
