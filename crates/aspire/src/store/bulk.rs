@@ -135,10 +135,6 @@ impl SqlStore {
         }
         sqlx::query("ANALYZE").execute(&self.pool).await?;
         if self.backend == Backend::Sqlite {
-            // Per-value statistics (sqlite_stat4) make SQLite prepare a statement again each
-            // time a value is bound to it: a quarter of a page's time went to parsing. The
-            // per-index row counts (sqlite_stat1) are what the plans need.
-            sqlx::query("DELETE FROM sqlite_stat4").execute(&self.pool).await?;
             // A change of schema makes every open connection read the statistics again.
             sqlx::query("CREATE TABLE statistics_reloaded (x INTEGER)").execute(&self.pool).await?;
             sqlx::query("DROP TABLE statistics_reloaded").execute(&self.pool).await?;
