@@ -59,8 +59,11 @@ fn verify_blocking(password: &str, hash: Option<&str>) -> bool {
     ok && hash.is_some()
 }
 
-/// How many hashes are computed at once (about 19 MiB each): the hashing threads.
-const HASHERS: usize = 4;
+/// How many hashes are computed at once (about 19 MiB each): one per core, at most four. A
+/// hash is all computation, so more threads than cores only hold more memory.
+fn hashers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(4)
+}
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -68,7 +71,7 @@ type Job = Box<dyn FnOnce() + Send>;
 static QUEUE: LazyLock<Option<mpsc::Sender<Job>>> = LazyLock::new(|| {
     let (sender, receiver) = mpsc::channel::<Job>();
     let receiver = Arc::new(Mutex::new(receiver));
-    for i in 0..HASHERS {
+    for i in 0..hashers() {
         let receiver = Arc::clone(&receiver);
         let worker = move || {
             loop {
