@@ -1,7 +1,7 @@
 //! Meetings in people's calendars: an `.ics` file per group series, and a personal feed of all
 //! of a member's groups behind a secret, revocable address.
 
-use super::meetings::{content_group, load_series};
+use super::meetings::{content_group, load_series, series_of_member};
 use crate::auth::Actor;
 use crate::auth::token::{hash_token, new_token};
 use crate::error::{AppError, AppResult};
@@ -28,9 +28,7 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
         state.store.token_user(TokenKind::CalendarFeed, &hash_token(token)).await?.ok_or(AppError::NotFound)?;
     let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
     let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.profile.name), state.now());
-    for summary in state.store.groups_of_user(user.id).await? {
-        let Some(group) = state.store.group(summary.id).await? else { continue };
-        let loaded = load_series(state, group.id).await?;
+    for (group, loaded) in series_of_member(state, user.id).await? {
         builder.add_series(&group, &loaded);
     }
     Ok(builder.finish(state.now()))

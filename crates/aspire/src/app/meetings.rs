@@ -9,15 +9,27 @@ use crate::domain::meeting_series::SeriesInput;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 pub use crate::store::meetings::LoadedSeries;
-use crate::store::meetings::{Goal, LongGoal, ScheduleRow};
+use crate::store::meetings::{Goal, LongGoal, ScheduleRow, SeriesParts};
 use crate::store::{Group, GroupMember};
 
 pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
     let row = state.store.meeting_series(group_id).await?;
     let history = state.store.schedules(group_id).await?;
-    let cancelled: BTreeSet<i64> = state.store.cancellations(group_id).await?.into_iter().collect();
+    let cancelled = state.store.cancellations(group_id).await?;
+    Ok(loaded(SeriesParts { row, history, cancelled }))
+}
+
+fn loaded(parts: SeriesParts) -> LoadedSeries {
+    let SeriesParts { row, history, cancelled } = parts;
+    let cancelled: BTreeSet<i64> = cancelled.into_iter().collect();
     let series = Series::new(history.iter().map(ScheduleRow::schedule).collect(), cancelled);
-    Ok(LoadedSeries { row, history, series })
+    LoadedSeries { row, history, series }
+}
+
+/// Every group a person sits in, by name, with its series.
+pub async fn series_of_member(state: &AppState, user_id: i64) -> AppResult<Vec<(Group, LoadedSeries)>> {
+    let groups = state.store.series_of_member(user_id).await?;
+    Ok(groups.into_iter().map(|(group, parts)| (group, loaded(parts))).collect())
 }
 
 /// A group whose content (meetings, goals) the actor may see; anything else is a 404.
@@ -149,12 +161,10 @@ pub struct Upcoming {
 pub async fn upcoming(state: &AppState, actor: &Actor) -> AppResult<Vec<Upcoming>> {
     let now = state.now();
     let mut out = Vec::new();
-    for summary in state.store.groups_of_user(actor.user.id).await? {
-        let Some(group) = state.store.group(summary.id).await? else { continue };
+    for (group, loaded) in series_of_member(state, actor.user.id).await? {
         if !access::can_run_meetings(actor, &group) {
             continue;
         }
-        let loaded = load_series(state, group.id).await?;
         if let Some(next) = loaded.series.next(now) {
             out.push(Upcoming {
                 start: next.start,

@@ -20,18 +20,19 @@ pub struct ShareChoice {
 /// The places a member may share with, as `visibility:group id` (or `visibility:p` + program id
 /// for someone in a program but in no group yet).
 pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<ShareChoice>> {
+    let programs = programs_to_celebrate_in(state, actor).await?;
+    let program_name = |id: i64| programs.iter().find(|p| p.id == id).map(|p| p.name.as_str());
+    let groups = state.store.groups_of_user(actor.user.id).await?;
     let mut choices = Vec::new();
     for seat in &actor.memberships.groups {
-        let (group_id, program_id) = (&seat.group_id, &seat.program_id);
-        let (Some(group), Some(program)) =
-            (state.store.group(*group_id).await?, state.store.program(*program_id).await?)
-        else {
+        let (group_id, program_id) = (seat.group_id, seat.program_id);
+        let (Some(group), Some(program)) = (groups.iter().find(|g| g.id == group_id), program_name(program_id)) else {
             continue;
         };
         choices.push(ShareChoice { value: format!("group:{group_id}"), label: format!("My group ({})", group.name) });
         choices.push(ShareChoice {
             value: format!("program:{group_id}"),
-            label: format!("Everyone in {} (and my group)", program.name),
+            label: format!("Everyone in {program} (and my group)"),
         });
         choices.push(ShareChoice { value: format!("private:{group_id}"), label: "Only me".into() });
     }
@@ -39,11 +40,9 @@ pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<Sha
         if actor.memberships.groups.iter().any(|s| s.program_id == *program_id) {
             continue;
         }
-        if let Some(program) = state.store.program(*program_id).await? {
-            choices.push(ShareChoice {
-                value: format!("program:p{program_id}"),
-                label: format!("Everyone in {}", program.name),
-            });
+        if let Some(program) = program_name(*program_id) {
+            choices
+                .push(ShareChoice { value: format!("program:p{program_id}"), label: format!("Everyone in {program}") });
             choices.push(ShareChoice { value: format!("private:p{program_id}"), label: "Only me".into() });
         }
     }
@@ -182,12 +181,9 @@ pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
 
 /// The programs the actor belongs to, whose celebration feeds they may read.
 pub async fn programs_to_celebrate_in(state: &AppState, actor: &Actor) -> AppResult<Vec<Program>> {
-    let mut programs = Vec::new();
-    for (program_id, _) in &actor.memberships.programs {
-        if let Some(program) = state.store.program(*program_id).await? {
-            programs.push(program);
-        }
-    }
+    // Only the programs the request's memberships name: they are what access is decided on.
+    let mut programs = state.store.programs_of_user(actor.user.id).await?;
+    programs.retain(|p| actor.memberships.programs.iter().any(|(id, _)| *id == p.id));
     Ok(programs)
 }
 

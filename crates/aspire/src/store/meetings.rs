@@ -1,7 +1,7 @@
 //! What is kept for the accountability loop: meeting series and their schedule history,
 //! cancellations, attendance, goals, long-term goals, calendar feeds and reminders.
 
-use super::{NewEmail, Result, SqlStore};
+use super::{Group, NewEmail, Result, SqlStore};
 use crate::domain::cadence::{self, Cadence, Schedule, Series};
 use crate::domain::code::UnknownCode;
 use crate::domain::goals::GoalStatus;
@@ -26,6 +26,13 @@ impl LoadedSeries {
     pub fn label(&self, instant: i64) -> String {
         cadence::format_local(instant, &self.zone_at(instant))
     }
+}
+
+/// What a group's series is loaded from.
+pub struct SeriesParts {
+    pub row: Option<SeriesRow>,
+    pub history: Vec<ScheduleRow>,
+    pub cancelled: Vec<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -175,6 +182,51 @@ impl SqlStore {
             .bind(group_id)
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    /// The groups a person sits in, by name, with every group's series, schedules and
+    /// cancellations: a personal calendar in four statements however many groups it spans.
+    pub async fn series_of_member(&self, user_id: i64) -> Result<Vec<(Group, SeriesParts)>> {
+        const MINE: &str = "(SELECT group_id FROM group_members WHERE user_id = $1)";
+        let groups: Vec<Group> = sqlx::query_as(
+            "SELECT g.id, g.program_id, g.name, g.created_at FROM groups g \
+             JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let rows: Vec<SeriesRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id IN {MINE}"
+        )))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let schedules: Vec<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
+             s.duration_minutes, u.name AS changed_by_name, s.changed_at \
+             FROM meeting_schedules s LEFT JOIN users u ON u.id = s.changed_by \
+             WHERE s.group_id IN {MINE} ORDER BY s.effective_from, s.id"
+        )))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let cancellations: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT group_id, meeting_start FROM meeting_cancellations WHERE group_id IN {MINE}"
+        )))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(groups
+            .into_iter()
+            .map(|group| {
+                let parts = SeriesParts {
+                    row: rows.iter().find(|r| r.group_id == group.id).cloned(),
+                    history: schedules.iter().filter(|s| s.group_id == group.id).cloned().collect(),
+                    cancelled: cancellations.iter().filter(|(g, _)| *g == group.id).map(|(_, start)| *start).collect(),
+                };
+                (group, parts)
+            })
+            .collect())
     }
 
     /// Saves the place and reminder lead time and, when given, a new schedule; the series'

@@ -213,6 +213,17 @@ impl SqlStore {
             .await?)
     }
 
+    /// The programs a person is a member of, by name.
+    pub async fn programs_of_user(&self, user_id: i64) -> Result<Vec<Program>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.name, p.description, p.created_at FROM programs p \
+             JOIN program_members pm ON pm.program_id = p.id WHERE pm.user_id = $1 ORDER BY p.name",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn add_program_member(&self, program_id: i64, user_id: i64, role: ProgramRole) -> Result<()> {
         sqlx::query(
             "INSERT INTO program_members (program_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",

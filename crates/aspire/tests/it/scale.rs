@@ -24,6 +24,19 @@ async fn statements_for(app: &TestApp, client: &crate::harness::Client, path: &s
     fewest
 }
 
+/// Statements the API's meetings send for a bearer of `token`, the fewest of two requests.
+async fn api_statements(app: &TestApp, token: &str) -> u64 {
+    let http = reqwest::Client::new();
+    let mut fewest = u64::MAX;
+    for _ in 0..2 {
+        let before = app.state.store.statements();
+        let response = http.get(app.url("/api/v1/meetings")).bearer_auth(token).send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET /api/v1/meetings with a member's token");
+        fewest = fewest.min(app.state.store.statements() - before);
+    }
+    fewest
+}
+
 fn links<'a>(html: &'a str, prefix: &str) -> Vec<&'a str> {
     html.match_indices(prefix).filter_map(|(at, _)| html[at..].split(['"', '?', '#']).next()).collect()
 }
@@ -60,6 +73,21 @@ on_both_backends!(
             .min()
             .unwrap();
 
+        // The member's calendar feed and API token, as made on their goals page.
+        let csrf = as_member.csrf("/goals").await;
+        let feed_page = as_member.post_form("/calendar/feed", &[("csrf", &csrf)]).await.text().await.unwrap();
+        let feed = links(&feed_page, "/calendar/feed/")
+            .into_iter()
+            .find(|l| l.len() > "/calendar/feed/".len() + 16)
+            .expect("a feed link after making one")
+            .to_string();
+        let token_page = as_member.post_form("/goals/api-token", &[("csrf", &csrf)]).await.text().await.unwrap();
+        let marker = "id=\"api-token\" value=\"";
+        let from = token_page.find(marker).expect("the new API token is shown") + marker.len();
+        let token = token_page[from..from + 64].to_string();
+        let calendar_app = app.client();
+        let feed_pages = [feed];
+
         let member_pages = [
             "/".to_string(),
             format!("/groups/{group}"),
@@ -79,16 +107,20 @@ on_both_backends!(
             [format!("/programs/{}", program.id), format!("/programs/{}/accountability", program.id)];
         let admin_pages = ["/admin".to_string(), "/admin/outbox".to_string(), "/admin/audit".to_string()];
         let mut before = Vec::new();
-        for (client, pages) in
-            [(&as_member, &member_pages[..]), (&as_coordinator, &coordinator_pages[..]), (&as_admin, &admin_pages[..])]
-        {
+        for (client, pages) in [
+            (&as_member, &member_pages[..]),
+            (&as_coordinator, &coordinator_pages[..]),
+            (&as_admin, &admin_pages[..]),
+            (&calendar_app, &feed_pages[..]),
+        ] {
             for page in pages {
                 before.push((page.clone(), statements_for(&app, client, page).await));
             }
         }
+        before.push(("/api/v1/meetings".to_string(), api_statements(&app, &token).await));
 
-        // The institution grows: six more people in the group, fifty more in the program, a year's
-        // more goals, posts and wins for the member.
+        // The institution grows: six more people in the group, fifty more in the program, a second
+        // group for the member, a year's more goals, posts and wins for them.
         let now = app.clock.now_value();
         let newcomers: Vec<Profile> = (0..56)
             .map(|i| {
@@ -106,6 +138,7 @@ on_both_backends!(
             let user = store.user_by_email(&newcomer.email).await.unwrap().unwrap();
             seat(store, group, user.id, GroupRole::Member).await;
         }
+        seat(store, groups[1].id, member.id, GroupRole::Member).await;
         for m in 0..52 {
             let goal = NewGoal {
                 group_id: group,
@@ -143,16 +176,23 @@ on_both_backends!(
         store.create_wins(&wins, now).await.unwrap();
 
         let mut after = Vec::new();
-        for (client, pages) in
-            [(&as_member, &member_pages[..]), (&as_coordinator, &coordinator_pages[..]), (&as_admin, &admin_pages[..])]
-        {
+        for (client, pages) in [
+            (&as_member, &member_pages[..]),
+            (&as_coordinator, &coordinator_pages[..]),
+            (&as_admin, &admin_pages[..]),
+            (&calendar_app, &feed_pages[..]),
+        ] {
             for page in pages {
                 after.push((page.clone(), statements_for(&app, client, page).await));
             }
         }
+        after.push(("/api/v1/meetings".to_string(), api_statements(&app, &token).await));
         for ((page, was), (_, is)) in before.iter().zip(&after) {
             eprintln!("{page}: {was} statements, {is} after growing");
-            assert!(*was >= 2, "GET {page} is a signed-in page: at least its session and its content are asked for");
+            assert!(
+                *was >= 2,
+                "GET {page} is a signed-in page: at least its session (or token) and its content are asked for"
+            );
             assert_eq!(was, is, "GET {page} sent {was} statements, then {is} after the institution grew");
             assert!(*is <= 16, "GET {page} sends {is} statements: look for a query per row");
         }
