@@ -76,9 +76,40 @@ pub fn app(state: AppState) -> Router {
     router.layer(TraceLayer::new_for_http()).with_state(state)
 }
 
-/// A request's statements share one database connection (see `store::counted`).
+/// A request's statements share one database connection (see `store::counted`), given back
+/// when the request starts reading its body: a slow upload never keeps a connection waiting.
 async fn one_connection_per_request(request: Request, next: Next) -> Response {
+    let request = request.map(|body| axum::body::Body::new(GivesBackConnection { body, waiting: true }));
     crate::store::counted::one_connection_per_request(next.run(request)).await
+}
+
+/// A request body that gives the request's database connection back when first read.
+struct GivesBackConnection {
+    body: axum::body::Body,
+    waiting: bool,
+}
+
+impl http_body::Body for GivesBackConnection {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        if std::mem::take(&mut self.waiting) {
+            crate::store::counted::release_request_connection();
+        }
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// Records in the audit log each time a signed-in person is refused something (a 404: not

@@ -198,3 +198,38 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(requests_waiting_for_their_form_keep_no_database_connection, |app: TestApp| async move {
+    use tokio::io::AsyncWriteExt;
+    let id = app.user("slow.sender@example.edu", "Slow Sender", false).await;
+    let set_cookie = aspire::auth::session::start(&app.state, id).await.unwrap();
+    let cookie = set_cookie.to_str().unwrap().split(';').next().unwrap().to_string();
+    let address = app.url("").trim_start_matches("http://").trim_end_matches('/').to_string();
+
+    // More senders than the pool has connections (8 on SQLite, 16 on PostgreSQL): each has been
+    // signed in (a statement) and is now waiting for a form body that never comes.
+    let before = app.state.store.statements();
+    let mut stalled = Vec::new();
+    for _ in 0..24 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+        let head = format!(
+            "POST /goals/api-token HTTP/1.1\r\nHost: {address}\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\ncsrf="
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stalled.push(stream);
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while app.state.store.statements() - before < 24 {
+        assert!(std::time::Instant::now() < deadline, "the stalled requests never looked up their sessions");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+
+    // Someone else's page is served at once, not after the pool's 30 s wait.
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
+    let response =
+        http.get(app.url("/")).header("cookie", &cookie).send().await.expect("home answers while forms stall");
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("Sign out"), "the sender is signed in on their home");
+    drop(stalled);
+});
