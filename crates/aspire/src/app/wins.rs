@@ -20,7 +20,9 @@ pub struct ShareChoice {
 /// The places a member may share with, as `visibility:group id` (or `visibility:p` + program id
 /// for someone in a program but in no group yet).
 pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<ShareChoice>> {
-    let programs = programs_to_celebrate_in(state, actor).await?;
+    // Names only: the request's memberships decide which places are offered. A seat's program
+    // need not be one the person is a member of, so every program is looked up.
+    let programs = state.store.list_programs().await?;
     let program_name = |id: i64| programs.iter().find(|p| p.id == id).map(|p| p.name.as_str());
     let groups = state.store.groups_of_user(actor.user.id).await?;
     let mut choices = Vec::new();
