@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod meetings;
 pub mod opportunities;
 pub mod paging;
+pub mod password_reset;
 pub mod profile;
 pub mod programs;
 pub mod resources;

@@ -32,6 +32,21 @@ impl Email for Invitation<'_> {
     }
 }
 
+/// A link to set a new password. Sent only to the account's own address.
+#[derive(Template)]
+#[template(path = "email/password_reset.txt")]
+pub struct PasswordReset<'a> {
+    pub name: &'a str,
+    pub minutes: i64,
+    pub link: String,
+}
+
+impl Email for PasswordReset<'_> {
+    fn subject(&self) -> String {
+        "Set a new password for aspire".into()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "email/enrolment_reminder.txt")]
 pub struct EnrolmentReminder<'a> {

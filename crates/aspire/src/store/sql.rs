@@ -161,9 +161,10 @@ impl SqlStore {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind IN ($2, $3)")
             .bind(id)
             .bind(super::TokenKind::Invitation.code())
+            .bind(super::TokenKind::PasswordReset.code())
             .execute(&mut *tx)
             .await?;
         sqlx::query("INSERT INTO audit_log (at, actor_id, action, subject) VALUES ($1, $2, $3, $4)")

@@ -1,5 +1,5 @@
 //! The secrets a person holds besides their session, in one table: a calendar feed link, an
-//! API token, invitations. Only a token's SHA-256 is stored; callers hash before asking.
+//! API token, invitations, password resets. Only a token's SHA-256 is stored; callers hash before asking.
 
 use super::{Invitation, Result, SqlStore};
 
@@ -12,6 +12,8 @@ pub enum TokenKind {
     Api,
     /// Set the password of an account that has none, once, before it expires.
     Invitation,
+    /// Set a new password for an account whose owner forgot it, once, within the hour.
+    PasswordReset,
 }
 
 impl TokenKind {
@@ -20,6 +22,7 @@ impl TokenKind {
             TokenKind::CalendarFeed => "calendar_feed",
             TokenKind::Api => "api",
             TokenKind::Invitation => "invitation",
+            TokenKind::PasswordReset => "password_reset",
         }
     }
 }
@@ -116,6 +119,65 @@ impl SqlStore {
         .bind(now)
         .bind(token_hash)
         .bind(TokenKind::Invitation.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a new password-reset link for `user_id`; their earlier ones stop working.
+    pub async fn create_password_reset(&self, user_id: i64, token_hash: &str, now: i64, expires_at: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(user_id)
+            .bind(TokenKind::PasswordReset.code())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO user_tokens (token_hash, user_id, kind, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(TokenKind::PasswordReset.code())
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// When `user_id` was last sent a password-reset link, if they hold one.
+    pub async fn latest_password_reset(&self, user_id: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT MAX(created_at) FROM user_tokens WHERE user_id = $1 AND kind = $2")
+            .bind(user_id)
+            .bind(TokenKind::PasswordReset.code())
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Whose password this reset link is for, while it is unused and unexpired.
+    pub async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM user_tokens \
+             WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(token_hash)
+        .bind(TokenKind::PasswordReset.code())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Marks the reset link used; false when it was already used or has expired, so of two
+    /// submissions of one link only one sets a password.
+    pub async fn redeem_password_reset(&self, token_hash: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE user_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND kind = $3 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(TokenKind::PasswordReset.code())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

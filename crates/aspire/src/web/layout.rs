@@ -60,6 +60,7 @@ impl Notice {
             "imported" => "Roster imported.",
             "password-set" => "Your password is set. Welcome to aspire.",
             "signed-out" => "You are signed out.",
+            "password-reset" => "Your new password is set, and your account is signed out everywhere else.",
             "account-deleted" => "Your account is deleted.",
             "reminded" => "Reminders are in the outbox.",
             "published" => "Published: the groups exist and their members are being emailed.",

@@ -17,6 +17,7 @@ pub(crate) mod meetings;
 mod opportunities;
 mod ops;
 mod pager;
+mod password_reset;
 mod profile;
 mod profile_form;
 pub(crate) mod programs;
@@ -52,6 +53,7 @@ pub fn routes() -> Routes {
         .merge(rounds::routes())
         .merge(enrol::routes())
         .merge(invite::routes())
+        .merge(password_reset::routes())
         .merge(profile::routes())
         .merge(ops::routes())
         .merge(assets::routes())

@@ -165,6 +165,10 @@ const MATRIX: &[Row] = &[
     Row { method: "POST", route: "/api/v1/groups/{id}/meetings/{start}/goals", expect: [401; 8] },
     Row { method: "GET", route: "/invite/{token}", expect: [410; 8] },
     Row { method: "POST", route: "/invite/{token}", expect: [403; 8] },
+    Row { method: "GET", route: "/password/forgot", expect: [OK; 8] },
+    Row { method: "POST", route: "/password/forgot", expect: [403; 8] },
+    Row { method: "GET", route: "/password/reset/{token}", expect: [410; 8] },
+    Row { method: "POST", route: "/password/reset/{token}", expect: [403; 8] },
     Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "POST", route: "/profile", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row { method: "GET", route: "/healthz", expect: [OK; 8] },
@@ -604,7 +608,8 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             vec![("roster", "email,name\nroster.person@test.edu,Roster Person\n".into())]
         }
         "/groups/{id}/members" => vec![("user_id", world.spare.to_string()), ("role", "member".into())],
-        "/invite/{token}" => {
+        "/password/forgot" => vec![("email", MEMBER_A.into())],
+        "/invite/{token}" | "/password/reset/{token}" => {
             vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
         }
         "/profile" => vec![("name", "Renamed Person".into())],

@@ -324,3 +324,91 @@ on_both_backends!(many_people_signing_in_at_once_from_one_network_all_get_in, |a
     let statuses: Vec<u16> = sign_ins.join_all().await;
     assert!(statuses.iter().all(|s| *s == 303), "an attempt still being checked is no failure: {statuses:?}");
 });
+
+/// Asks for a reset link for `email` from a signed-out browser; returns the page's text.
+async fn ask_for_reset(app: &TestApp, email: &str) -> String {
+    let visitor = app.client();
+    let csrf = visitor.csrf("/password/forgot").await;
+    let response = visitor.post_form("/password/forgot", &[("csrf", &csrf), ("email", email)]).await;
+    assert_eq!(response.status(), 200, "{email}");
+    response.text().await.unwrap()
+}
+
+/// The path of the reset link in the newest email to `email`.
+async fn reset_link(app: &TestApp, email: &str) -> String {
+    let mail = app.state.store.list_outbox(50).await.unwrap().into_iter().find(|m| m.recipient == email).unwrap();
+    assert_eq!(mail.subject, "Set a new password for aspire");
+    let link = mail.body.lines().find(|l| l.contains("/password/reset/")).unwrap().trim().to_string();
+    assert!(link.starts_with("http://"), "the link is absolute: {link}");
+    link.split_once(&app.address.to_string()).unwrap().1.to_string()
+}
+
+on_both_backends!(a_forgotten_password_is_reset_by_a_link_that_ends_other_sessions, |app: TestApp| async move {
+    app.world().await;
+    let (status, login) = app.client().get_text("/login").await;
+    assert_eq!(status, 200);
+    assert!(login.contains("href=\"/password/forgot\">Forgot your password?</a>"));
+
+    let other_device = app.signed_in(MEMBER_A).await;
+    let outbox_before = app.state.store.list_outbox(1000).await.unwrap().len();
+    let known = ask_for_reset(&app, MEMBER_A).await;
+    let unknown = ask_for_reset(&app, "nobody.here@test.edu").await;
+    let answer = |page: &str, email: &str| page.replace(email, "ADDRESS").replace(|c: char| c.is_ascii_hexdigit(), "");
+    assert_eq!(answer(&known, MEMBER_A), answer(&unknown, "nobody.here@test.edu"), "the same answer either way");
+    assert!(known.contains("a link to set a new password is on its way"));
+    assert_eq!(app.state.store.list_outbox(1000).await.unwrap().len(), outbox_before + 1, "one email, to the account");
+    let path = reset_link(&app, MEMBER_A).await;
+    let (_, outbox) = app.signed_in(ADMIN).await.get_text("/admin/outbox").await;
+    assert!(outbox.contains("Set a new password for aspire"), "the admin sees that a link went out");
+    assert!(!outbox.contains("/password/reset/"), "but never the link, which would open the account");
+
+    // Two passwords that differ: said on the form, and the link still works.
+    let visitor = app.client();
+    let csrf = visitor.csrf(&path).await;
+    let differ = visitor
+        .post_form(&path, &[("csrf", &csrf), ("password", "a brand new password"), ("confirm", "another one entirely")])
+        .await;
+    assert_eq!(differ.status(), 422);
+    assert!(differ.text().await.unwrap().contains("The two passwords differ"));
+    let set = visitor
+        .post_form(&path, &[("csrf", &csrf), ("password", "a brand new password"), ("confirm", "a brand new password")])
+        .await;
+    assert_eq!(set.status(), 303);
+    assert_eq!(set.headers()["location"], "/?notice=password-reset");
+    assert_eq!(visitor.get("/goals").await.status(), 200, "this browser is signed in");
+    assert_eq!(other_device.get("/goals").await.status(), 303, "every other session has ended");
+    assert_eq!(app.client().login(MEMBER_A, PASSWORD).await.status(), 401, "the old password is gone");
+    assert_eq!(app.client().login(MEMBER_A, "a brand new password").await.status(), 303);
+    assert_eq!(app.client().get_text(&path).await.0, 410, "the link works once");
+    let audit = app.state.store.audit_log(50).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "password set" && e.subject == "by reset link"));
+});
+
+on_both_backends!(a_reset_link_lasts_an_hour_and_a_newer_one_replaces_it, |app: TestApp| async move {
+    app.world().await;
+    ask_for_reset(&app, MEMBER_A).await;
+    let first = reset_link(&app, MEMBER_A).await;
+    // Asking again at once sends nothing more: nobody fills a mailbox by asking.
+    let outbox = app.state.store.list_outbox(1000).await.unwrap().len();
+    ask_for_reset(&app, MEMBER_A).await;
+    assert_eq!(app.state.store.list_outbox(1000).await.unwrap().len(), outbox);
+    app.clock.advance(6 * 60);
+    ask_for_reset(&app, MEMBER_A).await;
+    let second = reset_link(&app, MEMBER_A).await;
+    assert_ne!(first, second);
+    assert_eq!(app.client().get_text(&first).await.0, 410, "the earlier link stopped working");
+    app.clock.advance(59 * 60);
+    assert_eq!(app.client().get_text(&second).await.0, 200, "still good within the hour");
+    app.clock.advance(61);
+    let (status, page) = app.client().get_text(&second).await;
+    assert_eq!(status, 410, "expired after an hour");
+    assert!(page.contains("Ask for a new link"), "{page}");
+    assert_eq!(app.client().login(MEMBER_A, PASSWORD).await.status(), 303, "the password was never touched");
+
+    let visitor = app.client();
+    let csrf = visitor.csrf("/password/forgot").await;
+    let bad = visitor.post_form("/password/forgot", &[("csrf", &csrf), ("email", "not an address")]).await;
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("That is not an email address") && page.contains("value=\"not an address\""), "{page}");
+});
