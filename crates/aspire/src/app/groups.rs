@@ -3,12 +3,15 @@
 //! admins who are not participants of it) are never placed in one; every change is told to the
 //! group, on its page and by email.
 
+use super::invitations::new_invitation;
 use crate::auth::{Actor, access};
 use crate::error::{AppError, AppResult};
-use crate::notify::emails::{Email, GroupChanged, GroupJoined, peer_line};
+use crate::notify::emails::{Email, GroupChanged, GroupJoined, InvitationLink, peer_line};
 use crate::state::AppState;
 use crate::store::group_changes::{ChangeKind, GroupChange, MembershipChange};
-use crate::store::{Group, GroupMember, GroupRole, NewEmail, Program, ProgramPerson, ProgramRole, User};
+use crate::store::{
+    Group, GroupMember, GroupRole, Invitation, NewEmail, Outgoing, Program, ProgramPerson, ProgramRole, User,
+};
 
 /// What the group page shows of a group whose roster the actor may see.
 pub struct Roster {
@@ -100,25 +103,46 @@ pub fn tell_group(
     Ok(emails)
 }
 
-/// The email that welcomes someone placed in a group that already meets, with their peers.
+/// The email that welcomes someone placed in a group that already meets, with their peers,
+/// and, for someone who has never set a password, the invitation it carries (for the caller to
+/// store with the email).
 pub fn welcome(
     state: &AppState,
+    inviter: &User,
     group: &GroupName,
     program: &Program,
     user: &User,
     peers: &[&User],
-) -> AppResult<NewEmail> {
+) -> AppResult<(NewEmail, Option<Invitation>)> {
     let peers: Vec<String> =
         peers.iter().filter(|p| p.id != user.id).map(|p| peer_line(&p.profile.name, &p.profile.department)).collect();
-    GroupJoined {
+    let (invitation, link) = invitation_for(state, inviter, program, user);
+    let email = GroupJoined {
         name: &user.profile.name,
         group: group.name,
         program: &program.name,
         peers: &peers,
         link: format!("{}/groups/{}", state.settings.public_url(), group.id),
+        invitation: link,
     }
     .to(&user.profile.email)
-    .map_err(|e| AppError::Internal(e.into()))
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((email, invitation))
+}
+
+/// An invitation for someone who has never set a password, with the link a group email
+/// carries; nothing for anyone who signs in already.
+pub fn invitation_for(
+    state: &AppState,
+    inviter: &User,
+    program: &Program,
+    user: &User,
+) -> (Option<Invitation>, Option<InvitationLink>) {
+    if user.password_hash.is_some() {
+        return (None, None);
+    }
+    let (invitation, link) = new_invitation(state, inviter, program, user);
+    (Some(invitation), Some(InvitationLink { link, days: state.settings.invitation_days }))
 }
 
 /// Puts a participant of the group's program in the group with `role`, or gives someone
@@ -159,12 +183,17 @@ pub async fn add_member(state: &AppState, actor: &Actor, group_id: i64, user_id:
         after.push(&person.user);
     }
     let named = GroupName { id: group.id, name: &group.name };
-    let mut emails = tell_group(state, &named, &program, &after, &change, &actor.user)?;
+    let mut outgoing = Outgoing {
+        emails: tell_group(state, &named, &program, &after, &change, &actor.user)?,
+        invitations: Vec::new(),
+    };
     if kind == ChangeKind::Added {
-        emails.push(welcome(state, &named, &program, &person.user, &after)?);
+        let (email, invitation) = welcome(state, &actor.user, &named, &program, &person.user, &after)?;
+        outgoing.emails.push(email);
+        outgoing.invitations.extend(invitation);
     }
     let by = (actor.user.id, actor.user.profile.name.as_str());
-    state.store.change_group_memberships(&[change], by, &emails, state.now()).await?;
+    state.store.change_group_memberships(&[change], by, &outgoing, state.now()).await?;
     Ok(group)
 }
 
@@ -196,6 +225,7 @@ pub async fn remove_member(state: &AppState, actor: &Actor, group_id: i64, user_
     };
     emails.push(told.to(&leaving.user.profile.email).map_err(|e| AppError::Internal(e.into()))?);
     let by = (actor.user.id, actor.user.profile.name.as_str());
-    state.store.change_group_memberships(&[change], by, &emails, state.now()).await?;
+    let outgoing = Outgoing { emails, invitations: Vec::new() };
+    state.store.change_group_memberships(&[change], by, &outgoing, state.now()).await?;
     Ok(group)
 }

@@ -5,7 +5,7 @@ use crate::auth::token::{hash_token, new_token};
 use crate::error::{AppError, AppResult};
 use crate::notify::emails::{Email, Invitation as InvitationEmail};
 use crate::state::AppState;
-use crate::store::{Invitation, Program, User};
+use crate::store::{AccessFilter, Invitation, Program, User};
 
 pub const SPENT_LINK: &str = "This invitation link has already been used or has expired. If you have set your password, sign in; otherwise ask your coordinator for a new invitation.";
 
@@ -20,6 +20,27 @@ pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, 
             user.profile.name
         )));
     }
+    let now = state.now();
+    let (invitation, link) = new_invitation(state, inviter, program, user);
+    let email = InvitationEmail {
+        name: &user.profile.name,
+        inviter: &inviter.profile.name,
+        program: &program.name,
+        days: state.settings.invitation_days,
+        link,
+    }
+    .to(&user.profile.email)
+    .map_err(|e| AppError::Internal(e.into()))?;
+    state.store.create_invitation(&invitation).await?;
+    state.store.enqueue_email(&email, now).await?;
+    let subject = format!("user {} to program {}", user.id, program.id);
+    state.store.audit(Some(inviter.id), "invitation sent", &subject, now).await?;
+    Ok(())
+}
+
+/// A new invitation for `user` to `program` and the link that redeems it; storing it is the
+/// caller's (it ends the person's earlier invitations).
+pub fn new_invitation(state: &AppState, inviter: &User, program: &Program, user: &User) -> (Invitation, String) {
     let token = new_token();
     let now = state.now();
     let invitation = Invitation {
@@ -31,20 +52,18 @@ pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, 
         expires_at: now + state.settings.invitation_days * 86_400,
         used_at: None,
     };
-    let email = InvitationEmail {
-        name: &user.profile.name,
-        inviter: &inviter.profile.name,
-        program: &program.name,
-        days: state.settings.invitation_days,
-        link: format!("{}/invite/{token}", state.settings.public_url()),
+    (invitation, format!("{}/invite/{token}", state.settings.public_url()))
+}
+
+/// Invites everyone in the program who has never signed in and holds no invitation that still
+/// works; returns how many were invited.
+pub async fn invite_everyone_not_invited(state: &AppState, inviter: &User, program: &Program) -> AppResult<usize> {
+    let people =
+        state.store.program_people_page(program.id, AccessFilter::NotInvited, state.now(), None, i64::MAX).await?;
+    for person in &people {
+        invite_person(state, inviter, program, &person.user).await?;
     }
-    .to(&user.profile.email)
-    .map_err(|e| AppError::Internal(e.into()))?;
-    state.store.create_invitation(&invitation).await?;
-    state.store.enqueue_email(&email, now).await?;
-    let subject = format!("user {} to program {}", user.id, program.id);
-    state.store.audit(Some(inviter.id), "invitation sent", &subject, now).await?;
-    Ok(())
+    Ok(people.len())
 }
 
 /// The invitation behind `token` with its person and program, if the link is still good;

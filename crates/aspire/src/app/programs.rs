@@ -1,14 +1,14 @@
 //! A coordinator's program: its people (one by one or by roster import), their invitations,
 //! and its groups.
 
-use super::invitations::invite_person;
+use super::invitations::{self, invite_person};
 use super::paging::Page;
 use crate::auth::{Actor, access};
 use crate::domain::Profile;
 use crate::domain::roster::RosterRow;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::Headcount;
+use crate::store::{AccessFilter, Headcount};
 use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
 
 /// The program, if this actor may manage it; otherwise nothing at all (a 404).
@@ -33,8 +33,9 @@ pub async fn other_participants(state: &AppState, actor: &Actor, program_id: i64
 /// What a coordinator's program page shows.
 pub struct Overview {
     pub program: Program,
-    /// A page of the program's people in name order.
+    /// A page of the program's people whose access is `who`, in name order.
     pub people: Page<ProgramPerson>,
+    pub who: AccessFilter,
     pub headcount: Headcount,
     pub groups: Vec<GroupSummary>,
     pub rounds: Vec<Round>,
@@ -43,13 +44,22 @@ pub struct Overview {
 /// How many people a page of a program's people lists.
 pub const PEOPLE_PER_PAGE: i64 = 100;
 
-/// The program's page for a coordinator, with the page of its people after the person `after`.
-pub async fn overview(state: &AppState, actor: &Actor, id: i64, after: Option<i64>) -> AppResult<Overview> {
+/// The program's page for a coordinator, with the page of its people (those `who` asks for)
+/// after the person `after`.
+pub async fn overview(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    who: AccessFilter,
+    after: Option<i64>,
+) -> AppResult<Overview> {
     let program = managed_program(state, actor, id).await?;
-    let people = state.store.program_people_page(program.id, after, PEOPLE_PER_PAGE + 1).await?;
+    let now = state.now();
+    let people = state.store.program_people_page(program.id, who, now, after, PEOPLE_PER_PAGE + 1).await?;
     Ok(Overview {
         people: Page::from_rows(people, PEOPLE_PER_PAGE, |p| p.user.id),
-        headcount: state.store.program_headcount(program.id).await?,
+        who,
+        headcount: state.store.program_headcount(program.id, now).await?,
         groups: state.store.program_groups(program.id).await?,
         rounds: state.store.program_rounds(program.id).await?,
         program,
@@ -112,6 +122,26 @@ pub async fn invite(state: &AppState, actor: &Actor, program_id: i64, user_id: i
     let enrolled = state.store.memberships(user_id).await?.programs.iter().any(|(p, _)| *p == program.id);
     let user = state.store.user(user_id).await?.filter(|_| enrolled).ok_or(AppError::NotFound)?;
     invite_person(state, &actor.user, &program, &user).await
+}
+
+/// One of the program's people as the people list shows them.
+pub async fn person(state: &AppState, actor: &Actor, program_id: i64, user_id: i64) -> AppResult<ProgramPerson> {
+    let program = managed_program(state, actor, program_id).await?;
+    let people =
+        state.store.program_people_page(program.id, AccessFilter::Everyone, state.now(), None, i64::MAX).await?;
+    people.into_iter().find(|p| p.user.id == user_id).ok_or(AppError::NotFound)
+}
+
+/// Invites everyone in the program who has never signed in and holds no invitation that still
+/// works; returns how many.
+pub async fn invite_everyone(state: &AppState, actor: &Actor, program_id: i64) -> AppResult<usize> {
+    let program = managed_program(state, actor, program_id).await?;
+    invitations::invite_everyone_not_invited(state, &actor.user, &program).await
+}
+
+/// How many of the program's people still need an invitation (for the round page's offer).
+pub async fn not_invited(state: &AppState, program_id: i64) -> AppResult<i64> {
+    Ok(state.store.program_headcount(program_id, state.now()).await?.not_invited)
 }
 
 /// A new, empty group in the program; returns its id.

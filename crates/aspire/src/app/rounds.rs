@@ -17,7 +17,9 @@ use crate::jobs::load_problem;
 use crate::notify::emails::{Email, EnrolmentReminder, GroupPublished, peer_line};
 use crate::state::AppState;
 use crate::store::group_changes::{ChangeKind, MembershipChange};
-use crate::store::{Draft, DraftScores, FormationJob, GroupRole, NewGroup, NewJob, Program, ProgramRole, Round, User};
+use crate::store::{
+    Draft, DraftScores, FormationJob, GroupRole, NewGroup, NewJob, Outgoing, Program, ProgramRole, Round, User,
+};
 
 /// A round the actor manages, with its program; anything else is a 404.
 pub async fn managed_round(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Round, Program)> {
@@ -323,7 +325,7 @@ pub async fn publish(
     let participants: HashSet<i64> = participants(state, program.id, Who::Everyone).await?.into_iter().collect();
     let link = format!("{}/", state.settings.public_url());
     let mut new_groups = Vec::new();
-    let mut emails = Vec::new();
+    let mut outgoing = Outgoing::default();
     for (i, group) in formation.groups.iter().enumerate() {
         let name = format!("{} · Group {}", round.name, i + 1);
         let members: Vec<&User> = group.members.iter().filter_map(|e| users.get(e)).collect();
@@ -364,6 +366,8 @@ pub async fn publish(
                 .filter(|p| p.id != user.id)
                 .map(|p| peer_line(&p.profile.name, &p.profile.department))
                 .collect();
+            let (invitation, invitation_link) = groups::invitation_for(state, &actor.user, &program, user);
+            outgoing.invitations.extend(invitation);
             let email = GroupPublished {
                 name: &user.profile.name,
                 group: &name,
@@ -372,15 +376,16 @@ pub async fn publish(
                 proposed_time: proposed,
                 common_times: &times,
                 link: link.clone(),
+                invitation: invitation_link,
             }
             .to(&user.profile.email)
             .map_err(|e| AppError::Internal(e.into()))?;
-            emails.push(email);
+            outgoing.emails.push(email);
         }
         new_groups.push(NewGroup { name, members: roles });
     }
     let published =
-        state.store.publish_draft(round.id, draft.id, program.id, &new_groups, &emails, state.now()).await?;
+        state.store.publish_draft(round.id, draft.id, program.id, &new_groups, &outgoing, state.now()).await?;
     if !published {
         return Ok((round, Published::Already));
     }
@@ -446,12 +451,14 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
         placements.push((groups[*index].0.id, user.id, *index));
     }
     // Each newcomer is welcomed with their peers; each group is told who joined it.
-    let mut emails = Vec::new();
+    let mut outgoing = Outgoing::default();
     let mut changes = Vec::new();
     for (group_id, user_id, index) in &placements {
         let Some(user) = newcomers.iter().find(|u| u.id == *user_id) else { continue };
         let group = groups::GroupName { id: groups[*index].0.id, name: &groups[*index].0.name };
-        emails.push(groups::welcome(state, &group, &program, user, &joined[*index])?);
+        let (email, invitation) = groups::welcome(state, &actor.user, &group, &program, user, &joined[*index])?;
+        outgoing.emails.push(email);
+        outgoing.invitations.extend(invitation);
         let change = MembershipChange {
             group_id: *group_id,
             user_id: user.id,
@@ -459,11 +466,11 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
             kind: ChangeKind::Added,
             role: GroupRole::Member,
         };
-        emails.extend(groups::tell_group(state, &group, &program, &joined[*index], &change, &actor.user)?);
+        outgoing.emails.extend(groups::tell_group(state, &group, &program, &joined[*index], &change, &actor.user)?);
         changes.push(change);
     }
     let by = (actor.user.id, actor.user.profile.name.as_str());
-    state.store.change_group_memberships(&changes, by, &emails, state.now()).await?;
+    state.store.change_group_memberships(&changes, by, &outgoing, state.now()).await?;
     let placed = if placement.unplaced.is_empty() { Placed::Everyone } else { Placed::Some };
     Ok((round, placed))
 }

@@ -206,7 +206,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
             })
             .collect();
         // The groups have met for two months: they joined before anything the demo shares.
-        store.change_group_memberships(&seats, (coordinator_id, "Maya Chen"), &[], now - 10 * 7 * 86_400).await?;
+        store
+            .change_group_memberships(&seats, (coordinator_id, "Maya Chen"), &Default::default(), now - 10 * 7 * 86_400)
+            .await?;
         let ids: Vec<i64> = members.iter().map(|u| u.id).collect();
         seed_meetings(state, group_id, g, &ids).await?;
         if g == 0 {

@@ -63,6 +63,13 @@ impl Email for EnrolmentReminder<'_> {
     }
 }
 
+/// The invitation a group email carries to someone who has never set a password, so the
+/// email that tells them about their group is also their way in.
+pub struct InvitationLink {
+    pub link: String,
+    pub days: i64,
+}
+
 /// A new group, with who is in it and a first time to meet.
 #[derive(Template)]
 #[template(path = "email/group_published.txt")]
@@ -74,6 +81,7 @@ pub struct GroupPublished<'a> {
     pub proposed_time: Option<&'a str>,
     pub common_times: &'a str,
     pub link: String,
+    pub invitation: Option<InvitationLink>,
 }
 
 impl Email for GroupPublished<'_> {
@@ -91,6 +99,7 @@ pub struct GroupJoined<'a> {
     pub program: &'a str,
     pub peers: &'a [String],
     pub link: String,
+    pub invitation: Option<InvitationLink>,
 }
 
 impl Email for GroupJoined<'_> {
@@ -233,10 +242,12 @@ mod tests {
             proposed_time: None,
             common_times: "",
             link: "https://aspire.test/groups/1".into(),
+            invitation: None,
         }
         .to("ana@x.edu")
         .expect("render");
         assert!(email.body.contains("- Ben Ode (Surgery)\n- Cy Lam\n"), "{}", email.body);
         assert!(email.body.contains("your group will pick a time together"), "{}", email.body);
+        assert!(!email.body.contains("password"), "someone who signs in already is not asked to: {}", email.body);
     }
 }

@@ -1,7 +1,7 @@
 //! Who joins and leaves a group: the membership writes, the history the group page shows, the
 //! audit rows and the emails that tell the group, each batch in one transaction.
 
-use super::{GroupRole, NewEmail, Result, SqlStore};
+use super::{GroupRole, Outgoing, Result, SqlStore};
 
 /// What happened to someone's place in a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ impl SqlStore {
         &self,
         changes: &[MembershipChange],
         actor: (i64, &str),
-        emails: &[NewEmail],
+        outgoing: &Outgoing,
         now: i64,
     ) -> Result<()> {
         let (actor_id, actor_name) = actor;
@@ -115,7 +115,10 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        for email in emails {
+        for invitation in &outgoing.invitations {
+            super::tokens::insert_invitation(&mut tx, invitation).await?;
+        }
+        for email in &outgoing.emails {
             super::sql::insert_email(&mut *tx, email, now).await?;
         }
         tx.commit().await?;

@@ -128,19 +128,90 @@ pub struct GroupSummary {
     pub member_count: i64,
 }
 
-/// A person in a program, with the group they are in (if any).
-#[derive(Debug, Clone)]
+/// How many people a program has, from how many departments, and how far they are in getting in.
+#[derive(Debug, Clone, Default)]
 pub struct Headcount {
     pub people: i64,
     pub departments: i64,
+    /// Never signed in, with no invitation that still works.
+    pub not_invited: i64,
+    /// Never signed in, with an invitation that still works.
+    pub invited: i64,
+    /// Has set a password.
+    pub active: i64,
 }
 
+/// What a change of groups tells people: emails, and the invitations some of them carry,
+/// stored in the change's transaction.
+#[derive(Debug, Default)]
+pub struct Outgoing {
+    pub emails: Vec<NewEmail>,
+    pub invitations: Vec<Invitation>,
+}
+
+/// Where a person stands in getting into aspire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Never invited, or their invitation ran out (when, if it did).
+    NotInvited { expired_at: Option<i64> },
+    /// Invited at this time; the link still works.
+    Invited { at: i64 },
+    /// Has set a password.
+    Active,
+}
+
+/// Whose people a list of a program's people shows, by `Access`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AccessFilter {
+    #[default]
+    Everyone,
+    NotInvited,
+    Invited,
+    Active,
+}
+
+impl AccessFilter {
+    pub fn code(self) -> &'static str {
+        match self {
+            AccessFilter::Everyone => "",
+            AccessFilter::NotInvited => "not-invited",
+            AccessFilter::Invited => "invited",
+            AccessFilter::Active => "active",
+        }
+    }
+
+    /// An unknown code is everyone: a filter never hides a page.
+    pub fn from_code(code: &str) -> AccessFilter {
+        match code {
+            "not-invited" => AccessFilter::NotInvited,
+            "invited" => AccessFilter::Invited,
+            "active" => AccessFilter::Active,
+            _ => AccessFilter::Everyone,
+        }
+    }
+
+    /// The condition on `u` (users) and `t` (their outstanding invitation) at the time bound
+    /// to the placeholder `now`. Every condition names `now`, since PostgreSQL refuses a
+    /// statement that leaves a bound parameter unused.
+    pub(super) fn condition(self, now: &str) -> String {
+        match self {
+            AccessFilter::Everyone => format!("{now} IS NOT NULL"),
+            AccessFilter::NotInvited => {
+                format!("u.password_hash IS NULL AND (t.expires_at IS NULL OR t.expires_at <= {now})")
+            }
+            AccessFilter::Invited => format!("u.password_hash IS NULL AND t.expires_at > {now}"),
+            AccessFilter::Active => format!("u.password_hash IS NOT NULL AND {now} IS NOT NULL"),
+        }
+    }
+}
+
+/// A person in a program, with the groups they are in (if any).
 #[derive(Debug, Clone)]
 pub struct ProgramPerson {
     pub user: User,
     pub role: ProgramRole,
     pub group_names: Vec<String>,
-    pub has_password: bool,
+    pub access: Access,
 }
 
 #[derive(Debug, Clone)]

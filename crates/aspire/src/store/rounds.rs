@@ -1,7 +1,7 @@
 //! What is kept for forming groups: rounds, who is in them, engine jobs and drafts.
 
 use super::sql::SqlStore;
-use super::{Flag, GroupRole, NewEmail, Result, User};
+use super::{Flag, GroupRole, Outgoing, Result, User};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Round {
@@ -468,7 +468,7 @@ impl SqlStore {
         draft_id: i64,
         program_id: i64,
         groups: &[NewGroup],
-        emails: &[NewEmail],
+        outgoing: &Outgoing,
         now: i64,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
@@ -507,7 +507,10 @@ impl SqlStore {
                     .await?;
             }
         }
-        for email in emails {
+        for invitation in &outgoing.invitations {
+            super::tokens::insert_invitation(&mut tx, invitation).await?;
+        }
+        for email in &outgoing.emails {
             super::sql::insert_email(&mut *tx, email, now).await?;
         }
         tx.commit().await?;

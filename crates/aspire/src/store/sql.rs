@@ -12,6 +12,11 @@ use std::collections::HashMap;
 use super::counted::CountedPool;
 use super::*;
 
+/// Joins `t`, a person's invitation that has not been used (there is at most one: a new one
+/// replaces the old).
+const OUTSTANDING_INVITATION: &str =
+    "LEFT JOIN user_tokens t ON t.user_id = u.id AND t.kind = 'invitation' AND t.used_at IS NULL";
+
 pub struct SqlStore {
     pub(super) pool: CountedPool,
     pub(super) backend: Backend,
@@ -238,47 +243,65 @@ impl SqlStore {
     }
 
     /// How many people the program has, and from how many departments.
-    pub async fn program_headcount(&self, program_id: i64) -> Result<Headcount> {
-        let (people, departments): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COUNT(DISTINCT NULLIF(u.department, '')) FROM users u \
-             JOIN program_members pm ON pm.user_id = u.id WHERE pm.program_id = $1",
-        )
-        .bind(program_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Headcount { people, departments })
+    pub async fn program_headcount(&self, program_id: i64, now: i64) -> Result<Headcount> {
+        let (people, departments, not_invited, invited, active): (i64, i64, i64, i64, i64) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*), COUNT(DISTINCT NULLIF(u.department, '')), \
+             COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) \
+             FROM users u JOIN program_members pm ON pm.user_id = u.id {OUTSTANDING_INVITATION} \
+             WHERE pm.program_id = $1",
+                AccessFilter::NotInvited.condition("$2"),
+                AccessFilter::Invited.condition("$2"),
+                AccessFilter::Active.condition("$2"),
+            )))
+            .bind(program_id)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Headcount { people, departments, not_invited, invited, active })
     }
 
     pub async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>> {
-        self.program_people_page(program_id, None, i64::MAX).await
+        self.program_people_page(program_id, AccessFilter::Everyone, 0, None, i64::MAX).await
     }
 
-    /// Up to `limit` people of the program in name order, after the person `after` (from the
-    /// first for none), each with the groups they are in.
+    /// A page of the program's people whose access `who` asks for (at `now`), in name order,
+    /// after the person `after`.
     pub async fn program_people_page(
         &self,
         program_id: i64,
+        who: AccessFilter,
+        now: i64,
         after: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ProgramPerson>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, pm.role AS program_role FROM users u JOIN program_members pm ON pm.user_id = u.id \
+            "SELECT {}, pm.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at \
+             FROM users u JOIN program_members pm ON pm.user_id = u.id {OUTSTANDING_INVITATION} \
              WHERE pm.program_id = $1 AND ($2 = 0 OR (u.name, u.id) > (SELECT name, id FROM users WHERE id = $2)) \
-             ORDER BY u.name, u.id LIMIT {limit}",
-            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+             AND {} ORDER BY u.name, u.id LIMIT {limit}",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
+            who.condition("$3"),
         ));
-        let rows: Vec<(User, String)> = sqlx::query(sql)
+        let rows: Vec<(User, String, Option<i64>, Option<i64>)> = sqlx::query(sql)
             .bind(program_id)
             .bind(after.unwrap_or(0))
+            .bind(now)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
             .map(|row| {
                 use sqlx::{FromRow, Row};
-                Ok((User::from_row(&row)?, row.try_get::<String, _>("program_role")?))
+                Ok((
+                    User::from_row(&row)?,
+                    row.try_get::<String, _>("program_role")?,
+                    row.try_get::<Option<i64>, _>("invited_at")?,
+                    row.try_get::<Option<i64>, _>("invitation_expires_at")?,
+                ))
             })
             .collect::<std::result::Result<_, sqlx::Error>>()?;
-        let (Some((first, _)), Some((last, _))) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
+        let (Some((first, ..)), Some((last, ..))) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
         // The groups of the people on this page only: those from the first to the last of it.
         let groups: Vec<(i64, String)> = sqlx::query_as(
             "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
@@ -297,11 +320,16 @@ impl SqlStore {
             group_names.entry(user_id).or_default().push(name);
         }
         rows.into_iter()
-            .map(|(user, role)| {
+            .map(|(user, role, invited_at, expires_at)| {
+                let access = match (user.password_hash.is_some(), invited_at, expires_at) {
+                    (true, ..) => Access::Active,
+                    (false, Some(at), Some(expires)) if expires > now => Access::Invited { at },
+                    (false, _, expires_at) => Access::NotInvited { expired_at: expires_at },
+                };
                 Ok(ProgramPerson {
                     role: ProgramRole::try_from(role)?,
                     group_names: group_names.get(&user.id).cloned().unwrap_or_default(),
-                    has_password: user.password_hash.is_some(),
+                    access,
                     user,
                 })
             })

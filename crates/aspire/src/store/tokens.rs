@@ -1,7 +1,32 @@
 //! The secrets a person holds besides their session, in one table: a calendar feed link, an
 //! API token, invitations, password resets. Only a token's SHA-256 is stored; callers hash before asking.
 
+use sqlx::{Any, Transaction};
+
 use super::{Invitation, Result, SqlStore};
+
+/// Stores an invitation in `tx`, ending the person's earlier ones.
+pub(super) async fn insert_invitation(tx: &mut Transaction<'static, Any>, i: &Invitation) -> Result<()> {
+    sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
+        .bind(i.user_id)
+        .bind(TokenKind::Invitation.code())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO user_tokens (token_hash, user_id, kind, program_id, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&i.token_hash)
+    .bind(i.user_id)
+    .bind(TokenKind::Invitation.code())
+    .bind(i.program_id)
+    .bind(i.created_by)
+    .bind(i.created_at)
+    .bind(i.expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 /// What a token lets its holder do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,24 +102,7 @@ impl SqlStore {
     /// Stores a new invitation; the person's earlier invitations stop working.
     pub async fn create_invitation(&self, i: &Invitation) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM user_tokens WHERE user_id = $1 AND kind = $2")
-            .bind(i.user_id)
-            .bind(TokenKind::Invitation.code())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO user_tokens (token_hash, user_id, kind, program_id, created_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&i.token_hash)
-        .bind(i.user_id)
-        .bind(TokenKind::Invitation.code())
-        .bind(i.program_id)
-        .bind(i.created_by)
-        .bind(i.created_at)
-        .bind(i.expires_at)
-        .execute(&mut *tx)
-        .await?;
+        insert_invitation(&mut tx, i).await?;
         tx.commit().await?;
         Ok(())
     }

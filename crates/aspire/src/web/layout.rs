@@ -57,7 +57,10 @@ impl Notice {
             "added" => "Added.",
             "removed" => "Removed.",
             "invited" => "Invitation sent: it is in the outbox and the link is valid for 7 days.",
-            "imported" => "Roster imported.",
+            "imported" => "Roster imported. Nobody is told until they are invited: invite them below.",
+            "invited-everyone" => {
+                "Invitations are in the outbox for everyone who had none; each link works for 7 days."
+            }
             "password-set" => "Your password is set. Welcome to aspire.",
             "signed-out" => "You are signed out.",
             "password-reset" => "Your new password is set, and your account is signed out everywhere else.",

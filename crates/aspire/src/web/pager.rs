@@ -48,6 +48,11 @@ impl Pager {
         }
     }
 
+    /// What joins the path to the page's key: the path may carry a filter's query already.
+    pub fn joiner(&self) -> &'static str {
+        if self.path.contains('?') { "&" } else { "?" }
+    }
+
     pub fn shows(&self) -> bool {
         self.next.is_some() || !self.on_first_page
     }

@@ -4,7 +4,7 @@ use super::pager::{PageQuery, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -17,13 +17,14 @@ use crate::domain::{CareerStage, Profile};
 use crate::error::{AppError, AppResult, sentence};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
+use crate::store::{Access, AccessFilter, GroupSummary, Program, ProgramPerson, ProgramRole, Round};
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/programs/{id}", program_page)
         .post("/programs/{id}/people", add_person)
         .post("/programs/{id}/people/{user_id}/invite", invite)
+        .post("/programs/{id}/invitations", invite_everyone)
         .post("/programs/{id}/groups", create_group)
         .get("/programs/{id}/import", import_page)
         .post("/programs/{id}/import", import_preview)
@@ -43,6 +44,49 @@ struct ProgramPage {
     headcount: crate::store::Headcount,
     pager: Pager,
     rounds: Vec<Round>,
+    who: AccessFilter,
+    /// The coordinator's time zone, for the dates of invitations.
+    time_zone: String,
+}
+
+/// One person's access cell, alone: what htmx swaps in after an invitation.
+#[derive(Template, WebTemplate)]
+#[template(path = "person_access.html")]
+struct AccessCell {
+    program_id: i64,
+    person: ProgramPerson,
+    csrf: String,
+    time_zone: String,
+}
+
+/// "26 Nov 2026", in `time_zone`.
+fn day_of(instant: i64, time_zone: &str) -> String {
+    let zone = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::from_second(instant)
+        .map(|t| t.to_zoned(zone).strftime("%-d %b %Y").to_string())
+        .unwrap_or_default()
+}
+
+impl ProgramPerson {
+    /// "Not invited", "Invited on 26 Nov 2026", "Active", as the people list says it.
+    pub fn access_label(&self, time_zone: &str) -> String {
+        match self.access {
+            Access::Active => "Active".into(),
+            Access::Invited { at } => format!("Invited on {}", day_of(at, time_zone)),
+            Access::NotInvited { expired_at: Some(at) } => {
+                format!("Not invited: the invitation ran out on {}", day_of(at, time_zone))
+            }
+            Access::NotInvited { expired_at: None } => "Not invited".into(),
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.access == Access::Active
+    }
+
+    pub fn is_invited(&self) -> bool {
+        matches!(self.access, Access::Invited { .. })
+    }
 }
 
 impl ProgramPerson {
@@ -61,15 +105,21 @@ async fn render_program(
     notice: &Notice,
     draft: Profile,
     add_error: Option<String>,
-    asked: &PageQuery,
+    (asked, filter): (&PageQuery, &WhoQuery),
 ) -> AppResult<ProgramPage> {
-    let Overview { program, people, headcount, groups, rounds } =
-        programs::overview(state, actor, id, asked.after).await?;
+    let Overview { program, people, who, headcount, groups, rounds } =
+        programs::overview(state, actor, id, filter.who, asked.after).await?;
+    let path = match who {
+        AccessFilter::Everyone => format!("/programs/{}", program.id),
+        who => format!("/programs/{}?who={}", program.id, who.code()),
+    };
     Ok(ProgramPage {
         layout: Layout::for_actor(actor).with_notice(notice),
         headcount,
         rounds,
-        pager: Pager::in_order(format!("/programs/{}", program.id), people.next, asked),
+        who,
+        time_zone: actor.user.profile.time_zone.clone(),
+        pager: Pager::in_order(path, people.next, asked),
         program,
         people: people.items,
         groups,
@@ -84,8 +134,20 @@ async fn program_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
     Query(asked): Query<PageQuery>,
+    Query(filter): Query<WhoQuery>,
 ) -> AppResult<ProgramPage> {
-    render_program(&state, &actor, id, &notice, Profile::default(), None, &asked).await
+    render_program(&state, &actor, id, &notice, Profile::default(), None, (&asked, &filter)).await
+}
+
+/// Whose people the list shows: `?who=not-invited`, `invited` or `active`; everyone otherwise.
+#[derive(Deserialize, Default)]
+struct WhoQuery {
+    #[serde(default, deserialize_with = "access_filter")]
+    who: AccessFilter,
+}
+
+fn access_filter<'de, D: serde::Deserializer<'de>>(d: D) -> Result<AccessFilter, D::Error> {
+    Ok(AccessFilter::from_code(&String::deserialize(d)?))
 }
 
 async fn add_person(
@@ -105,7 +167,7 @@ async fn add_person(
                 &Notice::default(),
                 draft,
                 Some(sentence(&e.to_string())),
-                &PageQuery::default(),
+                (&PageQuery::default(), &WhoQuery::default()),
             )
             .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
@@ -115,13 +177,35 @@ async fn add_person(
     Ok(Redirect::to(&format!("/programs/{id}?notice=added")).into_response())
 }
 
+/// Invites one person. From htmx, the answer is their access cell, so the page stays where it
+/// is; without JavaScript, the program page again at that person's row.
 async fn invite(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path((id, user_id)): Path<(i64, i64)>,
     CsrfForm(actor, _): CsrfForm<CsrfOnly>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     programs::invite(&state, &actor, id, user_id).await?;
-    Ok(Redirect::to(&format!("/programs/{id}?notice=invited")))
+    if headers.contains_key("hx-request") {
+        let person = programs::person(&state, &actor, id, user_id).await?;
+        let cell = AccessCell {
+            program_id: id,
+            person,
+            csrf: actor.csrf_token.clone(),
+            time_zone: actor.user.profile.time_zone.clone(),
+        };
+        return Ok(cell.into_response());
+    }
+    Ok(Redirect::to(&format!("/programs/{id}?notice=invited#person-{user_id}")).into_response())
+}
+
+async fn invite_everyone(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    programs::invite_everyone(&state, &actor, id).await?;
+    Ok(Redirect::to(&format!("/programs/{id}?who=invited&notice=invited-everyone")))
 }
 
 #[derive(Deserialize)]

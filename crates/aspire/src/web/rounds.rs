@@ -84,6 +84,8 @@ struct RoundPage {
     jobs: Vec<FormationJob>,
     drafts: Vec<Draft>,
     request_key: String,
+    /// The program's people who have never signed in and hold no invitation that works.
+    not_invited: i64,
 }
 
 async fn round_page(
@@ -98,7 +100,9 @@ async fn round_page(
         .into_iter()
         .map(|user| RoundPerson { complete: rounds::profile_complete(&user), user })
         .collect();
+    let not_invited = crate::app::programs::not_invited(&state, overview.program.id).await?;
     Ok(RoundPage {
+        not_invited,
         layout: Layout::for_actor(&actor).with_notice(&notice),
         incomplete: people.iter().filter(|p| !p.complete).count(),
         enrol_link: format!("{}/enrol/{}", state.settings.public_url(), overview.round.enrol_token),

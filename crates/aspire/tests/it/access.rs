@@ -61,6 +61,11 @@ const MATRIX: &[Row] = &[
     },
     Row {
         method: "POST",
+        route: "/programs/{id}/invitations",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
         route: "/programs/{id}/groups",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },

@@ -220,7 +220,7 @@ pub fn csrf_in(html: &str) -> Option<String> {
 /// Seats someone in a group as the test's setup, there since before anything the test shares.
 pub async fn seat(store: &store::SqlStore, group_id: i64, user_id: i64, role: GroupRole) {
     let change = MembershipChange { group_id, user_id, person_name: String::new(), kind: ChangeKind::Added, role };
-    store.change_group_memberships(&[change], (0, "test setup"), &[], 0).await.unwrap();
+    store.change_group_memberships(&[change], (0, "test setup"), &Default::default(), 0).await.unwrap();
 }
 
 /// Takes someone out of a group as the test's setup.
@@ -232,5 +232,5 @@ pub async fn unseat(store: &store::SqlStore, group_id: i64, user_id: i64) {
         kind: ChangeKind::Removed,
         role: GroupRole::Member,
     };
-    store.change_group_memberships(&[change], (0, "test setup"), &[], 0).await.unwrap();
+    store.change_group_memberships(&[change], (0, "test setup"), &Default::default(), 0).await.unwrap();
 }

@@ -16,6 +16,7 @@ mod community;
 mod form;
 mod goals;
 mod import;
+mod invitations;
 mod meetings;
 mod ops;
 mod outbox;

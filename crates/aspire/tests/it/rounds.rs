@@ -247,6 +247,19 @@ on_both_backends!(
             .find(|m| m.recipient == mover && m.subject.contains("Your peer group"))
             .expect("each member is told");
         assert!(welcome.body.contains("Your peers:"));
+        // Whoever has never set a password finds their invitation in the group's email.
+        for email in mail.iter().filter(|m| m.subject.contains("Your peer group")) {
+            let person = app.state.store.user_by_email(&email.recipient).await.unwrap().unwrap();
+            let link = email.body.lines().find(|l| l.contains("/invite/")).map(|l| l.trim().to_string());
+            assert_eq!(link.is_some(), person.password_hash.is_none(), "{}: {}", email.recipient, email.body);
+            if let Some(link) = link {
+                let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+                let (status, page) = app.client().get_text(&path).await;
+                assert_eq!(status, 200, "the invitation in the group email works");
+                assert!(page.contains(&person.profile.name), "{page}");
+            }
+        }
+        assert!(mail.iter().any(|m| m.body.contains("/invite/")), "someone in the new groups was invited");
 
         // Next round: everyone again.
         newcomers(&app, world.program, "second", 4).await;

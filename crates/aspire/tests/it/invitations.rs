@@ -1,0 +1,116 @@
+//! Invitations that reach everyone: each person's status on the people page, a filter, one
+//! button for everyone not yet invited, and group emails that carry the invitation.
+
+use aspire::domain::Profile;
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+/// Imports `count` people who have never signed in, as a roster would.
+async fn import(app: &TestApp, program: i64, count: usize) -> Vec<String> {
+    let people: Vec<Profile> = (0..count)
+        .map(|i| {
+            let profile = Profile {
+                email: format!("roster{i}@test.edu"),
+                name: format!("Rosa Roster {i}"),
+                department: "Medicine".into(),
+                ..Profile::default()
+            };
+            profile.validate().unwrap()
+        })
+        .collect();
+    app.state.store.import_roster(program, &people, app.clock.now_value()).await.unwrap();
+    people.into_iter().map(|p| p.email).collect()
+}
+
+fn invitations_to(mail: &[aspire::store::OutboxMessage], email: &str) -> usize {
+    mail.iter().filter(|m| m.recipient == email && m.subject.starts_with("Your invitation")).count()
+}
+
+on_both_backends!(everyone_not_yet_invited_is_invited_with_one_button, |app: TestApp| async move {
+    let world = app.world().await;
+    let imported = import(&app, world.program, 5).await;
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let program = format!("/programs/{}", world.program);
+    let not_invited =
+        app.state.store.program_headcount(world.program, app.clock.now_value()).await.unwrap().not_invited;
+    assert!(not_invited >= 5);
+    let (_, page) = coordinator.get_text(&program).await;
+    assert!(page.contains(&format!("Invite everyone not yet invited ({not_invited})")), "{page}");
+
+    let (_, waiting) = coordinator.get_text(&format!("{program}?who=not-invited")).await;
+    assert!(imported.iter().all(|e| waiting.contains(e.as_str())), "the imported people wait for an invitation");
+    assert!(!waiting.contains(MEMBER_A), "someone who signs in already is not in the list");
+
+    // One person invited from the list: with htmx only their cell comes back, saying so.
+    let nia = app.state.store.user_by_email(&imported[0]).await.unwrap().unwrap();
+    let csrf = csrf_in(&page).unwrap();
+    let cell = coordinator
+        .http
+        .post(app.url(&format!("{program}/people/{}/invite", nia.id)))
+        .header("hx-request", "true")
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cell.status(), 200);
+    let cell = cell.text().await.unwrap();
+    assert!(cell.contains("Invited on") && cell.contains("Invite again"), "{cell}");
+    assert!(!cell.contains("<html"), "a fragment, not a page");
+    // Without JavaScript: back to the same row of the page.
+    let again = coordinator.post_form(&format!("{program}/people/{}/invite", nia.id), &[("csrf", &csrf)]).await;
+    assert_eq!(again.headers()["location"], format!("{program}?notice=invited#person-{}", nia.id));
+
+    let before = app.state.store.list_outbox(1000).await.unwrap();
+    let done = coordinator.post_form(&format!("{program}/invitations"), &[("csrf", &csrf)]).await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], format!("{program}?who=invited&notice=invited-everyone"));
+    let after = app.state.store.list_outbox(1000).await.unwrap();
+    assert_eq!(after.len() - before.len(), not_invited as usize - 1, "everyone but the one invited already");
+    for email in &imported {
+        assert_eq!(invitations_to(&after, email), if email == &imported[0] { 2 } else { 1 }, "{email}");
+    }
+    assert_eq!(invitations_to(&after, MEMBER_A), 0, "nobody who signs in already is invited");
+    let link = after.iter().find(|m| m.recipient == imported[1]).unwrap().body.clone();
+    assert!(link.contains(&format!("{}/invite/", app.address)), "links in emails are absolute: {link}");
+
+    let (_, page) = coordinator.get_text(&program).await;
+    assert!(!page.contains("Invite everyone not yet invited"), "nobody is left to invite");
+    let (_, waiting) = coordinator.get_text(&format!("{program}?who=not-invited")).await;
+    assert!(waiting.contains("Nobody here with this status"), "{waiting}");
+    let (_, invited) = coordinator.get_text(&format!("{program}?who=invited")).await;
+    assert!(imported.iter().all(|e| invited.contains(e.as_str())) && invited.contains("Invited on"));
+    let (_, active) = coordinator.get_text(&format!("{program}?who=active")).await;
+    assert!(active.contains(MEMBER_A) && !active.contains(&imported[0]));
+
+    // A week later the links have run out: they are waiting again, and the list says why.
+    app.clock.advance(8 * 86_400);
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let (_, waiting) = coordinator.get_text(&format!("{program}?who=not-invited")).await;
+    assert!(imported.iter().all(|e| waiting.contains(e.as_str())));
+    assert!(waiting.contains("the invitation ran out on"), "{waiting}");
+});
+
+on_both_backends!(someone_placed_in_a_group_finds_their_invitation_in_the_welcome, |app: TestApp| async move {
+    let world = app.world().await;
+    let imported = import(&app, world.program, 1).await;
+    let newcomer = app.state.store.user_by_email(&imported[0]).await.unwrap().unwrap();
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let csrf = coordinator.csrf(&format!("/groups/{}", world.group_a)).await;
+    let placed = coordinator
+        .post_form(
+            &format!("/groups/{}/members", world.group_a),
+            &[("csrf", &csrf), ("user_id", &newcomer.id.to_string()), ("role", "member")],
+        )
+        .await;
+    assert_eq!(placed.status(), 303);
+    let mail = app.state.store.list_outbox(50).await.unwrap();
+    let welcome = mail.iter().find(|m| m.recipient == imported[0]).expect("the newcomer is welcomed");
+    let link = welcome.body.lines().find(|l| l.contains("/invite/")).expect("with an invitation").trim();
+    let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+    assert_eq!(app.client().get_text(&path).await.0, 200);
+    // The group's members are told who joined; nobody but the newcomer gets a link.
+    assert!(mail.iter().filter(|m| m.recipient != imported[0]).all(|m| !m.body.contains("/invite/")));
+    let (_, people) = coordinator.get_text(&format!("/programs/{}?who=invited", world.program)).await;
+    assert!(people.contains(&imported[0]), "the people page shows them invited");
+});
