@@ -19,5 +19,5 @@ pub mod visibility;
 pub mod wins;
 
 pub use availability::Availability;
-pub use profile::{CareerStage, Profile, ProfileError, normalize_email};
+pub use profile::{CareerStage, Profile, ProfileError, ProfileProblems, normalize_email};
 pub use visibility::{Audience, Visibility};

@@ -70,8 +70,9 @@ impl CareerStage {
         })
     }
 
+    /// The stages as every page words them; `parse` takes these as well as the codes.
     pub fn accepted_values() -> String {
-        CareerStage::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+        CareerStage::ALL.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -111,8 +112,38 @@ pub enum ProfileError {
     CareerStage(String, String),
     #[error("{0}")]
     Availability(String),
+    #[error("'{0}' is not a time zone: use a name from the time zone database, like America/New_York or Europe/London")]
+    TimeZone(String),
     #[error("the {field} is too long: keep it under {max} characters")]
     TooLong { field: &'static str, max: usize },
+}
+
+/// Everything wrong with a profile, said in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileProblems(pub Vec<ProfileError>);
+
+impl std::fmt::Display for ProfileProblems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let said: Vec<String> = self.0.iter().map(ToString::to_string).collect();
+        f.write_str(&said.join("; "))
+    }
+}
+
+impl std::error::Error for ProfileProblems {}
+
+/// An IANA time zone name as the time zone database knows it ("UTC" when blank), or why not.
+pub fn check_time_zone(raw: &str) -> Result<String, ProfileError> {
+    let zone = raw.trim();
+    if zone.is_empty() {
+        return Ok("UTC".into());
+    }
+    // Only names from the database: "EST5" or "+05:00" would parse as POSIX rules or offsets,
+    // which carry no daylight-saving history.
+    let named = zone.contains('/') || zone == "UTC";
+    match jiff::tz::TimeZone::get(zone) {
+        Ok(found) if named => Ok(found.iana_name().unwrap_or(zone).to_string()),
+        _ => Err(ProfileError::TimeZone(zone.to_string())),
+    }
 }
 
 /// Lower-cases and trims an email address, or says why it is not one.
@@ -146,11 +177,17 @@ pub fn normalize_tags(raw: &str) -> String {
 
 impl Profile {
     /// Checks every field and returns the profile in canonical form.
-    pub fn validate(mut self) -> Result<Profile, ProfileError> {
-        self.email = normalize_email(&self.email)?;
+    /// The profile, cleaned up, or every problem with it (not only the first), so a roster
+    /// row or a form is fixed in one go.
+    pub fn validate(mut self) -> Result<Profile, ProfileProblems> {
+        let mut problems = Vec::new();
+        match normalize_email(&self.email) {
+            Ok(email) => self.email = email,
+            Err(e) => problems.push(e),
+        }
         self.name = self.name.trim().to_string();
         if self.name.is_empty() {
-            return Err(ProfileError::MissingName);
+            problems.push(ProfileError::MissingName);
         }
         for (field, value, max) in [
             ("name", &self.name, 200),
@@ -162,7 +199,7 @@ impl Profile {
             ("goals", &self.goals, 5000),
         ] {
             if value.chars().count() > max {
-                return Err(ProfileError::TooLong { field, max });
+                problems.push(ProfileError::TooLong { field, max });
             }
         }
         self.pronouns = self.pronouns.trim().to_string();
@@ -170,30 +207,27 @@ impl Profile {
         self.division = self.division.trim().to_string();
         self.discipline = self.discipline.trim().to_string();
         self.goals = self.goals.trim().to_string();
-        self.career_stage = if self.career_stage.trim().is_empty() {
-            String::new()
+        if !self.career_stage.trim().is_empty() {
+            match CareerStage::parse(&self.career_stage) {
+                Some(stage) => self.career_stage = stage.code().to_string(),
+                None => problems.push(ProfileError::CareerStage(
+                    self.career_stage.trim().to_string(),
+                    CareerStage::accepted_values(),
+                )),
+            }
         } else {
-            CareerStage::parse(&self.career_stage)
-                .ok_or_else(|| {
-                    ProfileError::CareerStage(self.career_stage.trim().to_string(), CareerStage::accepted_values())
-                })?
-                .code()
-                .to_string()
-        };
+            self.career_stage = String::new();
+        }
         self.research_interests = normalize_tags(&self.research_interests);
-        self.availability = Availability::parse(&self.availability).map_err(ProfileError::Availability)?.to_string();
-        self.time_zone = match self.time_zone.trim() {
-            "" => "UTC".to_string(),
-            tz if tz.len() <= 64 && tz.chars().all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c)) => {
-                tz.to_string()
-            }
-            tz => {
-                return Err(ProfileError::Availability(format!(
-                    "'{tz}' is not a time zone name: write it like America/New_York"
-                )));
-            }
-        };
-        Ok(self)
+        match Availability::parse(&self.availability) {
+            Ok(availability) => self.availability = availability.to_string(),
+            Err(e) => problems.push(ProfileError::Availability(e)),
+        }
+        match check_time_zone(&self.time_zone) {
+            Ok(zone) => self.time_zone = zone,
+            Err(e) => problems.push(e),
+        }
+        if problems.is_empty() { Ok(self) } else { Err(ProfileProblems(problems)) }
     }
 
     pub fn career_stage_label(&self) -> &str {
@@ -219,6 +253,36 @@ mod tests {
         assert!(normalize_email("ana.example.edu").is_err());
         assert!(normalize_email("ana@localhost").is_err());
         assert!(normalize_email("a b@x.edu").is_err());
+    }
+
+    #[test]
+    fn every_problem_of_a_profile_is_said_at_once() {
+        let profile = Profile {
+            email: "not an email".into(),
+            name: " ".into(),
+            career_stage: "Dean".into(),
+            time_zone: "Mars/Olympus".into(),
+            ..Profile::default()
+        };
+        let said = profile.validate().unwrap_err().to_string();
+        for part in [
+            "'not an email' is not valid",
+            "a name is required",
+            "'Dean' is not a career stage",
+            "'Mars/Olympus' is not a time zone",
+        ] {
+            assert!(said.contains(part), "{part} in {said}");
+        }
+        assert!(said.contains("Assistant professor") && !said.contains("assistant_professor"), "{said}");
+    }
+
+    #[test]
+    fn time_zones_come_from_the_database() {
+        assert_eq!(check_time_zone("America/New_York").unwrap(), "America/New_York");
+        assert_eq!(check_time_zone("").unwrap(), "UTC");
+        for bad in ["Mars/Olympus", "EST5", "+05:00", "new york"] {
+            assert!(check_time_zone(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -143,6 +143,13 @@ pub(crate) fn upload_error(
     }
 }
 
+/// "1 person", "3 people": a count with the noun it takes (for templates, any integer).
+pub fn count(n: impl std::fmt::Display, one: &str, many: &str) -> String {
+    let n = n.to_string();
+    let noun = if n == "1" { one } else { many };
+    format!("{n} {noun}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;

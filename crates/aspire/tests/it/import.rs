@@ -157,3 +157,33 @@ on_both_backends!(adding_one_person_with_a_bad_email_keeps_what_was_typed, |app:
     assert!(page.contains("is not valid: write it as name@example.edu"));
     assert!(page.contains("value=\"Dev Patel\"") && page.contains("value=\"Neurology\""), "the typed values are kept");
 });
+
+on_both_backends!(every_problem_of_every_row_is_named_in_one_pass, |app: TestApp| async move {
+    let world = app.world().await;
+    let client = app.signed_in(COORDINATOR).await;
+    let csrf = client.csrf(&format!("/programs/{}/import", world.program)).await;
+    let roster = "email,name,career stage,time zone\n\
+        not-an-email,,Dean,Mars/Olympus\n\
+        ok.person@test.edu,Ok Person,postdoc,EST5\n";
+    let response = upload(&client, world.program, &csrf, roster.as_bytes().to_vec()).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap().replace("&#x27;", "'").replace("&#39;", "'");
+    for said in [
+        "Line 2: the email address 'not-an-email' is not valid",
+        "a name is required",
+        "'Dean' is not a career stage: use one of Student, Resident/fellow, Postdoc",
+        "'Mars/Olympus' is not a time zone",
+        "Line 3: 'EST5' is not a time zone",
+    ] {
+        assert!(page.contains(said), "{said} in {page}");
+    }
+    assert!(!page.contains("assistant_professor"), "stages are worded as everywhere else");
+
+    let one = "email,name,time zone\nsolo@test.edu,Solo Person,Europe/London\n";
+    let (status, preview) = {
+        let response = upload(&client, world.program, &csrf, one.as_bytes().to_vec()).await;
+        (response.status(), response.text().await.unwrap())
+    };
+    assert_eq!(status, 200, "{preview}");
+    assert!(preview.contains("Import 1 person<") && !preview.contains("1 people"), "{preview}");
+});
