@@ -33,7 +33,12 @@ pub async fn facilitators(state: &AppState, group_id: i64) -> AppResult<Vec<(i64
 pub const THREADS_PER_PAGE: i64 = 30;
 
 /// A page of the group's threads the actor may see, newest first, below the thread `before`.
+/// Opening the latest page counts as reading the group's discussion (for the home page's
+/// unread count).
 pub async fn threads(state: &AppState, actor: &Actor, group: &Group, before: Option<i64>) -> AppResult<Page<Post>> {
+    if before.is_none() {
+        state.store.mark_discussion_read(actor.user.id, group.id, state.now()).await?;
+    }
     let rows = state.store.group_threads(group.id, paging::below(before), THREADS_PER_PAGE + 1).await?;
     Ok(Page::from_rows(rows, THREADS_PER_PAGE, |p| p.id).filter(|p| access::can_see_item(actor, &p.audience())))
 }

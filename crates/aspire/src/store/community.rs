@@ -157,6 +157,46 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(group_id).bind(before).fetch_all(&self.pool).await?)
     }
 
+    /// Up to `limit` posts, newest first, in the groups `user_id` is in, by others, since they
+    /// last read that group's discussion (or since they joined it). Who may see each is for
+    /// `auth::access` to say.
+    pub async fn posts_since_read(&self, user_id: i64, limit: i64) -> Result<Vec<Post>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} \
+             JOIN group_members gm ON gm.group_id = p.group_id AND gm.user_id = $1 \
+             LEFT JOIN discussion_reads dr ON dr.group_id = p.group_id AND dr.user_id = $1 \
+             WHERE (p.author_id IS NULL OR p.author_id <> $1) AND p.created_at > COALESCE(dr.read_at, gm.joined_at) \
+             ORDER BY p.id DESC LIMIT {limit}"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    /// Remembers that `user_id` has read `group_id`'s discussion up to `now`.
+    pub async fn mark_discussion_read(&self, user_id: i64, group_id: i64, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO discussion_reads (user_id, group_id, read_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, group_id) DO UPDATE SET read_at = excluded.read_at",
+        )
+        .bind(user_id)
+        .bind(group_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` recent wins by others, newest first, shared with a group `user_id` is in
+    /// or with a program they belong to, since `since`. Who may see each is for `auth::access`.
+    pub async fn wins_to_cheer(&self, user_id: i64, since: i64, limit: i64) -> Result<Vec<Win>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id <> $1 AND w.created_at >= $2 AND ( \
+             (w.visibility = 'group' AND w.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1)) \
+             OR (w.visibility = 'program' AND w.program_id IN (SELECT program_id FROM program_members WHERE user_id = $1))) \
+             ORDER BY w.id DESC LIMIT {limit}"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).bind(since).fetch_all(&self.pool).await?)
+    }
+
     /// Up to `limit` replies of a thread with ids below `before`, oldest first: the latest page
     /// for `before = i64::MAX`.
     pub async fn thread_replies(&self, thread_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {

@@ -407,6 +407,31 @@ impl SqlStore {
             .await?)
     }
 
+    /// A member's goals still waiting for a report: declared for a meeting that has begun, in a
+    /// group they are still in, oldest first, at most `limit`.
+    pub async fn goals_to_report(&self, user_id: i64, now: i64, limit: i64) -> Result<Vec<Goal>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} \
+             JOIN group_members gm ON gm.group_id = g.group_id AND gm.user_id = g.user_id \
+             WHERE g.user_id = $1 AND g.status = 'open' AND g.meeting_start <= $2 \
+             ORDER BY g.meeting_start, g.id LIMIT {limit}"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).bind(now).fetch_all(&self.pool).await?)
+    }
+
+    /// The meetings since `since` of the groups `user_id` facilitates that have attendance.
+    pub async fn meetings_with_attendance(&self, user_id: i64, since: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT DISTINCT a.group_id, a.meeting_start FROM attendance a \
+             JOIN group_members gm ON gm.group_id = a.group_id \
+             WHERE gm.user_id = $1 AND gm.role = 'facilitator' AND a.meeting_start >= $2",
+        )
+        .bind(user_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// All of a member's goals, oldest first.
     pub async fn user_goals(&self, user_id: i64) -> Result<Vec<Goal>> {
         let sql = sqlx::AssertSqlSafe(format!(

@@ -20,7 +20,7 @@ pub mod tokens;
 use std::sync::Arc;
 
 use crate::domain::Profile;
-pub use rounds::{Draft, DraftScores, FormationJob, JobStatus, NewGroup, NewJob, Round};
+pub use rounds::{Draft, DraftScores, FormationJob, JobStatus, NewGroup, NewJob, Round, RoundProgress};
 pub use sql::SqlStore;
 pub use tokens::TokenKind;
 

@@ -121,6 +121,22 @@ const ROUND_COLUMNS: &str = "id, program_id, name, criteria, enrol_token, create
 /// A job is retried this many times after its server stopped; then it fails with a message.
 pub const MAX_JOB_ATTEMPTS: i64 = 2;
 
+/// How far an unpublished round has come, for its coordinators' home page.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RoundProgress {
+    pub id: i64,
+    pub name: String,
+    pub program_id: i64,
+    pub program_name: String,
+    pub enrolled: i64,
+    /// Enrolled with no department, career stage or weekly hours.
+    pub incomplete: i64,
+    pub never_signed_in: i64,
+    pub drafts: i64,
+    /// Formation jobs queued or running.
+    pub forming: i64,
+}
+
 impl SqlStore {
     pub async fn create_round(
         &self,
@@ -151,6 +167,25 @@ impl SqlStore {
     pub async fn round_by_enrol_token(&self, token: &str) -> Result<Option<Round>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {ROUND_COLUMNS} FROM rounds WHERE enrol_token = $1"));
         Ok(sqlx::query_as(sql).bind(token).fetch_optional(&self.pool).await?)
+    }
+
+    /// Where each unpublished round of the programs `user_id` coordinates stands.
+    pub async fn open_rounds_progress(&self, user_id: i64) -> Result<Vec<RoundProgress>> {
+        const IN_ROUND: &str = "FROM round_people rp JOIN users u ON u.id = rp.user_id WHERE rp.round_id = r.id";
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT r.id, r.name, r.program_id, p.name AS program_name, \
+             (SELECT COUNT(*) {IN_ROUND}) AS enrolled, \
+             (SELECT COUNT(*) {IN_ROUND} AND (u.department = '' OR u.career_stage = '' OR u.availability = '')) \
+               AS incomplete, \
+             (SELECT COUNT(*) {IN_ROUND} AND u.password_hash IS NULL) AS never_signed_in, \
+             (SELECT COUNT(*) FROM drafts d WHERE d.round_id = r.id) AS drafts, \
+             (SELECT COUNT(*) FROM formation_jobs j WHERE j.round_id = r.id AND j.status IN ('queued', 'running')) \
+               AS forming \
+             FROM rounds r JOIN programs p ON p.id = r.program_id \
+             JOIN program_members pm ON pm.program_id = r.program_id AND pm.user_id = $1 AND pm.role = 'coordinator' \
+             WHERE r.published_draft_id IS NULL ORDER BY p.name, r.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
     pub async fn program_rounds(&self, program_id: i64) -> Result<Vec<Round>> {

@@ -641,6 +641,22 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Emails not delivered yet that have failed at least once.
+    pub async fn failing_emails(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND last_error <> ''")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// Audit entries of `action` since `since`.
+    pub async fn audited_since(&self, action: &str, since: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2")
+            .bind(action)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
     pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
         self.outbox_page(i64::MAX, limit).await
     }

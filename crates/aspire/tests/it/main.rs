@@ -15,6 +15,7 @@ mod calendar;
 mod community;
 mod form;
 mod goals;
+mod home;
 mod import;
 mod invitations;
 mod meetings;

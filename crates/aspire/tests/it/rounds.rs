@@ -374,7 +374,7 @@ on_both_backends!(an_enrolment_link_enrols_only_newcomers_who_confirm_and_not_in
     let round = start_round(&client, world.program, "2028 cohort", "newcomers").await;
     let count = || async { client.get_text(&format!("/rounds/{round}")).await.1 };
     let page = count().await;
-    assert!(page.contains("<p>1 people in this round"), "the spare only");
+    assert!(page.contains("<p>1 person in this round"), "the spare only");
     let link = page.split("/enrol/").nth(1).unwrap().split('<').next().unwrap().to_string();
     let visitor = app.client();
     let csrf = csrf_in(&visitor.get_text(&format!("/enrol/{link}")).await.1).unwrap();
@@ -405,7 +405,7 @@ on_both_backends!(an_enrolment_link_enrols_only_newcomers_who_confirm_and_not_in
     // A newcomer counts in the round once they confirm their email by setting a password.
     let (status, _) = enrol("rae@test.edu".into(), "Radiology").await;
     assert_eq!(status, 200);
-    assert!(count().await.contains("<p>1 people in this round"), "not before confirming");
+    assert!(count().await.contains("<p>1 person in this round"), "not before confirming");
     let mail = app.state.store.list_outbox(1).await.unwrap().remove(0);
     assert_eq!(mail.recipient, "rae@test.edu");
     let invite = mail.body.lines().find(|l| l.contains("/invite/")).unwrap().trim().to_string();

@@ -1,0 +1,106 @@
+//! Home pages that say what to do next, per role, and show nothing a person may not see.
+
+use crate::harness::*;
+use crate::meetings::{ny, weekly_tuesdays};
+use crate::on_both_backends;
+
+on_both_backends!(each_home_page_says_what_to_do_next, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let group = world.group_a;
+    let first = ny("2026-06-02T09:30");
+    let member = app.signed_in(MEMBER_A).await;
+    let csrf = member.csrf(&format!("/groups/{group}/meetings/{first}")).await;
+    let declared = member
+        .post_form(
+            &format!("/groups/{group}/meetings/{first}/goals"),
+            &[("csrf", &csrf), ("text", "Send the R21 aims")],
+        )
+        .await;
+    assert_eq!(declared.status(), 303);
+
+    // The meeting has happened; a peer posts, raises a concern with the facilitator, records a
+    // win for the group, and nominates Mina.
+    app.clock.advance(ny("2026-06-02T11:00") - app.clock.now_value());
+    let facilitator_id = app.state.store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
+    let peer = app.signed_in(MEMBER_A2).await;
+    let csrf = peer.csrf(&format!("/groups/{group}/discussion")).await;
+    let discussion = format!("/groups/{group}/discussion");
+    peer.post_form(&discussion, &[("csrf", &csrf), ("title", "Specific aims swap"), ("body", "Anyone?")]).await;
+    let concern = format!("facilitator:{facilitator_id}");
+    peer.post_form(
+        &discussion,
+        &[("csrf", &csrf), ("title", "A private worry"), ("body", "..."), ("audience", &concern)],
+    )
+    .await;
+    let win =
+        [("csrf", csrf.as_str()), ("kind", "award"), ("title", "K23 funded"), ("share", &format!("group:{group}"))];
+    assert_eq!(peer.post_form("/wins", &win).await.status(), 303);
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let csrf_c = coordinator.csrf(&format!("/programs/{}/opportunities", world.program)).await;
+    coordinator
+        .post_form(
+            &format!("/programs/{}/opportunities", world.program),
+            &[("csrf", &csrf_c), ("kind", "talk"), ("title", "Grand rounds speaker"), ("deadline", "2026-07-01")],
+        )
+        .await;
+    let opportunity = app.state.store.program_opportunities(world.program).await.unwrap().remove(0);
+    let mina = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    let nominated = peer
+        .post_form(
+            &format!("/opportunities/{}/nominations", opportunity.id),
+            &[("csrf", &csrf), ("nominee_id", &mina.to_string()), ("statement", "Mina teaches well.")],
+        )
+        .await;
+    assert_eq!(nominated.status(), 303);
+
+    let member = app.signed_in(MEMBER_A).await;
+    let (_, home) = member.get_text("/").await;
+    let second = ny("2026-06-09T09:30");
+    assert!(home.contains("Tuesday 9 June 2026, 09:30 EDT") && home.contains("Room 101"), "next meeting: {home}");
+    assert!(home.contains("Send the R21 aims"), "the goal waiting for its report: {home}");
+    assert!(home.contains(&format!("/groups/{group}/meetings/{second}\">report at the next meeting")), "{home}");
+    assert!(home.contains("1 new post</a>"), "the peer's thread, not the concern meant for the facilitator: {home}");
+    assert!(home.contains("Grand rounds speaker"), "the nomination waiting for an answer");
+    assert!(home.contains("K23 funded"), "a peer's win to cheer");
+    assert!(!home.contains("Attendance to take"), "members do not take attendance");
+    // Reading the discussion clears it.
+    member.get_text(&discussion).await;
+    let (_, home) = member.get_text("/").await;
+    assert!(!home.contains("New in your discussions"), "{home}");
+
+    let facilitator = app.signed_in(FACILITATOR_A).await;
+    let (_, home) = facilitator.get_text("/").await;
+    assert!(home.contains("Attendance to take") && home.contains("Tuesday 2 June 2026, 09:30 EDT"), "{home}");
+    assert!(home.contains("2 new posts</a> <strong>(1 concern for you)</strong>"), "{home}");
+    assert!(!home.contains("Send the R21 aims"), "nobody else's goals");
+
+    // Someone in another group sees none of group A's news.
+    let other = app.signed_in(MEMBER_B).await;
+    let (_, home) = other.get_text("/").await;
+    for secret in ["K23 funded", "Specific aims", "new post", "Send the R21 aims"] {
+        assert!(!home.contains(secret), "{secret} on another group's member's home");
+    }
+
+    // A coordinator is told about rounds, never to join a group or complete a profile.
+    let round = coordinator
+        .post_form(
+            &format!("/programs/{}/rounds", world.program),
+            &[("csrf", &csrf_c), ("name", "2027 cohort"), ("who", "everyone")],
+        )
+        .await;
+    assert_eq!(round.status(), 303);
+    let (_, home) = coordinator.get_text("/").await;
+    assert!(home.contains("Rounds in progress") && home.contains("2027 cohort"), "{home}");
+    assert!(home.contains("enrolled") && home.contains("Next:"), "{home}");
+    for not_theirs in ["not in a peer group", "Complete your profile", "K23 funded", "Specific aims"] {
+        assert!(!home.contains(not_theirs), "{not_theirs} on a coordinator's home: {home}");
+    }
+
+    app.client().login(ADMIN, "not the password").await;
+    let admin = app.signed_in(ADMIN).await;
+    let (_, home) = admin.get_text("/").await;
+    assert!(home.contains("Administration") && home.contains("2 programs"), "{home}");
+    assert!(home.contains("1 refused sign-in in the last 24 hours"), "{home}");
+    assert!(!home.contains("Complete your profile") && !home.contains("not in a peer group"), "{home}");
+});
