@@ -3,8 +3,10 @@
 
 use serde_json::json;
 
+use crate::auth::token::new_token;
 use crate::auth::{Actor, password};
 use crate::error::{AppError, AppResult};
+use crate::notify::discussion;
 use crate::state::AppState;
 
 /// Coordinators and admins hand over their role before they can leave.
@@ -129,5 +131,35 @@ pub async fn delete_account(
     state.store.delete_account(actor.user.id, keep_posts).await?;
     let subject = if keep_posts { "posts kept as former member" } else { "posts deleted" };
     state.store.audit(Some(actor.user.id), "account deleted", subject, state.now()).await?;
+    Ok(())
+}
+
+/// How the actor hears about their groups' discussions: "immediate" or "off".
+pub async fn discussion_notices(state: &AppState, actor: &Actor) -> AppResult<String> {
+    Ok(state.store.notification_settings(actor.user.id, &new_token()).await?.0)
+}
+
+pub async fn set_discussion_notices(state: &AppState, actor: &Actor, how: &str) -> AppResult<()> {
+    if ![discussion::IMMEDIATE, discussion::OFF].contains(&how) {
+        return Err(AppError::Invalid(format!(
+            "'{how}' is not a choice for discussion emails: choose \"as posts arrive\" or \"off\"."
+        )));
+    }
+    state.store.set_discussion_notices(actor.user.id, how, &new_token()).await?;
+    Ok(())
+}
+
+const SPENT_UNSUBSCRIBE: &str =
+    "This unsubscribe link is not valid. Sign in and choose which emails you get under My data.";
+
+/// That `token` is someone's unsubscribe link; says nothing of whose.
+pub async fn unsubscribe_holder(state: &AppState, token: &str) -> AppResult<()> {
+    state.store.unsubscribe_user(token).await?.map(|_| ()).ok_or_else(|| AppError::Gone(SPENT_UNSUBSCRIBE.into()))
+}
+
+/// Turns discussion emails off for whoever holds `token`.
+pub async fn unsubscribe(state: &AppState, token: &str) -> AppResult<()> {
+    let user = state.store.unsubscribe(token).await?.ok_or_else(|| AppError::Gone(SPENT_UNSUBSCRIBE.into()))?;
+    state.store.audit(Some(user), "discussion emails turned off", "by unsubscribe link", state.now()).await?;
     Ok(())
 }

@@ -4,9 +4,11 @@
 
 use super::paging::{self, Page};
 use crate::auth::{Actor, access};
+use crate::domain::Audience;
 use crate::domain::Visibility;
 use crate::domain::markdown::MAX_POST_CHARS;
 use crate::error::{AppError, AppResult};
+use crate::notify::discussion;
 use crate::state::AppState;
 use crate::store::community::{NewPost, Post};
 use crate::store::{Group, GroupRole};
@@ -134,7 +136,17 @@ pub async fn start_thread(state: &AppState, actor: &Actor, group_id: i64, input:
         visibility,
         facilitator_id,
     };
-    Ok(state.store.create_post(&post, state.now()).await?)
+    let now = state.now();
+    let audience = Audience {
+        author_id: Some(actor.user.id),
+        program_id: group.program_id,
+        group_id: Some(group.id),
+        visibility,
+        facilitator_id,
+        created_at: now,
+    };
+    let notices = discussion::notices(state, &group, &actor.user, &audience, None).await?;
+    Ok(state.store.create_post_telling(&post, &notices, now).await?)
 }
 
 /// Replies to a thread; returns the thread's id and the reply's.
@@ -154,7 +166,8 @@ pub async fn reply(state: &AppState, actor: &Actor, thread_id: i64, body: &str) 
         visibility: thread.visibility,
         facilitator_id: thread.facilitator_id,
     };
-    let reply_id = state.store.create_post(&new, state.now()).await?;
+    let notices = discussion::notices(state, &group, &actor.user, &thread.audience(), Some(thread.id)).await?;
+    let reply_id = state.store.create_post_telling(&new, &notices, state.now()).await?;
     Ok((thread.id, reply_id))
 }
 

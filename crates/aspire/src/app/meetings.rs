@@ -1,6 +1,7 @@
 //! A group's meetings: loading its series, changing the schedule, cancelling a meeting, taking
 //! attendance, and each member's upcoming meetings.
 
+use crate::notify::emails::{Email, MeetingCancelled};
 use std::collections::BTreeSet;
 
 use crate::auth::{Actor, access};
@@ -75,8 +76,25 @@ pub async fn save_series(state: &AppState, actor: &Actor, group_id: i64, input: 
 }
 
 pub async fn set_cancelled(state: &AppState, actor: &Actor, group_id: i64, start: i64, cancel: bool) -> AppResult<()> {
-    let (group, _) = runnable_meeting(state, actor, group_id, start).await?;
-    state.store.set_cancelled(group.id, start, cancel, actor.user.id, state.now()).await?;
+    let (group, loaded) = runnable_meeting(state, actor, group_id, start).await?;
+    let link = format!("{}/groups/{}/meetings/{start}", state.settings.public_url(), group.id);
+    let when = loaded.label(start);
+    let mut emails = Vec::new();
+    for member in state.store.group_members(group.id).await? {
+        if member.user.id == actor.user.id {
+            continue;
+        }
+        let email = MeetingCancelled {
+            name: &member.user.profile.name,
+            group: &group.name,
+            when: &when,
+            by: &actor.user.profile.name,
+            cancelled: cancel,
+            link: &link,
+        };
+        emails.push(email.to(&member.user.profile.email).map_err(|e| AppError::Internal(e.into()))?);
+    }
+    state.store.set_cancelled(group.id, start, cancel, (actor.user.id, &emails), state.now()).await?;
     Ok(())
 }
 

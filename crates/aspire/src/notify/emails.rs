@@ -12,7 +12,12 @@ pub trait Email: Template {
 
     /// The message for `recipient`, ready for the outbox.
     fn to(&self, recipient: &str) -> Result<NewEmail, askama::Error> {
-        Ok(NewEmail { recipient: recipient.to_string(), subject: self.subject(), body: self.render()? })
+        Ok(NewEmail {
+            recipient: recipient.to_string(),
+            subject: self.subject(),
+            body: self.render()?,
+            unsubscribe_url: String::new(),
+        })
     }
 }
 
@@ -29,6 +34,53 @@ pub struct Invitation<'a> {
 impl Email for Invitation<'_> {
     fn subject(&self) -> String {
         format!("Your invitation to {} on aspire", self.program)
+    }
+}
+
+/// Someone started a thread or replied in one of the person's groups. Names and a link only.
+#[derive(Template)]
+#[template(path = "email/discussion_notice.txt")]
+pub struct DiscussionNotice<'a> {
+    pub name: &'a str,
+    pub author: &'a str,
+    pub replied: bool,
+    /// A concern addressed to this person as facilitator.
+    pub for_facilitator: bool,
+    pub group: &'a str,
+    pub link: &'a str,
+    pub settings_link: String,
+    pub unsubscribe_link: &'a str,
+}
+
+impl Email for DiscussionNotice<'_> {
+    fn subject(&self) -> String {
+        match (self.for_facilitator, self.replied) {
+            (true, false) => format!("{} raised a concern with you in {}", self.author, self.group),
+            (_, true) => format!("{} replied in {}", self.author, self.group),
+            (false, false) => format!("{} started a thread in {}", self.author, self.group),
+        }
+    }
+}
+
+/// A meeting is cancelled, or back on: told to the rest of the group.
+#[derive(Template)]
+#[template(path = "email/meeting_cancelled.txt")]
+pub struct MeetingCancelled<'a> {
+    pub name: &'a str,
+    pub group: &'a str,
+    pub when: &'a str,
+    pub by: &'a str,
+    pub cancelled: bool,
+    pub link: &'a str,
+}
+
+impl Email for MeetingCancelled<'_> {
+    fn subject(&self) -> String {
+        if self.cancelled {
+            format!("Cancelled: {} on {}", self.group, self.when)
+        } else {
+            format!("Back on: {} on {}", self.group, self.when)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Outgoing email: every message goes into the outbox table first; a worker delivers it.
 
+pub mod discussion;
 pub mod emails;
 pub mod ics;
 pub mod outbox;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 
@@ -18,7 +18,13 @@ const BATCH: i64 = 20;
 pub const MAX_ATTEMPTS: i64 = 12;
 
 pub async fn enqueue(store: &SqlStore, now: i64, recipient: &str, subject: &str, body: String) -> StoreResult<i64> {
-    store.enqueue_email(&NewEmail { recipient: recipient.to_string(), subject: subject.to_string(), body }, now).await
+    let email = NewEmail {
+        recipient: recipient.to_string(),
+        subject: subject.to_string(),
+        body,
+        unsubscribe_url: String::new(),
+    };
+    store.enqueue_email(&email, now).await
 }
 
 /// Seconds to wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... capped at 6 hours.
@@ -31,13 +37,20 @@ fn build_message(from: &str, msg: &OutboxMessage) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("smtp_from '{from}' is not an address: {e}"))?;
     let to: Mailbox =
         msg.recipient.parse().map_err(|e| format!("recipient '{}' is not an address: {e}", msg.recipient))?;
-    Message::builder()
-        .from(from)
-        .to(to)
-        .subject(msg.subject.clone())
-        .header(ContentType::TEXT_PLAIN)
-        .body(msg.body.clone())
-        .map_err(|e| e.to_string())
+    let mut message = Message::builder().from(from).to(to).subject(msg.subject.clone()).header(ContentType::TEXT_PLAIN);
+    if !msg.unsubscribe_url.is_empty() {
+        // RFC 8058: mail clients offer "unsubscribe" and POST to the address in one click.
+        message = message
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{}>", msg.unsubscribe_url),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".into(),
+            ));
+    }
+    message.body(msg.body.clone()).map_err(|e| e.to_string())
 }
 
 /// Delivers what is due once; returns how many messages were sent.

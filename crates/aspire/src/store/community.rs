@@ -1,7 +1,7 @@
 //! What is kept of a group's discussion, of wins and their cheers, and of the audit log.
 //! Who may see any of it is decided in `auth::access`, never here.
 
-use super::{Result, SqlStore};
+use super::{NewEmail, Result, SqlStore};
 use crate::domain::{Audience, Visibility};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -127,7 +127,14 @@ const WIN_FROM: &str = "wins w JOIN users u ON u.id = w.user_id";
 
 impl SqlStore {
     pub async fn create_post(&self, post: &NewPost<'_>, now: i64) -> Result<i64> {
-        Ok(sqlx::query_scalar(
+        self.create_post_telling(post, &[], now).await
+    }
+
+    /// Stores a post and the emails that tell the group about it, in one transaction: each
+    /// notice goes out once, and only for a post that exists.
+    pub async fn create_post_telling(&self, post: &NewPost<'_>, emails: &[NewEmail], now: i64) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query_scalar(
             "INSERT INTO posts (group_id, thread_id, author_id, title, body, visibility, facilitator_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -139,8 +146,61 @@ impl SqlStore {
         .bind(post.visibility.code())
         .bind(post.facilitator_id)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
+        .await?;
+        for email in emails {
+            super::sql::insert_email(&mut *tx, email, now).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// How `user_id` hears about their groups' discussions, and their unsubscribe token (made
+    /// with `new_token` the first time).
+    pub async fn notification_settings(&self, user_id: i64, new_token: &str) -> Result<(String, String)> {
+        sqlx::query(
+            "INSERT INTO notification_settings (user_id, unsubscribe_token) VALUES ($1, $2) \
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(new_token)
+        .execute(&self.pool)
+        .await?;
+        Ok(sqlx::query_as("SELECT discussion, unsubscribe_token FROM notification_settings WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    pub async fn set_discussion_notices(&self, user_id: i64, how: &str, new_token: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO notification_settings (user_id, discussion, unsubscribe_token) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET discussion = excluded.discussion",
+        )
+        .bind(user_id)
+        .bind(how)
+        .bind(new_token)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Turns discussion emails off for whoever holds `token`; their id, if it is one.
+    pub async fn unsubscribe(&self, token: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "UPDATE notification_settings SET discussion = 'off' WHERE unsubscribe_token = $1 RETURNING user_id",
+        )
+        .bind(token)
+        .fetch_optional(&self.pool)
         .await?)
+    }
+
+    /// Whose unsubscribe token this is.
+    pub async fn unsubscribe_user(&self, token: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar("SELECT user_id FROM notification_settings WHERE unsubscribe_token = $1")
+            .bind(token)
+            .fetch_optional(&self.pool)
+            .await?)
     }
 
     pub async fn post(&self, id: i64) -> Result<Option<Post>> {

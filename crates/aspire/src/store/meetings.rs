@@ -275,7 +275,15 @@ impl SqlStore {
         Ok(())
     }
 
-    pub async fn set_cancelled(&self, group_id: i64, start: i64, cancelled: bool, by: i64, now: i64) -> Result<()> {
+    /// Cancels (or restores) a meeting; when that changes anything, `emails` tell the group.
+    pub async fn set_cancelled(
+        &self,
+        group_id: i64,
+        start: i64,
+        cancelled: bool,
+        (by, emails): (i64, &[NewEmail]),
+        now: i64,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         let done = if cancelled {
             sqlx::query(
@@ -301,6 +309,9 @@ impl SqlStore {
                 .bind(group_id)
                 .execute(&mut *tx)
                 .await?;
+            for email in emails {
+                super::sql::insert_email(&mut *tx, email, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(())

@@ -257,11 +257,13 @@ pub struct Invitation {
     pub used_at: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewEmail {
     pub recipient: String,
     pub subject: String,
     pub body: String,
+    /// Where one click turns this kind of email off (RFC 8058), or empty.
+    pub unsubscribe_url: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -275,6 +277,7 @@ pub struct OutboxMessage {
     pub next_attempt_at: i64,
     pub sent_at: Option<i64>,
     pub last_error: String,
+    pub unsubscribe_url: String,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -52,12 +52,14 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     Ok(sqlx::query_scalar(
-        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at, unsubscribe_url) \
+         VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
     )
     .bind(&email.recipient)
     .bind(&email.subject)
     .bind(&email.body)
     .bind(now)
+    .bind(&email.unsubscribe_url)
     .fetch_one(executor)
     .await?)
 }
@@ -614,7 +616,7 @@ impl SqlStore {
             "UPDATE outbox SET claimed_until = $1 + $2, attempts = attempts + 1 \
              WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 AND id IN \
              (SELECT id FROM outbox WHERE sent_at IS NULL AND claimed_until <= $1 AND next_attempt_at <= $1 ORDER BY id LIMIT {limit}) \
-             RETURNING id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error",
+             RETURNING id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error, unsubscribe_url",
         )))
         .bind(now)
         .bind(lease)
@@ -664,7 +666,7 @@ impl SqlStore {
     /// Up to `limit` messages with ids below `before`, newest first.
     pub async fn outbox_page(&self, before: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error \
+            "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error, unsubscribe_url \
              FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT {limit}",
         )))
         .bind(before)

@@ -3,12 +3,12 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Layout;
+use super::{Layout, Notice};
 use crate::app::account;
 use crate::auth::{Actor, CsrfForm};
 use crate::domain::spreadsheet::SafeCsv;
@@ -22,6 +22,9 @@ pub fn routes() -> Routes {
         .get("/account/export.json", export_json)
         .get("/account/export.csv", export_csv)
         .post("/account/delete", delete_account)
+        .post("/account/notifications", set_notifications)
+        .get("/unsubscribe/{token}", unsubscribe_page)
+        .post("/unsubscribe/{token}", unsubscribe)
 }
 
 #[derive(Template, WebTemplate)]
@@ -31,10 +34,55 @@ struct AccountPage {
     error: Option<String>,
     /// Coordinators and admins hand over their role before they can leave.
     manages: bool,
+    /// How they hear about their groups' discussions: "immediate" or "off".
+    discussion_notices: String,
 }
 
-async fn account_page(actor: Actor) -> AccountPage {
-    AccountPage { layout: Layout::for_actor(&actor), error: None, manages: account::manages_anything(&actor) }
+async fn account_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(notice): Query<Notice>,
+) -> AppResult<AccountPage> {
+    Ok(AccountPage {
+        layout: Layout::for_actor(&actor).with_notice(&notice),
+        error: None,
+        manages: account::manages_anything(&actor),
+        discussion_notices: account::discussion_notices(&state, &actor).await?,
+    })
+}
+
+#[derive(Deserialize)]
+struct NotificationsForm {
+    discussion: String,
+}
+
+async fn set_notifications(
+    State(state): State<AppState>,
+    CsrfForm(actor, form): CsrfForm<NotificationsForm>,
+) -> AppResult<Redirect> {
+    account::set_discussion_notices(&state, &actor, &form.discussion).await?;
+    Ok(Redirect::to("/account?notice=saved#notifications"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unsubscribe.html")]
+struct UnsubscribePage {
+    layout: Layout,
+    done: bool,
+}
+
+/// Asks before turning emails off: link checkers in mail systems open links, and must not
+/// unsubscribe anyone by doing so.
+async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<UnsubscribePage> {
+    account::unsubscribe_holder(&state, &token).await?;
+    Ok(UnsubscribePage { layout: Layout::anonymous(), done: false })
+}
+
+/// One click, from the page or from the mail client (RFC 8058): the token in the link is the
+/// only credential, and it can only turn these emails off.
+async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<UnsubscribePage> {
+    account::unsubscribe(&state, &token).await?;
+    Ok(UnsubscribePage { layout: Layout::anonymous(), done: true })
 }
 
 fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
@@ -117,6 +165,7 @@ async fn delete_account(
                 layout: Layout::for_actor(&actor),
                 error: Some(message),
                 manages: account::manages_anything(&actor),
+                discussion_notices: account::discussion_notices(&state, &actor).await?,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -233,6 +233,8 @@ struct MeetingPage {
     kinds: Vec<(&'static str, &'static str)>,
     long_goals: Vec<LongGoal>,
     path: String,
+    /// How many others a cancellation (or its undoing) is emailed to.
+    others: usize,
 }
 
 async fn meeting_page(
@@ -243,6 +245,7 @@ async fn meeting_page(
 ) -> AppResult<MeetingPage> {
     let meeting = meetings::meeting(&state, &actor, id, start).await?;
     let (group, loaded) = (meeting.group, meeting.loaded);
+    let others = meeting.members.iter().filter(|m| m.user.id != actor.user.id).count();
     let attendance = meeting
         .members
         .iter()
@@ -271,6 +274,7 @@ async fn meeting_page(
         attendance,
         kinds: KINDS.to_vec(),
         long_goals: meeting.long_goals,
+        others,
     })
 }
 

@@ -171,6 +171,9 @@ const MATRIX: &[Row] = &[
     Row { method: "GET", route: "/invite/{token}", expect: [410; 8] },
     Row { method: "POST", route: "/invite/{token}", expect: [403; 8] },
     Row { method: "GET", route: "/password/forgot", expect: [OK; 8] },
+    Row { method: "GET", route: "/unsubscribe/{token}", expect: [410; 8] },
+    Row { method: "POST", route: "/unsubscribe/{token}", expect: [410; 8] },
+    Row { method: "POST", route: "/account/notifications", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row { method: "POST", route: "/password/forgot", expect: [403; 8] },
     Row { method: "GET", route: "/password/reset/{token}", expect: [410; 8] },
     Row { method: "POST", route: "/password/reset/{token}", expect: [403; 8] },
@@ -614,6 +617,7 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
         }
         "/groups/{id}/members" => vec![("user_id", world.spare.to_string()), ("role", "member".into())],
         "/password/forgot" => vec![("email", MEMBER_A.into())],
+        "/account/notifications" => vec![("discussion", "off".into())],
         "/invite/{token}" | "/password/reset/{token}" => {
             vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
         }
@@ -756,7 +760,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             statement: NOMINATION_MARKER,
         };
         let mail =
-            aspire::store::NewEmail { recipient: MEMBER_A.into(), subject: "Nominated".into(), body: String::new() };
+            aspire::store::NewEmail { recipient: MEMBER_A.into(), subject: "Nominated".into(), ..Default::default() };
         let nomination = store.create_nomination(&nomination, &mail, now).await.unwrap();
         store.respond_to_nomination(nomination, "accepted", false).await.unwrap();
         let formed =

@@ -406,7 +406,7 @@ on_both_backends!(long_threads_and_logs_come_a_page_at_a_time, |app: TestApp| as
         let email = aspire::store::NewEmail {
             recipient: format!("r{i}@test.edu"),
             subject: format!("Message {i}"),
-            body: String::new(),
+            ..Default::default()
         };
         store.enqueue_email(&email, now).await.unwrap();
     }

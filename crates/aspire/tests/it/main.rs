@@ -19,6 +19,7 @@ mod home;
 mod import;
 mod invitations;
 mod meetings;
+mod notifications;
 mod ops;
 mod outbox;
 mod profile;

@@ -63,3 +63,23 @@ on_both_backends!(racing_workers_claim_each_message_once, |app: TestApp| async m
     assert_eq!(count, 40, "every message claimed");
     assert_eq!(all.len(), 40, "no message claimed twice");
 });
+
+on_both_backends!(an_email_with_an_unsubscribe_link_carries_the_one_click_headers, |app: TestApp| async move {
+    let sink = SmtpSink::start().await;
+    let transport = outbox::transport(&sink.url()).unwrap();
+    let email = aspire::store::NewEmail {
+        recipient: "ana@test.edu".into(),
+        subject: "Milo replied in Group A".into(),
+        body: "Read it here.".into(),
+        unsubscribe_url: "https://aspire.test/unsubscribe/abc".into(),
+    };
+    app.state.store.enqueue_email(&email, app.clock.now_value()).await.unwrap();
+    enqueue(app.state.store.as_ref(), app.clock.now_value(), "ben@test.edu", "Welcome", "Hi".into()).await.unwrap();
+    assert_eq!(deliver_due(&app.state, &transport).await.unwrap(), 2);
+    let messages = sink.messages();
+    let notice = messages.iter().find(|m| m.contains("Milo replied")).unwrap();
+    assert!(notice.contains("List-Unsubscribe: <https://aspire.test/unsubscribe/abc>"), "{notice}");
+    assert!(notice.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"), "{notice}");
+    let welcome = messages.iter().find(|m| m.contains("Subject: Welcome")).unwrap();
+    assert!(!welcome.contains("List-Unsubscribe"), "only emails one can unsubscribe from say so");
+});

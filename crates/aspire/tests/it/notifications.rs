@@ -1,0 +1,88 @@
+//! Telling members about new threads and replies, through the outbox: exactly those who may
+//! read the post, names and links only, and an unsubscribe that takes one click.
+
+use crate::harness::*;
+use crate::on_both_backends;
+
+async fn mail_since(app: &TestApp, before: usize) -> Vec<aspire::store::OutboxMessage> {
+    let mut mail = app.state.store.list_outbox(10_000).await.unwrap();
+    mail.truncate(mail.len() - before);
+    mail
+}
+
+on_both_backends!(new_posts_are_told_to_those_who_may_read_them_and_no_one_else, |app: TestApp| async move {
+    let world = app.world().await;
+    let discussion = format!("/groups/{}/discussion", world.group_a);
+    let peer = app.signed_in(MEMBER_A2).await;
+    let csrf = peer.csrf(&discussion).await;
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    let posted = peer
+        .post_form(&discussion, &[("csrf", &csrf), ("title", "Specific aims swap"), ("body", "My draft is attached")])
+        .await;
+    assert_eq!(posted.status(), 303);
+    let mail = mail_since(&app, before).await;
+    let mut told: Vec<&str> = mail.iter().map(|m| m.recipient.as_str()).collect();
+    told.sort();
+    assert_eq!(told, vec![FACILITATOR_A, MEMBER_A], "the group but the author, nobody from another group");
+    for m in &mail {
+        assert_eq!(m.subject, "Milo Alpha started a thread in Group A");
+        assert!(!m.body.contains("Specific aims") && !m.body.contains("My draft"), "no words of the post: {}", m.body);
+        assert!(m.body.contains(&format!("{}{discussion}", app.address)), "a link: {}", m.body);
+        assert!(m.unsubscribe_url.contains("/unsubscribe/") && m.body.contains(&m.unsubscribe_url));
+    }
+
+    // A concern for the facilitator reaches the facilitator only.
+    let facilitator = app.state.store.user_by_email(FACILITATOR_A).await.unwrap().unwrap();
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    let concern = format!("facilitator:{}", facilitator.id);
+    peer.post_form(&discussion, &[("csrf", &csrf), ("title", "Worried"), ("body", "..."), ("audience", &concern)])
+        .await;
+    let mail = mail_since(&app, before).await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].recipient, FACILITATOR_A);
+    assert_eq!(mail[0].subject, "Milo Alpha raised a concern with you in Group A");
+
+    // Mina turns them off on her account page; a reply then reaches the facilitator only.
+    let member = app.signed_in(MEMBER_A).await;
+    let (_, account) = member.get_text("/account").await;
+    assert!(account.contains("value=\"immediate\" checked"), "as posts arrive, unless chosen otherwise");
+    let csrf_m = csrf_in(&account).unwrap();
+    let saved = member.post_form("/account/notifications", &[("csrf", &csrf_m), ("discussion", "off")]).await;
+    assert_eq!(saved.status(), 303);
+    let bad = member.post_form("/account/notifications", &[("csrf", &csrf_m), ("discussion", "hourly")]).await;
+    assert_eq!(bad.status(), 422);
+    let thread = app.state.store.group_threads(world.group_a, i64::MAX, 10).await.unwrap();
+    let thread = thread.iter().find(|t| t.title == "Specific aims swap").unwrap().id;
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    peer.post_form(&format!("/posts/{thread}/replies"), &[("csrf", &csrf), ("body", "Anyone?")]).await;
+    let mail = mail_since(&app, before).await;
+    let told: Vec<&str> = mail.iter().map(|m| m.recipient.as_str()).collect();
+    assert_eq!(told, vec![FACILITATOR_A]);
+    assert_eq!(mail[0].subject, "Milo Alpha replied in Group A");
+    assert!(mail[0].body.contains(&format!("/posts/{thread}")));
+
+    // The facilitator stops them from the email itself: the page asks, one POST does it,
+    // without signing in (as a mail client's one-click unsubscribe does).
+    let link = mail[0].unsubscribe_url.clone();
+    let path = link.split_once(&app.address.to_string()).unwrap().1.to_string();
+    let (status, page) = app.client().get_text(&path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Stop these emails"));
+    let one_click = app
+        .client()
+        .http
+        .post(app.url(&path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one_click.status(), 200);
+    assert!(one_click.text().await.unwrap().contains("you will get no more emails"));
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    peer.post_form(&format!("/posts/{thread}/replies"), &[("csrf", &csrf), ("body", "Still there?")]).await;
+    assert!(mail_since(&app, before).await.is_empty(), "nobody is told any more");
+    let bogus = "/unsubscribe/not-a-token";
+    assert_eq!(app.client().get_text(bogus).await.0, 410);
+    assert_eq!(app.client().http.post(app.url(bogus)).send().await.unwrap().status(), 410);
+});
