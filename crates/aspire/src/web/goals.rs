@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, Notice, safe_next};
@@ -47,15 +47,22 @@ async fn declare_goal(
     State(state): State<AppState>,
     Path((id, start)): Path<(i64, i64)>,
     CsrfForm(actor, form): CsrfForm<DeclareForm>,
-) -> AppResult<Redirect> {
+) -> AppResult<Response> {
     let long_goal_id = match form.long_goal_id.trim() {
         "" => None,
         // Not a number is no goal of theirs: the app layer refuses it with the same words.
         raw => Some(raw.parse::<i64>().unwrap_or(0)),
     };
     let input = DeclareGoal { text: &form.text, kind: &form.kind, long_goal_id };
-    app::goals::declare(&state, &actor, id, start, input).await?;
-    Ok(Redirect::to(&format!("/groups/{id}/meetings/{start}?notice=added#declare")))
+    match app::goals::declare(&state, &actor, id, start, input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/groups/{id}/meetings/{start}?notice=added#declare")).into_response()),
+        // Said on the meeting page, next to the form, with what was typed.
+        Err(AppError::Invalid(error)) => {
+            super::meetings::render_meeting(&state, &actor, (id, start), &Notice::default(), Some((error, form.text)))
+                .await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]

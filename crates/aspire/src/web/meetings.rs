@@ -235,6 +235,9 @@ struct MeetingPage {
     path: String,
     /// How many others a cancellation (or its undoing) is emailed to.
     others: usize,
+    /// What was wrong with a goal just typed, and the goal as typed.
+    declare_error: Option<String>,
+    declare_text: String,
 }
 
 async fn meeting_page(
@@ -242,8 +245,19 @@ async fn meeting_page(
     actor: Actor,
     Path((id, start)): Path<(i64, i64)>,
     Query(notice): Query<Notice>,
-) -> AppResult<MeetingPage> {
-    let meeting = meetings::meeting(&state, &actor, id, start).await?;
+) -> AppResult<Response> {
+    render_meeting(&state, &actor, (id, start), &notice, None).await
+}
+
+/// The meeting page; with `declared` (what was wrong, what was typed) after a goal was refused.
+pub(super) async fn render_meeting(
+    state: &AppState,
+    actor: &Actor,
+    (id, start): (i64, i64),
+    notice: &Notice,
+    declared: Option<(String, String)>,
+) -> AppResult<Response> {
+    let meeting = meetings::meeting(state, actor, id, start).await?;
     let (group, loaded) = (meeting.group, meeting.loaded);
     let others = meeting.members.iter().filter(|m| m.user.id != actor.user.id).count();
     let attendance = meeting
@@ -257,11 +271,13 @@ async fn meeting_page(
                 if m.role == GroupRole::Facilitator { " (facilitator)" } else { "" }
             ),
             present: meeting.attendance.iter().find(|(u, _)| *u == m.user.id).map(|(_, p)| *p),
-            can_record: access::can_record_attendance(&actor, &group, m.user.id),
+            can_record: access::can_record_attendance(actor, &group, m.user.id),
         })
         .collect();
-    Ok(MeetingPage {
-        layout: Layout::for_actor(&actor).with_notice(&notice),
+    let refused = declared.is_some();
+    let (declare_error, declare_text) = declared.map_or((None, String::new()), |(e, t)| (Some(e), t));
+    let page = MeetingPage {
+        layout: Layout::for_actor(actor).with_notice(notice),
         when: loaded.label(start),
         place: loaded.place().to_string(),
         cancelled: loaded.series.cancelled.contains(&start),
@@ -269,13 +285,16 @@ async fn meeting_page(
         following: loaded.series.following(start).map(|o| link(&loaded, &o)),
         path: format!("/groups/{}/meetings/{start}", group.id),
         group,
-        check_in: goal_views(&actor, meeting.check_in),
-        declared: goal_views(&actor, meeting.declared),
+        check_in: goal_views(actor, meeting.check_in),
+        declared: goal_views(actor, meeting.declared),
         attendance,
         kinds: KINDS.to_vec(),
         long_goals: meeting.long_goals,
         others,
-    })
+        declare_error,
+        declare_text,
+    };
+    Ok(if refused { (StatusCode::UNPROCESSABLE_ENTITY, page).into_response() } else { page.into_response() })
 }
 
 #[derive(Deserialize)]

@@ -206,3 +206,22 @@ on_both_backends!(my_goals_show_meeting_days_in_the_group_time_zone, |app: TestA
     let (_, body) = mina.get_text("/goals").await;
     assert!(body.contains("Tuesday 2 June 2026") && !body.contains("Wednesday 3 June 2026"), "{body}");
 });
+
+on_both_backends!(a_refused_goal_is_said_on_the_meeting_page_with_what_was_typed, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let member = app.signed_in(MEMBER_A).await;
+    let path = format!("/groups/{}/meetings/{}", world.group_a, ny("2026-06-02T09:30"));
+    let csrf = member.csrf(&path).await;
+    let long = "x".repeat(501);
+    for (typed, said) in [("   ", "it cannot be empty"), (long.as_str(), "500")] {
+        let refused = member.post_form(&format!("{path}/goals"), &[("csrf", &csrf), ("text", typed)]).await;
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("role=\"alert\" id=\"d-error\""), "the error sits by the form: {page}");
+        assert!(page.contains(said), "{said} in {page}");
+        assert!(page.contains(&format!("value=\"{typed}\"")), "what was typed is kept");
+        assert!(page.contains("href=\"/goals\">My goals</a>"), "inside the page, with its navigation");
+    }
+    assert!(app.state.store.goals_at(world.group_a, ny("2026-06-02T09:30")).await.unwrap().is_empty());
+});
