@@ -1,6 +1,8 @@
 //! A member's own data: everything they wrote, for download, and deleting their account. Both
 //! are recorded in the audit log (what happened and to whom, never the content).
 
+use crate::domain::goals;
+use crate::domain::{opportunities, wins};
 use serde_json::json;
 
 use crate::auth::token::new_token;
@@ -22,6 +24,11 @@ pub async fn export(state: &AppState, actor: &Actor, format: &str) -> AppResult<
     Ok(data)
 }
 
+/// An instant as ISO 8601 in UTC, like "2026-06-02T13:30:00Z": what spreadsheets and people read.
+fn iso(unix: i64) -> String {
+    jiff::Timestamp::from_second(unix).map_or_else(|_| unix.to_string(), |t| t.to_string())
+}
+
 /// Everything the actor wrote or recorded, as one JSON document.
 async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Value> {
     let user = &actor.user;
@@ -31,9 +38,10 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .await?
         .into_iter()
         .map(|g| {
-            json!({"id": g.id, "group": g.group_name, "meeting_start": g.meeting_start, "text": g.text,
-                   "kind": g.kind, "status": g.status, "reason": g.reason, "declared_at": g.created_at,
-                   "reported_at": g.reported_at})
+            let status = g.status.label();
+            json!({"id": g.id, "group": g.group_name, "meeting": iso(g.meeting_start), "text": g.text,
+                   "kind": wins::label(&goals::KINDS, &g.kind), "status": status, "reason": g.reason,
+                   "declared_at": iso(g.created_at), "reported_at": g.reported_at.map(iso)})
         })
         .collect();
     let long_goals: Vec<_> = state
@@ -41,9 +49,10 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .long_goals(user.id)
         .await?
         .into_iter()
-        .map(
-            |l| json!({"id": l.id, "title": l.title, "kind": l.kind, "target_date": l.target_date, "status": l.status}),
-        )
+        .map(|l| {
+            json!({"id": l.id, "title": l.title, "kind": wins::label(&goals::KINDS, &l.kind),
+                        "target_date": l.target_date, "status": l.status})
+        })
         .collect();
     let posts: Vec<_> = state
         .store
@@ -52,10 +61,25 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .into_iter()
         .map(|p| {
             json!({"id": p.id, "group_id": p.group_id, "thread_id": p.thread_id, "title": p.title, "body": p.body,
-                   "visibility": p.visibility, "created_at": p.created_at, "edited_at": p.edited_at})
+                   "visibility": p.visibility.label(), "created_at": iso(p.created_at),
+                   "edited_at": p.edited_at.map(iso)})
         })
         .collect();
-    let wins = state.store.user_wins(user.id).await?;
+    let wins: Vec<_> = state
+        .store
+        .user_wins(user.id)
+        .await?
+        .into_iter()
+        .map(|w| {
+            json!({"id": w.id, "kind": wins::label(&wins::KINDS, &w.kind), "title": w.title, "venue": w.venue,
+                   "year": w.year, "doi": w.doi, "pmid": w.pmid, "pmcid": w.pmcid,
+                   "author_position": wins::label(&wins::POSITIONS, &w.author_position),
+                   "mechanism": w.mechanism, "award_number": w.award_number,
+                   "grant_role": wins::label(&wins::GRANT_ROLES, &w.grant_role),
+                   "grant_status": wins::label(&wins::GRANT_STATUSES, &w.grant_status),
+                   "visibility": w.visibility.label(), "cheers": w.cheers, "created_at": iso(w.created_at)})
+        })
+        .collect();
     let resources: Vec<_> = state
         .store
         .user_resources(user.id)
@@ -63,7 +87,7 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .into_iter()
         .map(|r| {
             json!({"id": r.id, "title": r.title, "description": r.description, "url": r.url, "file_name": r.file_name,
-                   "tags": r.tags, "visibility": r.visibility, "created_at": r.created_at})
+                   "tags": r.tags, "visibility": r.visibility.label(), "created_at": iso(r.created_at)})
         })
         .collect();
     let opportunities: Vec<_> = state
@@ -72,8 +96,9 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .await?
         .into_iter()
         .map(|o| {
-            json!({"id": o.id, "title": o.title, "description": o.description, "kind": o.kind,
-                   "deadline": o.deadline, "created_at": o.created_at})
+            json!({"id": o.id, "title": o.title, "description": o.description,
+                   "kind": wins::label(&opportunities::KINDS, &o.kind), "deadline": o.deadline,
+                   "created_at": iso(o.created_at)})
         })
         .collect();
     // Nominations they made and received, with the statements (written for the nominee).
@@ -84,16 +109,16 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .into_iter()
         .map(|n| {
             json!({"id": n.id, "opportunity": n.opportunity_title, "nominator": n.nominator_name,
-                   "nominee": n.nominee_name, "statement": n.statement, "status": n.status,
-                   "outcome": n.outcome, "created_at": n.created_at})
+                   "nominee": n.nominee_name, "statement": n.statement, "status": n.status.label(),
+                   "outcome": n.outcome, "created_at": iso(n.created_at)})
         })
         .collect();
     Ok(json!({
         "profile": {
             "email": user.profile.email, "name": user.profile.name, "pronouns": user.profile.pronouns, "department": user.profile.department,
-            "division": user.profile.division, "discipline": user.profile.discipline, "career_stage": user.profile.career_stage,
+            "division": user.profile.division, "discipline": user.profile.discipline, "career_stage": user.profile.career_stage_label(),
             "research_interests": user.profile.research_interests, "goals": user.profile.goals,
-            "availability": user.profile.availability, "time_zone": user.profile.time_zone, "created_at": user.created_at,
+            "availability": user.profile.availability, "time_zone": user.profile.time_zone, "created_at": iso(user.created_at),
         },
         "goals": goals,
         "long_term_goals": long_goals,

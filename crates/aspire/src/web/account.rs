@@ -107,7 +107,9 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
     let data = account::export(&state, &actor, "csv").await?;
     let mut writer = SafeCsv::new(Vec::new());
     let internal = |e: csv::Error| AppError::Internal(e.into());
-    writer.row(["section", "id", "title or text", "detail", "status or visibility", "when"]).map_err(internal)?;
+    writer
+        .row(["section", "id", "title or text", "detail", "status or visibility", "when", "identifiers"])
+        .map_err(internal)?;
     let text = |v: &serde_json::Value, key: &str| match &v[key] {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
@@ -116,7 +118,7 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
     if let Some(profile) = data["profile"].as_object() {
         for (key, value) in profile {
             let value = value.as_str().map_or_else(|| value.to_string(), str::to_string);
-            writer.row(["profile", "", key, &value, "", ""]).map_err(internal)?;
+            writer.row(["profile", "", key, &value, "", "", ""]).map_err(internal)?;
         }
     }
     let sections = [
@@ -130,6 +132,14 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
     ];
     for (section, title, detail, status, when) in sections {
         for item in data[section].as_array().into_iter().flatten() {
+            // Every identifier a win carries, named, so none is lost in the spreadsheet.
+            let identifiers: Vec<String> =
+                [("DOI", "doi"), ("PMID", "pmid"), ("PMCID", "pmcid"), ("Award", "award_number")]
+                    .iter()
+                    .filter_map(|(name, key)| {
+                        Some(text(item, key)).filter(|v| !v.is_empty()).map(|v| format!("{name} {v}"))
+                    })
+                    .collect();
             let row = [
                 section.to_string(),
                 text(item, "id"),
@@ -137,6 +147,7 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
                 text(item, detail),
                 text(item, status),
                 text(item, when),
+                identifiers.join("; "),
             ];
             writer.row(&row).map_err(internal)?;
         }

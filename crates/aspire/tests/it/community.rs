@@ -231,8 +231,32 @@ on_both_backends!(a_member_downloads_their_data_and_deletes_their_account, |app:
     assert_eq!(data["profile"]["email"], MEMBER_A);
     assert!(data["posts"].to_string().contains("KEPT-POST-5521"));
     assert!(data["wins"].to_string().contains("PROMOTION-7734"));
+    let paper = [
+        ("csrf", csrf.as_str()),
+        ("kind", "paper"),
+        ("title", "PAPER-4410"),
+        ("year", "2026"),
+        ("doi", "https://doi.org/10.1056/NEJMoa2034577"),
+        ("pmid", "33301246"),
+        ("author_position", "first"),
+        ("share", &share),
+    ];
+    assert_eq!(mina.post_form("/wins", &paper).await.status(), 303);
     let csv = mina.get("/account/export.csv").await.text().await.unwrap();
     assert!(csv.lines().any(|l| l.starts_with("wins,") && l.contains("PROMOTION-7734")), "{csv}");
+    // Readable: ISO 8601 dates, labels rather than codes, every identifier named.
+    let paper_row = csv.lines().find(|l| l.contains("PAPER-4410")).unwrap();
+    assert!(paper_row.contains("DOI 10.1056/NEJMoa2034577; PMID 33301246"), "{paper_row}");
+    assert!(paper_row.contains(",only me,") && paper_row.contains("2026-05-28T"), "{paper_row}");
+    let post_row = csv.lines().find(|l| l.contains("KEPT-POST-5521")).unwrap();
+    assert!(post_row.contains(",my group,"), "{post_row}");
+    assert!(csv.lines().all(|l| !l.contains("assistant_professor") && !l.contains(",private,")), "{csv}");
+    let data: serde_json::Value =
+        serde_json::from_str(&mina.get("/account/export.json").await.text().await.unwrap()).unwrap();
+    let exported_paper = data["wins"].as_array().unwrap().iter().find(|w| w["title"] == "PAPER-4410").unwrap();
+    assert_eq!(exported_paper["pmid"], "33301246");
+    assert_eq!(exported_paper["author_position"], "First author");
+    assert!(exported_paper["created_at"].as_str().unwrap().ends_with('Z'), "{exported_paper}");
     assert!(
         !app.signed_in(MEMBER_A2)
             .await
