@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::notify::emails::{Email, RoleGranted};
 use crate::state::AppState;
 use crate::store::community::AuditEntry;
-use crate::store::{OutboxMessage, Program, ProgramPerson, ProgramRole};
+use crate::store::{LogFilter, OutboxMessage, Program, ProgramPerson, ProgramRole};
 
 fn require_admin(actor: &Actor) -> AppResult<()> {
     if access::can_administer(actor) { Ok(()) } else { Err(AppError::NotFound) }
@@ -109,15 +109,31 @@ pub const PAGE: i64 = 100;
 
 /// A page of the outbox, newest first, below the message `before` (the newest page for none),
 /// and where the next older page starts, if there is one.
-pub async fn outbox(state: &AppState, actor: &Actor, before: Option<i64>) -> AppResult<Page<OutboxMessage>> {
+pub async fn outbox(
+    state: &AppState,
+    actor: &Actor,
+    filter: &LogFilter,
+    before: Option<i64>,
+) -> AppResult<Page<OutboxMessage>> {
     require_admin(actor)?;
-    let rows = state.store.outbox_page(paging::below(before), PAGE + 1).await?;
+    if !["", "waiting", "sent", "failing"].contains(&filter.kind.as_str()) {
+        return Err(AppError::BadRequest(format!(
+            "'{}' is not a state of an email: choose waiting, sent or failing.",
+            filter.kind
+        )));
+    }
+    let rows = state.store.outbox_page(filter, paging::below(before), PAGE + 1).await?;
     Ok(Page::from_rows(rows, PAGE, |m| m.id))
 }
 
 /// A page of the audit log: who did what, never what was said. Paged as the outbox is.
-pub async fn audit_log(state: &AppState, actor: &Actor, before: Option<i64>) -> AppResult<Page<AuditEntry>> {
+pub async fn audit_log(
+    state: &AppState,
+    actor: &Actor,
+    filter: &LogFilter,
+    before: Option<i64>,
+) -> AppResult<Page<AuditEntry>> {
     require_admin(actor)?;
-    let rows = state.store.audit_page(paging::below(before), PAGE + 1).await?;
+    let rows = state.store.audit_page(filter, paging::below(before), PAGE + 1).await?;
     Ok(Page::from_rows(rows, PAGE, |e| e.id))
 }

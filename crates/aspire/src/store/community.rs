@@ -1,7 +1,7 @@
 //! What is kept of a group's discussion, of wins and their cheers, and of the audit log.
 //! Who may see any of it is decided in `auth::access`, never here.
 
-use super::{NewEmail, Result, SqlStore};
+use super::{LogFilter, NewEmail, Result, SqlStore};
 use crate::domain::{Audience, Visibility};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -427,16 +427,25 @@ impl SqlStore {
     }
 
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        self.audit_page(i64::MAX, limit).await
+        self.audit_page(&LogFilter::default(), i64::MAX, limit).await
     }
 
     /// Up to `limit` entries with ids below `before`, newest first.
-    pub async fn audit_page(&self, before: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+    /// Up to `limit` entries `filter` asks for with ids below `before`, newest first.
+    pub async fn audit_page(&self, filter: &LogFilter, before: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.action, a.subject \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id < $1 ORDER BY a.id DESC LIMIT {limit}",
+             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.id < $1 \
+             AND ($2 = '' OR lower(a.action) LIKE $2 ESCAPE '\\') \
+             AND ($3 = '' OR lower(COALESCE(u.name, '')) LIKE $3 ESCAPE '\\' \
+               OR lower(COALESCE(u.email, '')) LIKE $3 ESCAPE '\\' OR lower(a.subject) LIKE $3 ESCAPE '\\') \
+             AND a.at >= $4 AND a.at < $5 ORDER BY a.id DESC LIMIT {limit}",
         )))
         .bind(before)
+        .bind(LogFilter::containing(&filter.kind))
+        .bind(LogFilter::containing(&filter.person))
+        .bind(filter.from.unwrap_or(i64::MIN))
+        .bind(filter.until.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?)
     }

@@ -141,6 +141,30 @@ pub struct Headcount {
     pub active: i64,
 }
 
+/// What an admin narrows the outbox or the audit log to; empty or `None` asks nothing.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    /// The outbox: "waiting", "sent" or "failing". The audit log: words of the action.
+    pub kind: String,
+    /// Words of the recipient (outbox), or of who acted or the detail (audit log).
+    pub person: String,
+    /// From this instant, and before this one.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+impl LogFilter {
+    /// `text` as a LIKE pattern that matches it anywhere, its own % and _ taken literally.
+    pub(crate) fn containing(text: &str) -> String {
+        let text = text.trim().to_lowercase();
+        if text.is_empty() {
+            return String::new();
+        }
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        format!("%{escaped}%")
+    }
+}
+
 /// What a change of groups tells people: emails, and the invitations some of them carry,
 /// stored in the change's transaction.
 #[derive(Debug, Default)]

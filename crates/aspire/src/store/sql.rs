@@ -660,16 +660,25 @@ impl SqlStore {
     }
 
     pub async fn list_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
-        self.outbox_page(i64::MAX, limit).await
+        self.outbox_page(&LogFilter::default(), i64::MAX, limit).await
     }
 
-    /// Up to `limit` messages with ids below `before`, newest first.
-    pub async fn outbox_page(&self, before: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
+    /// Up to `limit` messages `filter` asks for with ids below `before`, newest first.
+    pub async fn outbox_page(&self, filter: &LogFilter, before: i64, limit: i64) -> Result<Vec<OutboxMessage>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error, unsubscribe_url \
-             FROM outbox WHERE id < $1 ORDER BY id DESC LIMIT {limit}",
+             FROM outbox WHERE id < $1 \
+             AND ($2 = '' OR ($2 = 'sent' AND sent_at IS NOT NULL) \
+               OR ($2 = 'waiting' AND sent_at IS NULL AND last_error = '') \
+               OR ($2 = 'failing' AND sent_at IS NULL AND last_error <> '')) \
+             AND ($3 = '' OR lower(recipient) LIKE $3 ESCAPE '\\') AND created_at >= $4 AND created_at < $5 \
+             ORDER BY id DESC LIMIT {limit}",
         )))
         .bind(before)
+        .bind(&filter.kind)
+        .bind(LogFilter::containing(&filter.person))
+        .bind(filter.from.unwrap_or(i64::MIN))
+        .bind(filter.until.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?)
     }

@@ -10,10 +10,10 @@ use serde::Deserialize;
 use super::{Layout, Notice};
 use crate::app::admin::{self, CoordinatorAdded};
 use crate::auth::{Actor, CsrfForm};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{OutboxMessage, Program, ProgramRole};
+use crate::store::{LogFilter, OutboxMessage, Program, ProgramRole};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -98,17 +98,69 @@ struct OutboxPage {
     messages: Vec<OutboxMessage>,
     smtp_configured: bool,
     pager: Pager,
+    asked: FilterQuery,
+}
+
+/// What the outbox or the audit log is narrowed to, as the filter form sends it.
+#[derive(Deserialize, Default, Clone)]
+struct FilterQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    person: String,
+    /// YYYY-MM-DD, a UTC day, from its start.
+    #[serde(default)]
+    from: String,
+    /// YYYY-MM-DD, a UTC day, to its end.
+    #[serde(default)]
+    to: String,
+}
+
+impl FilterQuery {
+    fn filter(&self) -> AppResult<LogFilter> {
+        let day = |raw: &str, field: &str| -> AppResult<Option<i64>> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            let date: jiff::civil::Date = raw.parse().map_err(|_| {
+                AppError::BadRequest(format!(
+                    "'{raw}' is not a date for \"{field}\": write it as YYYY-MM-DD, like 2026-06-30."
+                ))
+            })?;
+            let start = date.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| AppError::BadRequest(e.to_string()))?;
+            Ok(Some(start.timestamp().as_second()))
+        };
+        Ok(LogFilter {
+            kind: self.kind.trim().to_string(),
+            person: self.person.clone(),
+            from: day(&self.from, "from")?,
+            until: day(&self.to, "to")?.map(|start| start + 86_400),
+        })
+    }
+
+    /// The list's address with this filter, for the pager.
+    fn path(&self, base: &str) -> String {
+        let fields = [("kind", &self.kind), ("person", &self.person), ("from", &self.from), ("to", &self.to)];
+        let asked: Vec<(&str, &str)> =
+            fields.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.as_str())).collect();
+        if asked.is_empty() {
+            return base.to_string();
+        }
+        format!("{base}?{}", serde_urlencoded::to_string(asked).unwrap_or_default())
+    }
 }
 
 async fn outbox_page(
     State(state): State<AppState>,
     actor: Actor,
     Query(page): Query<PageQuery>,
+    Query(asked): Query<FilterQuery>,
 ) -> AppResult<OutboxPage> {
-    let messages = admin::outbox(&state, &actor, page.before).await?;
+    let messages = admin::outbox(&state, &actor, &asked.filter()?, page.before).await?;
     let smtp_configured = !state.settings.smtp_url.is_empty();
-    let pager = Pager::newest_first("/admin/outbox".into(), messages.next, &page);
-    Ok(OutboxPage { layout: Layout::for_actor(&actor), messages: messages.items, smtp_configured, pager })
+    let pager = Pager::newest_first(asked.path("/admin/outbox"), messages.next, &page);
+    Ok(OutboxPage { layout: Layout::for_actor(&actor), messages: messages.items, smtp_configured, pager, asked })
 }
 
 #[derive(Template, WebTemplate)]
@@ -117,6 +169,7 @@ struct AuditPage {
     layout: Layout,
     entries: Vec<crate::store::community::AuditEntry>,
     pager: Pager,
+    asked: FilterQuery,
 }
 
 /// The audit log, a page at a time: who did what, never what was said.
@@ -124,10 +177,11 @@ async fn audit_page(
     State(state): State<AppState>,
     actor: Actor,
     Query(page): Query<PageQuery>,
+    Query(asked): Query<FilterQuery>,
 ) -> AppResult<AuditPage> {
-    let entries = admin::audit_log(&state, &actor, page.before).await?;
-    let pager = Pager::newest_first("/admin/audit".into(), entries.next, &page);
-    Ok(AuditPage { layout: Layout::for_actor(&actor), entries: entries.items, pager })
+    let entries = admin::audit_log(&state, &actor, &asked.filter()?, page.before).await?;
+    let pager = Pager::newest_first(asked.path("/admin/audit"), entries.next, &page);
+    Ok(AuditPage { layout: Layout::for_actor(&actor), entries: entries.items, pager, asked })
 }
 
 impl crate::store::community::AuditEntry {

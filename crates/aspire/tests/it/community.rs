@@ -565,3 +565,57 @@ on_both_backends!(a_control_character_in_an_uploaded_form_is_refused_too, |app: 
     assert!(response.text().await.unwrap().contains("holds a control character (U+0000)"));
     assert!(!mina.get_text(&path).await.1.contains("Aims page"), "nothing was shared");
 });
+
+on_both_backends!(the_outbox_and_the_audit_log_filter_by_kind_person_and_date, |app: TestApp| async move {
+    app.world().await;
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let mut ids = Vec::new();
+    for (i, recipient) in ["ana@test.edu", "ben@test.edu", "carla_x@test.edu", "carlaax@test.edu"].iter().enumerate() {
+        let email = aspire::store::NewEmail {
+            recipient: recipient.to_string(),
+            subject: format!("Message {i}"),
+            ..Default::default()
+        };
+        ids.push(store.enqueue_email(&email, now).await.unwrap());
+    }
+    store.mark_email_sent(ids[0], now).await.unwrap();
+    store.mark_email_failed(ids[1], "mailbox full", now + 60).await.unwrap();
+    let tomorrow =
+        aspire::store::NewEmail { recipient: "dan@test.edu".into(), subject: "Later".into(), ..Default::default() };
+    store.enqueue_email(&tomorrow, now + 86_400).await.unwrap();
+
+    let admin = app.signed_in(ADMIN).await;
+    let shown = |page: &str, who: &str| page.contains(&format!("To {who}"));
+    let (_, sent) = admin.get_text("/admin/outbox?kind=sent").await;
+    assert!(shown(&sent, "ana@test.edu") && !shown(&sent, "ben@test.edu"), "{sent}");
+    let (_, failing) = admin.get_text("/admin/outbox?kind=failing").await;
+    assert!(shown(&failing, "ben@test.edu") && !shown(&failing, "ana@test.edu"));
+    let (_, waiting) = admin.get_text("/admin/outbox?kind=waiting").await;
+    assert!(
+        shown(&waiting, "carla_x@test.edu") && !shown(&waiting, "ben@test.edu") && !shown(&waiting, "ana@test.edu")
+    );
+    // What is typed is matched literally: "_" is no wildcard.
+    let (_, person) = admin.get_text("/admin/outbox?person=CARLA_X").await;
+    assert!(shown(&person, "carla_x@test.edu") && !shown(&person, "carlaax@test.edu"), "{person}");
+    assert!(person.contains("value=\"CARLA_X\""), "the filter stays in its form");
+    let (_, today) = admin.get_text("/admin/outbox?from=2026-05-28&to=2026-05-28").await;
+    assert!(shown(&today, "ana@test.edu") && !shown(&today, "dan@test.edu"), "{today}");
+    let (_, later) = admin.get_text("/admin/outbox?from=2026-05-29").await;
+    assert!(shown(&later, "dan@test.edu") && !shown(&later, "ana@test.edu"));
+    let (_, none) = admin.get_text("/admin/outbox?person=nobody").await;
+    assert!(none.contains("No emails match this filter"));
+    let (status, bad) = admin.get_text("/admin/outbox?from=28/05/2026").await;
+    assert_eq!(status, 400);
+    assert!(bad.contains("write it as YYYY-MM-DD"), "{bad}");
+    assert_eq!(admin.get_text("/admin/outbox?kind=lost").await.0, 400);
+
+    app.client().login(MEMBER_B, "wrong password").await;
+    let (_, refusals) = admin.get_text("/admin/audit?kind=refused").await;
+    assert!(refusals.contains("sign-in refused") && refusals.contains(MEMBER_B), "{refusals}");
+    assert!(!refusals.contains("<td>signed in</td>"), "only what was asked: {refusals}");
+    let (_, by_person) = admin.get_text("/admin/audit?person=Ada").await;
+    assert!(by_person.contains("Ada Admin") && !by_person.contains(MEMBER_B), "{by_person}");
+    // The outbox's own coordinators stay out: a filter is no way around the admin rule.
+    assert_eq!(app.signed_in(COORDINATOR).await.get_text("/admin/outbox?kind=sent").await.0, 404);
+});
