@@ -202,6 +202,9 @@ pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
             if let Err(e) = crate::notify::reminders::send_due(&reminders).await {
                 tracing::warn!(error = %e, "could not queue meeting reminders");
             }
+            if let Err(e) = crate::notify::discussion::send_digests(&reminders).await {
+                tracing::warn!(error = %e, "could not queue discussion digests");
+            }
             tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });

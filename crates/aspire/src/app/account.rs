@@ -165,9 +165,9 @@ pub async fn discussion_notices(state: &AppState, actor: &Actor) -> AppResult<St
 }
 
 pub async fn set_discussion_notices(state: &AppState, actor: &Actor, how: &str) -> AppResult<()> {
-    if ![discussion::IMMEDIATE, discussion::OFF].contains(&how) {
+    if ![discussion::IMMEDIATE, discussion::DAILY, discussion::OFF].contains(&how) {
         return Err(AppError::Invalid(format!(
-            "'{how}' is not a choice for discussion emails: choose \"as posts arrive\" or \"off\"."
+            "'{how}' is not a choice for discussion emails: choose as posts arrive, once a day, or never."
         )));
     }
     state.store.set_discussion_notices(actor.user.id, how, &new_token()).await?;

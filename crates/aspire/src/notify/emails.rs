@@ -62,6 +62,24 @@ impl Email for DiscussionNotice<'_> {
     }
 }
 
+/// Once a day, for those who chose it: how many new posts each of their groups has. Counts only.
+#[derive(Template)]
+#[template(path = "email/discussion_digest.txt")]
+pub struct DiscussionDigest<'a> {
+    pub name: &'a str,
+    /// "- Group A: 3 new posts"
+    pub lines: &'a [String],
+    pub link: String,
+    pub settings_link: String,
+    pub unsubscribe_link: &'a str,
+}
+
+impl Email for DiscussionDigest<'_> {
+    fn subject(&self) -> String {
+        "New in your groups' discussions today".into()
+    }
+}
+
 /// A meeting is cancelled, or back on: told to the rest of the group.
 #[derive(Template)]
 #[template(path = "email/meeting_cancelled.txt")]

@@ -231,6 +231,73 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
 
+    /// The newest post's id (0 when there is none).
+    pub async fn latest_post_id(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM posts").fetch_one(&self.pool).await?)
+    }
+
+    /// Up to `limit` posts by others in the groups `user_id` is in, with ids in
+    /// `(after, up_to]`, written after `since`. Who may see each is for `auth::access` to say.
+    pub async fn posts_between(
+        &self,
+        user_id: i64,
+        (after, up_to): (i64, i64),
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<Post>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} \
+             JOIN group_members gm ON gm.group_id = p.group_id AND gm.user_id = $1 \
+             WHERE (p.author_id IS NULL OR p.author_id <> $1) AND p.id > $2 AND p.id <= $3 AND p.created_at > $4 \
+             ORDER BY p.id DESC LIMIT {limit}"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).bind(after).bind(up_to).bind(since).fetch_all(&self.pool).await?)
+    }
+
+    /// Who asked for a daily digest and has not had one for a day:
+    /// (user, when the last went, the newest post it counted, unsubscribe token).
+    pub async fn digests_due(&self, now: i64) -> Result<Vec<(i64, i64, i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT user_id, digested_until, digested_post_id, unsubscribe_token FROM notification_settings \
+             WHERE discussion = 'daily' AND digested_until <= $1",
+        )
+        .bind(now - 86_400)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Moves `user_id`'s digest on from `told_until` to `now` (and to the post `up_to`) and
+    /// queues `email` with it, once: of two servers doing this at the same moment, one does.
+    /// False if another did.
+    pub async fn claim_digest(
+        &self,
+        user_id: i64,
+        (told_until, up_to): (i64, i64),
+        now: i64,
+        email: Option<&NewEmail>,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE notification_settings SET digested_until = $1, digested_post_id = $4 \
+             WHERE user_id = $2 AND digested_until = $3",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(told_until)
+        .bind(up_to)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(email) = email {
+            super::sql::insert_email(&mut *tx, email, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Remembers that `user_id` has read `group_id`'s discussion up to `now`.
     pub async fn mark_discussion_read(&self, user_id: i64, group_id: i64, now: i64) -> Result<()> {
         sqlx::query(

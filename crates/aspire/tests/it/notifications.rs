@@ -86,3 +86,48 @@ on_both_backends!(new_posts_are_told_to_those_who_may_read_them_and_no_one_else,
     assert_eq!(app.client().get_text(bogus).await.0, 410);
     assert_eq!(app.client().http.post(app.url(bogus)).send().await.unwrap().status(), 410);
 });
+
+on_both_backends!(a_daily_digest_counts_new_posts_once_a_day_and_once_only, |app: TestApp| async move {
+    use aspire::notify::discussion::send_digests;
+    let world = app.world().await;
+    let member = app.signed_in(MEMBER_A).await;
+    let csrf = member.csrf("/account").await;
+    let chose = member.post_form("/account/notifications", &[("csrf", &csrf), ("discussion", "daily")]).await;
+    assert_eq!(chose.status(), 303);
+    let (_, account) = member.get_text("/account").await;
+    assert!(account.contains("value=\"daily\" checked"));
+
+    let discussion = format!("/groups/{}/discussion", world.group_a);
+    let peer = app.signed_in(MEMBER_A2).await;
+    let csrf = peer.csrf(&discussion).await;
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    for title in ["First news", "Second news"] {
+        peer.post_form(&discussion, &[("csrf", &csrf), ("title", title), ("body", "DIGEST-BODY")]).await;
+    }
+    let mail = mail_since(&app, before).await;
+    assert!(mail.iter().all(|m| m.recipient != MEMBER_A), "nothing as it happens for someone who chose a digest");
+
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    // Two servers at the same moment: one digest.
+    let (a, b) = tokio::join!(send_digests(&app.state), send_digests(&app.state));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let mail = mail_since(&app, before).await;
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].recipient, MEMBER_A);
+    assert!(mail[0].body.contains("- Group A: 2 new posts"), "{}", mail[0].body);
+    assert!(!mail[0].body.contains("DIGEST-BODY") && !mail[0].body.contains("news"), "counts, never words");
+    assert!(!mail[0].unsubscribe_url.is_empty());
+    assert_eq!(send_digests(&app.state).await.unwrap(), 0, "not again the same day");
+
+    app.clock.advance(86_400);
+    assert_eq!(send_digests(&app.state).await.unwrap(), 0, "a day with nothing new sends nothing");
+    let peer = app.signed_in(MEMBER_A2).await;
+    let csrf = peer.csrf(&discussion).await;
+    let third = peer.post_form(&discussion, &[("csrf", &csrf), ("title", "Third"), ("body", "b")]).await;
+    assert_eq!(third.status(), 303);
+    app.clock.advance(86_400);
+    let before = app.state.store.list_outbox(10_000).await.unwrap().len();
+    assert_eq!(send_digests(&app.state).await.unwrap(), 1);
+    let mail = mail_since(&app, before).await;
+    assert!(mail[0].body.contains("- Group A: 1 new post\n"), "only what is new since the last: {}", mail[0].body);
+});
