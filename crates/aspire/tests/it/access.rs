@@ -1047,6 +1047,12 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
         }
         post(format!("/rounds/{round}/people"), vec![("who", "everyone".into())]).await;
         post(format!("/rounds/{round}/place"), vec![]).await;
+        post(format!("/programs/{program}/invitations"), vec![]).await;
+        post("/account/notifications".into(), vec![("discussion", "immediate".into())]).await;
+        // A reset link for a member goes to the member's mailbox, which no page shows.
+        let visitor = app.client();
+        let pre = visitor.csrf("/password/forgot").await;
+        visitor.post_form("/password/forgot", &[("csrf", &pre), ("email", MEMBER_A)]).await;
         // What is shared after they tried, and what was shared before.
         app.clock.advance(60);
         planted.push(plant_items(&app, &world, member_a, facilitator_a).await);
@@ -1067,6 +1073,9 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             "/admin/audit".into(),
             format!("/admin/outbox?before={}", i64::MAX),
             format!("/admin/audit?before={}", i64::MAX),
+            format!("/admin/outbox?kind=waiting&person={MEMBER_A}"),
+            "/admin/audit?person=member".into(),
+            "/".into(),
         ];
         for items in &planted {
             reads.extend(items.posts.values().map(|id| format!("/posts/{id}")));
@@ -1080,6 +1089,9 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             let body = response.text().await.unwrap();
             for marker in SAID_IN_A_GROUP {
                 assert!(!body.contains(marker) && !headers.contains(marker), "{email} reached {marker} at {path}");
+            }
+            for secret in ["/password/reset/", "/unsubscribe/"] {
+                assert!(!body.contains(secret), "{email} read someone's {secret} link at {path}");
             }
         }
         assert!(store.memberships(me).await.unwrap().groups.is_empty(), "{email} is in no group");
