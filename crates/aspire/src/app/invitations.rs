@@ -80,16 +80,22 @@ pub async fn live(state: &AppState, token: &str) -> AppResult<(Invitation, User,
     Ok((invitation, user, program))
 }
 
+/// A new password typed twice the same and strong enough; otherwise `AppError::Invalid` saying
+/// what to do. For every form that sets a password by link.
+pub fn check_new_password(new_password: &str, confirm: &str) -> AppResult<()> {
+    if new_password != confirm {
+        return Err(AppError::Invalid("The two passwords differ: type the same password twice.".into()));
+    }
+    password::check_strength(new_password).map_err(|e| {
+        AppError::Invalid(format!("{} (a short sentence works well).", e.to_string().trim_end_matches('.')))
+    })
+}
+
 /// Sets the invited person's password; returns who they are. A password that is too weak or
 /// not typed twice the same is `AppError::Invalid`.
 pub async fn accept(state: &AppState, token: &str, new_password: String, confirm: &str) -> AppResult<User> {
     let (invitation, user, _) = live(state, token).await?;
-    if new_password != confirm {
-        return Err(AppError::Invalid("The two passwords differ: type the same password twice.".into()));
-    }
-    password::check_strength(&new_password).map_err(|e| {
-        AppError::Invalid(format!("{} (a short sentence works well).", e.to_string().trim_end_matches('.')))
-    })?;
+    check_new_password(&new_password, confirm)?;
     let hash = password::hash(new_password).await.map_err(|e| AppError::Internal(e.into()))?;
     // Redeeming is atomic: of two submissions of the same link, one wins.
     if !state.store.redeem_invitation(&invitation.token_hash, state.now()).await? {

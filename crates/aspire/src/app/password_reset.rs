@@ -58,12 +58,7 @@ pub async fn live(state: &AppState, token: &str) -> AppResult<User> {
 /// too weak or not typed twice the same is `AppError::Invalid`, and the link still works.
 pub async fn reset(state: &AppState, token: &str, new_password: String, confirm: &str) -> AppResult<User> {
     let user = live(state, token).await?;
-    if new_password != confirm {
-        return Err(AppError::Invalid("The two passwords differ: type the same password twice.".into()));
-    }
-    password::check_strength(&new_password).map_err(|e| {
-        AppError::Invalid(format!("{} (a short sentence works well).", e.to_string().trim_end_matches('.')))
-    })?;
+    super::invitations::check_new_password(&new_password, confirm)?;
     let hash = password::hash(new_password).await.map_err(|e| AppError::Internal(e.into()))?;
     if !state.store.redeem_password_reset(&hash_token(token), state.now()).await? {
         return Err(AppError::Gone(SPENT_LINK.into()));
