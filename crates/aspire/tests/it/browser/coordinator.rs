@@ -89,6 +89,19 @@ async fn coordinator_forms_groups_moves_a_person_and_publishes() {
     browser.wait_for_text("12 people in this round").await;
     browser.look("round").await;
 
+    // Criteria as a coordinator writes them: a pair kept apart, a rule for a small department.
+    let path = browser.path().await;
+    let round = path.split('?').next().unwrap().to_string();
+    browser.goto(&format!("{round}/criteria")).await;
+    browser.fill("#keep_apart", "scholar0@test.edu, scholar1@test.edu").await;
+    browser.fill("#no_isolated", "department: Medicine").await;
+    browser.click_and_wait("form[action$='/criteria'] button[type=submit]").await;
+    browser.goto(&format!("{round}/criteria")).await;
+    let kept_apart = browser.find("#keep_apart").await.prop("value").await.unwrap().unwrap_or_default();
+    assert!(kept_apart.contains("scholar0@test.edu, scholar1@test.edu"), "the criteria were saved: {kept_apart}");
+    browser.look("criteria").await;
+    browser.goto(&round).await;
+
     browser.fill("#seconds", "1").await;
     browser.click_and_wait("form[action$='/jobs'] button[type=submit]").await;
     browser.wait_for_text("Forming groups for 2027 cohort").await;

@@ -440,13 +440,25 @@ impl Browser {
     async fn assert_no_layout_shift(&self, page: &str) {
         let script = r#"const done = arguments[arguments.length - 1];
             let total = 0;
+            const moved = [];
+            const describe = n => !n || !n.tagName ? String(n && n.nodeName)
+                : n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.className ? '.' + n.className : '');
             new PerformanceObserver(list => {
-                for (const e of list.getEntries()) { if (!e.hadRecentInput) total += e.value; }
+                for (const e of list.getEntries()) {
+                    if (e.hadRecentInput) continue;
+                    total += e.value;
+                    for (const s of e.sources || []) moved.push(describe(s.node) + ' ' + JSON.stringify(s.previousRect)
+                        + ' -> ' + JSON.stringify(s.currentRect));
+                }
             }).observe({ type: 'layout-shift', buffered: true });
-            requestAnimationFrame(() => setTimeout(() => done(total), 0));"#;
-        let shift = self.driver.execute_async(script, vec![]).await.expect("measure layout shift").json().clone();
-        let shift = shift.as_f64().unwrap_or(0.0);
-        assert!(shift < 0.01, "{page} shifts its layout as it loads (cumulative layout shift {shift:.3})");
+            requestAnimationFrame(() => setTimeout(() => done([total, moved.slice(0, 5)]), 0));"#;
+        let measured = self.driver.execute_async(script, vec![]).await.expect("measure layout shift").json().clone();
+        let shift = measured[0].as_f64().unwrap_or(0.0);
+        assert!(
+            shift < 0.01,
+            "{page} shifts its layout as it loads (cumulative layout shift {shift:.3}); moved: {}",
+            measured[1]
+        );
     }
 }
 

@@ -74,6 +74,11 @@ async fn member_declares_goals_then_reports_them_at_the_next_meeting() {
     let browser = browser_or_skip!(app);
     browser.sign_in(MEMBER_A).await;
 
+    // The schedule page, with a schedule and its history, on every screen.
+    browser.goto(&format!("/groups/{}/meetings", world.group_a)).await;
+    browser.wait_for_text("Every Tuesday").await;
+    browser.look("meetings").await;
+
     // From the group page to the next meeting.
     browser.goto(&format!("/groups/{}", world.group_a)).await;
     browser.click_and_wait(&format!("a[href='{first}']")).await;
