@@ -64,6 +64,41 @@ pub async fn report(state: &AppState, actor: &Actor, goal_id: i64, status: &str,
     Ok(())
 }
 
+/// Whether a goal's author may still reword or withdraw it: until the meeting it is reported
+/// at begins, while it is open and has not been carried on.
+pub fn changeable(goal: &Goal, carried_on: bool, now: i64) -> bool {
+    goal.status == GoalStatus::Open && goal.meeting_start > now && !carried_on
+}
+
+/// A goal of the actor's own that may still change, or why not.
+async fn changeable_goal(state: &AppState, actor: &Actor, id: i64) -> AppResult<Goal> {
+    let goal = own_goal(state, actor, id).await?;
+    let carried_on = state.store.carried_to(goal.id).await?.is_some();
+    if changeable(&goal, carried_on, state.now()) {
+        Ok(goal)
+    } else {
+        Err(AppError::Invalid(
+            "This goal can no longer change: its meeting has begun or it was reported. Report how it went instead."
+                .into(),
+        ))
+    }
+}
+
+/// Rewords a goal (or changes its kind) before the meeting it is reported at; returns the goal.
+pub async fn edit(state: &AppState, actor: &Actor, goal_id: i64, text: &str, kind: &str) -> AppResult<Goal> {
+    let goal = changeable_goal(state, actor, goal_id).await?;
+    let (text, kind) = goals::validate_goal(text, kind).map_err(AppError::invalid)?;
+    state.store.edit_goal(goal.id, &text, &kind).await?;
+    Ok(goal)
+}
+
+/// Withdraws a goal before the meeting it is reported at; returns what it was.
+pub async fn delete(state: &AppState, actor: &Actor, goal_id: i64) -> AppResult<Goal> {
+    let goal = changeable_goal(state, actor, goal_id).await?;
+    state.store.delete_goal(goal.id).await?;
+    Ok(goal)
+}
+
 /// Carries an unmet goal into the group's next meeting (an open one is reported not met
 /// first); returns the group and the meeting it now stands under.
 pub async fn carry(state: &AppState, actor: &Actor, goal_id: i64) -> AppResult<(i64, i64)> {

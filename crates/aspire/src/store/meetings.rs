@@ -398,7 +398,21 @@ impl SqlStore {
         Ok(())
     }
 
-    /// The goal that carries `id` forward, if there is one.
+    pub async fn edit_goal(&self, id: i64, text: &str, kind: &str) -> Result<()> {
+        sqlx::query("UPDATE goals SET text = $1, kind = $2 WHERE id = $3")
+            .bind(text)
+            .bind(kind)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_goal(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM goals WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The goals declared for the group's meeting at `start` that were carried on to a later one.
     pub async fn carried_on_from(&self, group_id: i64, start: i64) -> Result<Vec<i64>> {
         Ok(sqlx::query_scalar(
@@ -411,6 +425,7 @@ impl SqlStore {
         .await?)
     }
 
+    /// The goal that carries `id` forward, if there is one.
     pub async fn carried_to(&self, id: i64) -> Result<Option<i64>> {
         Ok(sqlx::query_scalar("SELECT id FROM goals WHERE carried_from = $1 ORDER BY id LIMIT 1")
             .bind(id)

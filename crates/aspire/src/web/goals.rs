@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::meetings::RefusedGoal;
 use super::{Layout, Notice, safe_next};
 use crate::app;
 use crate::app::goals::DeclareGoal;
@@ -23,6 +24,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .post("/groups/{id}/meetings/{start}/goals", declare_goal)
         .post("/goals/{id}/report", report_goal)
+        .post("/goals/{id}/edit", edit_goal)
+        .post("/goals/{id}/delete", delete_goal)
         .post("/goals/{id}/carry", carry_goal)
         .get("/goals", my_goals)
         .get("/goals/year", year_view)
@@ -58,11 +61,49 @@ async fn declare_goal(
         Ok(_) => Ok(Redirect::to(&format!("/groups/{id}/meetings/{start}?notice=added#declare")).into_response()),
         // Said on the meeting page, next to the form, with what was typed.
         Err(AppError::Invalid(error)) => {
-            super::meetings::render_meeting(&state, &actor, (id, start), &Notice::default(), Some((error, form.text)))
-                .await
+            let refused = RefusedGoal { goal: None, error, text: form.text };
+            super::meetings::render_meeting(&state, &actor, (id, start), &Notice::default(), Some(refused)).await
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    text: String,
+    #[serde(default)]
+    kind: String,
+}
+
+async fn edit_goal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<EditForm>,
+) -> AppResult<Response> {
+    match app::goals::edit(&state, &actor, id, &form.text, &form.kind).await {
+        Ok(goal) => Ok(Redirect::to(&format!(
+            "/groups/{}/meetings/{}?notice=saved#goal-{id}",
+            goal.group_id, goal.meeting_start
+        ))
+        .into_response()),
+        // Said next to that goal's own form, with what was typed.
+        Err(AppError::Invalid(error)) => {
+            let goal = state.store.goal(id).await?.ok_or(AppError::NotFound)?;
+            let refused = RefusedGoal { goal: Some(id), error, text: form.text };
+            let meeting = (goal.group_id, goal.meeting_start);
+            super::meetings::render_meeting(&state, &actor, meeting, &Notice::default(), Some(refused)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn delete_goal(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    let goal = app::goals::delete(&state, &actor, id).await?;
+    Ok(Redirect::to(&format!("/groups/{}/meetings/{}?notice=removed#declare", goal.group_id, goal.meeting_start)))
 }
 
 #[derive(Deserialize)]

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{Layout, Notice};
+use crate::app;
 use crate::app::meetings::{self, LoadedSeries};
 use crate::auth::{Actor, CsrfForm, access};
 use crate::domain::cadence::{self, Occurrence, WEEKDAYS};
@@ -174,11 +175,25 @@ pub struct GoalView {
     pub author: String,
     pub text: String,
     pub kind: &'static str,
+    pub kind_code: String,
     pub status: GoalStatus,
     pub reason: String,
     pub mine: bool,
     pub carried: bool,
     pub carried_on: bool,
+    /// Its author may still reword or withdraw it.
+    pub changeable: bool,
+    /// After a refused edit: what was wrong; `edit_text` is then what was typed.
+    pub edit_error: Option<String>,
+    pub edit_text: String,
+}
+
+/// A goal refused on a meeting page: a new one (`goal` is None) or an edit of one, with what
+/// was wrong and what was typed, shown on the form it came from.
+pub struct RefusedGoal {
+    pub goal: Option<i64>,
+    pub error: String,
+    pub text: String,
 }
 
 impl GoalView {
@@ -193,19 +208,27 @@ impl GoalView {
     }
 }
 
-fn goal_views(actor: &Actor, goals: Vec<(Goal, bool)>) -> Vec<GoalView> {
+fn goal_views(actor: &Actor, goals: Vec<(Goal, bool)>, now: i64, refused: Option<&RefusedGoal>) -> Vec<GoalView> {
     goals
         .into_iter()
-        .map(|(g, carried_on)| GoalView {
-            id: g.id,
-            mine: g.user_id == actor.user.id,
-            author: g.user_name,
-            kind: kind_label(&g.kind),
-            status: g.status,
-            reason: g.reason,
-            carried: g.carried_from.is_some(),
-            carried_on,
-            text: g.text,
+        .map(|(g, carried_on)| {
+            let mine = g.user_id == actor.user.id;
+            let refused = refused.filter(|r| r.goal == Some(g.id));
+            GoalView {
+                id: g.id,
+                mine,
+                changeable: mine && app::goals::changeable(&g, carried_on, now),
+                author: g.user_name,
+                kind: kind_label(&g.kind),
+                kind_code: g.kind,
+                status: g.status,
+                reason: g.reason,
+                carried: g.carried_from.is_some(),
+                carried_on,
+                edit_error: refused.map(|r| r.error.clone()),
+                edit_text: refused.map_or_else(|| g.text.clone(), |r| r.text.clone()),
+                text: g.text,
+            }
         })
         .collect()
 }
@@ -238,6 +261,7 @@ struct MeetingPage {
     /// What was wrong with a goal just typed, and the goal as typed.
     declare_error: Option<String>,
     declare_text: String,
+    goal_error: Option<String>,
 }
 
 async fn meeting_page(
@@ -249,13 +273,13 @@ async fn meeting_page(
     render_meeting(&state, &actor, (id, start), &notice, None).await
 }
 
-/// The meeting page; with `declared` (what was wrong, what was typed) after a goal was refused.
+/// The meeting page; with `refused` after a new goal or an edit was refused.
 pub(super) async fn render_meeting(
     state: &AppState,
     actor: &Actor,
     (id, start): (i64, i64),
     notice: &Notice,
-    declared: Option<(String, String)>,
+    refused: Option<RefusedGoal>,
 ) -> AppResult<Response> {
     let meeting = meetings::meeting(state, actor, id, start).await?;
     let (group, loaded) = (meeting.group, meeting.loaded);
@@ -274,8 +298,17 @@ pub(super) async fn render_meeting(
             can_record: access::can_record_attendance(actor, &group, m.user.id),
         })
         .collect();
-    let refused = declared.is_some();
-    let (declare_error, declare_text) = declared.map_or((None, String::new()), |(e, t)| (Some(e), t));
+    let now = state.now();
+    let check_in = goal_views(actor, meeting.check_in, now, refused.as_ref());
+    let declared = goal_views(actor, meeting.declared, now, refused.as_ref());
+    let (declare_error, declare_text) = match &refused {
+        Some(RefusedGoal { goal: None, error, text }) => (Some(error.clone()), text.clone()),
+        _ => (None, String::new()),
+    };
+    // A refused change to a goal that no longer has its form (its meeting began) is said on top.
+    let shown_by_its_form = |id: i64| declared.iter().any(|g| g.id == id && g.changeable);
+    let goal_error =
+        refused.as_ref().filter(|r| r.goal.is_some_and(|id| !shown_by_its_form(id))).map(|r| r.error.clone());
     let page = MeetingPage {
         layout: Layout::for_actor(actor).with_notice(notice),
         when: loaded.label(start),
@@ -285,16 +318,17 @@ pub(super) async fn render_meeting(
         following: loaded.series.following(start).map(|o| link(&loaded, &o)),
         path: format!("/groups/{}/meetings/{start}", group.id),
         group,
-        check_in: goal_views(actor, meeting.check_in),
-        declared: goal_views(actor, meeting.declared),
+        check_in,
+        declared,
         attendance,
         kinds: KINDS.to_vec(),
         long_goals: meeting.long_goals,
         others,
         declare_error,
         declare_text,
+        goal_error,
     };
-    Ok(if refused { (StatusCode::UNPROCESSABLE_ENTITY, page).into_response() } else { page.into_response() })
+    Ok(if refused.is_some() { (StatusCode::UNPROCESSABLE_ENTITY, page).into_response() } else { page.into_response() })
 }
 
 #[derive(Deserialize)]

@@ -130,7 +130,18 @@ const MATRIX: &[Row] = &[
         route: "/groups/{id}/meetings/{start}/goals",
         expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, HIDDEN, HIDDEN],
     },
-    // Carry before report: carrying an open goal reports it not met, then the report changes it.
+    // Edit, withdraw (a goal planted for each role) and carry before report: once reported, or
+    // carried, a goal can no longer change.
+    Row {
+        method: "POST",
+        route: "/goals/{id}/edit",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/goals/{id}/delete",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/goals/{id}/carry",
@@ -521,9 +532,12 @@ const GOAL_MARKER: &str = "GOALMARKER-91c2-group-only";
 
 /// What the accountability routes need: a meeting of group A, Mina's goal there, her
 /// long-term goal and her id.
+#[derive(Clone, Copy)]
 struct Loop {
     start: i64,
     goal: i64,
+    /// Mina's goal that this role's row tries to withdraw, planted afresh for each role.
+    withdrawable: i64,
     long_goal: i64,
     member_a: i64,
 }
@@ -568,6 +582,7 @@ fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: 
         .replace("/opportunities/{id}", &format!("/opportunities/{}", formed.opportunity))
         .replace("/nominations/{id}", &format!("/nominations/{}", formed.nomination))
         .replace("/goals/long-term/{id}", &format!("/goals/long-term/{}", lp.long_goal))
+        .replace("/goals/{id}/delete", &format!("/goals/{}/delete", lp.withdrawable))
         .replace("/goals/{id}", &format!("/goals/{}", lp.goal))
         .replace("{start}", &lp.start.to_string())
         .replace("/rounds/{id}", &format!("/rounds/{}", formed.round))
@@ -602,6 +617,8 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
         }
         "/groups/{id}/meetings/{start}/goals" => vec![("text", "Write the discussion section".into())],
         "/goals/{id}/report" => vec![("status", "met".into())],
+        // The same words: the marker stays for the rows after.
+        "/goals/{id}/edit" => vec![("text", GOAL_MARKER.into()), ("kind", "grant".into())],
         "/goals/long-term" => vec![("title", "Publish two first-author papers".into())],
         "/goals/long-term/{id}" => vec![("status", "done".into())],
         "/goals/reminders" => vec![("muted", "0".into())],
@@ -682,9 +699,10 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
         carried_from: None,
     };
     let planted = app.clock.now_value();
+    let withdrawable = goal.clone();
     let goal = app.state.store.declare_goal(&goal, planted).await.unwrap();
     let long_goal = app.state.store.create_long_goal(member_a.id, GOAL_MARKER, "grant", "", planted).await.unwrap();
-    let lp = Loop { start, goal, long_goal, member_a: member_a.id };
+    let lp = Loop { start, goal, withdrawable: 0, long_goal, member_a: member_a.id };
     let store = &app.state.store;
     let facilitator_a = store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
     // The former member: was in group A, then was removed; still in the program.
@@ -770,6 +788,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             None => app.client(),
         };
         let items = plant_items(&app, &world, lp.member_a, facilitator_a).await;
+        let lp = Loop { withdrawable: store.declare_goal(&withdrawable, now).await.unwrap(), ..lp };
         // Earlier roles' rows place people without a group into groups: keep the former member out.
         for seat in store.memberships(former).await.unwrap().groups {
             crate::harness::unseat(store, seat.group_id, former).await;

@@ -225,3 +225,69 @@ on_both_backends!(a_refused_goal_is_said_on_the_meeting_page_with_what_was_typed
     }
     assert!(app.state.store.goals_at(world.group_a, ny("2026-06-02T09:30")).await.unwrap().is_empty());
 });
+
+on_both_backends!(an_author_rewords_or_withdraws_a_goal_until_its_meeting_begins, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let first = meeting(&world, "2026-06-02T09:30");
+    let mina = app.signed_in(MEMBER_A).await;
+    let milo = app.signed_in(MEMBER_A2).await;
+    declare(&mina, &first, "Draft the aims", "grant").await;
+    declare(&mina, &first, "Read two papers", "").await;
+    let (_, body) = mina.get_text(&first).await;
+    let aims = goal_id_in(&body, "Draft the aims");
+    let papers = goal_id_in(&body, "Read two papers");
+    assert!(body.contains("Change or withdraw this goal"), "Mina is offered to change her goals");
+    let (_, theirs) = milo.get_text(&first).await;
+    assert!(!theirs.contains("Change or withdraw this goal"), "Milo sees Mina's goals but may not change them");
+
+    let csrf = mina.csrf(&first).await;
+    let edit = format!("/goals/{aims}/edit");
+    let response = mina
+        .post_form(&edit, &[("csrf", &csrf), ("text", "Draft the specific aims page"), ("kind", "manuscript")])
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["location"].to_str().unwrap().starts_with(&first));
+    let (_, body) = milo.get_text(&first).await;
+    assert!(
+        body.contains("Draft the specific aims page") && !body.contains("Draft the aims<"),
+        "the group sees the new words"
+    );
+
+    // An empty edit is refused on the goal's own form, with what was typed kept.
+    let response = mina.post_form(&edit, &[("csrf", &csrf), ("text", "  "), ("kind", "bogus")]).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains(&format!("id=\"e-error-{aims}\"")), "the error stands by the goal's form");
+    assert!(page.contains("<details open>"), "the goal's form is open");
+    assert!(page.contains("Draft the specific aims page"), "the goal itself is unchanged");
+
+    // Others may not change it, whatever their role.
+    for email in [MEMBER_A2, FACILITATOR_A, COORDINATOR, ADMIN] {
+        let other = app.signed_in(email).await;
+        let csrf = other.csrf("/profile").await;
+        let response = other.post_form(&edit, &[("csrf", &csrf), ("text", "Hijacked")]).await;
+        assert_eq!(response.status(), 404, "{email} may not edit Mina's goal");
+        let response = other.post_form(&format!("/goals/{papers}/delete"), &[("csrf", &csrf)]).await;
+        assert_eq!(response.status(), 404, "{email} may not withdraw Mina's goal");
+    }
+
+    let response = mina.post_form(&format!("/goals/{papers}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), 303);
+    let (_, body) = milo.get_text(&first).await;
+    assert!(!body.contains("Read two papers"), "a withdrawn goal is gone from the meeting");
+    assert!(body.contains("Draft the specific aims page"));
+
+    // Once the meeting begins (Tuesday 2 June, 09:30 in New York) the goal is reported, not reworded.
+    app.clock.advance(5 * 86_400);
+    let mina = app.signed_in(MEMBER_A).await;
+    let csrf = mina.csrf(&first).await;
+    let response = mina.post_form(&edit, &[("csrf", &csrf), ("text", "Something easier")]).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("can no longer change"));
+    let response = mina.post_form(&format!("/goals/{aims}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), 422);
+    let milo = app.signed_in(MEMBER_A2).await;
+    let (_, body) = milo.get_text(&first).await;
+    assert!(body.contains("Draft the specific aims page"), "the goal stands as declared");
+});
