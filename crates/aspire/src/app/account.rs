@@ -72,7 +72,7 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .into_iter()
         .map(|w| {
             json!({"id": w.id, "kind": wins::label(&wins::KINDS, &w.kind), "title": w.title, "venue": w.venue,
-                   "year": w.year, "doi": w.doi, "pmid": w.pmid, "pmcid": w.pmcid,
+                   "year": w.year, "date": w.won_on, "doi": w.doi, "pmid": w.pmid, "pmcid": w.pmcid,
                    "author_position": wins::label(&wins::POSITIONS, &w.author_position),
                    "mechanism": w.mechanism, "award_number": w.award_number,
                    "grant_role": wins::label(&wins::GRANT_ROLES, &w.grant_role),

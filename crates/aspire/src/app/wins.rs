@@ -83,6 +83,7 @@ fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i6
         title: details.title,
         venue: details.venue,
         year: details.year.parse().ok(),
+        won_on: details.date,
         doi: details.doi,
         pmid: details.pmid,
         pmcid: details.pmcid,
@@ -172,11 +173,43 @@ pub async fn cheer(state: &AppState, actor: &Actor, id: i64, message: &str) -> A
     Ok(win.id)
 }
 
-pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
-    let win = visible_win(state, actor, id).await?;
-    if !access::can_change_item(actor, &win.audience()) {
-        return Err(AppError::NotFound);
+/// What an author types to change a win: its details as they stand.
+pub fn details_of(win: &Win) -> WinDetails {
+    WinDetails {
+        kind: win.kind.clone(),
+        title: win.title.clone(),
+        venue: win.venue.clone(),
+        year: win.year.map(|y| y.to_string()).unwrap_or_default(),
+        date: win.won_on.clone(),
+        doi: win.doi.clone(),
+        pmid: win.pmid.clone(),
+        pmcid: win.pmcid.clone(),
+        author_position: win.author_position.clone(),
+        award_number: win.award_number.clone(),
+        mechanism: win.mechanism.clone(),
+        grant_role: win.grant_role.clone(),
+        grant_status: win.grant_status.clone(),
     }
+}
+
+/// A win the actor may change: their own. Others get a 404.
+async fn own_win(state: &AppState, actor: &Actor, id: i64) -> AppResult<Win> {
+    let win = visible_win(state, actor, id).await?;
+    if access::can_change_item(actor, &win.audience()) { Ok(win) } else { Err(AppError::NotFound) }
+}
+
+/// Changes what a win says, in place: a grant going from submitted to funded keeps its cheers
+/// and who sees it. A bad input is `AppError::Invalid`.
+pub async fn edit(state: &AppState, actor: &Actor, id: i64, details: WinDetails) -> AppResult<()> {
+    let win = own_win(state, actor, id).await?;
+    let details = details.validate().map_err(|message| AppError::Invalid(sentence(&message)))?;
+    let share = (win.visibility, win.program_id, win.group_id);
+    state.store.update_win(win.id, &stored(details, actor, share)).await?;
+    Ok(())
+}
+
+pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
+    let win = own_win(state, actor, id).await?;
     state.store.delete_win(win.id).await?;
     Ok(())
 }

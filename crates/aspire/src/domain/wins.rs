@@ -27,6 +27,8 @@ pub struct WinDetails {
     /// Journal for a paper, funder for a grant, meeting for a talk, body giving an award.
     pub venue: String,
     pub year: String,
+    /// The day it happened, like 2026-11-14; when given, it sets the year.
+    pub date: String,
     pub doi: String,
     pub pmid: String,
     pub pmcid: String,
@@ -64,7 +66,16 @@ impl WinDetails {
                 _ => return Err(format!("\"{y}\" is not a year: write it as four digits, like 2026.")),
             },
         };
-        let mut win = WinDetails { kind: kind.clone(), title, venue, year, ..WinDetails::default() };
+        let (date, year) = match self.date.trim() {
+            "" => (String::new(), year),
+            d => match d.parse::<jiff::civil::Date>() {
+                Ok(day) if (1950..=2100).contains(&day.year()) => (day.to_string(), day.year().to_string()),
+                _ => {
+                    return Err(format!("\"{d}\" is not a date: write it as year-month-day, like 2026-11-14."));
+                }
+            },
+        };
+        let mut win = WinDetails { kind: kind.clone(), title, venue, year, date, ..WinDetails::default() };
         match kind.as_str() {
             "paper" => {
                 let id = |text: &str| text.trim().to_string();

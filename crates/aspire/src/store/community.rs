@@ -65,6 +65,8 @@ pub struct Win {
     pub title: String,
     pub venue: String,
     pub year: Option<i64>,
+    /// The day it happened (ISO 8601), or '' when only the year is known.
+    pub won_on: String,
     pub doi: String,
     pub pmid: String,
     pub pmcid: String,
@@ -121,7 +123,7 @@ const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN us
      LEFT JOIN posts t ON t.id = p.thread_id";
 
 const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
-     w.venue, w.year, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \
+     w.venue, w.year, w.won_on, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \
      w.grant_status, w.visibility, w.created_at, (SELECT COUNT(*) FROM cheers c WHERE c.win_id = w.id) AS cheers";
 const WIN_FROM: &str = "wins w JOIN users u ON u.id = w.user_id";
 
@@ -358,8 +360,8 @@ impl SqlStore {
         for w in wins {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wins (user_id, program_id, group_id, kind, title, venue, year, doi, pmid, pmcid, \
-                 author_position, mechanism, award_number, grant_role, grant_status, visibility, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                 author_position, mechanism, award_number, grant_role, grant_status, visibility, created_at, won_on) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
             )
             .bind(w.user_id)
             .bind(w.program_id)
@@ -378,12 +380,39 @@ impl SqlStore {
             .bind(&w.grant_status)
             .bind(w.visibility.code())
             .bind(now)
+            .bind(&w.won_on)
             .fetch_one(&mut *tx)
             .await?;
             ids.push(id);
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    /// Changes what a win says (not who sees it, nor its cheers).
+    pub async fn update_win(&self, id: i64, w: &Win) -> Result<()> {
+        sqlx::query(
+            "UPDATE wins SET kind = $1, title = $2, venue = $3, year = $4, won_on = $5, doi = $6, pmid = $7, \
+             pmcid = $8, author_position = $9, mechanism = $10, award_number = $11, grant_role = $12, \
+             grant_status = $13 WHERE id = $14",
+        )
+        .bind(&w.kind)
+        .bind(&w.title)
+        .bind(&w.venue)
+        .bind(w.year)
+        .bind(&w.won_on)
+        .bind(&w.doi)
+        .bind(&w.pmid)
+        .bind(&w.pmcid)
+        .bind(&w.author_position)
+        .bind(&w.mechanism)
+        .bind(&w.award_number)
+        .bind(&w.grant_role)
+        .bind(&w.grant_status)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     pub async fn win(&self, id: i64) -> Result<Option<Win>> {

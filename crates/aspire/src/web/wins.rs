@@ -29,6 +29,7 @@ pub fn routes() -> Routes {
         .post("/wins", record_win)
         .post("/wins/import", import_wins)
         .get("/wins/{id}", win_page)
+        .post("/wins/{id}/edit", edit_win)
         .post("/wins/{id}/cheers", cheer)
         .post("/wins/{id}/delete", delete_win)
         .get("/programs/{id}/celebrations", celebrations)
@@ -48,8 +49,9 @@ impl WinView {
         if !win.venue.is_empty() {
             parts.push(win.venue.clone());
         }
-        if let Some(year) = win.year {
-            parts.push(year.to_string());
+        match win.won_on.parse::<jiff::civil::Date>() {
+            Ok(day) => parts.push(day.strftime("%-d %b %Y").to_string()),
+            Err(_) => parts.extend(win.year.map(|year| year.to_string())),
         }
         let position = label(&POSITIONS, &win.author_position);
         if !win.author_position.is_empty() {
@@ -83,21 +85,6 @@ struct WinsPage {
     error: Option<String>,
     form: WinDetails,
     report: Vec<String>,
-}
-
-impl WinsPage {
-    fn kinds(&self) -> &'static [(&'static str, &'static str)] {
-        &KINDS
-    }
-    fn positions(&self) -> &'static [(&'static str, &'static str)] {
-        &POSITIONS
-    }
-    fn roles(&self) -> &'static [(&'static str, &'static str)] {
-        &GRANT_ROLES
-    }
-    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
-        &GRANT_STATUSES
-    }
 }
 
 async fn wins_page(state: &AppState, actor: &Actor, asked: &PageQuery) -> AppResult<WinsPage> {
@@ -206,6 +193,31 @@ struct WinPage {
     view: WinView,
     cheers: Vec<Cheer>,
     is_author: bool,
+    /// The author's form to change it: the win as it stands, or what was typed when refused.
+    form: WinDetails,
+    error: Option<String>,
+}
+
+async fn render_win(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    notice: &Notice,
+    refused: Option<(String, WinDetails)>,
+) -> AppResult<WinPage> {
+    let (win, cheers) = wins::win_with_cheers(state, actor, id).await?;
+    let (error, form) = match refused {
+        Some((error, typed)) => (Some(error), typed),
+        None => (None, wins::details_of(&win)),
+    };
+    Ok(WinPage {
+        layout: Layout::for_actor(actor).with_notice(notice),
+        is_author: win.user_id == actor.user.id,
+        view: WinView::of(win),
+        cheers,
+        form,
+        error,
+    })
 }
 
 async fn win_page(
@@ -214,13 +226,23 @@ async fn win_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<WinPage> {
-    let (win, cheers) = wins::win_with_cheers(&state, &actor, id).await?;
-    Ok(WinPage {
-        layout: Layout::for_actor(&actor).with_notice(&notice),
-        is_author: win.user_id == actor.user.id,
-        view: WinView::of(win),
-        cheers,
-    })
+    render_win(&state, &actor, id, &notice, None).await
+}
+
+async fn edit_win(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, details): CsrfForm<WinDetails>,
+) -> AppResult<Response> {
+    match wins::edit(&state, &actor, id, details.clone()).await {
+        Ok(()) => Ok(Redirect::to(&format!("/wins/{id}?notice=saved")).into_response()),
+        // Said on the form it came from, with what was typed.
+        Err(AppError::Invalid(error)) => {
+            let page = render_win(&state, &actor, id, &Notice::default(), Some((error, details))).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -369,6 +369,9 @@ const ITEM_MATRIX: &[ItemRow] = &[
         visibility: "program",
         expect: [LOGIN, DONE, DONE, HIDDEN, DONE, DONE, DONE, DONE],
     },
+    ItemRow { method: "POST", route: "/wins/{id}/edit", visibility: "private", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/wins/{id}/edit", visibility: "group", expect: ONLY_AUTHOR },
+    ItemRow { method: "POST", route: "/wins/{id}/edit", visibility: "program", expect: ONLY_AUTHOR },
     ItemRow { method: "POST", route: "/wins/{id}/delete", visibility: "private", expect: ONLY_AUTHOR },
     ItemRow { method: "POST", route: "/wins/{id}/delete", visibility: "group", expect: ONLY_AUTHOR },
     ItemRow { method: "POST", route: "/wins/{id}/delete", visibility: "program", expect: ONLY_AUTHOR },
@@ -645,6 +648,9 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             ("share", format!("program:p{}", world.program)),
         ],
         "/wins/{id}/cheers" => vec![("message", "Congratulations!".into())],
+        "/wins/{id}/edit" => {
+            vec![("kind", "award".into()), ("title", "Edited win".into()), ("date", "2026-05-01".into())]
+        }
         "/groups/{id}/discussion" => vec![("title", "This week".into()), ("body", "How did it go?".into())],
         "/posts/{id}/replies" => vec![("body", "Thinking of you.".into())],
         "/posts/{id}/edit" => vec![("title", "Edited title".into()), ("body", "Edited text".into())],

@@ -619,3 +619,71 @@ on_both_backends!(the_outbox_and_the_audit_log_filter_by_kind_person_and_date, |
     // The outbox's own coordinators stay out: a filter is no way around the admin rule.
     assert_eq!(app.signed_in(COORDINATOR).await.get_text("/admin/outbox?kind=sent").await.0, 404);
 });
+
+on_both_backends!(
+    a_grant_funded_after_submission_is_changed_in_place_and_keeps_its_cheers,
+    |app: TestApp| async move {
+        let world = app.world().await;
+        let mina = app.signed_in(MEMBER_A).await;
+        let csrf = mina.csrf("/wins").await;
+        let share = format!("group:{}", world.group_a);
+        let grant = |status: &'static str, date: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("kind", "grant".to_string()),
+                ("title", "Peer mentoring and retention".to_string()),
+                ("venue", "NHLBI".to_string()),
+                ("date", date.to_string()),
+                ("award_number", "1 K23 HL145123-01A1".to_string()),
+                ("grant_role", "pi".to_string()),
+                ("grant_status", status.to_string()),
+                ("share", share.clone()),
+            ]
+        };
+        let recorded = mina.http.post(app.url("/wins")).form(&grant("submitted", "2026-02-05")).send().await.unwrap();
+        assert_eq!(recorded.status(), 303);
+        let (_, list) = mina.get_text("/wins").await;
+        assert!(list.contains("5 Feb 2026") && list.contains("submitted"), "the win carries its day: {list}");
+        let win = list.split("href=\"/wins/").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let path = format!("/wins/{win}");
+        let milo = app.signed_in(MEMBER_A2).await;
+        let milo_csrf = milo.csrf(&path).await;
+        milo.post_form(&format!("{path}/cheers"), &[("csrf", &milo_csrf), ("message", "Fingers crossed!")]).await;
+
+        // A bad date is said on the win's own form, with everything typed kept; nothing changes.
+        let edit = format!("{path}/edit");
+        let mut typed = grant("funded", "2026-13-40");
+        typed.retain(|(k, _)| *k != "share");
+        let refused = mina.http.post(app.url(&edit)).form(&typed).send().await.unwrap();
+        assert_eq!(refused.status(), 422);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains("2026-13-40&#34; is not a date: write it as year-month-day"), "{page}");
+        assert!(
+            page.contains("value=\"2026-13-40\"") && page.contains("<details open>"),
+            "the form keeps what was typed"
+        );
+        let (_, page) = milo.get_text(&path).await;
+        assert!(page.contains("submitted") && !page.contains("funded"), "nothing changed: {page}");
+
+        // Others may not change it, whatever their role.
+        for email in [MEMBER_A2, FACILITATOR_A, COORDINATOR, ADMIN] {
+            let other = app.signed_in(email).await;
+            let other_csrf = other.csrf("/profile").await;
+            let response =
+                other.post_form(&edit, &[("csrf", &other_csrf), ("kind", "award"), ("title", "Taken over")]).await;
+            assert_eq!(response.status(), 404, "{email} may not change Mina's win");
+        }
+
+        let mut funded = grant("funded", "2026-09-01");
+        funded.retain(|(k, _)| *k != "share");
+        let saved = mina.http.post(app.url(&edit)).form(&funded).send().await.unwrap();
+        assert_eq!(saved.status(), 303);
+        let (_, page) = milo.get_text(&path).await;
+        assert!(page.contains("1 Sep 2026") && page.contains("funded") && !page.contains("submitted"), "{page}");
+        assert!(page.contains("Fingers crossed!"), "the win keeps its congratulations");
+        let (_, group) = milo.get_text(&format!("/groups/{}", world.group_a)).await;
+        assert!(group.contains("Peer mentoring and retention"), "and who sees it");
+        let (_, export) = mina.get_text("/account/export.json").await;
+        assert!(export.contains("\"date\": \"2026-09-01\""), "the export has the day: {export}");
+    }
+);
