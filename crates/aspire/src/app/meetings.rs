@@ -1,17 +1,17 @@
 //! A group's meetings: loading its series, changing the schedule, cancelling a meeting, taking
 //! attendance, and each member's upcoming meetings.
 
-use crate::notify::emails::{Email, MeetingCancelled};
+use crate::notify::emails::{Email, MeetingCancelled, ScheduleChanged};
 use std::collections::BTreeSet;
 
 use crate::auth::{Actor, access};
-use crate::domain::cadence::{Schedule, Series};
+use crate::domain::cadence::{self, Schedule, Series};
 use crate::domain::meeting_series::SeriesInput;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 pub use crate::store::meetings::LoadedSeries;
 use crate::store::meetings::{Goal, LongGoal, ScheduleRow, SeriesParts};
-use crate::store::{Group, GroupMember};
+use crate::store::{Group, GroupMember, NewEmail};
 
 pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
     let row = state.store.meeting_series(group_id).await?;
@@ -71,8 +71,48 @@ pub async fn save_series(state: &AppState, actor: &Actor, group_id: i64, input: 
         same != schedule
     });
     let place = input.place.trim();
-    state.store.save_series(group.id, changed.then_some(&schedule), place, lead_minutes, actor.user.id, now).await?;
+    let moved = changed || place != loaded.place();
+    let emails = if moved {
+        schedule_change_emails(state, actor, &group, (&schedule, place), &loaded).await?
+    } else {
+        Vec::new()
+    };
+    let schedule = changed.then_some(&schedule);
+    state.store.save_series(group.id, schedule, place, lead_minutes, (actor.user.id, &emails), now).await?;
     Ok(())
+}
+
+/// A new schedule or place, told to the rest of the group: when and where from now on, and
+/// the next meeting under it.
+async fn schedule_change_emails(
+    state: &AppState,
+    actor: &Actor,
+    group: &Group,
+    (schedule, place): (&Schedule, &str),
+    loaded: &LoadedSeries,
+) -> AppResult<Vec<NewEmail>> {
+    let next = Series::new(vec![schedule.clone()], loaded.series.cancelled.clone())
+        .next(state.now())
+        .map(|o| cadence::format_local(o.start, &schedule.time_zone));
+    let link = format!("{}/groups/{}/meetings", state.settings.public_url(), group.id);
+    let described = schedule.describe();
+    let mut emails = Vec::new();
+    for member in state.store.group_members(group.id).await? {
+        if member.user.id == actor.user.id {
+            continue;
+        }
+        let email = ScheduleChanged {
+            name: &member.user.profile.name,
+            group: &group.name,
+            by: &actor.user.profile.name,
+            schedule: &described,
+            place,
+            next: next.as_deref(),
+            link: &link,
+        };
+        emails.push(email.to(&member.user.profile.email).map_err(|e| AppError::Internal(e.into()))?);
+    }
+    Ok(emails)
 }
 
 pub async fn set_cancelled(state: &AppState, actor: &Actor, group_id: i64, start: i64, cancel: bool) -> AppResult<()> {

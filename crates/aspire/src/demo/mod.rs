@@ -308,12 +308,12 @@ async fn seed_meetings(state: &AppState, group_id: i64, index: usize, members: &
         duration_minutes: 60,
     };
     let place = format!("Room {} or https://video.example.edu/peer-{}", 201 + index, index + 1);
-    store.save_series(group_id, Some(&weekly), &place, 24 * 60, by, now - 8 * week).await?;
+    store.save_series(group_id, Some(&weekly), &place, 24 * 60, (by, &[]), now - 8 * week).await?;
     if index != 0 {
         return Ok(());
     }
     let spaced = Schedule { effective_from: now - 4 * week, cadence: Cadence::Biweekly, ..weekly.clone() };
-    store.save_series(group_id, Some(&spaced), &place, 24 * 60, by, now - 4 * week).await?;
+    store.save_series(group_id, Some(&spaced), &place, 24 * 60, (by, &[]), now - 4 * week).await?;
     let series = Series::new(vec![weekly, spaced], Default::default());
     let past = series.past(now, 4);
     for (m, meeting) in past.iter().rev().enumerate() {

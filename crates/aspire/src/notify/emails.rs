@@ -102,6 +102,27 @@ impl Email for MeetingCancelled<'_> {
     }
 }
 
+/// A group's meetings move (a new schedule or place): told to the rest of the group.
+#[derive(Template)]
+#[template(path = "email/schedule_changed.txt")]
+pub struct ScheduleChanged<'a> {
+    pub name: &'a str,
+    pub group: &'a str,
+    pub by: &'a str,
+    /// "Every Tuesday at 09:30 (America/New_York)"
+    pub schedule: &'a str,
+    pub place: &'a str,
+    /// The next meeting under the new schedule, in the group's time zone.
+    pub next: Option<&'a str>,
+    pub link: &'a str,
+}
+
+impl Email for ScheduleChanged<'_> {
+    fn subject(&self) -> String {
+        format!("New meeting schedule for {}", self.group)
+    }
+}
+
 /// A link to set a new password. Sent only to the account's own address.
 #[derive(Template)]
 #[template(path = "email/password_reset.txt")]

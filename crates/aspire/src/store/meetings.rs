@@ -237,7 +237,7 @@ impl SqlStore {
         schedule: Option<&Schedule>,
         place: &str,
         reminder_lead_minutes: i64,
-        by: i64,
+        (by, emails): (i64, &[NewEmail]),
         now: i64,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
@@ -270,6 +270,9 @@ impl SqlStore {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        }
+        for email in emails {
+            super::sql::insert_email(&mut *tx, email, now).await?;
         }
         tx.commit().await?;
         Ok(())

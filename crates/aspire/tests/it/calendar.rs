@@ -176,7 +176,7 @@ on_both_backends!(control_characters_in_a_place_never_become_calendar_properties
     let by = app.state.store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
     app.state
         .store
-        .save_series(world.group_a, Some(&schedule), &place, 24 * 60, by, app.clock.now_value())
+        .save_series(world.group_a, Some(&schedule), &place, 24 * 60, (by, &[]), app.clock.now_value())
         .await
         .unwrap();
     let member = app.signed_in(MEMBER_A).await;

@@ -200,7 +200,7 @@ on_both_backends!(my_goals_show_meeting_days_in_the_group_time_zone, |app: TestA
     schedule.minute_of_day = 21 * 60;
     let by = app.state.store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
     let now = app.clock.now_value();
-    app.state.store.save_series(world.group_a, Some(&schedule), "", 24 * 60, by, now).await.unwrap();
+    app.state.store.save_series(world.group_a, Some(&schedule), "", 24 * 60, (by, &[]), now).await.unwrap();
     let mina = app.signed_in(MEMBER_A).await;
     declare(&mina, &meeting(&world, "2026-06-02T21:00"), "Evening goal", "").await;
     let (_, body) = mina.get_text("/goals").await;

@@ -20,7 +20,11 @@ pub async fn weekly_tuesdays(app: &TestApp, group: i64, by_email: &str) -> Sched
         time_zone: NY.into(),
         duration_minutes: 60,
     };
-    app.state.store.save_series(group, Some(&schedule), "Room 101", 24 * 60, by, app.clock.now_value()).await.unwrap();
+    app.state
+        .store
+        .save_series(group, Some(&schedule), "Room 101", 24 * 60, (by, &[]), app.clock.now_value())
+        .await
+        .unwrap();
     schedule
 }
 
@@ -191,4 +195,41 @@ on_both_backends!(the_demo_groups_meet_and_one_has_a_history_of_goals, |app: Tes
     assert!(page.contains("Every other") && page.contains("Next meeting:") && page.contains("Past meetings:"));
     let (_, goals) = client.get_text("/goals").await;
     assert!(goals.contains("Met rate:</strong>") && !goals.contains("no goals reported yet"), "{goals}");
+});
+
+on_both_backends!(a_new_schedule_or_place_is_told_to_the_rest_of_the_group_once, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let facilitator = app.signed_in(FACILITATOR_A).await;
+    let path = format!("/groups/{}/meetings", world.group_a);
+    let csrf = facilitator.csrf(&path).await;
+    let before = app.state.store.list_outbox(1000).await.unwrap().len();
+    let form = schedule_form(&csrf, "biweekly", "4", "14:00");
+    assert_eq!(facilitator.post_form(&path, &form).await.status(), 303);
+    let mail = app.state.store.list_outbox(1000).await.unwrap();
+    assert_eq!(mail.len(), before + 2, "the two members are told");
+    let told: Vec<&str> = mail.iter().take(2).map(|m| m.recipient.as_str()).collect();
+    assert!(told.contains(&MEMBER_A) && told.contains(&MEMBER_A2), "{told:?}");
+    assert!(
+        !told.contains(&FACILITATOR_A) && !told.contains(&MEMBER_B),
+        "not the one who changed it, nor another group"
+    );
+    let body = &mail[0].body;
+    assert_eq!(mail[0].subject, "New meeting schedule for Group A");
+    let by = app.state.store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().profile.name;
+    assert!(body.contains(&format!("{by} changed when or where Group A meets")), "who changed it: {body}");
+    assert!(body.contains("14:00") && body.contains("https://video.example.edu/group-a"), "when and where: {body}");
+    assert!(body.contains("Next meeting: Thursday"), "the next meeting under it: {body}");
+    assert!(body.contains(&format!("{}{path}", app.state.settings.public_url())), "an absolute link: {body}");
+
+    // Saving it again changes nothing and tells nobody; a new place alone is told.
+    facilitator.post_form(&path, &form).await;
+    assert_eq!(app.state.store.list_outbox(1000).await.unwrap().len(), before + 2);
+    let mut moved = form.clone();
+    moved.retain(|(k, _)| *k != "place");
+    moved.push(("place", "Room 204, Black Building"));
+    facilitator.post_form(&path, &moved).await;
+    let mail = app.state.store.list_outbox(1000).await.unwrap();
+    assert_eq!(mail.len(), before + 4);
+    assert!(mail[0].body.contains("Where: Room 204, Black Building"), "{}", mail[0].body);
 });
