@@ -205,6 +205,9 @@ pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
             if let Err(e) = crate::notify::discussion::send_digests(&reminders).await {
                 tracing::warn!(error = %e, "could not queue discussion digests");
             }
+            if let Err(e) = crate::notify::weekly::send_weekly_digests(&reminders).await {
+                tracing::warn!(error = %e, "could not queue weekly summaries");
+            }
             tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });

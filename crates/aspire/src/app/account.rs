@@ -182,9 +182,29 @@ pub async fn unsubscribe_holder(state: &AppState, token: &str) -> AppResult<()> 
     state.store.unsubscribe_user(token).await?.map(|_| ()).ok_or_else(|| AppError::Gone(SPENT_UNSUBSCRIBE.into()))
 }
 
-/// Turns discussion emails off for whoever holds `token`.
-pub async fn unsubscribe(state: &AppState, token: &str) -> AppResult<()> {
-    let user = state.store.unsubscribe(token).await?.ok_or_else(|| AppError::Gone(SPENT_UNSUBSCRIBE.into()))?;
-    state.store.audit(Some(user), "discussion emails turned off", "by unsubscribe link", state.now()).await?;
+/// Turns discussion emails (or, with `weekly`, the weekly summary) off for whoever holds `token`.
+pub async fn unsubscribe(state: &AppState, token: &str, weekly: bool) -> AppResult<()> {
+    let user = state.store.unsubscribe(token, weekly).await?.ok_or_else(|| AppError::Gone(SPENT_UNSUBSCRIBE.into()))?;
+    let action = if weekly { "weekly summary turned off" } else { "discussion emails turned off" };
+    state.store.audit(Some(user), action, "by unsubscribe link", state.now()).await?;
+    Ok(())
+}
+
+/// Whether the actor gets the weekly summary.
+pub async fn weekly_digest(state: &AppState, actor: &Actor) -> AppResult<bool> {
+    Ok(state.store.weekly_digest_on(actor.user.id).await?)
+}
+
+pub async fn set_weekly_digest(state: &AppState, actor: &Actor, choice: &str) -> AppResult<()> {
+    let on = match choice {
+        "on" => true,
+        "off" => false,
+        other => {
+            return Err(AppError::Invalid(format!(
+                "'{other}' is not a choice for the weekly summary: choose on or off."
+            )));
+        }
+    };
+    state.store.set_weekly_digest(actor.user.id, on, &new_token()).await?;
     Ok(())
 }

@@ -80,6 +80,26 @@ impl Email for DiscussionDigest<'_> {
     }
 }
 
+/// Once a week: next meetings, and how many goals, nominations and wins wait. Counts only.
+#[derive(Template)]
+#[template(path = "email/weekly_digest.txt")]
+pub struct WeeklyDigest<'a> {
+    pub name: &'a str,
+    /// "- Group A: Tuesday 2 June 2026, 09:30 (EDT), Room 101"
+    pub meetings: &'a [String],
+    /// "- 2 goals to report"
+    pub waiting: &'a [String],
+    pub link: String,
+    pub settings_link: String,
+    pub unsubscribe_link: &'a str,
+}
+
+impl Email for WeeklyDigest<'_> {
+    fn subject(&self) -> String {
+        "Your week in your peer groups".into()
+    }
+}
+
 /// A meeting is cancelled, or back on: told to the rest of the group.
 #[derive(Template)]
 #[template(path = "email/meeting_cancelled.txt")]

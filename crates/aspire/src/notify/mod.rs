@@ -5,5 +5,6 @@ pub mod emails;
 pub mod ics;
 pub mod outbox;
 pub mod reminders;
+pub mod weekly;
 
 pub use outbox::{deliver_due, enqueue, run_worker};

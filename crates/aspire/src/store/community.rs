@@ -187,14 +187,81 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Turns discussion emails off for whoever holds `token`; their id, if it is one.
-    pub async fn unsubscribe(&self, token: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "UPDATE notification_settings SET discussion = 'off' WHERE unsubscribe_token = $1 RETURNING user_id",
+    /// Turns discussion emails (or, with `weekly`, the weekly summary) off for whoever holds
+    /// `token`; their id, if it is one.
+    pub async fn unsubscribe(&self, token: &str, weekly: bool) -> Result<Option<i64>> {
+        let sql = if weekly {
+            "UPDATE notification_settings SET weekly = 'off' WHERE unsubscribe_token = $1 RETURNING user_id"
+        } else {
+            "UPDATE notification_settings SET discussion = 'off' WHERE unsubscribe_token = $1 RETURNING user_id"
+        };
+        Ok(sqlx::query_scalar(sql).bind(token).fetch_optional(&self.pool).await?)
+    }
+
+    /// Whether `user_id` gets the weekly summary (on unless they turned it off).
+    pub async fn weekly_digest_on(&self, user_id: i64) -> Result<bool> {
+        let off: Option<String> =
+            sqlx::query_scalar("SELECT weekly FROM notification_settings WHERE user_id = $1 AND weekly = 'off'")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(off.is_none())
+    }
+
+    pub async fn set_weekly_digest(&self, user_id: i64, on: bool, new_token: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO notification_settings (user_id, weekly, unsubscribe_token) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET weekly = excluded.weekly",
         )
-        .bind(token)
-        .fetch_optional(&self.pool)
+        .bind(user_id)
+        .bind(if on { "on" } else { "off" })
+        .bind(new_token)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Who is due a weekly summary at `now`: everyone in a group who has not turned it off and
+    /// has had none for a week, with when the last went (0: never).
+    pub async fn weekly_digests_due(&self, now: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT DISTINCT gm.user_id, COALESCE(ns.weekly_until, 0) FROM group_members gm \
+             LEFT JOIN notification_settings ns ON ns.user_id = gm.user_id \
+             WHERE COALESCE(ns.weekly, 'on') = 'on' AND COALESCE(ns.weekly_until, 0) <= $1 ORDER BY gm.user_id",
+        )
+        .bind(now - 7 * 86_400)
+        .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// Moves `user_id`'s weekly summary on from `told_until` to `now` and queues `email` with
+    /// it, once: of two servers doing this at the same moment, one does. False if another did.
+    pub async fn claim_weekly_digest(
+        &self,
+        user_id: i64,
+        told_until: i64,
+        now: i64,
+        email: Option<&NewEmail>,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE notification_settings SET weekly_until = $1 \
+             WHERE user_id = $2 AND weekly_until = $3 AND weekly = 'on'",
+        )
+        .bind(now)
+        .bind(user_id)
+        .bind(told_until)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        if let Some(email) = email {
+            super::sql::insert_email(&mut *tx, email, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Whose unsubscribe token this is.

@@ -36,6 +36,7 @@ struct AccountPage {
     manages: bool,
     /// How they hear about their groups' discussions: "immediate" or "off".
     discussion_notices: String,
+    weekly_digest: bool,
 }
 
 async fn account_page(
@@ -48,19 +49,29 @@ async fn account_page(
         error: None,
         manages: account::manages_anything(&actor),
         discussion_notices: account::discussion_notices(&state, &actor).await?,
+        weekly_digest: account::weekly_digest(&state, &actor).await?,
     })
 }
 
 #[derive(Deserialize)]
 struct NotificationsForm {
-    discussion: String,
+    #[serde(default)]
+    discussion: Option<String>,
+    #[serde(default)]
+    weekly: Option<String>,
 }
 
 async fn set_notifications(
     State(state): State<AppState>,
     CsrfForm(actor, form): CsrfForm<NotificationsForm>,
 ) -> AppResult<Redirect> {
-    account::set_discussion_notices(&state, &actor, &form.discussion).await?;
+    // Each choice the form carries; one left out stays as it was.
+    if let Some(how) = &form.discussion {
+        account::set_discussion_notices(&state, &actor, how).await?;
+    }
+    if let Some(choice) = &form.weekly {
+        account::set_weekly_digest(&state, &actor, choice).await?;
+    }
     Ok(Redirect::to("/account?notice=saved#notifications"))
 }
 
@@ -69,20 +80,37 @@ async fn set_notifications(
 struct UnsubscribePage {
     layout: Layout,
     done: bool,
+    /// The link came in a weekly summary: it stops those, not discussion emails.
+    weekly: bool,
+}
+
+#[derive(Deserialize)]
+struct UnsubscribeFrom {
+    #[serde(default)]
+    from: String,
 }
 
 /// Asks before turning emails off: link checkers in mail systems open links, and must not
 /// unsubscribe anyone by doing so.
-async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<UnsubscribePage> {
+async fn unsubscribe_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(from): Query<UnsubscribeFrom>,
+) -> AppResult<UnsubscribePage> {
     account::unsubscribe_holder(&state, &token).await?;
-    Ok(UnsubscribePage { layout: Layout::anonymous(), done: false })
+    Ok(UnsubscribePage { layout: Layout::anonymous(), done: false, weekly: from.from == "weekly" })
 }
 
 /// One click, from the page or from the mail client (RFC 8058): the token in the link is the
 /// only credential, and it can only turn these emails off.
-async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<UnsubscribePage> {
-    account::unsubscribe(&state, &token).await?;
-    Ok(UnsubscribePage { layout: Layout::anonymous(), done: true })
+async fn unsubscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(from): Query<UnsubscribeFrom>,
+) -> AppResult<UnsubscribePage> {
+    let weekly = from.from == "weekly";
+    account::unsubscribe(&state, &token, weekly).await?;
+    Ok(UnsubscribePage { layout: Layout::anonymous(), done: true, weekly })
 }
 
 fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
@@ -177,6 +205,7 @@ async fn delete_account(
                 error: Some(message),
                 manages: account::manages_anything(&actor),
                 discussion_notices: account::discussion_notices(&state, &actor).await?,
+                weekly_digest: account::weekly_digest(&state, &actor).await?,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

@@ -131,3 +131,79 @@ on_both_backends!(a_daily_digest_counts_new_posts_once_a_day_and_once_only, |app
     let mail = mail_since(&app, before).await;
     assert!(mail[0].body.contains("- Group A: 1 new post\n"), "only what is new since the last: {}", mail[0].body);
 });
+
+on_both_backends!(
+    a_weekly_summary_says_what_waits_once_a_week_in_counts_and_stops_in_one_click,
+    |app: TestApp| async move {
+        use aspire::notify::weekly::send_weekly_digests;
+        let world = app.world().await;
+        crate::meetings::weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+        let store = &app.state.store;
+        let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap();
+        let goal = aspire::store::meetings::NewGoal {
+            group_id: world.group_a,
+            user_id: mina.id,
+            meeting_start: crate::meetings::ny("2026-06-02T09:30"),
+            text: "WEEKLY-GOAL-TEXT".into(),
+            kind: String::new(),
+            long_goal_id: None,
+            carried_from: None,
+        };
+        store.declare_goal(&goal, app.clock.now_value()).await.unwrap();
+        let milo = app.signed_in(MEMBER_A2).await;
+        let csrf = milo.csrf("/wins").await;
+        let share = format!("group:{}", world.group_a);
+        let win = [("csrf", csrf.as_str()), ("kind", "talk"), ("title", "WEEKLY-WIN-TITLE"), ("share", share.as_str())];
+        assert_eq!(milo.post_form("/wins", &win).await.status(), 303);
+        // After the Tuesday meeting: Mina's goal waits for her report.
+        app.clock.advance(5 * 86_400);
+
+        let before = store.list_outbox(10_000).await.unwrap().len();
+        // Two servers at the same moment: one summary each.
+        let (a, b) = tokio::join!(send_weekly_digests(&app.state), send_weekly_digests(&app.state));
+        let queued = a.unwrap() + b.unwrap();
+        let mail = mail_since(&app, before).await;
+        assert_eq!(mail.len(), queued);
+        let to_mina: Vec<_> = mail.iter().filter(|m| m.recipient == MEMBER_A).collect();
+        assert_eq!(to_mina.len(), 1, "one summary for Mina");
+        let body = &to_mina[0].body;
+        assert_eq!(to_mina[0].subject, "Your week in your peer groups");
+        assert!(body.contains("- Group A: Tuesday 9 June 2026") && body.contains("Room 101"), "when and where: {body}");
+        assert!(body.contains("- 1 goal to report"), "{body}");
+        assert!(body.contains("- 1 recent win by your peers to cheer"), "{body}");
+        assert!(
+            !body.contains("WEEKLY-GOAL-TEXT") && !body.contains("WEEKLY-WIN-TITLE"),
+            "counts, never words: {body}"
+        );
+        assert!(to_mina[0].unsubscribe_url.ends_with("?from=weekly"));
+        let in_b = store.user_by_email(MEMBER_B).await.unwrap().unwrap().profile.email;
+        assert!(mail.iter().all(|m| m.recipient != in_b), "nothing to say to a group with no meeting, goal or win");
+        assert_eq!(send_weekly_digests(&app.state).await.unwrap(), 0, "not again the same week");
+
+        // One click in Mina's mail client stops hers, and only hers.
+        let unsubscribe = to_mina[0].unsubscribe_url.clone();
+        let path = &unsubscribe[unsubscribe.find("/unsubscribe/").unwrap()..];
+        let clicked = app.client().post_form(path, &[]).await;
+        assert_eq!(clicked.status(), 200);
+        assert!(clicked.text().await.unwrap().contains("no more weekly summaries"));
+        let signed_in = app.signed_in(MEMBER_A).await;
+        let (_, account) = signed_in.get_text("/account").await;
+        assert!(account.contains("value=\"off\" checked> Do not send it"), "the account page says it is off");
+        assert!(account.contains("value=\"immediate\" checked"), "discussion emails are left as they were");
+        app.clock.advance(7 * 86_400);
+        let before = store.list_outbox(10_000).await.unwrap().len();
+        send_weekly_digests(&app.state).await.unwrap();
+        let mail = mail_since(&app, before).await;
+        assert!(mail.iter().all(|m| m.recipient != MEMBER_A), "Mina turned it off");
+        assert!(mail.iter().any(|m| m.recipient == MEMBER_A2), "Milo still gets his");
+
+        // Back on from the account page.
+        let signed_in = app.signed_in(MEMBER_A).await;
+        let csrf = signed_in.csrf("/account").await;
+        signed_in.post_form("/account/notifications", &[("csrf", &csrf), ("weekly", "on")]).await;
+        app.clock.advance(7 * 86_400);
+        let before = store.list_outbox(10_000).await.unwrap().len();
+        send_weekly_digests(&app.state).await.unwrap();
+        assert!(mail_since(&app, before).await.iter().any(|m| m.recipient == MEMBER_A), "on again");
+    }
+);
