@@ -4,6 +4,7 @@
 use aspire::domain::Profile;
 use aspire::jobs::run_next_job;
 
+use crate::browser::driver::{DESKTOP, PHONE};
 use crate::browser_or_skip;
 use crate::harness::*;
 
@@ -54,6 +55,34 @@ async fn coordinator_imports_a_roster_fixes_the_bad_row_and_sees_the_people() {
         assert!(people.contains(name), "{name} is in the people table: {people}");
     }
     browser.look("program").await;
+
+    // Inviting one person updates that person's cell in place, where the coordinator is reading.
+    browser.viewport(PHONE).await;
+    let invite = "button[aria-label='Invite Chiara Bianchi']";
+    browser.js(&format!("document.querySelector(\"{invite}\").scrollIntoView({{block: 'center'}});"), vec![]).await;
+    let scrolled = browser.js("return Math.round(window.scrollY);", vec![]).await;
+    assert!(scrolled.as_i64().unwrap() > 0, "the person is further down the page: {scrolled}");
+    browser.js("document.body.dataset.samePage = 'yes';", vec![]).await;
+    browser.find(invite).await.click().await.unwrap();
+    browser.wait_for_text("Invited on").await;
+    let chiara = browser.find("tr:has(button[aria-label='Invite Chiara Bianchi again'])").await.text().await.unwrap();
+    assert!(chiara.contains("Chiara Bianchi") && chiara.contains("Invited on"), "{chiara}");
+    let same_page = browser.js("return document.body.dataset.samePage || 'reloaded';", vec![]).await;
+    assert_eq!(same_page, "yes", "the page was not reloaded");
+    assert_eq!(browser.js("return Math.round(window.scrollY);", vec![]).await, scrolled, "the scroll position is kept");
+    let outbox = app.state.store.list_outbox(100).await.unwrap();
+    assert!(outbox.iter().any(|m| m.recipient == "chiara.b@test.edu"), "her invitation is in the outbox");
+
+    // Everyone else not yet invited, in one click; then nobody is left to invite.
+    browser.viewport(DESKTOP).await;
+    browser.click_and_wait("form[action$='/invitations'] button[type=submit]").await;
+    browser.wait_for_text("Invitations are in the outbox for everyone who had none").await;
+    browser.goto(&format!("/programs/{}?who=not-invited", world.program)).await;
+    browser.wait_for_text("Nobody here with this status.").await;
+    let outbox = app.state.store.list_outbox(100).await.unwrap();
+    for email in ["ana.ruiz@test.edu", "ben.okafor@test.edu"] {
+        assert!(outbox.iter().any(|m| m.recipient == email && m.subject.contains("nvit")), "{email} is invited");
+    }
     browser.close().await;
 }
 

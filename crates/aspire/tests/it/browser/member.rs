@@ -96,7 +96,19 @@ async fn member_declares_goals_then_reports_them_at_the_next_meeting() {
     app.clock.advance(7 * 86_400);
     browser.sign_in(MEMBER_A).await;
     let second = format!("/groups/{}/meetings/{}", world.group_a, ny("2026-06-09T09:30"));
-    browser.goto(&second).await;
+
+    // Her home page says what to do next: the coming meeting, and the goals to report there.
+    browser.goto("/").await;
+    browser.wait_for_text("Goals to report").await;
+    let home = browser.text().await;
+    assert!(home.contains("Send specific aims to my mentor") && home.contains("Submit the abstract"), "{home}");
+    assert!(
+        home.contains("Tuesday 9 June 2026") && home.contains("Room 101"),
+        "the next meeting, when and where: {home}"
+    );
+    browser.look("home-member-to-report").await;
+    browser.click_and_wait(&format!("a[href='{second}']")).await;
+    assert_eq!(browser.path().await, second, "the home page leads to the meeting where she reports");
     let check_in = browser.find("#check-in").await.text().await.unwrap();
     assert!(check_in.contains("Send specific aims to my mentor") && check_in.contains("Submit the abstract"));
     let reports = browser.driver.find_all(thirtyfour::By::Css("#check-in form[action$='/report']")).await.unwrap();

@@ -5,7 +5,7 @@
 //!
 //! Without Chromium these tests print one line and pass; under `CI=true` they fail.
 
-mod driver;
+pub mod driver;
 
 mod community;
 mod coordinator;
