@@ -127,9 +127,7 @@ pub async fn invite(state: &AppState, actor: &Actor, program_id: i64, user_id: i
 /// One of the program's people as the people list shows them.
 pub async fn person(state: &AppState, actor: &Actor, program_id: i64, user_id: i64) -> AppResult<ProgramPerson> {
     let program = managed_program(state, actor, program_id).await?;
-    let people =
-        state.store.program_people_page(program.id, AccessFilter::Everyone, state.now(), None, i64::MAX).await?;
-    people.into_iter().find(|p| p.user.id == user_id).ok_or(AppError::NotFound)
+    state.store.program_person(program.id, user_id, state.now()).await?.ok_or(AppError::NotFound)
 }
 
 /// Invites everyone in the program who has never signed in and holds no invitation that still

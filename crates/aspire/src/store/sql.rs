@@ -278,11 +278,28 @@ impl SqlStore {
         after: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ProgramPerson>> {
+        self.people_of_program(program_id, (who, None), now, after, limit).await
+    }
+
+    /// One person of the program, as its people page shows them (for updating one row).
+    pub async fn program_person(&self, program_id: i64, user_id: i64, now: i64) -> Result<Option<ProgramPerson>> {
+        let people = self.people_of_program(program_id, (AccessFilter::Everyone, Some(user_id)), now, None, 1).await?;
+        Ok(people.into_iter().next())
+    }
+
+    async fn people_of_program(
+        &self,
+        program_id: i64,
+        (who, only): (AccessFilter, Option<i64>),
+        now: i64,
+        after: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<ProgramPerson>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, pm.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at \
              FROM users u JOIN program_members pm ON pm.user_id = u.id {OUTSTANDING_INVITATION} \
              WHERE pm.program_id = $1 AND ($2 = 0 OR (u.name, u.id) > (SELECT name, id FROM users WHERE id = $2)) \
-             AND {} ORDER BY u.name, u.id LIMIT {limit}",
+             AND ($4 = 0 OR u.id = $4) AND {} ORDER BY u.name, u.id LIMIT {limit}",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
             who.condition("$3"),
         ));
@@ -290,6 +307,7 @@ impl SqlStore {
             .bind(program_id)
             .bind(after.unwrap_or(0))
             .bind(now)
+            .bind(only.unwrap_or(0))
             .fetch_all(&self.pool)
             .await?
             .into_iter()
