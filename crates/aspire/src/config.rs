@@ -32,6 +32,17 @@ pub struct Settings {
     pub metrics_token: String,
     /// Addresses of reverse proxies (comma-separated) whose X-Forwarded-For names the client.
     pub trusted_proxies: String,
+    /// Single sign-on with OpenID Connect: the provider's issuer URL; empty turns it off.
+    pub sso_issuer: String,
+    pub sso_client_id: String,
+    pub sso_client_secret: String,
+    /// What the sign-in page offers: "Sign in with <this>".
+    pub sso_name: String,
+    /// A first single sign-on by someone with no account here creates one (with no role in any
+    /// program); otherwise only people already here (invited, imported) can sign in.
+    pub sso_create_accounts: bool,
+    /// Off: people sign in only through single sign-on, and no password is set or reset.
+    pub password_sign_in: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +60,12 @@ impl Default for Settings {
             log: "info".into(),
             metrics_token: String::new(),
             trusted_proxies: String::new(),
+            sso_issuer: String::new(),
+            sso_client_id: String::new(),
+            sso_client_secret: String::new(),
+            sso_name: "your institution".into(),
+            sso_create_accounts: false,
+            password_sign_in: true,
         }
     }
 }
@@ -84,6 +101,19 @@ metrics_token = ""
 # Reverse proxies in front of aspire, comma-separated (e.g. "10.0.0.2"): their X-Forwarded-For
 # header names the client, for sign-in throttling. Empty: the connecting address is the client.
 trusted_proxies = ""
+# Single sign-on with your institution's OpenID Connect provider (authorization code with PKCE).
+# Register aspire there with the redirect URI <public_url>/login/sso/callback, then give its
+# issuer URL (e.g. "https://login.your.edu"), client id and secret. Empty issuer: no single sign-on.
+sso_issuer = ""
+sso_client_id = ""
+sso_client_secret = ""
+# The sign-in page offers "Sign in with <sso_name>".
+sso_name = "your institution"
+# A first sign-in links to the account with the same verified email. true: someone with no
+# account gets one (with no program role until a coordinator adds them); false: they are refused.
+sso_create_accounts = false
+# false: people sign in only through single sign-on (needs sso_issuer); passwords are not used.
+password_sign_in = true
 "#;
 
 /// Flags that override every other layer; `None` leaves the layer below in force.
@@ -121,6 +151,27 @@ impl Settings {
         anyhow::ensure!(self.session_idle_minutes > 0, "session_idle_minutes must be positive");
         anyhow::ensure!(self.session_absolute_hours > 0, "session_absolute_hours must be positive");
         anyhow::ensure!(self.invitation_days > 0, "invitation_days must be positive");
+        anyhow::ensure!(
+            self.password_sign_in || self.sso_enabled(),
+            "password_sign_in = false leaves nobody a way to sign in: set sso_issuer (and sso_client_id) too"
+        );
+        if self.sso_enabled() {
+            let issuer = url::Url::parse(&self.sso_issuer).map_err(|e| {
+                anyhow::anyhow!(
+                    "sso_issuer {:?} is not a URL ({e}): give the provider's issuer, e.g. https://login.your.edu",
+                    self.sso_issuer
+                )
+            })?;
+            anyhow::ensure!(
+                matches!(issuer.scheme(), "https" | "http"),
+                "sso_issuer {:?} must start with https://",
+                self.sso_issuer
+            );
+            anyhow::ensure!(
+                !self.sso_client_id.is_empty(),
+                "sso_issuer is set but sso_client_id is empty: give the client id the provider registered for aspire"
+            );
+        }
         Ok(())
     }
 
@@ -141,6 +192,10 @@ impl Settings {
         }
     }
 
+    pub fn sso_enabled(&self) -> bool {
+        !self.sso_issuer.is_empty()
+    }
+
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
@@ -154,6 +209,19 @@ mod tests {
     fn printed_default_file_is_the_defaults() {
         let parsed: Settings = Figment::from(Toml::string(DEFAULT_FILE)).extract().unwrap();
         assert_eq!(parsed, Settings::default());
+    }
+
+    #[test]
+    fn turning_passwords_off_needs_single_sign_on() {
+        let without = Settings { password_sign_in: false, ..Settings::default() };
+        let err = without.check().unwrap_err();
+        assert!(err.to_string().contains("set sso_issuer"), "{err}");
+        let half = Settings { sso_issuer: "https://login.test.edu".into(), ..without.clone() };
+        assert!(half.check().unwrap_err().to_string().contains("sso_client_id"));
+        let whole = Settings { sso_client_id: "aspire".into(), ..half };
+        assert!(whole.check().is_ok());
+        let not_a_url = Settings { sso_issuer: "login.test.edu".into(), ..whole };
+        assert!(not_a_url.check().unwrap_err().to_string().contains("is not a URL"));
     }
 
     #[test]

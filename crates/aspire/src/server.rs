@@ -226,6 +226,10 @@ pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
             if let Err(e) = result {
                 tracing::warn!(error = %e, "could not remove expired sessions");
             }
+            // Single sign-ons that never came back from the provider.
+            if let Err(e) = cleaner.store.delete_sso_logins_before(now - crate::app::sso::PENDING_SECONDS).await {
+                tracing::warn!(error = %e, "could not remove abandoned single sign-ons");
+            }
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
     });

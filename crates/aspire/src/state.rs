@@ -55,6 +55,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
+    /// The single sign-on provider's description, kept between requests.
+    pub sso: Arc<crate::auth::sso::Sso>,
 }
 
 impl AppState {
@@ -63,7 +65,13 @@ impl AppState {
     }
 
     pub fn with_clock(store: DynStore, settings: Settings, clock: Arc<dyn Clock>) -> AppState {
-        AppState { store, settings: Arc::new(settings), clock, metrics: Arc::new(Metrics::default()) }
+        AppState {
+            store,
+            settings: Arc::new(settings),
+            clock,
+            metrics: Arc::new(Metrics::default()),
+            sso: Arc::new(crate::auth::sso::Sso::default()),
+        }
     }
 
     pub fn now(&self) -> i64 {

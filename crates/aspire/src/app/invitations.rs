@@ -95,6 +95,7 @@ pub fn check_new_password(new_password: &str, confirm: &str) -> AppResult<()> {
 /// not typed twice the same is `AppError::Invalid`.
 pub async fn accept(state: &AppState, token: &str, new_password: String, confirm: &str) -> AppResult<User> {
     let (invitation, user, _) = live(state, token).await?;
+    passwords_in_use(state)?;
     check_new_password(&new_password, confirm)?;
     let hash = password::hash(new_password).await.map_err(|e| AppError::Internal(e.into()))?;
     // Redeeming is atomic: of two submissions of the same link, one wins.
@@ -108,4 +109,16 @@ pub async fn accept(state: &AppState, token: &str, new_password: String, confirm
         state.store.audit(Some(user.id), "enrolment confirmed", &subject, state.now()).await?;
     }
     Ok(user)
+}
+
+/// Refuses to set a password where people sign in only through single sign-on.
+pub fn passwords_in_use(state: &AppState) -> AppResult<()> {
+    if state.settings.password_sign_in {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(format!(
+            "Passwords are not used here: sign in with {} instead, with the email this link was sent to.",
+            state.settings.sso_name
+        )))
+    }
 }

@@ -23,4 +23,5 @@ pub mod programs;
 pub mod resources;
 pub mod rounds;
 pub mod sign_in;
+pub mod sso;
 pub mod wins;

@@ -27,6 +27,7 @@ pub async fn request(state: &AppState, email: &str) -> AppResult<()> {
             "That is not an email address: type the address you sign in with, like ana.ruiz@university.edu.".into(),
         ));
     };
+    super::invitations::passwords_in_use(state)?;
     let now = state.now();
     let Some(user) = state.store.user_by_email(&email).await? else { return Ok(()) };
     let sent_lately = state.store.latest_password_reset(user.id).await?;
@@ -58,6 +59,7 @@ pub async fn live(state: &AppState, token: &str) -> AppResult<User> {
 /// too weak or not typed twice the same is `AppError::Invalid`, and the link still works.
 pub async fn reset(state: &AppState, token: &str, new_password: String, confirm: &str) -> AppResult<User> {
     let user = live(state, token).await?;
+    super::invitations::passwords_in_use(state)?;
     super::invitations::check_new_password(&new_password, confirm)?;
     let hash = password::hash(new_password).await.map_err(|e| AppError::Internal(e.into()))?;
     if !state.store.redeem_password_reset(&hash_token(token), state.now()).await? {

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod password;
 pub mod session;
+pub mod sso;
 pub mod throttle;
 pub mod token;
 

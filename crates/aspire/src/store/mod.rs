@@ -15,6 +15,7 @@ pub mod rounds;
 pub mod sharing;
 mod sql;
 pub mod sqlite;
+pub mod sso;
 pub mod tokens;
 
 use std::sync::Arc;

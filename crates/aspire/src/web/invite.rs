@@ -32,6 +32,9 @@ struct AcceptPage {
 
 async fn accept_page(State(state): State<AppState>, pre: PreSession, Path(token): Path<String>) -> AppResult<Response> {
     let (_, user, program) = invitations::live(&state, &token).await?;
+    if !state.settings.password_sign_in {
+        return Ok(Redirect::to("/login/sso?next=/profile").into_response());
+    }
     let page = AcceptPage {
         layout: Layout::anonymous(),
         csrf: pre.token.clone(),

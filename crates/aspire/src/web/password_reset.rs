@@ -90,6 +90,9 @@ struct ResetPage {
 
 async fn reset_page(State(state): State<AppState>, pre: PreSession, Path(token): Path<String>) -> AppResult<Response> {
     let user = password_reset::live(&state, &token).await?;
+    if !state.settings.password_sign_in {
+        return Ok(Redirect::to("/login/sso").into_response());
+    }
     let page =
         ResetPage { layout: Layout::anonymous(), csrf: pre.token.clone(), email: user.profile.email, error: None };
     Ok(with_pre_session_cookie(page.into_response(), &pre))

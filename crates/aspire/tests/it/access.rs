@@ -35,6 +35,9 @@ struct Row {
 const MATRIX: &[Row] = &[
     Row { method: "GET", route: "/login", expect: [OK, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row { method: "POST", route: "/login", expect: [403; 8] },
+    // This app has no single sign-on provider: both are hidden (`sso` tests the rest).
+    Row { method: "GET", route: "/login/sso", expect: [HIDDEN; 8] },
+    Row { method: "GET", route: "/login/sso/callback", expect: [HIDDEN; 8] },
     Row { method: "GET", route: "/", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "GET", route: "/admin", expect: [LOGIN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row {

@@ -73,6 +73,17 @@ pub const FACILITATOR_A: &str = "facilitator.a@test.edu";
 pub const SPARE: &str = "spare@test.edu";
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    spawn_app_on(listener, backend, |_| {}).await
+}
+
+/// A server on `listener` (bound first when the settings need its address, as single sign-on's
+/// redirect URI does), with settings `configure` changes.
+pub async fn spawn_app_on(
+    listener: tokio::net::TcpListener,
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("aspire.db").display()),
@@ -80,14 +91,14 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     };
     let store = store::open(&url).await.expect("open store");
     store.migrate().await.expect("migrate");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
-    let settings = Settings {
+    let mut settings = Settings {
         bind: address.to_string(),
         data_dir: dir.path().to_path_buf(),
         database_url: url,
         ..Settings::default()
     };
+    configure(&mut settings);
     let clock = Arc::new(ManualClock::new(1_780_000_000));
     let state = AppState::with_clock(store, settings, clock.clone());
     let app = aspire::server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -5,6 +5,7 @@
 //! made with `on_both_backends!` run once on SQLite and once on PostgreSQL.
 
 mod harness;
+mod oidc;
 mod postgres;
 mod smtp;
 
@@ -30,3 +31,4 @@ mod scale;
 mod seed;
 mod sessions;
 mod sharing;
+mod sso;

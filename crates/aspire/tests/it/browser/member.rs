@@ -136,3 +136,22 @@ async fn member_declares_goals_then_reports_them_at_the_next_meeting() {
     browser.look("goals").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_signs_in_through_the_institutions_provider() {
+    let options = crate::oidc::Options::default();
+    let Some((app, _provider)) = crate::sso::app_with_provider(Backend::Sqlite, options, |_| {}).await else { return };
+    let world = app.world().await;
+    let browser = browser_or_skip!(app);
+    browser.goto(&format!("/login?next=/groups/{}", world.group_a)).await;
+    browser.look("login-sso").await;
+    browser.click_and_wait("a.button[href^='/login/sso']").await;
+    // The provider's own sign-in page, on its own address.
+    assert!(!browser.path().await.starts_with("/login"), "at the provider: {}", browser.path().await);
+    browser.fill("input[name=login]", MEMBER_A).await;
+    browser.fill("input[name=password]", "the password the provider checks").await;
+    browser.click_and_wait("button[type=submit]").await;
+    assert_eq!(browser.path().await, format!("/groups/{}", world.group_a), "back where she was going");
+    browser.wait_for_text("Group A").await;
+    browser.close().await;
+}
