@@ -213,6 +213,12 @@ fn toml_of(settings: &Settings) -> anyhow::Result<String> {
     let mut shown = settings.clone();
     shown.database_url = redact(&shown.database_url);
     shown.smtp_url = redact(&shown.smtp_url);
+    if !shown.sso_client_secret.is_empty() {
+        shown.sso_client_secret = "********".into();
+    }
+    if !shown.metrics_token.is_empty() {
+        shown.metrics_token = "********".into();
+    }
     toml::to_string(&shown).context("cannot print the settings")
 }
 
@@ -279,5 +285,26 @@ fn read_new_password() -> anyhow::Result<String> {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).context("cannot read the password from stdin")?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_show_prints_no_secret() {
+        let settings = Settings {
+            database_url: "postgres://aspire:db-secret@db/aspire".into(),
+            smtp_url: "smtp://mail:smtp-secret@mail.test.edu:587".into(),
+            sso_client_secret: "sso-secret".into(),
+            metrics_token: "metrics-secret".into(),
+            ..Settings::default()
+        };
+        let shown = toml_of(&settings).unwrap();
+        for secret in ["db-secret", "smtp-secret", "sso-secret", "metrics-secret"] {
+            assert!(!shown.contains(secret), "{secret} printed:\n{shown}");
+        }
+        assert!(shown.contains("postgres://aspire:***@db/aspire"), "{shown}");
     }
 }
