@@ -349,6 +349,37 @@ fn documented_example_criteria_parse() {
     assert_eq!(c.availability.as_ref().map(|a| a.min_common_slots), Some(1));
 }
 
+/// Every commented-out setting in the example works when uncommented, alone or all together.
+#[test]
+fn each_commented_line_of_the_example_loads_when_uncommented() {
+    let text = include_str!("../examples/criteria.toml");
+    let lines: Vec<&str> = text.lines().collect();
+    let settings: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let rest = lines[i].trim_start().strip_prefix("# ").unwrap_or("");
+            rest.starts_with('[')
+                || rest
+                    .split_once(" = ")
+                    .is_some_and(|(key, _)| key.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        })
+        .collect();
+    assert!(settings.len() >= 3, "keep_apart, keep_together and a history group are offered: {settings:?}");
+    let uncommented = |chosen: &[usize]| -> String {
+        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        for &i in chosen {
+            out[i] = lines[i].replacen("# ", "", 1);
+        }
+        out.join("\n")
+    };
+    for &i in &settings {
+        let result = Criteria::from_toml(&uncommented(&[i]));
+        assert!(result.is_ok(), "uncommenting line {} ({}) fails: {:?}", i + 1, lines[i], result.err());
+    }
+    let all = Criteria::from_toml(&uncommented(&settings)).expect("every commented line at once");
+    assert_eq!(all.keep_apart.len(), 1);
+    assert_eq!(all.keep_together.len(), 1);
+}
+
 #[test]
 fn sixty_people_with_every_kind_of_constraint() {
     let slots = ["Mon 09-12", "Tue 13-17", "Wed 09-11", "Thu 14-16"];
