@@ -10,15 +10,13 @@ use crate::domain::cohort::cohort_of;
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::rounds::JobResult;
 use crate::store::{DraftScores, FormationJob, SqlStore, StoreError};
 
 /// A running job writes a heartbeat at least this often; one silent for `STALE_SECONDS` is
 /// taken to be abandoned by a stopped server.
 const HEARTBEAT_EVERY: Duration = Duration::from_millis(500);
 pub const STALE_SECONDS: i64 = 30;
-
-/// What a job produced: the id of its draft, or why it has none.
-pub type JobOutcome = Result<i64, String>;
 
 /// Runs forever, taking one job at a time.
 pub async fn run_worker(state: AppState) {
@@ -38,13 +36,13 @@ pub async fn run_next_job(state: &AppState) -> crate::store::Result<Option<i64>>
     state.store.fail_abandoned_jobs(now, now - STALE_SECONDS).await?;
     let Some(job) = state.store.claim_next_job(now, now - STALE_SECONDS).await? else { return Ok(None) };
     let outcome = run_job(state, &job).await;
-    let (status, error, draft_id) = match outcome {
-        Ok(draft_id) => ("done", String::new(), Some(draft_id)),
+    let (status, error, result) = match outcome {
+        Ok(result) => ("done", String::new(), Some(result)),
         Err(error) => ("failed", error, None),
     };
     let stopped = state.store.job(job.id).await?.is_some_and(|j| j.stop_requested);
     let status = if stopped && status == "done" { "stopped" } else { status };
-    state.store.finish_job(job.id, state.now(), status, &error, draft_id).await?;
+    state.store.finish_job(job.id, state.now(), status, &error, result).await?;
     Ok(Some(job.id))
 }
 
@@ -67,7 +65,8 @@ impl From<ProblemError> for AppError {
 }
 
 /// The round's cohort and criteria, with the program's past groups as the pairing history, and
-/// the round's people.
+/// the round's people. A published round is seen as it was when it was published: its own
+/// groups, and any formed since, are not its history.
 pub async fn load_problem(
     store: &SqlStore,
     round_id: i64,
@@ -83,8 +82,12 @@ pub async fn load_problem(
         .map_err(|e| ProblemError::Invalid(format!("the saved criteria are not valid: {e}")))?;
     if let Some(history) = criteria.history.as_mut() {
         let ids: std::collections::HashSet<&str> = profiles.iter().map(|p| p.email.as_str()).collect();
+        let published_at = match round.published_draft_id {
+            Some(draft) => store.draft(draft).await?.and_then(|d| d.published_at),
+            None => None,
+        };
         history.groups = store
-            .past_groups(round.program_id)
+            .past_groups(round.program_id, round.id, published_at.unwrap_or(i64::MAX))
             .await?
             .into_iter()
             .map(|g| g.into_iter().filter(|e| ids.contains(e.as_str())).collect::<Vec<_>>())
@@ -129,7 +132,7 @@ impl Convergence {
     }
 }
 
-async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
+async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, String> {
     let (cohort, criteria, _) = load_problem(state.store.as_ref(), job.round_id).await.map_err(|e| match e {
         ProblemError::Invalid(message) => crate::error::sentence(&message),
         ProblemError::Store(e) => {
@@ -145,12 +148,14 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
     let seed = job.seed.unsigned_abs();
     let worker_state = state.clone();
     let runtime = tokio::runtime::Handle::current();
-    let formation = tokio::task::spawn_blocking(move || {
+    let (formation, moves) = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let mut last_beat = Instant::now();
         let stopped = std::cell::Cell::new(false);
         let mut convergence = Convergence::new(cohort.people.len());
+        let moves = MovesTried::default();
         let mut stop = |progress: &Progress| {
+            moves.saw(progress.iterations);
             if last_beat.elapsed() >= HEARTBEAT_EVERY {
                 last_beat = Instant::now();
                 let report = worker_state.store.job_progress(
@@ -179,14 +184,14 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
             let retry =
                 matches!(result, Err(FormationError::Unsatisfied(_))) && !stopped.get() && started.elapsed() < limit;
             if !retry {
-                return result;
+                return (result, moves.total());
             }
             attempt += 1;
         }
     })
     .await
-    .map_err(|e| format!("the engine stopped unexpectedly: {e}"))?
-    .map_err(|e| {
+    .map_err(|e| format!("the engine stopped unexpectedly: {e}"))?;
+    let formation = formation.map_err(|e| {
         format!("The groups could not be formed: {e}. Change the criteria or the people in the round and try again.")
     })?;
 
@@ -199,11 +204,33 @@ async fn run_job(state: &AppState, job: &FormationJob) -> JobOutcome {
     };
     let count = state.store.round_drafts(job.round_id).await.map_err(|e| e.to_string())?.len();
     let name = format!("Draft {} (seed {})", count + 1, job.seed);
-    state
+    let draft_id = state
         .store
         .create_draft(job.round_id, &name, &draft::to_json(&groups), scores, state.now())
         .await
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    let iterations = i64::try_from(moves).unwrap_or(i64::MAX);
+    Ok(JobResult { draft_id, iterations, best_score: formation.total_score })
+}
+
+/// The moves tried over every search of a job: the engine counts afresh in each one.
+#[derive(Default)]
+struct MovesTried {
+    finished: std::cell::Cell<u64>,
+    current: std::cell::Cell<u64>,
+}
+
+impl MovesTried {
+    fn saw(&self, iterations: u64) {
+        if iterations < self.current.get() {
+            self.finished.set(self.finished.get() + self.current.get());
+        }
+        self.current.set(iterations);
+    }
+
+    fn total(&self) -> u64 {
+        self.finished.get() + self.current.get()
+    }
 }
 
 #[cfg(test)]

@@ -179,8 +179,10 @@ fn job_request(round_id: i64, input: &JobInput, locked: String, requested_by: i6
     if !(0.1..=600.0).contains(&seconds) {
         return Err(AppError::Invalid("The search time must be between 0.1 and 600 seconds.".into()));
     }
+    // No seed typed: a fresh one, so each run is another draft; the draft's name shows it, and
+    // typing it again repeats the run.
     let seed: i64 = if input.seed.trim().is_empty() {
-        round_id
+        fresh_seed()
     } else {
         input.seed.trim().parse().map_err(|_| AppError::Invalid("The seed must be a whole number, like 7.".into()))?
     };
@@ -473,4 +475,14 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
     state.store.change_group_memberships(&changes, by, &outgoing, state.now()).await?;
     let placed = if placement.unplaced.is_empty() { Placed::Everyone } else { Placed::Some };
     Ok((round, placed))
+}
+
+/// A seed no earlier run is likely to have used, small enough to read and type again.
+fn fresh_seed() -> i64 {
+    let mut bytes = [0u8; 4];
+    // Without the system's randomness a seed from the clock still differs run to run.
+    if getrandom::fill(&mut bytes).is_err() {
+        return jiff::Timestamp::now().subsec_nanosecond().into();
+    }
+    i64::from(u32::from_le_bytes(bytes) % 1_000_000)
 }

@@ -14,6 +14,14 @@ pub struct Round {
     pub published_draft_id: Option<i64>,
 }
 
+/// What a finished search made: its draft, the moves it tried and the draft's score.
+#[derive(Debug, Clone, Copy)]
+pub struct JobResult {
+    pub draft_id: i64,
+    pub iterations: i64,
+    pub best_score: f64,
+}
+
 /// Where a formation job stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobStatus {
@@ -322,13 +330,18 @@ impl SqlStore {
         Ok(alumni)
     }
 
-    /// Every group the program has had, as lists of member emails (the pairing history).
-    pub async fn past_groups(&self, program_id: i64) -> Result<Vec<Vec<String>>> {
+    /// The groups the program had before `before`, as lists of member emails (the pairing
+    /// history a round is formed against), leaving out the groups round `round_id` itself made.
+    pub async fn past_groups(&self, program_id: i64, round_id: i64, before: i64) -> Result<Vec<Vec<String>>> {
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "SELECT gm.group_id, u.email FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-             JOIN users u ON u.id = gm.user_id WHERE g.program_id = $1 ORDER BY gm.group_id, u.email",
+             JOIN users u ON u.id = gm.user_id WHERE g.program_id = $1 \
+             AND (g.round_id IS NULL OR g.round_id <> $2) AND g.created_at < $3 AND gm.joined_at < $3 \
+             ORDER BY gm.group_id, u.email",
         )
         .bind(program_id)
+        .bind(round_id)
+        .bind(before)
         .fetch_all(&self.pool)
         .await?;
         let mut groups: Vec<Vec<String>> = Vec::new();
@@ -434,15 +447,29 @@ impl SqlStore {
         Ok(())
     }
 
-    pub async fn finish_job(&self, id: i64, now: i64, status: &str, error: &str, draft_id: Option<i64>) -> Result<()> {
-        sqlx::query("UPDATE formation_jobs SET status = $1, error = $2, draft_id = $3, finished_at = $4 WHERE id = $5")
-            .bind(status)
-            .bind(error)
-            .bind(draft_id)
-            .bind(now)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+    /// Ends a job. `result` is the draft it made with the search's final figures (moves tried
+    /// and the best score), kept on the job even when the search ended between two heartbeats.
+    pub async fn finish_job(
+        &self,
+        id: i64,
+        now: i64,
+        status: &str,
+        error: &str,
+        result: Option<JobResult>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE formation_jobs SET status = $1, error = $2, draft_id = $3, finished_at = $4, \
+             iterations = COALESCE($5, iterations), best_score = COALESCE($6, best_score) WHERE id = $7",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(result.map(|r| r.draft_id))
+        .bind(now)
+        .bind(result.map(|r| r.iterations))
+        .bind(result.map(|r| r.best_score))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -274,7 +274,7 @@ on_both_backends!(
             client.http.post(app.url(&format!("/rounds/{next}/criteria"))).form(&fields).send().await.unwrap();
         assert_eq!(response.status(), 303);
         let next_draft = form_draft(&app, &client, next, "next-request-key-0001").await;
-        let earlier: Vec<Vec<String>> = app.state.store.past_groups(world.program).await.unwrap();
+        let earlier: Vec<Vec<String>> = app.state.store.past_groups(world.program, next, i64::MAX).await.unwrap();
         let now: Vec<Vec<String>> = groups(next_draft).await.into_iter().map(|g| g.members).collect();
         let repeated: Vec<_> = pairs(&now).intersection(&pairs(&earlier)).cloned().collect();
         assert!(repeated.is_empty(), "no pair is grouped again: {repeated:?}");
@@ -423,3 +423,59 @@ on_both_backends!(an_enrolment_link_enrols_only_newcomers_who_confirm_and_not_in
     }
     assert_eq!(statuses, [200, 200, 200, 200, 429, 429], "five an hour from one address, Rae included");
 });
+
+on_both_backends!(
+    each_run_has_a_seed_of_its_own_and_publishing_leaves_every_draft_as_it_was_formed,
+    |app: TestApp| async move {
+        let world = app.world().await;
+        newcomers(&app, world.program, "s", 11).await;
+        let client = app.signed_in(COORDINATOR).await;
+        let round = start_round(&client, world.program, "2027 cohort", "newcomers").await;
+        // Earlier pairings are to be avoided: the history is what publishing changes.
+        let csrf = client.csrf(&format!("/rounds/{round}/criteria")).await;
+        let criteria = [
+            ("csrf", csrf.as_str()),
+            ("min_size", "4"),
+            ("max_size", "6"),
+            ("mode_department", "diverse"),
+            ("weight_department", "2"),
+            ("mode_career_rank", "similar"),
+            ("weight_career_rank", "1"),
+            ("mode_interests", "similar"),
+            ("weight_interests", "1"),
+            ("min_common_slots", "1"),
+            ("slots", "soft"),
+            ("repeats", "avoid"),
+        ];
+        let response = client.post_form(&format!("/rounds/{round}/criteria"), &criteria).await;
+        assert_eq!(response.status(), 303, "{}", response.text().await.unwrap());
+        let total_of = |page: &str| page.split("Total score ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+        let mut drafts = Vec::new();
+        for key in ["fresh-seed-request-0001", "fresh-seed-request-0002"] {
+            // No seed typed, as the round page offers it.
+            let csrf = client.csrf(&format!("/rounds/{round}")).await;
+            let fields = [("csrf", csrf.as_str()), ("request_key", key), ("seconds", "1"), ("seed", "")];
+            let job = id_in(&location(&client.post_form(&format!("/rounds/{round}/jobs"), &fields).await));
+            assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
+            let (_, job_page) = client.get_text(&format!("/jobs/{job}")).await;
+            let draft = app.state.store.job(job).await.unwrap().unwrap().draft_id.unwrap();
+            let (_, draft_page) = client.get_text(&format!("/drafts/{draft}")).await;
+            assert!(job_page.contains(&format!("Best score: {}", total_of(&draft_page))), "{job_page}");
+            let moves: u64 =
+                job_page.split(" moves tried").next().unwrap().rsplit(' ').next().unwrap().parse().unwrap();
+            assert!(moves > 0, "the search's moves are counted however quickly it ended: {job_page}");
+            drafts.push((draft, app.state.store.draft(draft).await.unwrap().unwrap().name, total_of(&draft_page)));
+        }
+        assert_ne!(drafts[0].1, drafts[1].1, "two runs, two seeds, each in the draft's name: {drafts:?}");
+
+        let csrf = client.csrf(&format!("/drafts/{}", drafts[0].0)).await;
+        let response = client.post_form(&format!("/drafts/{}/publish", drafts[0].0), &[("csrf", &csrf)]).await;
+        assert_eq!(location(&response), format!("/rounds/{round}?notice=published"));
+        for (draft, name, total) in &drafts {
+            let (status, page) = client.get_text(&format!("/drafts/{draft}")).await;
+            assert_eq!(status, 200);
+            assert_eq!(&total_of(&page), total, "{name} keeps the score it was formed with");
+            assert!(!page.contains("earlier round"), "no warning about pairs this round made itself: {page}");
+        }
+    }
+);
