@@ -11,6 +11,7 @@ use crate::auth::token::new_token;
 use crate::auth::{Actor, access};
 use crate::domain::Availability;
 use crate::domain::cohort::{cohort_of, default_criteria};
+use crate::domain::criteria;
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::{AppError, AppResult};
 use crate::jobs::load_problem;
@@ -119,6 +120,10 @@ pub struct RoundOverview {
     pub newcomers_outside: usize,
     pub jobs: Vec<FormationJob>,
     pub drafts: Vec<Draft>,
+    /// The criteria in force, a phrase each, in the form's words.
+    pub summary: Vec<String>,
+    /// What keeps the round from being formed as asked, as it stands.
+    pub problems: Vec<String>,
 }
 
 pub async fn round(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<RoundOverview> {
@@ -129,7 +134,15 @@ pub async fn round(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<
         participants(state, program.id, Who::Newcomers).await?.into_iter().filter(|id| !in_round.contains(id)).count();
     let jobs = state.store.round_jobs(round.id).await?.into_iter().take(5).collect();
     let drafts = state.store.round_drafts(round.id).await?;
-    Ok(RoundOverview { round, program, people, newcomers_outside, jobs, drafts })
+    let criteria = criteria_of(&round);
+    let summary = criteria::summary(&criteria);
+    let problems = criteria::problems(&criteria, &cohort_of_people(&people));
+    Ok(RoundOverview { round, program, people, newcomers_outside, jobs, drafts, summary, problems })
+}
+
+fn cohort_of_people(people: &[User]) -> aspire_formation::Cohort {
+    let profiles: Vec<_> = people.iter().map(|u| u.profile.clone()).collect();
+    cohort_of(&profiles)
 }
 
 /// Emails everyone in the round whose profile is incomplete, with the enrolment link.
@@ -156,8 +169,15 @@ pub fn criteria_of(round: &Round) -> Criteria {
     Criteria::from_toml(&round.criteria).unwrap_or_else(|_| default_criteria())
 }
 
+/// Saves the criteria, unless they name people who are not in the round or values nobody in it
+/// has (`AppError::Invalid` with every such problem).
 pub async fn save_criteria(state: &AppState, actor: &Actor, round_id: i64, criteria: &Criteria) -> AppResult<()> {
     let (round, _) = managed_round(state, actor, round_id).await?;
+    let people = state.store.round_people(round.id).await?;
+    let unknown = criteria::unknown_references(criteria, &cohort_of_people(&people));
+    if !unknown.is_empty() {
+        return Err(AppError::Invalid(unknown.join(" ")));
+    }
     let text = toml::to_string(criteria).map_err(|e| AppError::Internal(e.into()))?;
     state.store.set_round_criteria(round.id, &text).await?;
     Ok(())
@@ -199,6 +219,12 @@ fn job_request(round_id: i64, input: &JobInput, locked: String, requested_by: i6
 /// Queues the engine for a round; returns the job's id. The same form sent twice queues it once.
 pub async fn start_job(state: &AppState, actor: &Actor, round_id: i64, input: &JobInput<'_>) -> AppResult<i64> {
     let (round, _) = managed_round(state, actor, round_id).await?;
+    // What cannot be met is said before a search is spent on it.
+    let people = state.store.round_people(round.id).await?;
+    let problems = criteria::problems(&criteria_of(&round), &cohort_of_people(&people));
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(format!("This round cannot be formed yet. {}", problems.join(" "))));
+    }
     let job = job_request(round.id, input, "[]".into(), actor.user.id)?;
     Ok(state.store.request_job(&job, state.now()).await?)
 }

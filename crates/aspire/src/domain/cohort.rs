@@ -2,7 +2,7 @@
 //! model starts from: similar career stage and interests, diverse department and discipline,
 //! groups of 5-7 with at least one common weekly hour.
 
-use aspire_formation::peer::{AttributeRule, Availability as SlotRule, Criteria, Mode, SizeRange};
+use aspire_formation::peer::{AttributeRule, Availability as SlotRule, Criteria, History, Mode, Repeat, SizeRange};
 use aspire_formation::{Cohort, Person};
 
 use super::availability::Availability;
@@ -52,6 +52,8 @@ pub fn default_criteria() -> Criteria {
             rule("interests", Mode::Similar, 1.5),
         ],
         availability: Some(SlotRule { min_common_slots: 1, hard: false, weight: 3.0 }),
+        // Peers meet new peers: earlier pairings are avoided unless nothing else works.
+        history: Some(History { groups: Vec::new(), repeat: Repeat::Avoid, penalty: None }),
         ..Criteria::default()
     }
 }

@@ -191,6 +191,135 @@ impl CriteriaForm {
     }
 }
 
+/// The words the form uses for an attribute ("career stage", never `career_rank`).
+pub fn label_of(attribute: &str) -> String {
+    let label = match attribute {
+        "career_stage" | "career_rank" => "Career stage",
+        other => FORM_ATTRIBUTES.iter().find(|(name, _)| *name == other).map_or(other, |(_, label)| label),
+    };
+    label.to_lowercase()
+}
+
+/// The criteria in force, in the form's words, a sentence each: what the round page promises.
+pub fn summary(c: &Criteria) -> Vec<String> {
+    let mut out = Vec::new();
+    match (c.groups, c.group_size) {
+        (Some(groups), _) => out.push(format!("{groups} groups")),
+        (None, Some(size)) => out.push(format!("Groups of {} to {}", size.min, size.max)),
+        (None, None) => {}
+    }
+    let named = |mode: Mode| -> Vec<String> {
+        c.attributes.iter().filter(|r| r.mode == mode).map(|r| label_of(&r.name)).collect()
+    };
+    let (similar, diverse) = (named(Mode::Similar), named(Mode::Diverse));
+    if !similar.is_empty() {
+        out.push(format!("alike in {}", similar.join(" and ")));
+    }
+    if !diverse.is_empty() {
+        out.push(format!("mixed in {}", diverse.join(" and ")));
+    }
+    if let Some(a) = &c.availability {
+        let hours = if a.min_common_slots == 1 {
+            "a weekly hour".to_string()
+        } else {
+            format!("{} weekly hours", a.min_common_slots)
+        };
+        out.push(if a.hard {
+            format!("everyone in a group shares {hours}")
+        } else {
+            format!("{hours} everyone shares, where possible")
+        });
+    }
+    let count = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    if !c.keep_apart.is_empty() {
+        out.push(format!("{} kept apart", count(c.keep_apart.len(), "pair")));
+    }
+    if !c.keep_together.is_empty() {
+        out.push(format!("{} kept together", count(c.keep_together.len(), "pair")));
+    }
+    for rule in &c.no_isolated {
+        out.push(format!("no one the only {} {} in a group", label_of(&rule.attribute), rule.values.join(" or ")));
+    }
+    out.push(
+        match c.history.as_ref().map(|h| h.repeat) {
+            Some(Repeat::Forbid) => "people grouped together in earlier rounds are never grouped again",
+            Some(Repeat::Avoid) => {
+                "people grouped together in earlier rounds are grouped again only where it cannot be helped"
+            }
+            None => "people grouped together in earlier rounds may be grouped again",
+        }
+        .to_string(),
+    );
+    out
+}
+
+/// What in `c` names something the people of `cohort` do not have, each said so a coordinator can
+/// fix it: a person who is not in the round, a value nobody in it has. Criteria with these are
+/// not saved.
+pub fn unknown_references(c: &Criteria, cohort: &aspire_formation::Cohort) -> Vec<String> {
+    let mut out = Vec::new();
+    let in_round: std::collections::HashSet<&str> = cohort.people.iter().map(|p| p.id.as_str()).collect();
+    for (field, pairs) in [("Keep apart", &c.keep_apart), ("Keep together", &c.keep_together)] {
+        for email in pairs.iter().flatten().filter(|e| !in_round.contains(e.as_str())) {
+            out.push(format!(
+                "{field}: {email} is not in this round. Check the email, or add them to the round first."
+            ));
+        }
+    }
+    for rule in &c.no_isolated {
+        let present: std::collections::BTreeSet<&str> =
+            cohort.people.iter().filter_map(|p| p.category_of(&rule.attribute)).collect();
+        let label = label_of(&rule.attribute);
+        if present.is_empty() {
+            out.push(format!(
+                "No isolated member: nobody in this round has a {label} on record, so the rule on it shapes nothing."
+            ));
+            continue;
+        }
+        for value in rule.values.iter().filter(|v| !present.contains(v.as_str())) {
+            let known: Vec<&str> = present.iter().copied().take(8).collect();
+            out.push(format!(
+                "No isolated member: nobody in this round has {label} \"{value}\". The values in this round are: {}.",
+                known.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// Everything that keeps the round from being formed as `c` asks, as it stands: the unknown
+/// references, and sizes that cannot add up or a required common hour someone cannot share
+/// (which enrolments may still mend).
+pub fn problems(c: &Criteria, cohort: &aspire_formation::Cohort) -> Vec<String> {
+    let mut out = unknown_references(c, cohort);
+    let n = cohort.people.len();
+    if let (None, Some(size)) = (c.groups, c.group_size) {
+        let (min, max) = (size.min as usize, size.max as usize);
+        let fits = (1..=n.max(1)).any(|k| k * min <= n && n <= k * max);
+        if n >= 2 && !fits {
+            out.push(format!(
+                "{n} people cannot be split into groups of {min} to {max}: widen the group sizes, or add or remove people."
+            ));
+        }
+    }
+    if let Some(a) = c.availability.as_ref().filter(|a| a.hard && a.min_common_slots > 0) {
+        let short: Vec<&str> = cohort
+            .people
+            .iter()
+            .filter(|p| p.availability.len() < a.min_common_slots)
+            .map(|p| p.name.as_str())
+            .collect();
+        if !short.is_empty() {
+            let shown = short.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+            let more = if short.len() > 5 { format!(" and {} more", short.len() - 5) } else { String::new() };
+            out.push(format!(
+                "Every group must share a weekly hour, but {shown}{more} gave fewer free hours than that: ask them to fill in the week grid, or make common hours a preference."
+            ));
+        }
+    }
+    out
+}
+
 fn pairs(field: &str, text: &str) -> Result<Vec<[String; 2]>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
@@ -231,14 +360,63 @@ fn no_isolated(text: &str) -> Result<Vec<NoIsolated>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Profile;
     use crate::domain::cohort::default_criteria;
 
     #[test]
     fn the_default_criteria_survive_the_form() {
-        let mut criteria = default_criteria();
-        criteria.history = Some(History { groups: Vec::new(), repeat: Repeat::Avoid, penalty: None });
+        let criteria = default_criteria();
         let back = CriteriaForm::from_criteria(&criteria).to_criteria().unwrap();
         assert_eq!(back, criteria);
+    }
+
+    #[test]
+    fn the_summary_says_what_is_in_force_in_the_forms_words() {
+        let said = summary(&default_criteria()).join("; ");
+        assert!(said.starts_with("Groups of 5 to 7"), "{said}");
+        assert!(said.contains("alike in career stage and research interests"), "{said}");
+        assert!(said.contains("mixed in department and discipline"), "{said}");
+        assert!(said.contains("grouped again only where it cannot be helped"), "the default avoids repeats: {said}");
+        assert!(!said.contains("career_rank") && !said.contains("interests,"), "{said}");
+        let mut form = CriteriaForm::from_criteria(&default_criteria());
+        form.repeats = "allow".into();
+        form.keep_apart = "a@x.edu, b@x.edu".into();
+        let said = summary(&form.to_criteria().unwrap()).join("; ");
+        assert!(said.contains("may be grouped again") && said.contains("1 pair kept apart"), "{said}");
+    }
+
+    #[test]
+    fn what_the_round_cannot_meet_is_named() {
+        let profiles: Vec<Profile> = (0..11)
+            .map(|k| Profile {
+                email: format!("p{k}@x.edu"),
+                name: if k == 0 { "Ana Ruiz".into() } else { format!("Person {k}") },
+                department: ["Medicine", "Pediatrics"][k % 2].into(),
+                availability: if k == 0 { String::new() } else { "Mon 09-10".into() },
+                ..Profile::default()
+            })
+            .collect();
+        let cohort = crate::domain::cohort::cohort_of(&profiles);
+        let mut form = CriteriaForm::from_criteria(&default_criteria());
+        form.min_size = "6".into();
+        form.max_size = "6".into();
+        form.slots = "hard".into();
+        form.keep_apart = "p1@x.edu, nobody@nowhere.edu".into();
+        form.no_isolated = "department: Surgery".into();
+        let criteria = form.to_criteria().unwrap();
+        let unknown = unknown_references(&criteria, &cohort);
+        assert_eq!(unknown.len(), 2, "{unknown:?}");
+        assert!(unknown[0].contains("nobody@nowhere.edu is not in this round"));
+        assert!(unknown[1].contains("department \"Surgery\"") && unknown[1].contains("Medicine, Pediatrics"));
+        let all = problems(&criteria, &cohort).join(" ");
+        assert!(all.contains("11 people cannot be split into groups of 6 to 6"), "{all}");
+        assert!(all.contains("Ana Ruiz gave fewer free hours"), "{all}");
+
+        form.min_size = "5".into();
+        form.keep_apart = "p1@x.edu, p2@x.edu".into();
+        form.no_isolated = "department: Medicine".into();
+        form.slots = "soft".into();
+        assert!(problems(&form.to_criteria().unwrap(), &cohort).is_empty(), "11 people fit groups of 5 or 6");
     }
 
     #[test]

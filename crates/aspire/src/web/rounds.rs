@@ -86,6 +86,8 @@ struct RoundPage {
     request_key: String,
     /// The program's people who have never signed in and hold no invitation that works.
     not_invited: i64,
+    summary: Vec<String>,
+    problems: Vec<String>,
 }
 
 async fn round_page(
@@ -110,6 +112,8 @@ async fn round_page(
         drafts: overview.drafts,
         request_key: new_token(),
         newcomers_outside: overview.newcomers_outside,
+        summary: overview.summary,
+        problems: overview.problems,
         people,
         round: overview.round,
         program: overview.program,
@@ -182,11 +186,16 @@ async fn save_criteria(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<CriteriaForm>,
 ) -> AppResult<Response> {
-    match form.to_criteria() {
-        Ok(criteria) => {
-            rounds::save_criteria(&state, &actor, id, &criteria).await?;
-            Ok(Redirect::to(&format!("/rounds/{id}?notice=saved")).into_response())
-        }
+    let saved = match form.to_criteria() {
+        Ok(criteria) => match rounds::save_criteria(&state, &actor, id, &criteria).await {
+            Ok(()) => Ok(()),
+            Err(AppError::Invalid(error)) => Err(error),
+            Err(e) => return Err(e),
+        },
+        Err(error) => Err(error),
+    };
+    match saved {
+        Ok(()) => Ok(Redirect::to(&format!("/rounds/{id}?notice=saved")).into_response()),
         Err(error) => {
             let (round, _) = rounds::managed_round(&state, &actor, id).await?;
             let page = CriteriaPage {

@@ -479,3 +479,52 @@ on_both_backends!(
         }
     }
 );
+
+on_both_backends!(
+    criteria_naming_someone_outside_the_round_are_refused_on_the_form_and_the_round_page_says_what_is_in_force,
+    |app: TestApp| async move {
+        let world = app.world().await;
+        newcomers(&app, world.program, "c", 9).await;
+        let client = app.signed_in(COORDINATOR).await;
+        let round = start_round(&client, world.program, "2027 cohort", "newcomers").await;
+        let (_, page) = client.get_text(&format!("/rounds/{round}")).await;
+        assert!(page.contains("Groups of 5 to 7; alike in career stage and research interests"), "{page}");
+        assert!(page.contains("grouped again only where it cannot be helped"), "the page and the form agree: {page}");
+        let (_, form) = client.get_text(&format!("/rounds/{round}/criteria")).await;
+        assert!(form.contains(r#"<option value="avoid" selected>"#), "the form's default is what the page says");
+
+        let csrf = client.csrf(&format!("/rounds/{round}/criteria")).await;
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("min_size", "6"),
+            ("max_size", "6"),
+            ("mode_department", "diverse"),
+            ("weight_department", "2"),
+            ("min_common_slots", "1"),
+            ("slots", "soft"),
+            ("repeats", "allow"),
+            ("keep_apart", "spare@test.edu, nobody@nowhere.edu"),
+        ];
+        let response = client.post_form(&format!("/rounds/{round}/criteria"), &fields).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("Keep apart: nobody@nowhere.edu is not in this round"), "{page}");
+        assert!(page.contains("spare@test.edu, nobody@nowhere.edu</textarea>"), "what was typed is kept: {page}");
+        let saved = app.state.store.round(round).await.unwrap().unwrap();
+        assert!(!saved.criteria.contains("nowhere"), "nothing was saved");
+
+        // Saved without the stranger: 10 people cannot make groups of exactly 6, said before a job runs.
+        fields.pop();
+        let response = client.post_form(&format!("/rounds/{round}/criteria"), &fields).await;
+        assert_eq!(response.status(), 303);
+        let (_, page) = client.get_text(&format!("/rounds/{round}")).await;
+        assert!(page.contains("may be grouped again"), "{page}");
+        assert!(page.contains("10 people cannot be split into groups of 6 to 6"), "{page}");
+        let csrf = client.csrf(&format!("/rounds/{round}")).await;
+        let fields = [("csrf", csrf.as_str()), ("request_key", "impossible-sizes-0001"), ("seconds", "1")];
+        let response = client.post_form(&format!("/rounds/{round}/jobs"), &fields).await;
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.unwrap().contains("This round cannot be formed yet"));
+        assert!(app.state.store.round_jobs(round).await.unwrap().is_empty(), "no search was queued");
+    }
+);
