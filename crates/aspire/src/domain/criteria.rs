@@ -2,8 +2,12 @@
 //! with errors that name the field and line to fix.
 
 use aspire_formation::Criteria;
-use aspire_formation::peer::{AttributeRule, Availability, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
+use aspire_formation::peer::{
+    AttributeRule, Availability, GivesUp, Goal, History, Mode, NoIsolated, Repeat, SizeRange,
+};
 use serde::Deserialize;
+
+use super::profile::CareerStage;
 
 /// The attributes the form offers, with the label a coordinator reads.
 pub const FORM_ATTRIBUTES: [(&str, &str); 5] = [
@@ -198,6 +202,43 @@ pub fn label_of(attribute: &str) -> String {
         other => FORM_ATTRIBUTES.iter().find(|(name, _)| *name == other).map_or(other, |(_, label)| label),
     };
     label.to_lowercase()
+}
+
+/// A value of `attribute` as people read it: a career stage's label, not its code.
+pub fn value_label(attribute: &str, value: &str) -> String {
+    match attribute {
+        "career_stage" => CareerStage::parse(value).map_or_else(|| value.to_string(), |s| s.label().to_lowercase()),
+        _ => value.to_string(),
+    }
+}
+
+/// What a group gives up, in the criteria form's words; `name_of` turns a person's id (email)
+/// into their name.
+pub fn gives_up_in_words(gives_up: &GivesUp, name_of: impl Fn(&str) -> String) -> String {
+    match gives_up {
+        GivesUp::Range { attribute, lo, hi } if attribute == "career_rank" => {
+            let stage = |rank: f64| {
+                CareerStage::ALL
+                    .into_iter()
+                    .find(|s| f64::from(s.rank()) == rank)
+                    .map_or_else(|| rank.to_string(), |s| s.label().to_lowercase())
+            };
+            format!("career stages from {} to {}", stage(*lo), stage(*hi))
+        }
+        GivesUp::Range { attribute, lo, hi } => format!("{} from {lo} to {hi}", label_of(attribute)),
+        GivesUp::Mixes { attribute, values } => {
+            let values: Vec<String> = values.iter().map(|v| value_label(attribute, v)).collect();
+            format!("mixed {}: {}", label_of(attribute), values.join(", "))
+        }
+        GivesUp::NoShared { attribute } => format!("no {} shared by two members", label_of(attribute)),
+        GivesUp::Shares { attribute, value, members } => {
+            format!("{members} members share the {} {}", label_of(attribute), value_label(attribute, value))
+        }
+        GivesUp::NoCommonSlot => "no weekly hour when everyone is free".to_string(),
+        GivesUp::FewCommonSlots { have, want } => format!("{have} common weekly hours of the {want} asked"),
+        GivesUp::GroupedBefore { a, b } => format!("{} and {} were in a group together before", name_of(a), name_of(b)),
+        GivesUp::Breaks(words) => words.clone(),
+    }
 }
 
 /// The criteria in force, in the form's words, a sentence each: what the round page promises.
@@ -417,6 +458,26 @@ mod tests {
         form.no_isolated = "department: Medicine".into();
         form.slots = "soft".into();
         assert!(problems(&form.to_criteria().unwrap(), &cohort).is_empty(), "11 people fit groups of 5 or 6");
+    }
+
+    #[test]
+    fn what_a_group_gives_up_is_said_in_the_forms_words() {
+        let name = |id: &str| if id == "a@x.edu" { "Ana Ruiz".to_string() } else { "Ben Ode".to_string() };
+        let range = GivesUp::Range { attribute: "career_rank".into(), lo: 3.0, hi: 4.0 };
+        assert_eq!(gives_up_in_words(&range, name), "career stages from instructor to assistant professor");
+        let mixes = GivesUp::Mixes {
+            attribute: "career_stage".into(),
+            values: vec!["postdoc".into(), "assistant_professor".into()],
+        };
+        assert_eq!(gives_up_in_words(&mixes, name), "mixed career stage: postdoc, assistant professor");
+        let shares = GivesUp::Shares { attribute: "department".into(), value: "Surgery".into(), members: 2 };
+        assert_eq!(gives_up_in_words(&shares, name), "2 members share the department Surgery");
+        let before = GivesUp::GroupedBefore { a: "a@x.edu".into(), b: "b@x.edu".into() };
+        assert_eq!(gives_up_in_words(&before, name), "Ana Ruiz and Ben Ode were in a group together before");
+        assert_eq!(
+            gives_up_in_words(&GivesUp::NoShared { attribute: "interests".into() }, name),
+            "no research interests shared by two members"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::app::rounds::{self, JobInput, Placed, Published, ScoredDraft, Who};
 use crate::auth::token::new_token;
 use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::CareerStage;
-use crate::domain::criteria::{AttributeRow, CriteriaForm};
+use crate::domain::criteria::{self, AttributeRow, CriteriaForm};
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
@@ -359,15 +359,33 @@ async fn render_draft(
                     interests: u.profile.research_interests.clone(),
                 })
                 .collect(),
-            shared: g.why.shared.iter().map(|s| format!("{} ({})", s.value, s.members)).collect(),
+            shared: g
+                .why
+                .shared
+                .iter()
+                .map(|s| format!("{} ({})", criteria::value_label(&s.attribute, &s.value), s.members))
+                .collect(),
             spans: g
                 .why
                 .spans
                 .iter()
-                .map(|s| format!("{}: {}", s.attribute.replace('_', " "), s.values.join(", ")))
+                .filter(|s| s.attribute != "career_rank")
+                .map(|s| {
+                    let values: Vec<String> = s.values.iter().map(|v| criteria::value_label(&s.attribute, v)).collect();
+                    format!("{}: {}", criteria::label_of(&s.attribute), values.join(", "))
+                })
                 .collect(),
             common_times: rounds::common_times(g.members.iter().filter_map(|e| users.get(e))),
-            warnings: g.why.gives_up.clone(),
+            warnings: g
+                .why
+                .gives_up
+                .iter()
+                .map(|w| {
+                    criteria::gives_up_in_words(w, |id| {
+                        users.get(id).map_or(id.to_string(), |u| u.profile.name.clone())
+                    })
+                })
+                .collect(),
         })
         .collect();
     let mut people: Vec<(String, String)> =
@@ -377,7 +395,7 @@ async fn render_draft(
         layout: Layout::for_actor(actor),
         total: format!("{:.2}", formation.total_score),
         worst: format!("{:.2}", formation.worst_group_score),
-        diagnostics: formation.diagnostics.clone(),
+        diagnostics: warnings_in_words(&formation),
         alumni: rounds::alumni(state, round.program_id, round.id).await?,
         request_key: new_token(),
         groups: views,
@@ -485,4 +503,37 @@ async fn place_in_existing_groups(
     let (round, placed) = rounds::place_in_existing_groups(&state, &actor, id).await?;
     let notice = if placed == Placed::Everyone { "placed" } else { "placed-some" };
     Ok(Redirect::to(&format!("/rounds/{}?notice={notice}", round.id)))
+}
+
+/// The draft's warnings in the criteria form's words: groups without a common hour and pairs
+/// that met before are counted from the groups themselves; the engine's other notes (hard rules
+/// broken) are passed on.
+fn warnings_in_words(formation: &aspire_formation::Formation) -> Vec<String> {
+    use aspire_formation::peer::GivesUp;
+    let mut out = Vec::new();
+    let no_hour: Vec<String> = (1..=formation.groups.len())
+        .zip(&formation.groups)
+        .filter(|(_, g)| g.why.gives_up.contains(&GivesUp::NoCommonSlot))
+        .map(|(number, _)| number.to_string())
+        .collect();
+    if !no_hour.is_empty() {
+        out.push(format!("No weekly hour when everyone is free in group {}.", no_hour.join(", ")));
+    }
+    let met_before = formation
+        .groups
+        .iter()
+        .flat_map(|g| &g.why.gives_up)
+        .filter(|w| matches!(w, GivesUp::GroupedBefore { .. }))
+        .count();
+    if met_before > 0 {
+        out.push(format!(
+            "{} in a group together in an earlier round.",
+            if met_before == 1 { "1 pair was".to_string() } else { format!("{met_before} pairs were") }
+        ));
+    }
+    let counted = |d: &str| {
+        d.starts_with("groups with no common weekly slot") || d.contains("grouped together in an earlier round")
+    };
+    out.extend(formation.diagnostics.iter().filter(|d| !counted(d)).cloned());
+    out
 }

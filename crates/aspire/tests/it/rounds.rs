@@ -170,6 +170,9 @@ on_both_backends!(
         let (status, page) = client.get_text(&format!("/drafts/{draft}")).await;
         assert_eq!(status, 200);
         assert!(page.contains("Group 1") && page.contains("Why:"));
+        for internal in ["career_rank", "career_stage", "assistant_professor", "weekly slot"] {
+            assert!(!page.contains(internal), "the draft speaks the criteria form's words, not {internal:?}: {page}");
+        }
         let groups = |id: i64| {
             let store = app.state.store.clone();
             async move { aspire::domain::draft::parse(&store.draft(id).await.unwrap().unwrap().groups).unwrap() }

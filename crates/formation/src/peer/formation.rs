@@ -56,7 +56,51 @@ pub struct Why {
     /// Weekly slots every member has, as ranges like `Tue 14:00-16:00`.
     pub common_slots: Vec<String>,
     /// Soft preferences this group gives up, and (in [`evaluate`]) hard constraints it breaks.
-    pub gives_up: Vec<String>,
+    pub gives_up: Vec<GivesUp>,
+}
+
+/// Something a group gives up, with the attribute it concerns, so that an application can word it
+/// in its own terms; `Display` gives the engine's own words.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(into = "String")]
+pub enum GivesUp {
+    /// A numeric attribute marked similar spans `lo` to `hi`.
+    Range { attribute: String, lo: f64, hi: f64 },
+    /// A categorical attribute marked similar has several values.
+    Mixes { attribute: String, values: Vec<String> },
+    /// No tag of an attribute marked similar is held by two members.
+    NoShared { attribute: String },
+    /// `members` members share `value` of an attribute marked diverse.
+    Shares { attribute: String, value: String, members: usize },
+    /// No weekly slot every member has.
+    NoCommonSlot,
+    /// Fewer common weekly slots than asked.
+    FewCommonSlots { have: u32, want: u32 },
+    /// Two members (by id) were grouped together in an earlier round.
+    GroupedBefore { a: PersonId, b: PersonId },
+    /// A hard constraint this group breaks, in words.
+    Breaks(String),
+}
+
+impl std::fmt::Display for GivesUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GivesUp::Range { attribute, lo, hi } => write!(f, "{attribute} ranges {lo}-{hi}"),
+            GivesUp::Mixes { attribute, values } => write!(f, "mixes {attribute}: {}", values.join(", ")),
+            GivesUp::NoShared { attribute } => write!(f, "no shared {attribute}"),
+            GivesUp::Shares { attribute, value, members } => write!(f, "{members} members share {attribute} {value}"),
+            GivesUp::NoCommonSlot => write!(f, "no common weekly slot"),
+            GivesUp::FewCommonSlots { have, want } => write!(f, "only {have} common weekly slot(s), wanted {want}"),
+            GivesUp::GroupedBefore { a, b } => write!(f, "{a} and {b} were grouped before"),
+            GivesUp::Breaks(words) => write!(f, "{words}"),
+        }
+    }
+}
+
+impl From<GivesUp> for String {
+    fn from(g: GivesUp) -> String {
+        g.to_string()
+    }
 }
 
 /// One group.
@@ -379,7 +423,7 @@ fn build(
                 let lo = numeric.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = numeric.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 match spec.mode {
-                    Mode::Similar if hi > lo => why.gives_up.push(format!("{name} ranges {lo}-{hi}")),
+                    Mode::Similar if hi > lo => why.gives_up.push(GivesUp::Range { attribute: name.clone(), lo, hi }),
                     Mode::Diverse => {
                         why.spans.push(Span { attribute: name.clone(), values: vec![format!("{lo}-{hi}")] })
                     }
@@ -398,11 +442,11 @@ fn build(
                         }
                     }
                     if !is_tags && counts.len() > 1 {
-                        let vals: Vec<&str> = counts.keys().map(String::as_str).collect();
-                        why.gives_up.push(format!("mixes {name}: {}", vals.join(", ")));
+                        let values: Vec<String> = counts.keys().cloned().collect();
+                        why.gives_up.push(GivesUp::Mixes { attribute: name.clone(), values });
                     }
                     if is_tags && !counts.is_empty() && counts.values().all(|&c| c < 2) {
-                        why.gives_up.push(format!("no shared {name}"));
+                        why.gives_up.push(GivesUp::NoShared { attribute: name.clone() });
                     }
                 }
                 Mode::Diverse => {
@@ -410,7 +454,11 @@ fn build(
                     if !is_tags {
                         for (v, &c) in &counts {
                             if c >= 2 {
-                                why.gives_up.push(format!("{c} members share {name} {v}"));
+                                why.gives_up.push(GivesUp::Shares {
+                                    attribute: name.clone(),
+                                    value: v.clone(),
+                                    members: c,
+                                });
                             }
                         }
                     }
@@ -421,15 +469,15 @@ fn build(
         why.common_slots = common.describe();
         if any_availability && common.is_empty() {
             no_slot.push((g + 1).to_string());
-            why.gives_up.push("no common weekly slot".to_string());
+            why.gives_up.push(GivesUp::NoCommonSlot);
         } else if ctx.slots_active() && common.len() < ctx.min_slots {
-            why.gives_up.push(format!("only {} common weekly slot(s), wanted {}", common.len(), ctx.min_slots));
+            why.gives_up.push(GivesUp::FewCommonSlots { have: common.len(), want: ctx.min_slots });
         }
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 if ctx.repeats.contains_key(&(i.min(j), i.max(j))) {
                     repeated += 1;
-                    why.gives_up.push(format!("{} and {} were grouped before", id(i), id(j)));
+                    why.gives_up.push(GivesUp::GroupedBefore { a: id(i), b: id(j) });
                 }
             }
         }
@@ -437,7 +485,7 @@ fn build(
         let tag2 = format!("group {}:", g + 1);
         for w in &warnings {
             if w.starts_with(&tag) || w.starts_with(&tag2) || w.contains(&format!("in group {}", g + 1)) {
-                why.gives_up.push(w.clone());
+                why.gives_up.push(GivesUp::Breaks(w.clone()));
             }
         }
         out.push(Group { members: members.iter().map(|&k| id(k)).collect(), score: scores[g], locked: locked[g], why });
@@ -506,7 +554,11 @@ impl Formation {
                 let _ = writeln!(s, "\n**Common times:** {}", w.common_slots.join(", "));
             }
             if !w.gives_up.is_empty() {
-                let _ = writeln!(s, "\n**Gives up:** {}", w.gives_up.join("; "));
+                let _ = writeln!(
+                    s,
+                    "\n**Gives up:** {}",
+                    w.gives_up.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                );
             }
             let _ = writeln!(s);
         }

@@ -16,6 +16,6 @@ pub use crate::search::Progress;
 pub use cohort::{Cohort, Person, PersonId, Value, split_tags};
 pub use criteria::{AttributeRule, Availability, Criteria, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
 pub use error::FormationError;
-pub use formation::{Formation, Group, Shared, SolveOptions, Span, Why, evaluate, form};
+pub use formation::{Formation, GivesUp, Group, Shared, SolveOptions, Span, Why, evaluate, form};
 pub use placement::{Placement, place_newcomers};
 pub use slots::{SLOTS, SlotError, SlotSet, parse_availability, slot_name};
