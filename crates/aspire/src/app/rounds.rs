@@ -512,3 +512,93 @@ fn fresh_seed() -> i64 {
     }
     i64::from(u32::from_le_bytes(bytes) % 1_000_000)
 }
+
+/// Two drafts of a round side by side.
+pub struct Comparison {
+    pub round: Round,
+    pub drafts: [Draft; 2],
+    /// Each draft's groups (member emails), the second draft's in the order of the first's
+    /// groups they most resemble.
+    pub groups: [Vec<Vec<String>>; 2],
+    /// People whose group differs between the two.
+    pub moved: HashSet<String>,
+    /// Each criterion in the form's words, with what it adds to each draft's score.
+    pub contributions: Vec<(String, [f64; 2])>,
+    pub totals: [f64; 2],
+    pub users: HashMap<String, User>,
+}
+
+/// Compares drafts `a` and `b` of round `round_id` (both must be that round's).
+pub async fn compare(state: &AppState, actor: &Actor, round_id: i64, a: i64, b: i64) -> AppResult<Comparison> {
+    let (round, _) = managed_round(state, actor, round_id).await?;
+    let mut drafts = Vec::new();
+    for id in [a, b] {
+        let (draft, of_round, _) = managed_draft(state, actor, id).await?;
+        if of_round.id != round.id {
+            return Err(AppError::NotFound);
+        }
+        drafts.push(draft);
+    }
+    let (cohort, full, people) = load_problem(state.store.as_ref(), round.id).await?;
+    let users: HashMap<String, User> = people.into_iter().map(|u| (u.profile.email.clone(), u)).collect();
+    for d in &drafts {
+        let groups = draft::parse(&d.groups).map_err(|e| AppError::Internal(e.into()))?;
+        if let Some(newcomer) = users.values().find(|u| draft::group_of(&groups, &u.profile.email).is_err()) {
+            return Err(AppError::Invalid(format!(
+                "{} joined the round after {} was made, so the two cannot be compared: form a new draft to include everyone.",
+                newcomer.profile.name, d.name
+            )));
+        }
+    }
+    let mut lists: Vec<Vec<Vec<String>>> = Vec::new();
+    for d in &drafts {
+        let groups = draft::parse(&d.groups).map_err(|e| AppError::Internal(e.into()))?;
+        let kept: Vec<Vec<String>> = groups
+            .into_iter()
+            .map(|g| g.members.into_iter().filter(|m| users.contains_key(m)).collect::<Vec<_>>())
+            .filter(|g: &Vec<String>| !g.is_empty())
+            .collect();
+        lists.push(kept);
+    }
+    let order = draft::matching(&lists[0], &lists[1]);
+    let mut second: Vec<(usize, Vec<String>)> =
+        lists[1].iter().cloned().enumerate().map(|(j, g)| (order[j].unwrap_or(usize::MAX), g)).collect();
+    second.sort_by_key(|(matched, _)| *matched);
+    let second: Vec<Vec<String>> = second.into_iter().map(|(_, g)| g).collect();
+    let moved = draft::moved_between(&lists[0], &second);
+    let score = |criteria: &Criteria, groups: &[Vec<String>]| -> AppResult<f64> {
+        Ok(evaluate(&cohort, criteria, groups).map_err(AppError::invalid)?.total_score)
+    };
+    let totals = [score(&full, &lists[0])?, score(&full, &second)?];
+    let mut contributions = Vec::new();
+    let only =
+        |c: Criteria| Criteria { group_size: full.group_size, groups: full.groups, objective: full.objective, ..c };
+    for rule in &full.attributes {
+        let part = only(Criteria { attributes: vec![rule.clone()], ..Criteria::default() });
+        let way = if rule.mode == aspire_formation::peer::Mode::Similar { "alike" } else { "mixed" };
+        let label = crate::domain::criteria::label_of(&rule.name);
+        let mut letters = label.chars();
+        let first = letters.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        let label = format!("{first}{} ({way})", letters.as_str());
+        contributions.push((label, [score(&part, &lists[0])?, score(&part, &second)?]));
+    }
+    if let Some(hours) = &full.availability {
+        let part = only(Criteria { availability: Some(hours.clone()), ..Criteria::default() });
+        contributions.push(("Common weekly hours".to_string(), [score(&part, &lists[0])?, score(&part, &second)?]));
+    }
+    if let Some(history) = full.history.as_ref().filter(|h| !h.groups.is_empty()) {
+        let part = only(Criteria { history: Some(history.clone()), ..Criteria::default() });
+        let label = "Not grouped with earlier peers".to_string();
+        contributions.push((label, [score(&part, &lists[0])?, score(&part, &second)?]));
+    }
+    let [first_draft, second_draft]: [Draft; 2] = drafts.try_into().map_err(|_| AppError::NotFound)?;
+    Ok(Comparison {
+        round,
+        drafts: [first_draft, second_draft],
+        groups: [lists.swap_remove(0), second],
+        moved,
+        contributions,
+        totals,
+        users,
+    })
+}

@@ -108,3 +108,54 @@ mod tests {
         assert_eq!(parse(&to_json(&groups)).unwrap(), groups);
     }
 }
+
+/// For each group of `b`, the group of `a` it most resembles (most members in common; ties to the
+/// lower number), so that two drafts can be read side by side.
+pub fn matching(a: &[Vec<String>], b: &[Vec<String>]) -> Vec<Option<usize>> {
+    b.iter()
+        .map(|group| {
+            (0..a.len())
+                .map(|i| (i, group.iter().filter(|m| a[i].contains(m)).count()))
+                .filter(|&(_, common)| common > 0)
+                .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)))
+                .map(|(i, _)| i)
+        })
+        .collect()
+}
+
+/// The people whose group in `b` is not the one that resembles their group in `a`.
+pub fn moved_between(a: &[Vec<String>], b: &[Vec<String>]) -> std::collections::HashSet<String> {
+    let matched = matching(a, b);
+    let mut moved = std::collections::HashSet::new();
+    for (j, group) in b.iter().enumerate() {
+        for member in group {
+            let was = a.iter().position(|g| g.contains(member));
+            if was.is_none() || was != matched[j] {
+                moved.insert(member.clone());
+            }
+        }
+    }
+    moved
+}
+
+#[cfg(test)]
+mod comparison_tests {
+    use super::*;
+
+    fn groups(text: &str) -> Vec<Vec<String>> {
+        text.split('|').map(|g| g.split(',').map(str::to_string).collect()).collect()
+    }
+
+    #[test]
+    fn a_swap_between_two_groups_marks_the_two_people_and_nobody_else() {
+        let a = groups("ana,ben,cy|dee,eve,fay|gus,hal,ida");
+        // The same groups, renumbered, with ben and eve swapped.
+        let b = groups("gus,hal,ida|ana,eve,cy|dee,ben,fay");
+        assert_eq!(matching(&a, &b), vec![Some(2), Some(0), Some(1)]);
+        let moved = moved_between(&a, &b);
+        let mut moved: Vec<&str> = moved.iter().map(String::as_str).collect();
+        moved.sort();
+        assert_eq!(moved, ["ben", "eve"]);
+        assert!(moved_between(&a, &a).is_empty(), "a draft compared with itself moves nobody");
+    }
+}

@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .post("/rounds/{id}/people/{user_id}/remove", remove_person)
         .post("/rounds/{id}/remind", remind)
         .post("/rounds/{id}/place", place_in_existing_groups)
+        .get("/rounds/{id}/compare", compare_page)
         .get("/rounds/{id}/criteria", criteria_page)
         .post("/rounds/{id}/criteria", save_criteria)
         .post("/rounds/{id}/jobs", start_job)
@@ -536,4 +537,105 @@ fn warnings_in_words(formation: &aspire_formation::Formation) -> Vec<String> {
     };
     out.extend(formation.diagnostics.iter().filter(|d| !counted(d)).cloned());
     out
+}
+
+#[derive(Deserialize)]
+struct CompareQuery {
+    a: Option<i64>,
+    b: Option<i64>,
+}
+
+/// One person on the comparison page.
+pub struct ComparedPerson {
+    pub name: String,
+    /// Department and stage, so people with the same name can be told apart.
+    pub detail: String,
+    pub moved: bool,
+}
+
+pub struct ComparedSide {
+    pub draft: Draft,
+    pub total: String,
+    pub groups: Vec<Vec<ComparedPerson>>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    layout: Layout,
+    round: Round,
+    drafts: Vec<Draft>,
+    /// The two drafts compared; `None` until the round has two.
+    sides: Option<[ComparedSide; 2]>,
+    contributions: Vec<(String, [String; 2])>,
+    moved: usize,
+    a: i64,
+    b: i64,
+    /// Why these two cannot be compared (someone joined the round since one was made).
+    error: Option<String>,
+}
+
+impl ComparePage {
+    fn without_sides(
+        actor: &Actor,
+        round: Round,
+        drafts: Vec<Draft>,
+        (a, b): (i64, i64),
+        error: Option<String>,
+    ) -> Self {
+        let layout = Layout::for_actor(actor);
+        ComparePage { layout, round, drafts, sides: None, contributions: Vec::new(), moved: 0, a, b, error }
+    }
+}
+
+/// Two drafts side by side: who is where, who differs, and each criterion's part of the score.
+async fn compare_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(query): Query<CompareQuery>,
+) -> AppResult<ComparePage> {
+    let (round, _) = rounds::managed_round(&state, &actor, id).await?;
+    let drafts = state.store.round_drafts(round.id).await?;
+    let newest = |k: usize| drafts.iter().rev().nth(k).map(|d| d.id);
+    let (a, b) = match (query.a.or(newest(1)), query.b.or(newest(0))) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return Ok(ComparePage::without_sides(&actor, round, drafts, (0, 0), None)),
+    };
+    let compared = match rounds::compare(&state, &actor, round.id, a, b).await {
+        Ok(compared) => compared,
+        Err(AppError::Invalid(why)) => return Ok(ComparePage::without_sides(&actor, round, drafts, (a, b), Some(why))),
+        Err(e) => return Err(e),
+    };
+    let person = |email: &String| {
+        let user = compared.users.get(email);
+        let name = user.map_or(email.clone(), |u| u.profile.name.clone());
+        let stage = user.and_then(|u| CareerStage::parse(&u.profile.career_stage)).map(|s| s.label());
+        let department = user.map(|u| u.profile.department.as_str()).filter(|d| !d.is_empty());
+        let detail = [department, stage].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        ComparedPerson { name, detail, moved: compared.moved.contains(email) }
+    };
+    let [first, second] = compared.drafts;
+    let [first_groups, second_groups] = compared.groups;
+    let side = |draft: Draft, groups: Vec<Vec<String>>, total: f64| ComparedSide {
+        draft,
+        total: format!("{total:.2}"),
+        groups: groups.iter().map(|g| g.iter().map(person).collect()).collect(),
+    };
+    let sides = [side(first, first_groups, compared.totals[0]), side(second, second_groups, compared.totals[1])];
+    Ok(ComparePage {
+        layout: Layout::for_actor(&actor),
+        contributions: compared
+            .contributions
+            .into_iter()
+            .map(|(label, [x, y])| (label, [format!("{x:.2}"), format!("{y:.2}")]))
+            .collect(),
+        moved: compared.moved.len(),
+        sides: Some(sides),
+        round: compared.round,
+        drafts,
+        a,
+        b,
+        error: None,
+    })
 }

@@ -204,6 +204,11 @@ const MATRIX: &[Row] = &[
     },
     Row { method: "GET", route: "/rounds/{id}", expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN] },
     Row {
+        method: "GET",
+        route: "/rounds/{id}/compare",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
         method: "POST",
         route: "/rounds/{id}/remind",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],

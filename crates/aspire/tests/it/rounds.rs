@@ -531,3 +531,58 @@ on_both_backends!(
         assert!(app.state.store.round_jobs(round).await.unwrap().is_empty(), "no search was queued");
     }
 );
+
+on_both_backends!(
+    two_drafts_compared_side_by_side_show_who_differs_and_what_each_criterion_adds,
+    |app: TestApp| async move {
+        let world = app.world().await;
+        newcomers(&app, world.program, "d", 12).await;
+        let client = app.signed_in(COORDINATOR).await;
+        let round = start_round(&client, world.program, "2027 cohort", "newcomers").await;
+        let (_, page) = client.get_text(&format!("/rounds/{round}/compare")).await;
+        assert!(page.contains("Form at least two drafts"), "{page}");
+        let first = form_draft(&app, &client, round, "compare-request-0001").await;
+        // The second draft is the first with two people of different groups swapped by hand.
+        let csrf = client.csrf(&format!("/drafts/{first}")).await;
+        let groups =
+            aspire::domain::draft::parse(&app.state.store.draft(first).await.unwrap().unwrap().groups).unwrap();
+        let copy = app.state.store.draft(first).await.unwrap().unwrap();
+        let scores =
+            aspire::store::DraftScores { total: copy.total_score, worst: copy.worst_score, warnings: copy.warnings };
+        let second = app
+            .state
+            .store
+            .create_draft(round, "Draft 2 (by hand)", &copy.groups, scores, app.clock.now_value())
+            .await
+            .unwrap();
+        let (a, b) = (groups[0].members[0].clone(), groups[1].members[0].clone());
+        let response =
+            client.post_form(&format!("/drafts/{second}/swap"), &[("csrf", &csrf), ("a", &a), ("b", &b)]).await;
+        assert_eq!(response.status(), 303);
+
+        let (status, page) = client.get_text(&format!("/rounds/{round}/compare?a={first}&b={second}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("2 people are in a different group"), "{page}");
+        let marked = page.matches(r#"<span class="badge">moved</span>"#).count();
+        assert_eq!(marked, 4, "each of the two is marked on both sides: {page}");
+        for email in [&a, &b] {
+            let name = app.state.store.user_by_email(email).await.unwrap().unwrap().profile.name;
+            assert!(page.contains(&format!("<mark>{name}</mark>")), "{name} is marked: {page}");
+        }
+        assert!(page.contains("Department (mixed)") && page.contains("Career stage (alike)"), "{page}");
+        assert!(page.contains("Common weekly hours"), "{page}");
+        for draft in [first, second] {
+            let (_, draft_page) = client.get_text(&format!("/drafts/{draft}")).await;
+            let total = draft_page.split("Total score ").nth(1).unwrap().split(' ').next().unwrap();
+            assert!(
+                page.contains(&format!("<strong>{total}</strong>")),
+                "draft {draft}'s total {total} is shown: {page}"
+            );
+        }
+
+        // A draft of another round is not compared, even in the same program.
+        let other = start_round(&client, world.program, "Another round", "newcomers").await;
+        let (status, _) = client.get_text(&format!("/rounds/{other}/compare?a={first}&b={second}")).await;
+        assert_eq!(status, 404);
+    }
+);

@@ -151,6 +151,16 @@ async fn coordinator_forms_groups_moves_a_person_and_publishes() {
     let group_one = browser.find("section[aria-labelledby='group-1']").await.text().await.unwrap();
     assert!(!group_one.contains(&first), "{first} left group 1: {group_one}");
 
+    // Form again from this draft, and read the two side by side.
+    let draft_path = browser.path().await;
+    browser.click_and_wait("form[action$='/rerun'] button[type=submit]").await;
+    assert!(run_next_job(&app.state).await.unwrap().is_some(), "form again queued a formation");
+    browser.wait_for_text("Review the draft").await;
+    browser.goto(&format!("{round}/compare")).await;
+    browser.wait_for_text("What each criterion adds to the score").await;
+    browser.look("compare").await;
+    browser.goto(&draft_path).await;
+
     browser.click_and_wait("form[action$='/publish'] button[type=submit]").await;
     browser.wait_for_text("Published: the groups exist").await;
     browser.goto(&format!("/programs/{}", world.program)).await;
