@@ -229,3 +229,14 @@ pub async fn remove_member(state: &AppState, actor: &Actor, group_id: i64, user_
     state.store.change_group_memberships(&[change], by, &outgoing, state.now()).await?;
     Ok(group)
 }
+
+/// Renames a group (its program's coordinators, and admins); returns it. The name must be free
+/// in the program.
+pub async fn rename(state: &AppState, actor: &Actor, group_id: i64, name: &str) -> AppResult<Group> {
+    let group = managed_group(state, actor, group_id).await?;
+    let name = super::programs::group_name(name)?;
+    state.store.rename_group(group.id, name).await?;
+    let subject = format!("{} -> {name} (program {})", group.name, group.program_id);
+    state.store.audit(Some(actor.user.id), "renamed a group", &subject, state.now()).await?;
+    Ok(Group { name: name.to_string(), ..group })
+}

@@ -145,11 +145,16 @@ pub async fn not_invited(state: &AppState, program_id: i64) -> AppResult<i64> {
 /// A new, empty group in the program; returns its id.
 pub async fn create_group(state: &AppState, actor: &Actor, program_id: i64, name: &str) -> AppResult<i64> {
     let program = managed_program(state, actor, program_id).await?;
+    Ok(state.store.create_group(program.id, group_name(name)?, state.now()).await?)
+}
+
+/// A group's name as typed, trimmed, or what is wrong with it.
+pub fn group_name(name: &str) -> AppResult<&str> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(AppError::Invalid(
             "A group needs a name of 1 to 80 characters, like \"Group A\" or \"Tuesday writers\".".into(),
         ));
     }
-    Ok(state.store.create_group(program.id, name, state.now()).await?)
+    Ok(name)
 }

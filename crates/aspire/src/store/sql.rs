@@ -463,6 +463,13 @@ impl SqlStore {
         result.map_err(conflict("a group with this name"))
     }
 
+    pub async fn rename_group(&self, id: i64, name: &str) -> Result<()> {
+        let result =
+            sqlx::query("UPDATE groups SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&self.pool).await;
+        result.map_err(conflict("a group with this name"))?;
+        Ok(())
+    }
+
     pub async fn group(&self, id: i64) -> Result<Option<Group>> {
         Ok(sqlx::query_as("SELECT id, program_id, name, created_at FROM groups WHERE id = $1")
             .bind(id)

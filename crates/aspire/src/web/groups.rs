@@ -21,6 +21,7 @@ pub fn routes() -> Routes {
         .get("/groups/{id}", group_page)
         .post("/groups/{id}/members", add_member)
         .post("/groups/{id}/members/{user_id}/remove", remove_member)
+        .post("/groups/{id}/rename", rename)
 }
 
 impl GroupMember {
@@ -131,4 +132,18 @@ async fn remove_member(
 ) -> AppResult<Redirect> {
     let group = groups::remove_member(&state, &actor, id, user_id).await?;
     Ok(Redirect::to(&format!("/groups/{}?notice=removed", group.id)))
+}
+
+#[derive(Deserialize)]
+struct NewName {
+    name: String,
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<NewName>,
+) -> AppResult<Redirect> {
+    let group = groups::rename(&state, &actor, id, &form.name).await?;
+    Ok(Redirect::to(&format!("/groups/{}?notice=renamed", group.id)))
 }

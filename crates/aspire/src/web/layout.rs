@@ -56,6 +56,7 @@ impl Notice {
             "created" => "Created.",
             "added" => "Added.",
             "removed" => "Removed.",
+            "renamed" => "Renamed: the group's members see the new name from now on.",
             "invited" => "Invitation sent: it is in the outbox and the link is valid for 7 days.",
             "imported" => "Roster imported. Nobody is told until they are invited: invite them below.",
             "invited-everyone" => {

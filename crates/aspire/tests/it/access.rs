@@ -104,6 +104,11 @@ const MATRIX: &[Row] = &[
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row {
+        method: "POST",
+        route: "/groups/{id}/rename",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
         method: "GET",
         route: "/groups/{id}/meetings",
         expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN, HIDDEN],
@@ -644,6 +649,8 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             vec![("roster", "email,name\nroster.person@test.edu,Roster Person\n".into())]
         }
         "/groups/{id}/members" => vec![("user_id", world.spare.to_string()), ("role", "member".into())],
+        // The name it has: the rows after still find "Group A".
+        "/groups/{id}/rename" => vec![("name", "Group A".into())],
         "/password/forgot" => vec![("email", MEMBER_A.into())],
         "/account/notifications" => vec![("discussion", "off".into())],
         "/invite/{token}" | "/password/reset/{token}" => {

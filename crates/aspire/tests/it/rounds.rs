@@ -586,3 +586,40 @@ on_both_backends!(
         assert_eq!(status, 404);
     }
 );
+
+on_both_backends!(a_coordinator_renames_a_group_and_nobody_else_can, |app: TestApp| async move {
+    let world = app.world().await;
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let path = format!("/groups/{}", world.group_a);
+    let csrf = coordinator.csrf(&path).await;
+    let rename = |name: &'static str, csrf: String| {
+        let client = &coordinator;
+        let path = format!("{path}/rename");
+        async move { client.post_form(&path, &[("csrf", &csrf), ("name", name)]).await }
+    };
+    let response = rename("  2026-27 KL2 cohort · Tuesday writers  ", csrf.clone()).await;
+    assert_eq!(location(&response), format!("{path}?notice=renamed"));
+    let (_, page) = coordinator.get_text(&path).await;
+    assert!(page.contains("<h1>2026-27 KL2 cohort · Tuesday writers</h1>"), "{page}");
+    let (_, home) = app.signed_in(MEMBER_A).await.get_text("/").await;
+    assert!(home.contains("2026-27 KL2 cohort · Tuesday writers"), "members see the new name: {home}");
+
+    let response = rename("Group B", csrf.clone()).await;
+    assert_eq!(response.status(), 409, "the program already has a Group B");
+    assert!(response.text().await.unwrap().contains("A group with this name already exists"));
+    let response = rename("   ", csrf.clone()).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("A group needs a name of 1 to 80 characters"));
+
+    // The group's own facilitator, and the other program's coordinator, cannot rename it.
+    for who in [FACILITATOR_A, OTHER_COORDINATOR] {
+        let client = app.signed_in(who).await;
+        let csrf = client.csrf("/").await;
+        let response = client.post_form(&format!("{path}/rename"), &[("csrf", &csrf), ("name", "Mine now")]).await;
+        assert_eq!(response.status(), 404, "{who}");
+    }
+    let group = app.state.store.group(world.group_a).await.unwrap().unwrap();
+    assert_eq!(group.name, "2026-27 KL2 cohort · Tuesday writers");
+    let log = app.state.store.audit_log(20).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "renamed a group" && e.subject.starts_with("Group A -> 2026-27")));
+});
