@@ -64,11 +64,19 @@ pub async fn board(
         .collect();
     let can_post = access::can_share_with_program(actor, program.id);
     let nominees = if can_post {
-        super::programs::other_participants(state, actor, program.id)
-            .await?
-            .into_iter()
-            .map(|p| (p.user.id, p.user.profile.name))
-            .collect()
+        let people = super::programs::other_participants(state, actor, program.id).await?;
+        let rows: Vec<(i64, &str, &str, &str)> = people
+            .iter()
+            .map(|p| {
+                (
+                    p.user.id,
+                    p.user.profile.name.as_str(),
+                    p.user.profile.department.as_str(),
+                    p.user.profile.email.as_str(),
+                )
+            })
+            .collect();
+        crate::domain::profile::names_told_apart(&rows)
     } else {
         Vec::new()
     };

@@ -326,7 +326,9 @@ pub async fn alumni(state: &AppState, program_id: i64, round_id: i64) -> AppResu
         .round_alumni(program_id, round_id)
         .await?
         .into_iter()
-        .map(|(id, name, groups)| (id, format!("{name} (alumna/alumnus, {})", groups.join(", "))))
+        // Named with the groups they have been in: that is what makes them near-peers, and it
+        // tells two people of the same name apart.
+        .map(|(id, name, groups)| (id, format!("{name} (from {})", groups.join(", "))))
         .collect())
 }
 

@@ -290,3 +290,47 @@ mod tests {
         assert_eq!(normalize_tags(" sepsis, AKI; sepsis ;"), "sepsis; AKI");
     }
 }
+
+/// Names for a picker in which people with the same name can be told apart: a name held once
+/// stays as it is; otherwise the department is added, and where that is not enough, the email.
+/// `people` are (id, name, department, email); the order is kept.
+pub fn names_told_apart(people: &[(i64, &str, &str, &str)]) -> Vec<(i64, String)> {
+    let count =
+        |f: &dyn Fn(&(i64, &str, &str, &str)) -> String, key: &str| people.iter().filter(|p| f(p) == key).count();
+    let by_name = |p: &(i64, &str, &str, &str)| p.1.to_string();
+    let by_department = |p: &(i64, &str, &str, &str)| format!("{} ({})", p.1, p.2);
+    people
+        .iter()
+        .map(|p| {
+            let label = if count(&by_name, p.1) == 1 {
+                p.1.to_string()
+            } else if !p.2.is_empty() && count(&by_department, &by_department(p)) == 1 {
+                by_department(p)
+            } else {
+                format!("{} ({})", p.1, p.3)
+            };
+            (p.0, label)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod picker_tests {
+    use super::names_told_apart;
+
+    #[test]
+    fn people_with_the_same_name_are_told_apart_by_department_then_email() {
+        let people = [
+            (1, "Ana Ruiz", "Surgery", "ana.ruiz@x.edu"),
+            (2, "Ana Ruiz", "Pediatrics", "aruiz@x.edu"),
+            (3, "Ben Ode", "Surgery", "ben@x.edu"),
+            (4, "Cy Lam", "Medicine", "cy@x.edu"),
+            (5, "Cy Lam", "Medicine", "clam@x.edu"),
+        ];
+        let labels: Vec<String> = names_told_apart(&people).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            labels,
+            ["Ana Ruiz (Surgery)", "Ana Ruiz (Pediatrics)", "Ben Ode", "Cy Lam (cy@x.edu)", "Cy Lam (clam@x.edu)"]
+        );
+    }
+}

@@ -413,3 +413,28 @@ on_both_backends!(opportunities_explain_bad_input_and_list_the_soonest_deadline_
     assert!(page.contains("Mina Alpha") && page.contains("Nominate a peer"));
     assert!(!page.contains("Bea Beta</option>"), "nobody is offered themselves");
 });
+
+on_both_backends!(two_people_of_the_same_name_can_be_told_apart_in_the_nominee_picker, |app: TestApp| async move {
+    let world = app.world().await;
+    let store = &app.state.store;
+    for (email, department) in [("ana.ruiz@test.edu", "Surgery"), ("a.ruiz@test.edu", "Pediatrics")] {
+        let profile = aspire::domain::Profile {
+            email: email.into(),
+            name: "Ana Ruiz".into(),
+            department: department.into(),
+            ..Default::default()
+        };
+        let id = store.create_user(&profile.validate().unwrap(), None, false, app.clock.now_value()).await.unwrap();
+        store.add_program_member(world.program, id, aspire::store::ProgramRole::Participant).await.unwrap();
+    }
+    let client = app.signed_in(MEMBER_A).await;
+    let fields = [("kind", "talk"), ("title", "Medicine Grand Rounds, spring"), ("deadline", "2026-09-30")];
+    assert_eq!(post_opportunity(&client, world.program, &fields).await.status(), 303);
+    let (status, page) = client.get_text(&format!("/programs/{}/opportunities", world.program)).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(">Ana Ruiz (Surgery)</option>") && page.contains(">Ana Ruiz (Pediatrics)</option>"),
+        "{page}"
+    );
+    assert!(page.contains(">Bea Beta</option>"), "a name held once stays as it is: {page}");
+});
