@@ -291,25 +291,27 @@ mod tests {
     }
 }
 
+/// A person in a picker: (id, name, department, email).
+pub type PickerRow<'a> = (i64, &'a str, &'a str, &'a str);
+
 /// Names for a picker in which people with the same name can be told apart: a name held once
 /// stays as it is; otherwise the department is added, and where that is not enough, the email.
-/// `people` are (id, name, department, email); the order is kept.
-pub fn names_told_apart(people: &[(i64, &str, &str, &str)]) -> Vec<(i64, String)> {
-    let count =
-        |f: &dyn Fn(&(i64, &str, &str, &str)) -> String, key: &str| people.iter().filter(|p| f(p) == key).count();
-    let by_name = |p: &(i64, &str, &str, &str)| p.1.to_string();
-    let by_department = |p: &(i64, &str, &str, &str)| format!("{} ({})", p.1, p.2);
+/// The order is kept.
+pub fn names_told_apart(people: &[PickerRow]) -> Vec<(i64, String)> {
+    let same_name = |name: &str| people.iter().filter(|p| p.1 == name).count();
+    let same_name_and_department =
+        |name: &str, department: &str| people.iter().filter(|p| p.1 == name && p.2 == department).count();
     people
         .iter()
-        .map(|p| {
-            let label = if count(&by_name, p.1) == 1 {
-                p.1.to_string()
-            } else if !p.2.is_empty() && count(&by_department, &by_department(p)) == 1 {
-                by_department(p)
+        .map(|&(id, name, department, email)| {
+            let label = if same_name(name) == 1 {
+                name.to_string()
+            } else if !department.is_empty() && same_name_and_department(name, department) == 1 {
+                format!("{name} ({department})")
             } else {
-                format!("{} ({})", p.1, p.3)
+                format!("{name} ({email})")
             };
-            (p.0, label)
+            (id, label)
         })
         .collect()
 }
