@@ -190,7 +190,13 @@ pub struct JobInput<'a> {
     pub seed: &'a str,
 }
 
-fn job_request(round_id: i64, input: &JobInput, locked: String, requested_by: i64) -> AppResult<NewJob> {
+fn job_request(
+    round_id: i64,
+    input: &JobInput,
+    locked: String,
+    requested_by: i64,
+    from_draft_id: Option<i64>,
+) -> AppResult<NewJob> {
     if input.request_key.len() < 16 || input.request_key.len() > 128 {
         return Err(AppError::BadRequest("The form is missing its request key: reload the page and try again.".into()));
     }
@@ -213,6 +219,7 @@ fn job_request(round_id: i64, input: &JobInput, locked: String, requested_by: i6
         time_limit_ms: (seconds * 1000.0) as i64,
         locked,
         requested_by,
+        from_draft_id,
     })
 }
 
@@ -225,7 +232,7 @@ pub async fn start_job(state: &AppState, actor: &Actor, round_id: i64, input: &J
     if !problems.is_empty() {
         return Err(AppError::Invalid(format!("This round cannot be formed yet. {}", problems.join(" "))));
     }
-    let job = job_request(round.id, input, "[]".into(), actor.user.id)?;
+    let job = job_request(round.id, input, "[]".into(), actor.user.id, None)?;
     Ok(state.store.request_job(&job, state.now()).await?)
 }
 
@@ -235,7 +242,7 @@ pub async fn rerun(state: &AppState, actor: &Actor, draft_id: i64, input: &JobIn
     let groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
     let locked: Vec<&Vec<String>> = groups.iter().filter(|g| g.locked).map(|g| &g.members).collect();
     let locked = serde_json::to_string(&locked).map_err(|e| AppError::Internal(e.into()))?;
-    let job = job_request(round.id, input, locked, actor.user.id)?;
+    let job = job_request(round.id, input, locked, actor.user.id, Some(draft.id))?;
     Ok(state.store.request_job(&job, state.now()).await?)
 }
 
@@ -253,6 +260,8 @@ pub struct ScoredDraft {
     pub groups: Vec<DraftGroup>,
     pub formation: Formation,
     pub users: HashMap<String, User>,
+    /// The draft this one was formed again from, if it was, as it is now.
+    pub formed_from: Option<Draft>,
 }
 
 /// Scores a draft against the round as it is now. People who left the round since the draft was
@@ -285,7 +294,11 @@ pub async fn draft(state: &AppState, actor: &Actor, draft_id: i64) -> AppResult<
     let (draft, round, program) = managed_draft(state, actor, draft_id).await?;
     let mut groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
     let (formation, users) = scored(state, &round, &mut groups).await?;
-    Ok(ScoredDraft { draft, round, program, groups, formation, users })
+    let formed_from = match state.store.job_of_draft(draft.id).await?.and_then(|job| job.from_draft_id) {
+        Some(source) => state.store.draft(source).await?,
+        None => None,
+    };
+    Ok(ScoredDraft { draft, round, program, groups, formation, users, formed_from })
 }
 
 /// Applies a hand edit (move, swap, lock) to a draft and saves it rescored. A refused edit is

@@ -80,6 +80,8 @@ pub struct FormationJob {
     pub stop_requested: bool,
     pub error: String,
     pub draft_id: Option<i64>,
+    /// The draft this job was run again from, if it was.
+    pub from_draft_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +92,7 @@ pub struct NewJob {
     pub time_limit_ms: i64,
     pub locked: String,
     pub requested_by: i64,
+    pub from_draft_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -122,7 +125,8 @@ pub struct NewGroup {
 }
 
 const JOB_COLUMNS: &str = "id, round_id, request_key, status, seed, time_limit_ms, locked, requested_by, requested_at, \
-     started_at, heartbeat_at, finished_at, attempts, iterations, best_score, stop_requested, error, draft_id";
+     started_at, heartbeat_at, finished_at, attempts, iterations, best_score, stop_requested, error, draft_id, \
+     from_draft_id";
 const DRAFT_COLUMNS: &str =
     "id, round_id, name, groups, total_score, worst_score, warnings, created_at, updated_at, published_at";
 const ROUND_COLUMNS: &str = "id, program_id, name, criteria, enrol_token, created_at, published_draft_id";
@@ -361,8 +365,9 @@ impl SqlStore {
     /// Queues a job; the same request key for the same round returns the existing job instead.
     pub async fn request_job(&self, job: &NewJob, now: i64) -> Result<i64> {
         sqlx::query(
-            "INSERT INTO formation_jobs (round_id, request_key, status, seed, time_limit_ms, locked, requested_by, requested_at) \
-             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7) ON CONFLICT (round_id, request_key) DO NOTHING",
+            "INSERT INTO formation_jobs \
+             (round_id, request_key, status, seed, time_limit_ms, locked, requested_by, requested_at, from_draft_id) \
+             VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8) ON CONFLICT (round_id, request_key) DO NOTHING",
         )
         .bind(job.round_id)
         .bind(&job.request_key)
@@ -371,6 +376,7 @@ impl SqlStore {
         .bind(&job.locked)
         .bind(job.requested_by)
         .bind(now)
+        .bind(job.from_draft_id)
         .execute(&self.pool)
         .await?;
         Ok(sqlx::query_scalar("SELECT id FROM formation_jobs WHERE round_id = $1 AND request_key = $2")
@@ -494,6 +500,12 @@ impl SqlStore {
         .bind(now)
         .fetch_one(&self.pool)
         .await?)
+    }
+
+    /// The job that made draft `draft_id`, if a job did.
+    pub async fn job_of_draft(&self, draft_id: i64) -> Result<Option<FormationJob>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM formation_jobs WHERE draft_id = $1"));
+        Ok(sqlx::query_as(sql).bind(draft_id).fetch_optional(&self.pool).await?)
     }
 
     pub async fn draft(&self, id: i64) -> Result<Option<Draft>> {

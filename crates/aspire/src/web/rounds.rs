@@ -330,6 +330,8 @@ struct DraftPage {
     /// Alumni who may facilitate a new group (each group may also choose one of its members).
     alumni: Vec<(i64, String)>,
     error: Option<String>,
+    /// How this draft compares with the one it was formed again from, if it was.
+    formed_from: Option<(i64, String)>,
 }
 
 async fn render_draft(
@@ -338,7 +340,25 @@ async fn render_draft(
     scored: ScoredDraft,
     error: Option<String>,
 ) -> AppResult<DraftPage> {
-    let ScoredDraft { draft, round, groups, formation, users, .. } = scored;
+    let ScoredDraft { draft, round, groups, formation, users, formed_from, .. } = scored;
+    let formed_from = formed_from.map(|source| {
+        // Both as saved: each against the history it was formed with.
+        let difference = draft.total_score - source.total_score;
+        let verdict = if difference.abs() < 0.005 {
+            "the same score".to_string()
+        } else if difference < 0.0 {
+            format!("{:.2} less: that draft is still there to publish instead", -difference)
+        } else {
+            format!("{difference:.2} more")
+        };
+        (
+            source.id,
+            format!(
+                "Formed again from {} (score {:.2}): this draft scores {verdict}.",
+                source.name, source.total_score
+            ),
+        )
+    });
     let views = formation
         .groups
         .iter()
@@ -404,6 +424,7 @@ async fn render_draft(
         round,
         draft,
         error,
+        formed_from,
     })
 }
 

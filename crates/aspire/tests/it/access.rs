@@ -758,6 +758,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
                 time_limit_ms: 100,
                 locked: "[]".into(),
                 requested_by: 1,
+                from_draft_id: None,
             },
             now,
         )

@@ -153,6 +153,7 @@ on_both_backends!(two_app_servers_on_one_database_share_sessions_jobs_and_remind
         time_limit_ms: 100,
         locked: "[]".into(),
         requested_by: 1,
+        from_draft_id: None,
     };
     let job = store.request_job(&request, now).await.unwrap();
     let (first, other) =

@@ -226,6 +226,24 @@ on_both_backends!(
         );
         let (_, round_page) = client.get_text(&format!("/rounds/{round}")).await;
         assert!(round_page.contains("Draft 1") && round_page.contains("Draft 2"), "drafts side by side");
+        let (_, second_page) = client.get_text(&format!("/drafts/{second}")).await;
+        let (first_draft, second_draft) = (
+            app.state.store.draft(draft).await.unwrap().unwrap(),
+            app.state.store.draft(second).await.unwrap().unwrap(),
+        );
+        let said =
+            format!("Formed again from {} (score {:.2}): this draft scores", first_draft.name, first_draft.total_score);
+        assert!(second_page.contains(&said), "{second_page}");
+        let verdict = if second_draft.total_score + 0.005 < first_draft.total_score {
+            format!("{:.2} less", first_draft.total_score - second_draft.total_score)
+        } else if second_draft.total_score > first_draft.total_score + 0.005 {
+            format!("{:.2} more", second_draft.total_score - first_draft.total_score)
+        } else {
+            "the same score".to_string()
+        };
+        assert!(second_page.contains(&verdict), "{verdict}: {second_page}");
+        let (_, first_page) = client.get_text(&format!("/drafts/{draft}")).await;
+        assert!(!first_page.contains("Formed again from"), "the first draft came from a plain run");
 
         // Publish, naming an alumna of an earlier group as near-peer facilitator of group 1.
         let alumna = app.state.store.user_by_email(MEMBER_B).await.unwrap().unwrap();
