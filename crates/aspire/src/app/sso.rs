@@ -100,6 +100,8 @@ async fn check(
     }
     if !callback.error.is_empty() {
         let detail = if callback.error_description.is_empty() { &callback.error } else { &callback.error_description };
+        // The provider's words arrive in the address: shown and kept only in part.
+        let detail: String = detail.chars().take(200).collect();
         return refuse(format!("{} did not sign you in ({detail}). {START_AGAIN}", state.settings.sso_name));
     }
     if callback.code.is_empty() {
