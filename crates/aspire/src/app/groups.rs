@@ -142,7 +142,8 @@ pub fn invitation_for(
         return (None, None);
     }
     let (invitation, link) = new_invitation(state, inviter, program, user);
-    (Some(invitation), Some(InvitationLink { link, days: state.settings.invitation_days }))
+    let sign_in_with = (!state.settings.password_sign_in).then(|| state.settings.sso_name.clone());
+    (Some(invitation), Some(InvitationLink { link, days: state.settings.invitation_days, sign_in_with }))
 }
 
 /// Puts a participant of the group's program in the group with `role`, or gives someone

@@ -28,6 +28,7 @@ pub async fn invite_person(state: &AppState, inviter: &User, program: &Program, 
         program: &program.name,
         days: state.settings.invitation_days,
         link,
+        sign_in_with: (!state.settings.password_sign_in).then_some(state.settings.sso_name.as_str()),
     }
     .to(&user.profile.email)
     .map_err(|e| AppError::Internal(e.into()))?;

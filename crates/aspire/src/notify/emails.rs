@@ -29,6 +29,8 @@ pub struct Invitation<'a> {
     pub program: &'a str,
     pub days: i64,
     pub link: String,
+    /// Where people sign in only through single sign-on: the provider's name.
+    pub sign_in_with: Option<&'a str>,
 }
 
 impl Email for Invitation<'_> {
@@ -179,6 +181,8 @@ impl Email for EnrolmentReminder<'_> {
 pub struct InvitationLink {
     pub link: String,
     pub days: i64,
+    /// Where people sign in only through single sign-on: the provider's name.
+    pub sign_in_with: Option<String>,
 }
 
 /// A new group, with who is in it and a first time to meet.

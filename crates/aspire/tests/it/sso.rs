@@ -235,6 +235,8 @@ async fn password_sign_in_can_be_turned_off() {
     let nia = store.user(nia).await.unwrap().unwrap();
     aspire::app::invitations::invite_person(&app.state, &coordinator, &program, &nia).await.unwrap();
     let mail = store.list_outbox(10).await.unwrap().into_iter().find(|m| m.recipient == NEWCOMER).unwrap();
+    assert!(mail.body.contains("Sign in here with your Test University account"), "{}", mail.body);
+    assert!(!mail.body.contains("password here"), "no password to set: {}", mail.body);
     let link = mail.body.split_whitespace().find(|word| word.contains("/invite/")).unwrap();
     let invited = app.client();
     let response = invited.get(&link[link.find("/invite/").unwrap()..]).await;
