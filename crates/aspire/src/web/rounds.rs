@@ -332,6 +332,18 @@ struct DraftPage {
     error: Option<String>,
     /// How this draft compares with the one it was formed again from, if it was.
     formed_from: Option<(i64, String)>,
+    /// What the last edit changed, in words ("Moved Ana Ruiz to group 2.").
+    changed: Option<String>,
+}
+
+/// Who the last edit on a draft moved: carried in the address it redirects to, and named only
+/// when they are in the draft.
+#[derive(Deserialize, Default)]
+struct Changed {
+    #[serde(default)]
+    moved: String,
+    #[serde(default)]
+    with: String,
 }
 
 async fn render_draft(
@@ -425,12 +437,29 @@ async fn render_draft(
         draft,
         error,
         formed_from,
+        changed: None,
     })
 }
 
-async fn draft_page(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<DraftPage> {
+async fn draft_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+    Query(change): Query<Changed>,
+) -> AppResult<DraftPage> {
     let scored = rounds::draft(&state, &actor, id).await?;
-    render_draft(&state, &actor, scored, None).await
+    let mut page = render_draft(&state, &actor, scored, None).await?;
+    let place = |email: &str| {
+        page.groups.iter().find_map(|g| g.members.iter().find(|m| m.email == email).map(|m| (m.name.clone(), g.number)))
+    };
+    page.changed = match (place(&change.moved), place(&change.with)) {
+        (Some((a, ga)), Some((b, gb))) => {
+            Some(format!("Swapped {a} (now in group {ga}) and {b} (now in group {gb}); the scores are the new ones."))
+        }
+        (Some((name, group)), None) => Some(format!("Moved {name} to group {group}; the scores are the new ones.")),
+        _ => None,
+    };
+    Ok(page)
 }
 
 /// Applies an edit; a refused edit shows the draft again with the reason.
@@ -439,9 +468,18 @@ async fn edit_draft(
     actor: &Actor,
     id: i64,
     edit: impl FnOnce(&mut Vec<DraftGroup>) -> Result<(), draft::DraftError>,
+    changed: &[(&str, &str)],
+    anchor: &str,
 ) -> AppResult<Response> {
     match rounds::edit_draft(state, actor, id, edit).await {
-        Ok(()) => Ok(Redirect::to(&format!("/drafts/{id}")).into_response()),
+        Ok(()) => {
+            let query = if changed.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", serde_urlencoded::to_string(changed).unwrap_or_default())
+            };
+            Ok(Redirect::to(&format!("/drafts/{id}{query}{anchor}")).into_response())
+        }
         Err(AppError::Invalid(error)) => {
             let page = render_draft(state, actor, rounds::draft(state, actor, id).await?, Some(error)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -461,7 +499,17 @@ async fn move_person(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<MoveForm>,
 ) -> AppResult<Response> {
-    edit_draft(&state, &actor, id, |groups| draft::move_person(groups, &form.email, form.to.saturating_sub(1))).await
+    let anchor = format!("#group-{}", form.to);
+    let changed = [("moved", form.email.as_str())];
+    edit_draft(
+        &state,
+        &actor,
+        id,
+        |groups| draft::move_person(groups, &form.email, form.to.saturating_sub(1)),
+        &changed,
+        &anchor,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -475,7 +523,8 @@ async fn swap_people(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<SwapForm>,
 ) -> AppResult<Response> {
-    edit_draft(&state, &actor, id, |groups| draft::swap_people(groups, &form.a, &form.b)).await
+    let changed = [("moved", form.a.as_str()), ("with", form.b.as_str())];
+    edit_draft(&state, &actor, id, |groups| draft::swap_people(groups, &form.a, &form.b), &changed, "").await
 }
 
 #[derive(Deserialize)]
@@ -488,7 +537,9 @@ async fn lock_group(
     Path(id): Path<i64>,
     CsrfForm(actor, form): CsrfForm<LockForm>,
 ) -> AppResult<Response> {
-    edit_draft(&state, &actor, id, |groups| draft::toggle_lock(groups, form.group.saturating_sub(1))).await
+    let anchor = format!("#group-{}", form.group);
+    edit_draft(&state, &actor, id, |groups| draft::toggle_lock(groups, form.group.saturating_sub(1)), &[], &anchor)
+        .await
 }
 
 /// Runs the engine again, keeping this draft's locked groups as they are.

@@ -188,6 +188,11 @@ on_both_backends!(
             .await;
         assert_eq!(response.status(), 303);
         assert!(groups(draft).await[1].members.contains(&mover), "the person moved to group 2");
+        let back = location(&response);
+        assert!(back.ends_with("#group-2"), "back at the group the person went to: {back}");
+        let (_, page) = client.get_text(back.split('#').next().unwrap()).await;
+        let name = app.state.store.user_by_email(&mover).await.unwrap().unwrap().profile.name;
+        assert!(page.contains(&format!("Moved {name} to group 2; the scores are the new ones.")), "{page}");
         let response = client
             .post_form(&format!("/drafts/{draft}/move"), &[("csrf", &csrf), ("email", &mover), ("to", "1")])
             .await;
