@@ -421,9 +421,18 @@ async fn render_draft(
                 .collect(),
         })
         .collect();
-    let mut people: Vec<(String, String)> =
-        users.values().map(|u| (u.profile.email.clone(), u.profile.name.clone())).collect();
-    people.sort_by(|a, b| a.1.cmp(&b.1));
+    // The swap pickers: by name, people of the same name told apart.
+    let mut sorted: Vec<&User> = users.values().collect();
+    sorted.sort_by(|a, b| a.profile.name.cmp(&b.profile.name).then(a.id.cmp(&b.id)));
+    let rows: Vec<(i64, &str, &str, &str)> = sorted
+        .iter()
+        .map(|u| (u.id, u.profile.name.as_str(), u.profile.department.as_str(), u.profile.email.as_str()))
+        .collect();
+    let people: Vec<(String, String)> = crate::domain::profile::names_told_apart(&rows)
+        .into_iter()
+        .zip(&sorted)
+        .map(|((_, label), u)| (u.profile.email.clone(), label))
+        .collect();
     Ok(DraftPage {
         layout: Layout::for_actor(actor),
         total: format!("{:.2}", formation.total_score),

@@ -646,3 +646,29 @@ on_both_backends!(a_coordinator_renames_a_group_and_nobody_else_can, |app: TestA
     let log = app.state.store.audit_log(20).await.unwrap();
     assert!(log.iter().any(|e| e.action == "renamed a group" && e.subject.starts_with("Group A -> 2026-27")));
 });
+
+on_both_backends!(the_swap_picker_tells_two_people_of_the_same_name_apart, |app: TestApp| async move {
+    let world = app.world().await;
+    newcomers(&app, world.program, "n", 8).await;
+    let twins: Vec<Profile> = [("ana.ruiz@test.edu", "Surgery"), ("a.ruiz@test.edu", "Pediatrics")]
+        .into_iter()
+        .map(|(email, department)| {
+            Profile {
+                email: email.into(),
+                name: "Ana Ruiz".into(),
+                department: department.into(),
+                ..Profile::default()
+            }
+            .validate()
+            .unwrap()
+        })
+        .collect();
+    app.state.store.import_roster(world.program, &twins, app.clock.now_value()).await.unwrap();
+    let client = app.signed_in(COORDINATOR).await;
+    let round = start_round(&client, world.program, "2027 cohort", "newcomers").await;
+    let draft = form_draft(&app, &client, round, "twins-request-key-0001").await;
+    let (_, page) = client.get_text(&format!("/drafts/{draft}")).await;
+    for label in ["Ana Ruiz (Surgery)", "Ana Ruiz (Pediatrics)"] {
+        assert_eq!(page.matches(&format!(">{label}</option>")).count(), 2, "{label} in both swap pickers: {page}");
+    }
+});
