@@ -273,6 +273,14 @@ async fn scored(
 ) -> AppResult<(Formation, HashMap<String, User>)> {
     let (cohort, criteria, people) = load_problem(state.store.as_ref(), round.id).await?;
     let users: HashMap<String, User> = people.into_iter().map(|u| (u.profile.email.clone(), u)).collect();
+    let lists = as_the_round_is_now(groups, &users)?;
+    let formation = evaluate(&cohort, &criteria, &lists).map_err(AppError::invalid)?;
+    Ok((formation, users))
+}
+
+/// A draft's groups (member emails) against the round's people now: those who left are dropped
+/// (and groups left empty); someone who joined since makes the draft stale.
+fn as_the_round_is_now(groups: &mut Vec<DraftGroup>, users: &HashMap<String, User>) -> AppResult<Vec<Vec<String>>> {
     for group in groups.iter_mut() {
         group.members.retain(|m| users.contains_key(m));
     }
@@ -284,9 +292,7 @@ async fn scored(
             newcomer.profile.name
         )));
     }
-    let lists: Vec<Vec<String>> = groups.iter().map(|g| g.members.clone()).collect();
-    let formation = evaluate(&cohort, &criteria, &lists).map_err(AppError::invalid)?;
-    Ok((formation, users))
+    Ok(groups.iter().map(|g| g.members.clone()).collect())
 }
 
 /// A draft the actor manages, scored.
@@ -530,7 +536,6 @@ fn fresh_seed() -> i64 {
 
 /// Two drafts of a round side by side.
 pub struct Comparison {
-    pub round: Round,
     pub drafts: [Draft; 2],
     /// Each draft's groups (member emails), the second draft's in the order of the first's
     /// groups they most resemble.
@@ -544,36 +549,51 @@ pub struct Comparison {
 }
 
 /// Compares drafts `a` and `b` of round `round_id` (both must be that round's).
-pub async fn compare(state: &AppState, actor: &Actor, round_id: i64, a: i64, b: i64) -> AppResult<Comparison> {
+/// The comparison page: the round, its drafts, and the two asked for (by default the two
+/// newest), compared, or why they cannot be (`None` while the round has fewer than two).
+pub struct Compared {
+    pub round: Round,
+    pub drafts: Vec<Draft>,
+    /// The two drafts compared (0, 0 while there are fewer than two).
+    pub pair: (i64, i64),
+    pub comparison: Option<Result<Comparison, String>>,
+}
+
+/// Compares drafts `a` and `b` of round `round_id` (both must be that round's; a draft of
+/// another round is `NotFound`).
+pub async fn compare(
+    state: &AppState,
+    actor: &Actor,
+    round_id: i64,
+    a: Option<i64>,
+    b: Option<i64>,
+) -> AppResult<Compared> {
     let (round, _) = managed_round(state, actor, round_id).await?;
-    let mut drafts = Vec::new();
-    for id in [a, b] {
-        let (draft, of_round, _) = managed_draft(state, actor, id).await?;
-        if of_round.id != round.id {
-            return Err(AppError::NotFound);
-        }
-        drafts.push(draft);
-    }
+    let drafts = state.store.round_drafts(round.id).await?;
+    let newest = |k: usize| drafts.iter().rev().nth(k).map(|d| d.id);
+    let (Some(a), Some(b)) = (a.or(newest(1)), b.or(newest(0))) else {
+        return Ok(Compared { round, drafts, pair: (0, 0), comparison: None });
+    };
+    let pair = [a, b].map(|id| drafts.iter().find(|d| d.id == id).cloned());
+    let [Some(first), Some(second)] = pair else { return Err(AppError::NotFound) };
+    let comparison = match comparison(state, &round, [first, second]).await {
+        Ok(comparison) => Ok(comparison),
+        Err(AppError::Invalid(why)) => Err(why),
+        Err(e) => return Err(e),
+    };
+    Ok(Compared { round, drafts, pair: (a, b), comparison: Some(comparison) })
+}
+
+async fn comparison(state: &AppState, round: &Round, drafts: [Draft; 2]) -> AppResult<Comparison> {
     let (cohort, full, people) = load_problem(state.store.as_ref(), round.id).await?;
     let users: HashMap<String, User> = people.into_iter().map(|u| (u.profile.email.clone(), u)).collect();
-    for d in &drafts {
-        let groups = draft::parse(&d.groups).map_err(|e| AppError::Internal(e.into()))?;
-        if let Some(newcomer) = users.values().find(|u| draft::group_of(&groups, &u.profile.email).is_err()) {
-            return Err(AppError::Invalid(format!(
-                "{} joined the round after {} was made, so the two cannot be compared: form a new draft to include everyone.",
-                newcomer.profile.name, d.name
-            )));
-        }
-    }
     let mut lists: Vec<Vec<Vec<String>>> = Vec::new();
     for d in &drafts {
-        let groups = draft::parse(&d.groups).map_err(|e| AppError::Internal(e.into()))?;
-        let kept: Vec<Vec<String>> = groups
-            .into_iter()
-            .map(|g| g.members.into_iter().filter(|m| users.contains_key(m)).collect::<Vec<_>>())
-            .filter(|g: &Vec<String>| !g.is_empty())
-            .collect();
-        lists.push(kept);
+        let mut groups = draft::parse(&d.groups).map_err(|e| AppError::Internal(e.into()))?;
+        lists.push(as_the_round_is_now(&mut groups, &users).map_err(|e| match e {
+            AppError::Invalid(why) => AppError::Invalid(format!("{}: {why}", d.name)),
+            other => other,
+        })?);
     }
     let order = draft::matching(&lists[0], &lists[1]);
     let mut second: Vec<(usize, Vec<String>)> =
@@ -591,10 +611,7 @@ pub async fn compare(state: &AppState, actor: &Actor, round_id: i64, a: i64, b: 
     for rule in &full.attributes {
         let part = only(Criteria { attributes: vec![rule.clone()], ..Criteria::default() });
         let way = if rule.mode == aspire_formation::peer::Mode::Similar { "alike" } else { "mixed" };
-        let label = crate::domain::criteria::label_of(&rule.name);
-        let mut letters = label.chars();
-        let first = letters.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-        let label = format!("{first}{} ({way})", letters.as_str());
+        let label = format!("{} ({way})", criteria::form_label(&rule.name));
         contributions.push((label, [score(&part, &lists[0])?, score(&part, &second)?]));
     }
     if let Some(hours) = &full.availability {
@@ -606,14 +623,5 @@ pub async fn compare(state: &AppState, actor: &Actor, round_id: i64, a: i64, b: 
         let label = "Not grouped with earlier peers".to_string();
         contributions.push((label, [score(&part, &lists[0])?, score(&part, &second)?]));
     }
-    let [first_draft, second_draft]: [Draft; 2] = drafts.try_into().map_err(|_| AppError::NotFound)?;
-    Ok(Comparison {
-        round,
-        drafts: [first_draft, second_draft],
-        groups: [lists.swap_remove(0), second],
-        moved,
-        contributions,
-        totals,
-        users,
-    })
+    Ok(Comparison { drafts, groups: [lists.swap_remove(0), second], moved, contributions, totals, users })
 }

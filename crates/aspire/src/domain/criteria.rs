@@ -195,13 +195,17 @@ impl CriteriaForm {
     }
 }
 
-/// The words the form uses for an attribute ("career stage", never `career_rank`).
-pub fn label_of(attribute: &str) -> String {
-    let label = match attribute {
+/// The form's label for an attribute, as it heads a row ("Career stage", never `career_rank`).
+pub fn form_label(attribute: &str) -> &str {
+    match attribute {
         "career_stage" | "career_rank" => "Career stage",
         other => FORM_ATTRIBUTES.iter().find(|(name, _)| *name == other).map_or(other, |(_, label)| label),
-    };
-    label.to_lowercase()
+    }
+}
+
+/// The form's words for an attribute inside a sentence ("career stage").
+pub fn label_of(attribute: &str) -> String {
+    form_label(attribute).to_lowercase()
 }
 
 /// A value of `attribute` as people read it: a career stage's label, not its code.

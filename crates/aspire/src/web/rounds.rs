@@ -622,8 +622,8 @@ fn warnings_in_words(formation: &aspire_formation::Formation) -> Vec<String> {
 
 #[derive(Deserialize)]
 struct CompareQuery {
-    a: Option<i64>,
-    b: Option<i64>,
+    a: Option<String>,
+    b: Option<String>,
 }
 
 /// One person on the comparison page.
@@ -676,17 +676,18 @@ async fn compare_page(
     Path(id): Path<i64>,
     Query(query): Query<CompareQuery>,
 ) -> AppResult<ComparePage> {
-    let (round, _) = rounds::managed_round(&state, &actor, id).await?;
-    let drafts = state.store.round_drafts(round.id).await?;
-    let newest = |k: usize| drafts.iter().rev().nth(k).map(|d| d.id);
-    let (a, b) = match (query.a.or(newest(1)), query.b.or(newest(0))) {
-        (Some(a), Some(b)) => (a, b),
-        _ => return Ok(ComparePage::without_sides(&actor, round, drafts, (0, 0), None)),
+    let draft_id = |text: &Option<String>| match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => t.parse::<i64>().map(Some).map_err(|_| {
+            AppError::BadRequest(format!("\"{t}\" is not a draft: choose two drafts from the lists on the page."))
+        }),
     };
-    let compared = match rounds::compare(&state, &actor, round.id, a, b).await {
-        Ok(compared) => compared,
-        Err(AppError::Invalid(why)) => return Ok(ComparePage::without_sides(&actor, round, drafts, (a, b), Some(why))),
-        Err(e) => return Err(e),
+    let (a, b) = (draft_id(&query.a)?, draft_id(&query.b)?);
+    let rounds::Compared { round, drafts, pair, comparison } = rounds::compare(&state, &actor, id, a, b).await?;
+    let compared = match comparison {
+        None => return Ok(ComparePage::without_sides(&actor, round, drafts, pair, None)),
+        Some(Err(why)) => return Ok(ComparePage::without_sides(&actor, round, drafts, pair, Some(why))),
+        Some(Ok(compared)) => compared,
     };
     let person = |email: &String| {
         let user = compared.users.get(email);
@@ -712,11 +713,11 @@ async fn compare_page(
             .map(|(label, [x, y])| (label, [format!("{x:.2}"), format!("{y:.2}")]))
             .collect(),
         moved: compared.moved.len(),
+        a: pair.0,
+        b: pair.1,
         sides: Some(sides),
-        round: compared.round,
+        round,
         drafts,
-        a,
-        b,
         error: None,
     })
 }

@@ -603,6 +603,10 @@ on_both_backends!(
             );
         }
 
+        let (status, page) = client.get_text(&format!("/rounds/{round}/compare?a=first&b={second}")).await;
+        assert_eq!(status, 400);
+        assert!(page.contains("&#34;first&#34; is not a draft: choose two drafts from the lists"), "{page}");
+
         // A draft of another round is not compared, even in the same program.
         let other = start_round(&client, world.program, "Another round", "newcomers").await;
         let (status, _) = client.get_text(&format!("/rounds/{other}/compare?a={first}&b={second}")).await;
