@@ -1088,6 +1088,8 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
         }
         post(format!("/rounds/{round}/people"), vec![("who", "everyone".into())]).await;
         post(format!("/rounds/{round}/place"), vec![]).await;
+        // Renaming the group changes what it is called, not who is in it.
+        post(format!("/groups/{group}/rename"), vec![("name", "Group A".into())]).await;
         post(format!("/programs/{program}/invitations"), vec![]).await;
         post("/account/notifications".into(), vec![("discussion", "immediate".into())]).await;
         // A reset link for a member goes to the member's mailbox, which no page shows.
@@ -1106,6 +1108,8 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             format!("/groups/{group}/meetings.ics"),
             format!("/programs/{program}/resources"),
             format!("/programs/{program}/celebrations"),
+            format!("/rounds/{round}/compare"),
+            "/login/sso".into(),
             "/wins".into(),
             "/goals".into(),
             "/account/export.json".into(),

@@ -267,3 +267,28 @@ async fn a_sign_in_declined_at_the_provider_says_so_and_cannot_be_retried_with_i
     assert_eq!(status, 403, "the state was spent by the first answer");
     assert!(!signed_in(&client).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn those_who_run_the_program_sign_in_through_the_provider_as_themselves_only() {
+    let Some((app, provider)) = app_with_provider(Backend::Sqlite, Options::default(), |_| {}).await else { return };
+    let world = app.world().await;
+    let member = app.signed_in(MEMBER_A).await;
+    let csrf = member.csrf(&format!("/groups/{}/discussion", world.group_a)).await;
+    let thread = [("csrf", csrf.as_str()), ("title", "SAID-IN-GROUP-A-5e21"), ("body", "Only for group A.")];
+    let response = member.post_form(&format!("/groups/{}/discussion", world.group_a), &thread).await;
+    assert_eq!(response.status(), 303);
+    let post = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(member.get_text(&post).await.1.contains("SAID-IN-GROUP-A-5e21"), "the group's own member reads it");
+    for email in [COORDINATOR, ADMIN] {
+        let client = app.client();
+        let callback = sign_in_at_provider(&client, email).await;
+        assert_eq!(client.get(&callback[client.base.len()..]).await.status(), 303);
+        let me = app.state.store.user_by_email(email).await.unwrap().unwrap();
+        assert_eq!(app.state.store.sso_identity_user(&provider.issuer, email).await.unwrap(), Some(me.id));
+        for path in [format!("/groups/{}/discussion", world.group_a), post.clone(), "/".into(), "/goals".into()] {
+            let (_, page) = client.get_text(&path).await;
+            assert!(!page.contains("SAID-IN-GROUP-A-5e21"), "{email} read group A at {path}");
+        }
+        assert!(app.state.store.memberships(me.id).await.unwrap().groups.is_empty(), "{email} is in no group");
+    }
+}
