@@ -9,7 +9,7 @@ use aspire_formation::peer::SizeRange;
 use aspire_formation::{Cohort, Criteria, Formation, Progress, SolveOptions, form};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::domain::cohort::{cohort_of, default_criteria_for};
+use crate::domain::cohort::{add_identities, cohort_of, default_criteria_for};
 use crate::domain::roster::parse_roster;
 
 pub struct FormArgs {
@@ -52,23 +52,46 @@ pub fn parse_duration(text: &str) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-fn read_criteria(path: Option<&Path>, cohort: &Cohort) -> anyhow::Result<Criteria> {
-    let Some(path) = path else { return Ok(default_criteria_for(cohort)) };
+fn read_criteria(path: &Path) -> anyhow::Result<Criteria> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read the criteria file {}", path.display()))?;
     Criteria::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
+/// The roster columns a criteria file names besides the profile's: its own attributes and the
+/// attributes of its no-isolated rules (such as `gender` or `underrepresented`).
+fn named_columns(criteria: &Criteria) -> Vec<String> {
+    const PROFILE: [&str; 6] = ["department", "division", "discipline", "career_rank", "career_stage", "interests"];
+    let mut names: Vec<String> = criteria
+        .attributes
+        .iter()
+        .map(|r| r.name.clone())
+        .chain(criteria.no_isolated.iter().map(|r| r.attribute.clone()))
+        .filter(|name| !PROFILE.contains(&name.as_str()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 pub fn run(args: FormArgs) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(&args.roster).with_context(|| format!("cannot read the roster {}", args.roster.display()))?;
-    let rows = parse_roster(&bytes).map_err(|problems| {
+    let file_criteria = args.criteria.as_deref().map(read_criteria).transpose()?;
+    let columns = file_criteria.as_ref().map(named_columns).unwrap_or_default();
+    let column_names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let rows = parse_roster(&bytes, &column_names).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(|p| format!("  {}: {p}", args.roster.display())).collect();
         anyhow::anyhow!("the roster has {} problem(s); fix them and run again:\n{}", problems.len(), lines.join("\n"))
     })?;
+    let extra: Vec<(String, String, String)> = rows
+        .iter()
+        .flat_map(|r| r.extra.iter().map(|(name, value)| (r.profile.email.clone(), name.clone(), value.clone())))
+        .collect();
     let profiles: Vec<_> = rows.into_iter().map(|r| r.profile).collect();
-    let cohort = cohort_of(&profiles);
-    let mut criteria = read_criteria(args.criteria.as_deref(), &cohort)?;
+    let mut cohort = cohort_of(&profiles);
+    add_identities(&mut cohort, &extra);
+    let mut criteria = file_criteria.unwrap_or_else(|| default_criteria_for(&cohort));
     if let Some(size) = &args.size {
         criteria.group_size = Some(parse_size(size)?);
         criteria.groups = None;
@@ -115,7 +138,7 @@ fn solve(cohort: &Cohort, criteria: &Criteria, seed: u64, limit: Option<Duration
         // With a time limit the search runs until it; without, the engine's own budget keeps
         // the result reproducible for a seed.
         max_iterations: limit.map(|_| u64::MAX),
-        locked: Vec::new(),
+        ..SolveOptions::default()
     };
     let mut stop = |progress: &Progress| {
         let elapsed = started.elapsed();

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use aspire_formation::{Criteria, FormationError, Progress, SolveOptions, form};
 
-use crate::domain::cohort::cohort_of;
+use crate::domain::cohort::{add_identities, cohort_of};
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -94,7 +94,8 @@ pub async fn load_problem(
             .filter(|g| g.len() >= 2)
             .collect();
     }
-    let cohort = cohort_of(&profiles);
+    let mut cohort = cohort_of(&profiles);
+    add_identities(&mut cohort, &store.round_identity_answers(round_id).await?);
     // An attribute nobody in this round has (say, no one gave a discipline) shapes nothing.
     criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
     Ok((cohort, criteria, people))
@@ -143,6 +144,15 @@ async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, Stri
     })?;
     let locked: Vec<Vec<String>> =
         serde_json::from_str(&job.locked).map_err(|e| format!("the locked groups could not be read: {e}"))?;
+    // Forming a draft again starts from it and keeps the people placed in it by hand.
+    let source = source_draft(state, job).await?;
+    let in_locked = |email: &String| locked.iter().flatten().any(|m| m == email);
+    let pinned: Vec<Vec<String>> = draft::pins(&source)
+        .into_iter()
+        .map(|pins| pins.into_iter().filter(|m| !in_locked(m)).collect::<Vec<_>>())
+        .filter(|pins| !pins.is_empty())
+        .collect();
+    let start: Vec<Vec<String>> = source.iter().filter(|g| !g.locked).map(|g| g.members.clone()).collect();
     let limit = Duration::from_millis(job.time_limit_ms.unsigned_abs());
     let job_id = job.id;
     let seed = job.seed.unsigned_abs();
@@ -179,6 +189,8 @@ async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, Stri
                 seed: seed.wrapping_add(attempt),
                 max_iterations: Some(u64::MAX),
                 locked: locked.clone(),
+                pinned: pinned.clone(),
+                start: start.clone(),
             };
             let result = form(&cohort, &criteria, &options, &mut stop);
             let retry =
@@ -195,8 +207,12 @@ async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, Stri
         format!("The groups could not be formed: {e}. Change the criteria or the people in the round and try again.")
     })?;
 
-    let groups: Vec<DraftGroup> =
-        formation.groups.iter().map(|g| DraftGroup { members: g.members.clone(), locked: g.locked }).collect();
+    let formed: Vec<DraftGroup> = formation
+        .groups
+        .iter()
+        .map(|g| DraftGroup { members: g.members.clone(), locked: g.locked, pinned: Vec::new() })
+        .collect();
+    let groups = if source.is_empty() { formed } else { draft::in_the_order_of(&source, formed) };
     let scores = DraftScores {
         total: formation.total_score,
         worst: formation.worst_group_score,
@@ -211,6 +227,16 @@ async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, Stri
         .map_err(|e| e.to_string())?;
     let iterations = i64::try_from(moves).unwrap_or(i64::MAX);
     Ok(JobResult { draft_id, iterations, best_score: formation.total_score })
+}
+
+/// The groups of the draft a job forms again (none for a first run, or when it is gone).
+async fn source_draft(state: &AppState, job: &FormationJob) -> Result<Vec<DraftGroup>, String> {
+    let Some(id) = job.from_draft_id else { return Ok(Vec::new()) };
+    match state.store.draft(id).await {
+        Ok(Some(source)) => draft::parse(&source.groups).map_err(|e| e.to_string()),
+        Ok(None) => Ok(Vec::new()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// The moves tried over every search of a job: the engine counts afresh in each one.

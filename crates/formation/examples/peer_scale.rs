@@ -61,8 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "#
     ))?;
     let start = Instant::now();
-    let options =
-        SolveOptions { seed: 1, max_iterations: if n <= 200 { None } else { Some(u64::MAX) }, locked: Vec::new() };
+    let options = SolveOptions {
+        seed: 1,
+        max_iterations: if n <= 200 { None } else { Some(u64::MAX) },
+        ..SolveOptions::default()
+    };
     let f = form(&cohort, &criteria, &options, &mut |_| start.elapsed().as_secs_f64() > secs)?;
     println!(
         "{n} people in {} groups: total {:.1}, worst group {:.1}, {:.2} s; {}",

@@ -13,6 +13,7 @@ pub mod enrolment;
 pub mod goals;
 pub mod groups;
 pub mod home;
+pub mod identity;
 pub mod invitations;
 pub mod meetings;
 pub mod opportunities;

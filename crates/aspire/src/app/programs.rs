@@ -5,7 +5,7 @@ use super::invitations::{self, invite_person};
 use super::paging::Page;
 use crate::auth::{Actor, access};
 use crate::domain::Profile;
-use crate::domain::roster::RosterRow;
+use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{AccessFilter, Headcount};
@@ -68,12 +68,51 @@ pub async fn overview(
 
 /// Adds people to the program as participants, all at once: new accounts for new emails, the
 /// given fields filled in for existing ones.
-pub async fn import_people(state: &AppState, actor: &Actor, program_id: i64, people: &[Profile]) -> AppResult<()> {
+pub async fn import_people(state: &AppState, actor: &Actor, program_id: i64, rows: &[RosterRow]) -> AppResult<()> {
     let program = managed_program(state, actor, program_id).await?;
-    state.store.import_roster(program.id, people, state.now()).await?;
+    let people: Vec<Profile> = rows.iter().map(|r| r.profile.clone()).collect();
+    state.store.import_roster(program.id, &people, state.now()).await?;
+    // Identity answers a roster carries fill in only what people have not answered themselves.
+    let questions = state.store.identity_questions(&[program.id]).await?;
+    let answers: Vec<(String, i64, String)> = rows
+        .iter()
+        .flat_map(|r| {
+            r.extra.iter().filter_map(|(key, value)| {
+                let question = questions.iter().find(|q| q.key == *key)?;
+                Some((r.profile.email.clone(), question.id, question.check_answer(value).ok()??))
+            })
+        })
+        .collect();
+    state.store.fill_identity_answers(&answers, state.now()).await?;
     let subject = format!("{} people to program {}", people.len(), program.id);
     state.store.audit(Some(actor.user.id), "roster imported", &subject, state.now()).await?;
     Ok(())
+}
+
+/// Reads a roster for the program: the profile's columns and the program's identity questions
+/// (answers checked against their choices), every problem with its line.
+pub async fn read_roster(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    bytes: &[u8],
+) -> AppResult<Result<Vec<RosterRow>, Vec<RosterProblem>>> {
+    let program = managed_program(state, actor, program_id).await?;
+    let questions = state.store.identity_questions(&[program.id]).await?;
+    let keys: Vec<&str> = questions.iter().map(|q| q.key.as_str()).collect();
+    let rows = match roster::parse_roster(bytes, &keys) {
+        Ok(rows) => rows,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let mut problems = Vec::new();
+    for row in &rows {
+        for (key, value) in &row.extra {
+            if let Some(Err(message)) = questions.iter().find(|q| q.key == *key).map(|q| q.check_answer(value)) {
+                problems.push(RosterProblem { line: row.line, message });
+            }
+        }
+    }
+    Ok(if problems.is_empty() { Ok(rows) } else { Err(problems) })
 }
 
 /// What importing a row will do, as far as it concerns this program: whether the email has an

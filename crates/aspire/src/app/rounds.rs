@@ -10,7 +10,7 @@ use super::groups;
 use crate::auth::token::new_token;
 use crate::auth::{Actor, access};
 use crate::domain::Availability;
-use crate::domain::cohort::{cohort_of, default_criteria};
+use crate::domain::cohort::{add_identities, cohort_of, default_criteria};
 use crate::domain::criteria;
 use crate::domain::draft::{self, DraftGroup};
 use crate::error::{AppError, AppResult};
@@ -136,13 +136,17 @@ pub async fn round(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<
     let drafts = state.store.round_drafts(round.id).await?;
     let criteria = criteria_of(&round);
     let summary = criteria::summary(&criteria);
-    let problems = criteria::problems(&criteria, &cohort_of_people(&people));
+    let problems = criteria::problems(&criteria, &round_cohort(state, round.id, &people).await?);
     Ok(RoundOverview { round, program, people, newcomers_outside, jobs, drafts, summary, problems })
 }
 
-fn cohort_of_people(people: &[User]) -> aspire_formation::Cohort {
+/// The round's people as the engine sees them, with their answers to the program's identity
+/// questions (for balance rules; never shown).
+async fn round_cohort(state: &AppState, round_id: i64, people: &[User]) -> AppResult<aspire_formation::Cohort> {
     let profiles: Vec<_> = people.iter().map(|u| u.profile.clone()).collect();
-    cohort_of(&profiles)
+    let mut cohort = cohort_of(&profiles);
+    add_identities(&mut cohort, &state.store.round_identity_answers(round_id).await?);
+    Ok(cohort)
 }
 
 /// Emails everyone in the round whose profile is incomplete, with the enrolment link.
@@ -174,7 +178,7 @@ pub fn criteria_of(round: &Round) -> Criteria {
 pub async fn save_criteria(state: &AppState, actor: &Actor, round_id: i64, criteria: &Criteria) -> AppResult<()> {
     let (round, _) = managed_round(state, actor, round_id).await?;
     let people = state.store.round_people(round.id).await?;
-    let unknown = criteria::unknown_references(criteria, &cohort_of_people(&people));
+    let unknown = criteria::unknown_references(criteria, &round_cohort(state, round.id, &people).await?);
     if !unknown.is_empty() {
         return Err(AppError::Invalid(unknown.join(" ")));
     }
@@ -228,7 +232,7 @@ pub async fn start_job(state: &AppState, actor: &Actor, round_id: i64, input: &J
     let (round, _) = managed_round(state, actor, round_id).await?;
     // What cannot be met is said before a search is spent on it.
     let people = state.store.round_people(round.id).await?;
-    let problems = criteria::problems(&criteria_of(&round), &cohort_of_people(&people));
+    let problems = criteria::problems(&criteria_of(&round), &round_cohort(state, round.id, &people).await?);
     if !problems.is_empty() {
         return Err(AppError::Invalid(format!("This round cannot be formed yet. {}", problems.join(" "))));
     }

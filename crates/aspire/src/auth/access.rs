@@ -88,6 +88,18 @@ pub fn can_manage_group(actor: &Actor, group: &Group) -> bool {
     can_manage_program(actor, group.program_id)
 }
 
+/// A program's identity questions (adding, removing, the suppressed counts of answers): its
+/// managers. Nobody, whatever their role, is ever shown who gave which answer.
+pub fn can_define_identity_questions(actor: &Actor, program_id: i64) -> bool {
+    can_manage_program(actor, program_id)
+}
+
+/// Answering a program's identity questions, for oneself only: its participants.
+pub fn can_answer_identity_questions(actor: &Actor, program_id: i64) -> bool {
+    actor.memberships.programs.iter().any(|(p, r)| *p == program_id && *r == ProgramRole::Participant)
+        || actor.memberships.groups.iter().any(|s| s.program_id == program_id)
+}
+
 /// A person's full profile (contact, goals, availability): themselves, their program's
 /// managers, and people who share a group with them.
 pub fn can_see_profile(actor: &Actor, subject: &User, subject_groups: &[i64], subject_programs: &[i64]) -> bool {

@@ -39,6 +39,19 @@ pub fn cohort_of(profiles: &[Profile]) -> Cohort {
     Cohort::new(people)
 }
 
+/// Adds people's answers to a program's identity questions (email, key, answer) as categorical
+/// attributes, for balance rules; "Prefer not to say" is no value at all.
+pub fn add_identities(cohort: &mut Cohort, answers: &[(String, String, String)]) {
+    for (email, key, answer) in answers {
+        if answer == super::identity::PREFER_NOT_TO_SAY {
+            continue;
+        }
+        if let Some(person) = cohort.people.iter_mut().find(|p| p.id == *email) {
+            person.attributes.insert(key.clone(), aspire_formation::peer::Value::Category(answer.clone()));
+        }
+    }
+}
+
 /// "A balance of closeness and distance": alike in stage and interests, apart in department and
 /// discipline, 5-7 to a group, and a weekly hour everyone can make (strongly preferred).
 pub fn default_criteria() -> Criteria {

@@ -203,9 +203,10 @@ pub fn form_label(attribute: &str) -> &str {
     }
 }
 
-/// The form's words for an attribute inside a sentence ("career stage").
+/// The form's words for an attribute inside a sentence ("career stage"; a program's own
+/// `first_generation` as "first generation").
 pub fn label_of(attribute: &str) -> String {
-    form_label(attribute).to_lowercase()
+    form_label(attribute).to_lowercase().replace('_', " ")
 }
 
 /// A value of `attribute` as people read it: a career stage's label, not its code.
@@ -241,6 +242,10 @@ pub fn gives_up_in_words(gives_up: &GivesUp, name_of: impl Fn(&str) -> String) -
         GivesUp::NoCommonSlot => "no weekly hour when everyone is free".to_string(),
         GivesUp::FewCommonSlots { have, want } => format!("{have} common weekly hours of the {want} asked"),
         GivesUp::GroupedBefore { a, b } => format!("{} and {} were in a group together before", name_of(a), name_of(b)),
+        // Never who, nor which value: no-isolated rules are mostly about identities.
+        GivesUp::Isolated { attribute, .. } => {
+            format!("someone would be the only one of their {} here (the balance rule)", label_of(attribute))
+        }
         GivesUp::Breaks(words) => words.clone(),
     }
 }

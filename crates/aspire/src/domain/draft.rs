@@ -3,13 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftGroup {
     /// Member emails.
     pub members: Vec<String>,
     /// A locked group stays as it is when the engine runs again.
     #[serde(default)]
     pub locked: bool,
+    /// Members placed here by hand: forming again keeps them in this group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pinned: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,7 +60,54 @@ pub fn move_person(groups: &mut [DraftGroup], email: &str, to: usize) -> Result<
         groups[from].members.retain(|m| m != email);
         groups[to].members.push(email.to_string());
     }
+    pin(groups, email, to);
     Ok(())
+}
+
+/// Pins `email` to group `to` (and nowhere else).
+fn pin(groups: &mut [DraftGroup], email: &str, to: usize) {
+    for group in groups.iter_mut() {
+        group.pinned.retain(|m| m != email);
+    }
+    groups[to].pinned.push(email.to_string());
+}
+
+/// Lets the engine place `email` anywhere again when it forms the draft again.
+pub fn unpin(groups: &mut [DraftGroup], email: &str) -> Result<(), DraftError> {
+    group_of(groups, email)?;
+    for group in groups.iter_mut() {
+        group.pinned.retain(|m| m != email);
+    }
+    Ok(())
+}
+
+/// The pinned people of the groups that are not locked, a list per group (locked groups are
+/// kept whole anyway).
+pub fn pins(groups: &[DraftGroup]) -> Vec<Vec<String>> {
+    groups.iter().filter(|g| !g.locked && !g.pinned.is_empty()).map(|g| g.pinned.clone()).collect()
+}
+
+/// Puts `formed` (groups just formed from `source`) in the order of the source groups whose
+/// pinned people they hold, or else that they most resemble, so that someone pinned to group 3
+/// is in group 3; keeps each pin.
+pub fn in_the_order_of(source: &[DraftGroup], mut formed: Vec<DraftGroup>) -> Vec<DraftGroup> {
+    let before: Vec<Vec<String>> = source.iter().map(|g| g.members.clone()).collect();
+    let after: Vec<Vec<String>> = formed.iter().map(|g| g.members.clone()).collect();
+    let matched = matching(&before, &after);
+    let pinned_to = |email: &String| source.iter().position(|g| g.pinned.contains(email));
+    for group in &mut formed {
+        group.pinned = group.members.iter().filter(|m| pinned_to(m).is_some()).cloned().collect();
+    }
+    let mut keyed: Vec<(usize, usize, DraftGroup)> = formed
+        .into_iter()
+        .enumerate()
+        .map(|(j, g)| {
+            let place = g.pinned.first().and_then(pinned_to).or(matched[j]);
+            (place.unwrap_or(usize::MAX), j, g)
+        })
+        .collect();
+    keyed.sort_by_key(|(m, j, _)| (*m, *j));
+    keyed.into_iter().map(|(_, _, g)| g).collect()
 }
 
 /// Swaps two people between their groups.
@@ -72,6 +122,8 @@ pub fn swap_people(groups: &mut [DraftGroup], a: &str, b: &str) -> Result<(), Dr
         for member in groups[gb].members.iter_mut().filter(|m| *m == b) {
             *member = a.to_string();
         }
+        pin(groups, a, gb);
+        pin(groups, b, ga);
     }
     Ok(())
 }
@@ -88,8 +140,8 @@ mod tests {
 
     fn draft() -> Vec<DraftGroup> {
         vec![
-            DraftGroup { members: vec!["a".into(), "b".into()], locked: false },
-            DraftGroup { members: vec!["c".into(), "d".into()], locked: false },
+            DraftGroup { members: vec!["a".into(), "b".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["c".into(), "d".into()], ..DraftGroup::default() },
         ]
     }
 
@@ -106,6 +158,48 @@ mod tests {
         assert_eq!(move_person(&mut groups, "zed", 0), Err(DraftError::UnknownPerson("zed".into())));
         assert_eq!(move_person(&mut groups, "d", 5), Err(DraftError::UnknownGroup(6)));
         assert_eq!(parse(&to_json(&groups)).unwrap(), groups);
+    }
+
+    #[test]
+    fn a_hand_move_or_swap_pins_people_where_they_went_until_unpinned() {
+        let mut groups = draft();
+        move_person(&mut groups, "a", 1).unwrap();
+        assert_eq!(pins(&groups), vec![vec!["a".to_string()]]);
+        move_person(&mut groups, "a", 0).unwrap();
+        assert_eq!(groups[0].pinned, ["a"], "moved back, pinned where it is now only");
+        assert!(groups[1].pinned.is_empty());
+        swap_people(&mut groups, "b", "c").unwrap();
+        assert_eq!(groups[0].pinned, ["a", "c"]);
+        assert_eq!(groups[1].pinned, ["b"]);
+        unpin(&mut groups, "c").unwrap();
+        assert_eq!(pins(&groups), vec![vec!["a".to_string()], vec!["b".to_string()]]);
+        // A draft saved before pins existed still reads.
+        assert_eq!(parse(r#"[{"members":["a"],"locked":false}]"#).unwrap()[0].pinned, Vec::<String>::new());
+    }
+
+    #[test]
+    fn groups_formed_again_keep_the_numbers_of_the_groups_they_resemble_and_their_pins() {
+        let mut source = draft();
+        source[1].pinned = vec!["d".into()];
+        // The engine gave them back in the other order, with b and c swapped.
+        let formed = vec![
+            DraftGroup { members: vec!["d".into(), "b".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["a".into(), "c".into()], ..DraftGroup::default() },
+        ];
+        let ordered = in_the_order_of(&source, formed.clone());
+        assert_eq!(ordered[0].members, ["a", "c"]);
+        assert_eq!(ordered[1].members, ["d", "b"]);
+        assert_eq!(ordered[1].pinned, ["d"]);
+        // A pin outweighs resemblance: b, pinned to group 1, keeps its group number there.
+        let mut source = draft();
+        source[0].pinned = vec!["b".into()];
+        let formed = vec![
+            DraftGroup { members: vec!["a".into(), "c".into(), "d".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["b".into()], ..DraftGroup::default() },
+        ];
+        let ordered = in_the_order_of(&source, formed);
+        assert_eq!(ordered[0].members, ["b"]);
+        assert_eq!(ordered[0].pinned, ["b"]);
     }
 }
 

@@ -7,6 +7,7 @@ pub mod cohort;
 pub mod criteria;
 pub mod draft;
 pub mod goals;
+pub mod identity;
 pub mod markdown;
 pub mod meeting_series;
 pub mod opportunities;

@@ -28,6 +28,9 @@ pub struct RosterRow {
     /// 1-based line in the file where the row starts.
     pub line: u64,
     pub profile: Profile,
+    /// The columns asked for besides the profile's (a program's identity questions, the
+    /// attributes a criteria file names), as (name, value), blank values left out.
+    pub extra: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +58,10 @@ fn column_key(header: &str) -> String {
 }
 
 /// Parses and validates a whole roster. Either every row is good, or the list of problems
-/// (all of them, not just the first) comes back and nothing should be written.
-pub fn parse_roster(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RosterProblem>> {
+/// (all of them, not just the first) comes back and nothing should be written. `extra` names
+/// the columns allowed besides the profile's (as `first_generation`; its header may also be
+/// written "First generation"); any other column is an error.
+pub fn parse_roster(bytes: &[u8], extra: &[&str]) -> Result<Vec<RosterRow>, Vec<RosterProblem>> {
     if bytes.len() > MAX_ROSTER_BYTES {
         return Err(vec![RosterProblem {
             line: 1,
@@ -75,6 +80,7 @@ pub fn parse_roster(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RosterProblem>> 
     };
     let mut problems = Vec::new();
     let mut index: HashMap<&'static str, usize> = HashMap::new();
+    let mut extra_index: Vec<(&str, usize)> = Vec::new();
     for (i, raw) in headers.iter().enumerate() {
         let Ok(text) = std::str::from_utf8(raw) else {
             problems.push(RosterProblem {
@@ -94,10 +100,18 @@ pub fn parse_roster(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RosterProblem>> 
             Some(col) => {
                 index.insert(col, i);
             }
-            None => problems.push(RosterProblem {
-                line: 1,
-                message: format!("unknown column '{text}': the columns are {}", COLUMNS.join(", ")),
-            }),
+            None => match extra.iter().find(|e| column_key(e) == key) {
+                Some(name) if extra_index.iter().any(|(n, _)| n == name) => problems
+                    .push(RosterProblem { line: 1, message: format!("column '{text}' appears twice: keep one") }),
+                Some(name) => extra_index.push((name, i)),
+                None => problems.push(RosterProblem {
+                    line: 1,
+                    message: format!(
+                        "unknown column '{text}': the columns are {}",
+                        COLUMNS.iter().chain(extra).copied().collect::<Vec<_>>().join(", ")
+                    ),
+                }),
+            },
         }
     }
     for col in REQUIRED {
@@ -136,6 +150,19 @@ pub fn parse_roster(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RosterProblem>> 
                 .map(str::to_string)
                 .map_err(|_| format!("the {col} is not UTF-8 text: save the file as CSV UTF-8"))
         };
+        let mut extra_values = Vec::new();
+        for (name, i) in &extra_index {
+            match std::str::from_utf8(record.get(*i).unwrap_or_default()) {
+                Ok(value) if !value.trim().is_empty() => {
+                    extra_values.push((name.to_string(), value.trim().to_string()))
+                }
+                Ok(_) => {}
+                Err(_) => problems.push(RosterProblem {
+                    line,
+                    message: format!("the {name} is not UTF-8 text: save the file as CSV UTF-8"),
+                }),
+            }
+        }
         let fields: Result<Vec<String>, String> = COLUMNS.iter().map(|c| field(c)).collect();
         let fields = match fields {
             Ok(f) => f,
@@ -177,7 +204,7 @@ pub fn parse_roster(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RosterProblem>> 
                         message: format!("{} is also on line {first}: keep one row per person", profile.email),
                     });
                 } else {
-                    rows.push(RosterRow { line, profile });
+                    rows.push(RosterRow { line, profile, extra: extra_values });
                 }
             }
             Err(e) => problems.push(RosterProblem { line, message: e.to_string() }),
@@ -209,9 +236,21 @@ mod tests {
 
     #[test]
     fn template_parses() {
-        let rows = parse_roster(template().as_bytes()).unwrap();
+        let rows = parse_roster(template().as_bytes(), &[]).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].profile.career_stage, "assistant_professor");
         assert_eq!(rows[0].line, 2);
+    }
+
+    #[test]
+    fn columns_asked_for_are_read_and_any_other_is_named_as_unknown() {
+        let csv = "email,name,Gender,first generation\na@x.edu,Ana,Woman,\nb@x.edu,Ben,,Yes\n";
+        let rows = parse_roster(csv.as_bytes(), &["gender", "first_generation"]).unwrap();
+        assert_eq!(rows[0].extra, [("gender".to_string(), "Woman".to_string())]);
+        assert_eq!(rows[1].extra, [("first_generation".to_string(), "Yes".to_string())]);
+        let problems = parse_roster(csv.as_bytes(), &["gender"]).unwrap_err();
+        assert_eq!(problems[0].line, 1);
+        assert!(problems[0].message.starts_with("unknown column 'first generation'"), "{}", problems[0]);
+        assert!(problems[0].message.ends_with("time zone, gender"), "{}", problems[0]);
     }
 }

@@ -9,6 +9,7 @@ pub mod community;
 pub mod counted;
 pub mod files;
 pub mod group_changes;
+pub mod identity;
 pub mod meetings;
 pub mod postgres;
 pub mod rounds;

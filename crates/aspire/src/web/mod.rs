@@ -11,6 +11,7 @@ pub mod error_page;
 mod goals;
 mod groups;
 mod home;
+mod identity;
 mod invite;
 mod layout;
 pub(crate) mod meetings;
@@ -55,6 +56,7 @@ pub fn routes() -> Routes {
         .merge(invite::routes())
         .merge(password_reset::routes())
         .merge(profile::routes())
+        .merge(identity::routes())
         .merge(ops::routes())
         .merge(assets::routes())
         .merge(resources::routes())

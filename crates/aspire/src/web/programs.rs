@@ -173,7 +173,8 @@ async fn add_person(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    programs::import_people(&state, &actor, id, std::slice::from_ref(&profile)).await?;
+    let row = crate::domain::roster::RosterRow { line: 1, profile, extra: Vec::new() };
+    programs::import_people(&state, &actor, id, std::slice::from_ref(&row)).await?;
     Ok(Redirect::to(&format!("/programs/{id}?notice=added")).into_response())
 }
 
@@ -317,7 +318,7 @@ async fn import_preview(
         ));
     }
     let mut page = import_page_for(&actor, program);
-    match roster::parse_roster(&bytes) {
+    match programs::read_roster(&state, &actor, id, &bytes).await? {
         Err(problems) => {
             page.problems = problems;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -344,15 +345,14 @@ async fn import_confirm(
     CsrfForm(actor, form): CsrfForm<ConfirmImport>,
 ) -> AppResult<Response> {
     let program = programs::managed_program(&state, &actor, id).await?;
-    match roster::parse_roster(form.roster.as_bytes()) {
+    match programs::read_roster(&state, &actor, program.id, form.roster.as_bytes()).await? {
         Err(problems) => {
             let mut page = import_page_for(&actor, program);
             page.problems = problems;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Ok(rows) => {
-            let profiles: Vec<Profile> = rows.into_iter().map(|r| r.profile).collect();
-            programs::import_people(&state, &actor, program.id, &profiles).await?;
+            programs::import_people(&state, &actor, program.id, &rows).await?;
             Ok(Redirect::to(&format!("/programs/{}?notice=imported", program.id)).into_response())
         }
     }

@@ -41,6 +41,7 @@ pub fn routes() -> Routes {
         .post("/drafts/{id}/move", move_person)
         .post("/drafts/{id}/swap", swap_people)
         .post("/drafts/{id}/lock", lock_group)
+        .post("/drafts/{id}/unpin", unpin)
         .post("/drafts/{id}/rerun", rerun)
         .post("/drafts/{id}/publish", publish)
 }
@@ -308,6 +309,8 @@ pub struct DraftGroupView {
 
 pub struct MemberView {
     pub id: i64,
+    /// Placed here by hand: forming again keeps them in this group.
+    pub pinned: bool,
     pub email: String,
     pub name: String,
     pub department: String,
@@ -344,6 +347,8 @@ struct Changed {
     moved: String,
     #[serde(default)]
     with: String,
+    #[serde(default)]
+    unpinned: bool,
 }
 
 async fn render_draft(
@@ -385,6 +390,7 @@ async fn render_draft(
                 .filter_map(|email| users.get(email))
                 .map(|u| MemberView {
                     id: u.id,
+                    pinned: groups.get(i).is_some_and(|d| d.pinned.contains(&u.profile.email)),
                     email: u.profile.email.clone(),
                     name: u.profile.name.clone(),
                     department: u.profile.department.clone(),
@@ -465,7 +471,12 @@ async fn draft_page(
         (Some((a, ga)), Some((b, gb))) => {
             Some(format!("Swapped {a} (now in group {ga}) and {b} (now in group {gb}); the scores are the new ones."))
         }
-        (Some((name, group)), None) => Some(format!("Moved {name} to group {group}; the scores are the new ones.")),
+        (Some((name, group)), None) if change.unpinned => {
+            Some(format!("{name} is no longer pinned to group {group}: forming again may place them anywhere."))
+        }
+        (Some((name, group)), None) => Some(format!(
+            "Moved {name} to group {group}, pinned there when the draft is formed again; the scores are the new ones."
+        )),
         _ => None,
     };
     Ok(page)
@@ -551,6 +562,21 @@ async fn lock_group(
         .await
 }
 
+#[derive(Deserialize)]
+struct UnpinForm {
+    email: String,
+}
+
+/// Lets forming again place someone anywhere, after a hand move had pinned them.
+async fn unpin(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<UnpinForm>,
+) -> AppResult<Response> {
+    let changed = [("moved", form.email.as_str()), ("unpinned", "true")];
+    edit_draft(&state, &actor, id, |groups| draft::unpin(groups, &form.email), &changed, "").await
+}
+
 /// Runs the engine again, keeping this draft's locked groups as they are.
 async fn rerun(
     State(state): State<AppState>,
@@ -613,8 +639,30 @@ fn warnings_in_words(formation: &aspire_formation::Formation) -> Vec<String> {
             if met_before == 1 { "1 pair was".to_string() } else { format!("{met_before} pairs were") }
         ));
     }
+    let mut unbalanced: Vec<(String, Vec<String>)> = Vec::new();
+    for (number, group) in (1..).zip(&formation.groups) {
+        for w in &group.why.gives_up {
+            if let GivesUp::Isolated { attribute, .. } = w {
+                let label = criteria::label_of(attribute);
+                match unbalanced.iter_mut().find(|(l, _)| *l == label) {
+                    Some((_, groups)) if groups.last() != Some(&number.to_string()) => groups.push(number.to_string()),
+                    Some(_) => {}
+                    None => unbalanced.push((label, vec![number.to_string()])),
+                }
+            }
+        }
+    }
+    for (label, groups) in unbalanced {
+        out.push(format!(
+            "The balance rule on {label} (no one the only one of theirs) is not met in group {}.",
+            groups.join(", ")
+        ));
+    }
+    // The engine's own sentence for a broken balance rule names the person: never shown.
     let counted = |d: &str| {
-        d.starts_with("groups with no common weekly slot") || d.contains("grouped together in an earlier round")
+        d.starts_with("groups with no common weekly slot")
+            || d.contains("grouped together in an earlier round")
+            || d.ends_with("(no_isolated)")
     };
     out.extend(formation.diagnostics.iter().filter(|d| !counted(d)).cloned());
     out

@@ -198,6 +198,25 @@ const MATRIX: &[Row] = &[
     Row { method: "POST", route: "/password/reset/{token}", expect: [403; 8] },
     Row { method: "GET", route: "/profile", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "POST", route: "/profile", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
+    // One's own answers to the programs' identity questions: anyone signed in (questions of
+    // programs they are not a participant of are ignored).
+    Row { method: "POST", route: "/profile/identity", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
+    // A program's identity questions and their suppressed counts: its managers only.
+    Row {
+        method: "GET",
+        route: "/programs/{id}/identity",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/identity",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/identity/{question_id}/delete",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row { method: "GET", route: "/healthz", expect: [OK; 8] },
     // Off unless a metrics token is set (and then for the token only, see ops.rs).
     Row { method: "GET", route: "/metrics", expect: [HIDDEN; 8] },
@@ -253,6 +272,11 @@ const MATRIX: &[Row] = &[
     Row {
         method: "POST",
         route: "/drafts/{id}/swap",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/unpin",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row {
@@ -591,6 +615,8 @@ struct Formed {
     nomination: i64,
     /// Someone in the program who has never set a password: who invitations are for.
     invitee: i64,
+    /// A fresh identity question of the program, for each role.
+    question: i64,
 }
 
 fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: &Loop) -> String {
@@ -606,6 +632,7 @@ fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: 
         .replace("/drafts/{id}", &format!("/drafts/{}", formed.draft))
         .replace("/people/{user_id}/invite", &format!("/people/{}/invite", formed.invitee))
         .replace("/enrol/{token}", &format!("/enrol/{}", formed.enrol_token))
+        .replace("{question_id}", &formed.question.to_string())
         .replace("/programs/{id}", &format!("/programs/{}", world.program))
         .replace("/admin/programs/{id}", &format!("/admin/programs/{}", world.other_program))
         .replace("/groups/{id}", &format!("/groups/{}", world.group_a))
@@ -657,6 +684,11 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
         }
         "/profile" => vec![("name", "Renamed Person".into())],
+        "/programs/{id}/identity" => vec![
+            ("key", format!("q{}", rand_suffix().to_lowercase())),
+            ("question", "Are you the first in your family at university?".into()),
+            ("choices", "Yes\nNo".into()),
+        ],
         "/wins" => vec![
             ("kind", "paper".into()),
             ("title", "Peer mentoring in practice".into()),
@@ -685,6 +717,7 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
         "/drafts/{id}/move" => vec![("email", MEMBER_A.into()), ("to", "1".into())],
         "/drafts/{id}/swap" => vec![("a", MEMBER_A.into()), ("b", MEMBER_B.into())],
         "/drafts/{id}/lock" => vec![("group", "2".into())],
+        "/drafts/{id}/unpin" => vec![("email", MEMBER_A.into())],
         "/programs/{id}/opportunities" => {
             vec![("kind", "talk".into()), ("title", "Grand rounds".into()), ("deadline", "2030-01-31".into())]
         }
@@ -771,7 +804,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             store.round_people(round).await.unwrap().into_iter().map(|u| u.profile.email).collect();
         let groups: Vec<aspire::domain::draft::DraftGroup> = people
             .chunks(3)
-            .map(|c| aspire::domain::draft::DraftGroup { members: c.to_vec(), locked: false })
+            .map(|c| aspire::domain::draft::DraftGroup { members: c.to_vec(), ..Default::default() })
             .collect();
         let scores = aspire::store::DraftScores { total: 0.0, worst: 0.0, warnings: 0 };
         let draft = store
@@ -803,8 +836,21 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             aspire::store::NewEmail { recipient: MEMBER_A.into(), subject: "Nominated".into(), ..Default::default() };
         let nomination = store.create_nomination(&nomination, &mail, now).await.unwrap();
         store.respond_to_nomination(nomination, "accepted", false).await.unwrap();
-        let formed =
-            Formed { round, job, draft, enrol_token: "open-round-token".into(), opportunity, nomination, invitee };
+        let key = format!("matrix_question_{column}");
+        let choices = ["Yes".to_string(), "No".to_string()];
+        assert!(store.add_identity_question(world.program, &key, "Matrix question?", &choices, now).await.unwrap());
+        let question = store.identity_questions(&[world.program]).await.unwrap().into_iter().find(|q| q.key == key);
+        let question = question.unwrap().id;
+        let formed = Formed {
+            round,
+            job,
+            draft,
+            enrol_token: "open-round-token".into(),
+            opportunity,
+            nomination,
+            invitee,
+            question,
+        };
         let client = match email {
             Some(email) => app.signed_in(email).await,
             None => app.client(),

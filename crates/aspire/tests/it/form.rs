@@ -76,3 +76,34 @@ fn bad_inputs_name_what_to_fix() {
         run(FormArgs { size: Some("5-5".into()), ..args(dir.path(), &roster(12), None) }).unwrap_err().to_string();
     assert!(err.contains("groups could not be formed"), "12 people cannot make groups of exactly 5: {err}");
 }
+
+#[test]
+fn a_column_the_criteria_name_is_read_for_a_balance_rule_and_any_other_stays_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // 24 people, one woman in six: without the rule a group of six would often hold one alone.
+    let mut text = roster(24).replace("availability\n", "availability,gender\n");
+    text = text
+        .lines()
+        .enumerate()
+        .map(|(line, row)| match line {
+            0 => row.to_string(),
+            _ => format!("{row},{}", if line % 6 == 1 { "woman" } else { "man" }),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let criteria = "no_isolated = [{ attribute = \"gender\", values = [\"woman\"] }]\ngroup_size = { min = 6, max = 6 }\n\
+                    [[attribute]]\nname = \"department\"\nmode = \"diverse\"\n";
+    run(args(dir.path(), &text, Some(criteria))).unwrap();
+    let mut reader = csv::Reader::from_path(dir.path().join("groups.csv")).unwrap();
+    let mut women: std::collections::BTreeMap<String, usize> = Default::default();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let person: usize = row[1].trim_start_matches('p').split('@').next().unwrap().parse().unwrap();
+        *women.entry(row[0].to_string()).or_default() += usize::from(person.is_multiple_of(6));
+    }
+    assert_eq!(women.len(), 4);
+    assert!(women.values().all(|&n| n != 1), "no woman is alone in her group: {women:?}");
+    // Without a criteria file that names it, the column is unknown, as any other.
+    let refused = run(args(dir.path(), &text, None)).unwrap_err().to_string();
+    assert!(refused.contains("unknown column 'gender'"), "{refused}");
+}

@@ -17,6 +17,7 @@ mod community;
 mod form;
 mod goals;
 mod home;
+mod identity;
 mod import;
 mod invitations;
 mod meetings;

@@ -192,7 +192,12 @@ on_both_backends!(
         assert!(back.ends_with("#group-2"), "back at the group the person went to: {back}");
         let (_, page) = client.get_text(back.split('#').next().unwrap()).await;
         let name = app.state.store.user_by_email(&mover).await.unwrap().unwrap().profile.name;
-        assert!(page.contains(&format!("Moved {name} to group 2; the scores are the new ones.")), "{page}");
+        assert!(
+            page.contains(&format!(
+                "Moved {name} to group 2, pinned there when the draft is formed again; the scores are the new ones."
+            )),
+            "{page}"
+        );
         let response = client
             .post_form(&format!("/drafts/{draft}/move"), &[("csrf", &csrf), ("email", &mover), ("to", "1")])
             .await;
@@ -209,6 +214,21 @@ on_both_backends!(
             .await;
         assert_eq!(refused.status(), 422);
         assert!(refused.text().await.unwrap().contains("Group 1 is locked"));
+        // A swap between groups 2 and 3 pins both people where they went; forming again keeps
+        // them there, by group number, and starts from this draft.
+        let (to_three, to_two) = (moved[1].members[0].clone(), moved[2].members[0].clone());
+        let response = client
+            .post_form(&format!("/drafts/{draft}/swap"), &[("csrf", &csrf), ("a", &to_three), ("b", &to_two)])
+            .await;
+        assert_eq!(response.status(), 303);
+        let (_, page) = client.get_text(&format!("/drafts/{draft}")).await;
+        assert_eq!(page.matches(">pinned</span>").count(), 3, "the mover and the two swapped are pinned: {page}");
+        let unpin = client.post_form(&format!("/drafts/{draft}/unpin"), &[("csrf", &csrf), ("email", &mover)]).await;
+        assert_eq!(unpin.status(), 303);
+        let (_, page) = client.get_text(&location(&unpin)).await;
+        assert!(page.contains(&format!("{name} is no longer pinned to group 1")), "{page}");
+        assert_eq!(page.matches(">pinned</span>").count(), 2);
+        let edited = app.state.store.draft(draft).await.unwrap().unwrap();
         let response = client
             .post_form(
                 &format!("/drafts/{draft}/rerun"),
@@ -219,6 +239,15 @@ on_both_backends!(
         assert_eq!(run_next_job(&app.state).await.unwrap(), Some(job));
         let second = app.state.store.job(job).await.unwrap().unwrap().draft_id.unwrap();
         let rerun = groups(second).await;
+        assert!(rerun[2].members.contains(&to_three) && rerun[2].pinned.contains(&to_three), "{rerun:?}");
+        assert!(rerun[1].members.contains(&to_two) && rerun[1].pinned.contains(&to_two), "{rerun:?}");
+        let formed_again = app.state.store.draft(second).await.unwrap().unwrap();
+        assert!(
+            formed_again.total_score >= edited.total_score - 1e-6,
+            "started from the edited draft, it scores no less: {} < {}",
+            formed_again.total_score,
+            edited.total_score
+        );
         let mut kept = moved[0].members.clone();
         kept.sort();
         assert!(

@@ -24,6 +24,13 @@ pub struct SolveOptions {
     /// Groups to keep exactly as they are (lists of person ids); everyone else is grouped around
     /// them.
     pub locked: Vec<Vec<PersonId>>,
+    /// People placed by hand: each list ends in one group, and no two lists share a group (a
+    /// coordinator's move pins a person to the group they were moved to, whatever its number).
+    pub pinned: Vec<Vec<PersonId>>,
+    /// Where to start: a grouping of everyone outside `locked` (a draft being formed again). It
+    /// is used when it fits the criteria's number and sizes of groups, and a random start is
+    /// taken otherwise; the search never returns anything it scores lower than its start.
+    pub start: Vec<Vec<PersonId>>,
 }
 
 /// Something two or more members of a group have in common.
@@ -78,6 +85,9 @@ pub enum GivesUp {
     FewCommonSlots { have: u32, want: u32 },
     /// Two members (by id) were grouped together in an earlier round.
     GroupedBefore { a: PersonId, b: PersonId },
+    /// A no-isolated rule this group breaks: exactly one member has `value` of `attribute`
+    /// (who it is is not said: such attributes are often identities).
+    Isolated { attribute: String, value: String },
     /// A hard constraint this group breaks, in words.
     Breaks(String),
 }
@@ -92,6 +102,7 @@ impl std::fmt::Display for GivesUp {
             GivesUp::NoCommonSlot => write!(f, "no common weekly slot"),
             GivesUp::FewCommonSlots { have, want } => write!(f, "only {have} common weekly slot(s), wanted {want}"),
             GivesUp::GroupedBefore { a, b } => write!(f, "{a} and {b} were grouped before"),
+            GivesUp::Isolated { attribute, value } => write!(f, "a lone member with {attribute} = {value}"),
             GivesUp::Breaks(words) => write!(f, "{words}"),
         }
     }
@@ -153,6 +164,30 @@ fn resolve_groups(cohort: &Cohort, key: &str, groups: &[Vec<PersonId>]) -> Resul
         out.push(v);
     }
     Ok(out)
+}
+
+/// `start` as an assignment of the free people (by their position in `free`) to `m` groups
+/// within `lo..=hi`, or `None` when it is not exactly such a grouping.
+fn starting_assignment(
+    cohort: &Cohort,
+    start: &[Vec<PersonId>],
+    free: &[usize],
+    m: usize,
+    lo: u32,
+    hi: u32,
+) -> Option<Vec<u32>> {
+    if start.len() != m || start.iter().any(|g| g.len() < lo as usize || g.len() > hi as usize) {
+        return None;
+    }
+    let groups = resolve_groups(cohort, "start", start).ok()?;
+    let mut assignment = vec![u32::MAX; free.len()];
+    let position: HashMap<usize, usize> = free.iter().enumerate().map(|(a, &k)| (k, a)).collect();
+    for (g, members) in groups.iter().enumerate() {
+        for k in members {
+            assignment[*position.get(k)?] = g as u32;
+        }
+    }
+    assignment.iter().all(|&g| g != u32::MAX).then_some(assignment)
 }
 
 fn find(parent: &mut [usize], x: usize) -> usize {
@@ -265,7 +300,8 @@ pub fn form(
     options: &SolveOptions,
     stop: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<Formation, FormationError> {
-    let ctx = Context::new(cohort, criteria)?;
+    let mut ctx = Context::new(cohort, criteria)?;
+    ctx.pin(&resolve_groups(cohort, "pinned", &options.pinned)?);
     let locked = resolve_groups(cohort, "locked", &options.locked)?;
     let n_all = cohort.people.len();
     let mut locked_of = vec![None; n_all];
@@ -324,7 +360,10 @@ pub fn form(
             1.0 + 4.0 * f64::from(hi) * f64::from(hi) * max_w + 2.0 * ctx.slots_weight * f64::from(ctx.min_slots);
         let mut obj = PeerObjective::new(terms, m);
         let mut rng = Rng::new(options.seed ^ 0xC0_4025);
-        let mut part = Partition::random(&inst, &mut rng);
+        let mut part = match starting_assignment(cohort, &options.start, &free, m, lo, hi) {
+            Some(start) => Partition::new(&inst, start),
+            None => Partition::random(&inst, &mut rng),
+        };
         // When a run ends with hard constraints still broken, continue from its best with a fresh
         // seed (twice at most), unless the caller asked to stop.
         let mut asked_stop = false;
@@ -481,9 +520,14 @@ fn build(
                 }
             }
         }
+        for (rule, value, class) in ctx.class_rules(criteria) {
+            if class.iter().filter(|&&k| members.contains(&k)).count() == 1 {
+                why.gives_up.push(GivesUp::Isolated { attribute: rule.to_string(), value: value.to_string() });
+            }
+        }
         let tag = format!("group {} ", g + 1);
         let tag2 = format!("group {}:", g + 1);
-        for w in &warnings {
+        for w in warnings.iter().filter(|w| !w.ends_with(model::ISOLATED)) {
             if w.starts_with(&tag) || w.starts_with(&tag2) || w.contains(&format!("in group {}", g + 1)) {
                 why.gives_up.push(GivesUp::Breaks(w.clone()));
             }

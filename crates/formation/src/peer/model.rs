@@ -50,7 +50,39 @@ fn lookup(cohort: &Cohort, index: &HashMap<&str, usize>, key: &str, id: &str) ->
     index.get(id).copied().ok_or_else(|| FormationError::UnknownPerson { key: key.to_string(), id: id.to_string() })
 }
 
+/// How a broken no-isolated rule's violation ends.
+pub(crate) const ISOLATED: &str = "(no_isolated)";
+
 impl Context {
+    /// Each no-isolated class with its rule's attribute and value, in the criteria's order.
+    pub(crate) fn class_rules<'a>(
+        &'a self,
+        criteria: &'a Criteria,
+    ) -> impl Iterator<Item = (&'a str, &'a str, &'a [usize])> + 'a {
+        criteria
+            .no_isolated
+            .iter()
+            .flat_map(|rule| rule.values.iter().map(move |v| (rule.attribute.as_str(), v.as_str())))
+            .zip(&self.classes)
+            .map(|((attribute, value), (_, members))| (attribute, value, members.as_slice()))
+    }
+
+    /// Hand placements as hard pairs: each pinned list together, two lists never in one group.
+    pub(crate) fn pin(&mut self, pinned: &[Vec<usize>]) {
+        for (x, list) in pinned.iter().enumerate() {
+            for (y, &a) in list.iter().enumerate() {
+                self.together.extend(list[y + 1..].iter().map(|&b| (a.min(b), a.max(b))));
+                for other in &pinned[x + 1..] {
+                    self.apart.extend(other.iter().map(|&b| (a.min(b), a.max(b))));
+                }
+            }
+        }
+        for pairs in [&mut self.apart, &mut self.together] {
+            pairs.sort_unstable();
+            pairs.dedup();
+        }
+    }
+
     /// Resolves names and ids; every unknown name is an error naming the key.
     pub fn new(cohort: &Cohort, criteria: &Criteria) -> Result<Context, FormationError> {
         let mut index = HashMap::new();
@@ -290,7 +322,7 @@ pub(crate) fn score_groups(ctx: &Context, cohort: &Cohort, groups: &[Vec<usize>]
             let inside: Vec<usize> = class.iter().copied().filter(|&k| where_is[k] == g).collect();
             if inside.len() == 1 {
                 violations.push(format!(
-                    "group {}: {} is the only member with {label} (no_isolated)",
+                    "group {}: {} is the only member with {label} {ISOLATED}",
                     g + 1,
                     name(inside[0])
                 ));
