@@ -335,6 +335,55 @@ pub async fn edit_draft(
     Ok(())
 }
 
+/// What moving `email` to group `to` (from 1) would do to the draft, in one sentence, without
+/// saving anything: the change in score and what the two groups gain or lose.
+pub async fn preview_move(state: &AppState, actor: &Actor, draft_id: i64, email: &str, to: usize) -> AppResult<String> {
+    use aspire_formation::peer::GivesUp;
+    let ScoredDraft { round, groups, formation: before, users, .. } = draft(state, actor, draft_id).await?;
+    let from = draft::group_of(&groups, email).map_err(AppError::invalid)?;
+    let mut moved = groups.clone();
+    draft::move_person(&mut moved, email, to.saturating_sub(1)).map_err(AppError::invalid)?;
+    let (after, _) = scored(state, &round, &mut moved).await?;
+    let name = users.get(email).map_or(email, |u| u.profile.name.as_str());
+    let delta = after.total_score - before.total_score;
+    let mut sentence = format!(
+        "Moving {name} to group {to}: {} (total {:.2} to {:.2})",
+        format!("{delta:+.2}").replace('-', "\u{2212}"),
+        before.total_score,
+        after.total_score
+    );
+    let mut effects = Vec::new();
+    for g in [to.saturating_sub(1), from] {
+        let (Some(was), Some(now)) = (before.groups.get(g), after.groups.get(g)) else { continue };
+        let has = |group: &aspire_formation::peer::Group, pick: &dyn Fn(&GivesUp) -> bool| {
+            group.why.gives_up.iter().any(pick)
+        };
+        let no_hour = |w: &GivesUp| *w == GivesUp::NoCommonSlot;
+        if !has(was, &no_hour) && has(now, &no_hour) {
+            effects.push(format!("group {} loses its common hour", g + 1));
+        } else if has(was, &no_hour) && !has(now, &no_hour) {
+            effects.push(format!("group {} gains a common hour", g + 1));
+        }
+        let unbalanced = |w: &GivesUp| matches!(w, GivesUp::Isolated { .. });
+        if !has(was, &unbalanced) && has(now, &unbalanced) {
+            effects.push(format!("group {} no longer meets the balance rule", g + 1));
+        } else if has(was, &unbalanced) && !has(now, &unbalanced) {
+            effects.push(format!("group {} meets the balance rule again", g + 1));
+        }
+        let met_before = |group: &aspire_formation::peer::Group| {
+            group.why.gives_up.iter().filter(|w| matches!(w, GivesUp::GroupedBefore { .. })).count()
+        };
+        if met_before(now) > met_before(was) {
+            effects.push(format!("group {} holds peers from an earlier round", g + 1));
+        }
+    }
+    if !effects.is_empty() {
+        sentence.push_str(&format!("; {}", effects.join("; ")));
+    }
+    sentence.push('.');
+    Ok(sentence)
+}
+
 /// The weekly hours everyone in `members` has free, as "Tue 09-10; Thu 14-15".
 pub fn common_times<'a>(members: impl Iterator<Item = &'a User>) -> String {
     let slots: Vec<Availability> = members.filter_map(|u| Availability::parse(&u.profile.availability).ok()).collect();

@@ -39,6 +39,7 @@ pub fn routes() -> Routes {
         .post("/jobs/{id}/stop", stop_job)
         .get("/drafts/{id}", draft_page)
         .post("/drafts/{id}/move", move_person)
+        .post("/drafts/{id}/preview", preview_move)
         .post("/drafts/{id}/swap", swap_people)
         .post("/drafts/{id}/lock", lock_group)
         .post("/drafts/{id}/unpin", unpin)
@@ -530,6 +531,33 @@ async fn move_person(
         &anchor,
     )
     .await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(source = "<span>{{ sentence }}</span>", ext = "html")]
+struct PreviewLine {
+    sentence: String,
+}
+
+/// What a move would do, before it is made: for htmx the sentence alone (shown beside the move
+/// form), without JavaScript the draft with the sentence at its top.
+async fn preview_move(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    CsrfForm(actor, form): CsrfForm<MoveForm>,
+) -> AppResult<Response> {
+    let sentence = match rounds::preview_move(&state, &actor, id, &form.email, form.to).await {
+        Ok(sentence) => sentence,
+        Err(AppError::Invalid(why)) => why,
+        Err(e) => return Err(e),
+    };
+    if headers.contains_key("hx-request") {
+        return Ok(PreviewLine { sentence }.into_response());
+    }
+    let mut page = render_draft(&state, &actor, rounds::draft(&state, &actor, id).await?, None).await?;
+    page.changed = Some(sentence);
+    Ok(page.into_response())
 }
 
 #[derive(Deserialize)]

@@ -274,6 +274,12 @@ const MATRIX: &[Row] = &[
         route: "/drafts/{id}/swap",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
+    // Saying what a move would do changes nothing: a page for those who may edit the draft.
+    Row {
+        method: "POST",
+        route: "/drafts/{id}/preview",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row {
         method: "POST",
         route: "/drafts/{id}/unpin",
@@ -714,7 +720,7 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
         "/rounds/{id}/jobs" | "/drafts/{id}/rerun" => {
             vec![("request_key", rand_suffix().repeat(3)), ("seconds", "1".into())]
         }
-        "/drafts/{id}/move" => vec![("email", MEMBER_A.into()), ("to", "1".into())],
+        "/drafts/{id}/move" | "/drafts/{id}/preview" => vec![("email", MEMBER_A.into()), ("to", "1".into())],
         "/drafts/{id}/swap" => vec![("a", MEMBER_A.into()), ("b", MEMBER_B.into())],
         "/drafts/{id}/lock" => vec![("group", "2".into())],
         "/drafts/{id}/unpin" => vec![("email", MEMBER_A.into())],

@@ -183,11 +183,48 @@ on_both_backends!(
         // Move one person, lock group 1, form again keeping it.
         let mover = before[0].members[0].clone();
         let csrf = csrf_in(&page).unwrap();
+        // First, what the move would do: the change in score, said before anything changes.
+        let preview = client
+            .http
+            .post(app.url(&format!("/drafts/{draft}/preview")))
+            .header("HX-Request", "true")
+            .form(&[("csrf", csrf.as_str()), ("email", &mover), ("to", "2")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status(), 200);
+        let preview = preview.text().await.unwrap();
+        let mover_name = app.state.store.user_by_email(&mover).await.unwrap().unwrap().profile.name;
+        let total = app.state.store.draft(draft).await.unwrap().unwrap().total_score;
+        assert!(
+            preview.starts_with(&format!("<span>Moving {mover_name} to group 2: "))
+                && preview.contains(&format!("(total {total:.2} to ")),
+            "{preview}"
+        );
+        assert_eq!(groups(draft).await, before, "a preview changes nothing");
+        let (status, page_preview) = client
+            .http
+            .post(app.url(&format!("/drafts/{draft}/preview")))
+            .form(&[("csrf", csrf.as_str()), ("email", &mover), ("to", "2")])
+            .send()
+            .await
+            .map(|r| (r.status().as_u16(), r))
+            .unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            page_preview.text().await.unwrap().contains("Group 1"),
+            "without JavaScript: the draft, with the preview"
+        );
         let response = client
             .post_form(&format!("/drafts/{draft}/move"), &[("csrf", &csrf), ("email", &mover), ("to", "2")])
             .await;
         assert_eq!(response.status(), 303);
         assert!(groups(draft).await[1].members.contains(&mover), "the person moved to group 2");
+        let moved_total = app.state.store.draft(draft).await.unwrap().unwrap().total_score;
+        assert!(
+            preview.contains(&format!(" to {moved_total:.2})")),
+            "the preview said the score the move gave: {preview}"
+        );
         let back = location(&response);
         assert!(back.ends_with("#group-2"), "back at the group the person went to: {back}");
         let (_, page) = client.get_text(back.split('#').next().unwrap()).await;

@@ -145,7 +145,9 @@ async fn coordinator_forms_groups_moves_a_person_and_publishes() {
     // Move the first person of group 1 to group 2.
     let first = browser.find("#group-1 + ul.people li strong").await.text().await.unwrap();
     browser.fill("#move-1-1", "2").await;
-    browser.click_and_wait("#move-1-1 ~ button").await;
+    // Typing the group asks what the move would do, and says it beside the box (htmx).
+    browser.wait_for_text(&format!("Moving {first} to group 2: ")).await;
+    browser.click_and_wait("#move-1-1 ~ button[aria-label^='Move']").await;
     let group_two = browser.find("section[aria-labelledby='group-2']").await.text().await.unwrap();
     assert!(group_two.contains(&first), "{first} is now in group 2: {group_two}");
     let group_one = browser.find("section[aria-labelledby='group-1']").await.text().await.unwrap();
