@@ -111,6 +111,7 @@ pub struct NewThread<'a> {
 /// Starts a thread; returns its id. What is wrong with the input is `AppError::Invalid`.
 pub async fn start_thread(state: &AppState, actor: &Actor, group_id: i64, input: &NewThread<'_>) -> AppResult<i64> {
     let group = discussion_group(state, actor, group_id).await?;
+    super::groups::ensure_writable(actor, &group)?;
     let title = checked_title(input.title)?;
     let body = checked_body(input.body)?;
     let (visibility, facilitator_id) = match input.audience {
@@ -155,6 +156,7 @@ pub async fn reply(state: &AppState, actor: &Actor, thread_id: i64, body: &str) 
     if thread.thread_id.is_some() {
         return Err(AppError::NotFound);
     }
+    super::groups::ensure_writable(actor, &group)?;
     let body = checked_body(body)?;
     // A reply has its thread's audience.
     let new = NewPost {
@@ -174,6 +176,7 @@ pub async fn reply(state: &AppState, actor: &Actor, thread_id: i64, body: &str) 
 /// A post its author (or whoever may change it) may edit or delete.
 async fn changeable_post(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Post, Group)> {
     let (post, group) = visible_post(state, actor, id).await?;
+    super::groups::ensure_writable(actor, &group)?;
     if access::can_change_post(actor, post.author_id, &post.audience()) {
         Ok((post, group))
     } else {

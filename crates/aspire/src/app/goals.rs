@@ -25,9 +25,7 @@ pub async fn declare(
     input: DeclareGoal<'_>,
 ) -> AppResult<(i64, NewGoal)> {
     let (group, _) = visible_meeting(state, actor, group_id, start).await?;
-    if !access::can_run_meetings(actor, &group) {
-        return Err(AppError::NotFound);
-    }
+    super::groups::ensure_writable(actor, &group)?;
     let (text, kind) = goals::validate_goal(input.text, input.kind).map_err(AppError::invalid)?;
     if let Some(long_id) = input.long_goal_id {
         let mine = state.store.long_goal(long_id).await?.is_some_and(|l| access::can_see_own_goals(actor, l.user_id));
@@ -52,6 +50,9 @@ pub async fn declare(
 async fn own_goal(state: &AppState, actor: &Actor, id: i64) -> AppResult<Goal> {
     let goal = state.store.goal(id).await?.ok_or(AppError::NotFound)?;
     let group = state.store.group(goal.group_id).await?.ok_or(AppError::NotFound)?;
+    if goal.user_id == actor.user.id {
+        super::groups::ensure_writable(actor, &group)?;
+    }
     if access::can_update_goal(actor, &group, goal.user_id) { Ok(goal) } else { Err(AppError::NotFound) }
 }
 

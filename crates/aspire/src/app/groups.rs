@@ -29,6 +29,21 @@ pub struct Roster {
     pub can_see_content: bool,
 }
 
+/// What a member is told when they try to write in an archived group.
+pub const ARCHIVED: &str = "This group's cohort has ended: the group is an archive now, kept for its members to read, and nothing new can be added.";
+
+/// Nothing for someone outside the group (a 404); for its members, whether the group still
+/// takes new goals, reports, posts and attendance, or is an archive (`AppError::Invalid`).
+pub fn ensure_writable(actor: &Actor, group: &Group) -> AppResult<()> {
+    if access::can_write_in_group(actor, group) {
+        Ok(())
+    } else if access::can_see_group_content(actor, group) {
+        Err(AppError::Invalid(ARCHIVED.into()))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// A group whose roster the actor may see; anything else is a 404.
 pub async fn roster_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
     let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
@@ -150,6 +165,12 @@ pub fn invitation_for(
 /// already in it that role. Returns the group.
 pub async fn add_member(state: &AppState, actor: &Actor, group_id: i64, user_id: i64, role: &str) -> AppResult<Group> {
     let group = managed_group(state, actor, group_id).await?;
+    if group.archived_at.is_some() {
+        return Err(AppError::Invalid(
+            "This group's cohort has ended and the group is an archive: nobody joins it now. Add them to a group that still meets."
+                .into(),
+        ));
+    }
     let role = GroupRole::from_code(role)
         .ok_or_else(|| AppError::Invalid(format!("'{role}' is not a group role: choose member or facilitator.")))?;
     if user_id == actor.user.id {

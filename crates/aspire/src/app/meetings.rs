@@ -52,6 +52,7 @@ pub async fn visible_meeting(state: &AppState, actor: &Actor, id: i64, start: i6
 /// A meeting the actor may act on (declare goals, cancel): one of their group's.
 async fn runnable_meeting(state: &AppState, actor: &Actor, id: i64, start: i64) -> AppResult<(Group, LoadedSeries)> {
     let (group, loaded) = visible_meeting(state, actor, id, start).await?;
+    super::groups::ensure_writable(actor, &group)?;
     if access::can_run_meetings(actor, &group) { Ok((group, loaded)) } else { Err(AppError::NotFound) }
 }
 
@@ -59,6 +60,7 @@ async fn runnable_meeting(state: &AppState, actor: &Actor, id: i64, start: i64) 
 /// really changes), its place and reminder lead time. A bad input is `AppError::Invalid`.
 pub async fn save_series(state: &AppState, actor: &Actor, group_id: i64, input: &SeriesInput) -> AppResult<()> {
     let group = content_group(state, actor, group_id).await?;
+    super::groups::ensure_writable(actor, &group)?;
     if !access::can_run_meetings(actor, &group) {
         return Err(AppError::NotFound);
     }
@@ -148,6 +150,7 @@ pub async fn record_attendance(
     present: bool,
 ) -> AppResult<()> {
     let (group, _) = visible_meeting(state, actor, group_id, start).await?;
+    super::groups::ensure_writable(actor, &group)?;
     if !access::can_record_attendance(actor, &group, user_id) {
         return Err(AppError::NotFound);
     }

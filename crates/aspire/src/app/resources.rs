@@ -84,6 +84,7 @@ async fn share_target(
     if group.program_id != program_id || !access::can_post_in_group(actor, &group) {
         return Err(AppError::NotFound);
     }
+    super::groups::ensure_writable(actor, &group)?;
     Ok((Visibility::Group, Some(group.id)))
 }
 

@@ -390,18 +390,46 @@ pub fn common_times<'a>(members: impl Iterator<Item = &'a User>) -> String {
     Availability::common(&slots).to_string()
 }
 
-/// Alumni: people of the program who have been in a group before and are not in this round,
-/// the near-peers who may facilitate a new group.
+/// Alumni: people of the program's closed cohorts who are not in this round, the near-peers
+/// who may facilitate a new group, each named with their cohort and year (and, where two share
+/// a name, their department or email).
 pub async fn alumni(state: &AppState, program_id: i64, round_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(state
-        .store
-        .round_alumni(program_id, round_id)
-        .await?
+    let alumni = state.store.round_alumni(program_id, round_id).await?;
+    let rows: Vec<(i64, &str, &str, &str)> =
+        alumni.iter().map(|a| (a.id, a.name.as_str(), a.department.as_str(), a.email.as_str())).collect();
+    Ok(crate::domain::profile::names_told_apart(&rows)
         .into_iter()
-        // Named with the groups they have been in: that is what makes them near-peers, and it
-        // tells two people of the same name apart.
-        .map(|(id, name, groups)| (id, format!("{name} (from {})", groups.join(", "))))
+        .zip(&alumni)
+        .map(|((id, label), a)| (id, format!("{label}, alum of {} ({})", a.cohort, a.cohort_year)))
         .collect())
+}
+
+/// Whether closing ended the cohort now, or it had ended already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    Now,
+    Already,
+}
+
+/// Ends a published round's cohort: its groups become read-only archives their members still
+/// read, and their members alumni of the program with the cohort's name and year. Audited.
+pub async fn close_round(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<(Round, Closed)> {
+    let (round, program) = managed_round(state, actor, round_id).await?;
+    if round.published_draft_id.is_none() {
+        return Err(AppError::Invalid(
+            "This round has no groups yet: publish a draft first; a cohort is closed when its groups end.".into(),
+        ));
+    }
+    let now = state.now();
+    let year = jiff::Timestamp::from_second(now)
+        .map(|t| i64::from(t.to_zoned(jiff::tz::TimeZone::UTC).year()))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    if !state.store.close_round(round.id, &round.name, year, now).await? {
+        return Ok((round, Closed::Already));
+    }
+    let subject = format!("round {} ({}) in program {}", round.id, round.name, program.id);
+    state.store.audit(Some(actor.user.id), "cohort closed", &subject, now).await?;
+    Ok((round, Closed::Now))
 }
 
 /// Whether publishing made the groups, or the round had been published already.
@@ -523,7 +551,8 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
         .filter(|u| waiting.contains(&u.id) && u.id != actor.user.id)
         .collect();
     let mut groups = Vec::new();
-    for group in state.store.program_groups(program.id).await? {
+    // Archived groups (closed cohorts) take nobody new.
+    for group in state.store.program_groups(program.id).await?.into_iter().filter(|g| g.archived_at.is_none()) {
         let members: Vec<User> = state.store.group_members(group.id).await?.into_iter().map(|m| m.user).collect();
         groups.push((group, members));
     }

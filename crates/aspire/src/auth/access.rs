@@ -108,14 +108,25 @@ pub fn can_see_profile(actor: &Actor, subject: &User, subject_groups: &[i64], su
         || subject_groups.iter().any(|g| actor.group_role(*g).is_some())
 }
 
+/// Writing in a group (goals and their reports, attendance, the schedule, posts, sharing with
+/// it): its members and facilitators while it is open. A group whose cohort was closed is a
+/// read-only archive for everyone; its members still read it.
+pub fn can_write_in_group(actor: &Actor, group: &Group) -> bool {
+    can_see_group_content(actor, group) && group.archived_at.is_none()
+}
+
 /// Meetings of a group (schedule, cancellations, attendance of oneself, declaring goals):
-/// its members and facilitators, who decide together how often they meet.
+/// its members and facilitators, who decide together how often they meet; an archived group
+/// meets no more.
 pub fn can_run_meetings(actor: &Actor, group: &Group) -> bool {
-    can_see_group_content(actor, group)
+    can_write_in_group(actor, group)
 }
 
 /// Taking attendance for someone: the group's facilitator for everyone, a member for themselves.
 pub fn can_record_attendance(actor: &Actor, group: &Group, user_id: i64) -> bool {
+    if group.archived_at.is_some() {
+        return false;
+    }
     match actor.group_role(group.id) {
         Some(GroupRole::Facilitator) => true,
         Some(GroupRole::Member) => actor.user.id == user_id,
@@ -130,7 +141,7 @@ pub fn can_see_goal(actor: &Actor, group: &Group, author_id: i64, declared_at: i
 
 /// Reporting on, or carrying forward, a goal: only its author, while still in its group.
 pub fn can_update_goal(actor: &Actor, group: &Group, author_id: i64) -> bool {
-    actor.user.id == author_id && can_see_group_content(actor, group)
+    actor.user.id == author_id && can_write_in_group(actor, group)
 }
 
 /// A member's long-term goals, streak and year view: only the member.
@@ -239,7 +250,7 @@ mod tests {
 
     #[test]
     fn coordinators_see_rosters_but_never_group_content() {
-        let group = Group { id: 10, program_id: 1, name: "G".into(), created_at: 0 };
+        let group = Group { id: 10, program_id: 1, name: "G".into(), created_at: 0, archived_at: None };
         let coordinator = actor(false, Memberships { programs: vec![(1, ProgramRole::Coordinator)], groups: vec![] });
         assert!(can_see_group_roster(&coordinator, &group));
         assert!(!can_see_group_content(&coordinator, &group));

@@ -189,7 +189,7 @@ impl SqlStore {
     pub async fn series_of_member(&self, user_id: i64) -> Result<Vec<(Group, SeriesParts)>> {
         const MINE: &str = "(SELECT group_id FROM group_members WHERE user_id = $1)";
         let groups: Vec<Group> = sqlx::query_as(
-            "SELECT g.id, g.program_id, g.name, g.created_at FROM groups g \
+            "SELECT g.id, g.program_id, g.name, g.created_at, g.archived_at FROM groups g \
              JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
         )
         .bind(user_id)
@@ -320,9 +320,14 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Groups that have a meeting series.
+    /// Groups that have a meeting series and still meet (not archived).
     pub async fn groups_with_series(&self) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar("SELECT group_id FROM meeting_series ORDER BY group_id").fetch_all(&self.pool).await?)
+        Ok(sqlx::query_scalar(
+            "SELECT s.group_id FROM meeting_series s JOIN groups g ON g.id = s.group_id \
+             WHERE g.archived_at IS NULL ORDER BY s.group_id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// (user id, present) for a meeting.

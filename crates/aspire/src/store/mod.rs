@@ -120,6 +120,8 @@ pub struct Group {
     pub program_id: i64,
     pub name: String,
     pub created_at: i64,
+    /// When its cohort was closed: a read-only archive its members still see.
+    pub archived_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -128,6 +130,7 @@ pub struct GroupSummary {
     pub program_id: i64,
     pub name: String,
     pub member_count: i64,
+    pub archived_at: Option<i64>,
 }
 
 /// How many people a program has, from how many departments, and how far they are in getting in.
@@ -237,6 +240,8 @@ pub struct ProgramPerson {
     pub user: User,
     pub role: ProgramRole,
     pub group_names: Vec<String>,
+    /// The closed cohort they are an alumna or alumnus of, with its year.
+    pub alumni_of: Option<(String, i64)>,
     pub access: Access,
 }
 

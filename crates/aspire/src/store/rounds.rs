@@ -12,6 +12,19 @@ pub struct Round {
     pub enrol_token: String,
     pub created_at: i64,
     pub published_draft_id: Option<i64>,
+    /// When the cohort ended: its groups archived, its members alumni.
+    pub closed_at: Option<i64>,
+}
+
+/// An alumna or alumnus of the program, as the facilitator picker offers them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Alumnus {
+    pub id: i64,
+    pub name: String,
+    pub department: String,
+    pub email: String,
+    pub cohort: String,
+    pub cohort_year: i64,
 }
 
 /// What a finished search made: its draft, the moves it tried and the draft's score.
@@ -129,7 +142,7 @@ const JOB_COLUMNS: &str = "id, round_id, request_key, status, seed, time_limit_m
      from_draft_id";
 const DRAFT_COLUMNS: &str =
     "id, round_id, name, groups, total_score, worst_score, warnings, created_at, updated_at, published_at";
-const ROUND_COLUMNS: &str = "id, program_id, name, criteria, enrol_token, created_at, published_draft_id";
+const ROUND_COLUMNS: &str = "id, program_id, name, criteria, enrol_token, created_at, published_draft_id, closed_at";
 /// A job is retried this many times after its server stopped; then it fails with a message.
 pub const MAX_JOB_ATTEMPTS: i64 = 2;
 
@@ -308,30 +321,58 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
     }
 
-    /// Alumni of the program for a round: participants who have been in one of its groups and
-    /// are not in this round, with the names of their groups.
-    pub async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<(i64, String, Vec<String>)>> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT u.id, u.name, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-             JOIN users u ON u.id = gm.user_id \
-             WHERE g.program_id = $1 \
+    /// Alumni of the program for a round: people of closed cohorts who are still participants
+    /// and are not in this round, with their cohort and its year, in name order.
+    pub async fn round_alumni(&self, program_id: i64, round_id: i64) -> Result<Vec<Alumnus>> {
+        Ok(sqlx::query_as(
+            "SELECT u.id, u.name, u.department, u.email, a.cohort, a.cohort_year FROM program_alumni a \
+             JOIN users u ON u.id = a.user_id \
+             WHERE a.program_id = $1 \
              AND EXISTS (SELECT 1 FROM program_members pm WHERE pm.program_id = $1 AND pm.user_id = u.id \
                          AND pm.role = 'participant') \
              AND NOT EXISTS (SELECT 1 FROM round_people rp WHERE rp.round_id = $2 AND rp.user_id = u.id) \
-             ORDER BY u.name, u.id, g.name",
+             ORDER BY u.name, u.id",
         )
         .bind(program_id)
         .bind(round_id)
         .fetch_all(&self.pool)
-        .await?;
-        let mut alumni: Vec<(i64, String, Vec<String>)> = Vec::new();
-        for (id, name, group) in rows {
-            match alumni.last_mut() {
-                Some(last) if last.0 == id => last.2.push(group),
-                _ => alumni.push((id, name, vec![group])),
-            }
+        .await?)
+    }
+
+    /// Ends a published round's cohort in one transaction: the round is closed, its groups are
+    /// archived, and the members of its groups become alumni of the program (`cohort` and
+    /// `year`; someone already an alumna or alumnus of an earlier cohort stays one of it).
+    /// `false` when the round was closed already.
+    pub async fn close_round(&self, round_id: i64, cohort: &str, year: i64, now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let closed = sqlx::query("UPDATE rounds SET closed_at = $1 WHERE id = $2 AND closed_at IS NULL")
+            .bind(now)
+            .bind(round_id)
+            .execute(&mut *tx)
+            .await?;
+        if closed.rows_affected() == 0 {
+            return Ok(false);
         }
-        Ok(alumni)
+        sqlx::query("UPDATE groups SET archived_at = $1 WHERE round_id = $2 AND archived_at IS NULL")
+            .bind(now)
+            .bind(round_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO program_alumni (program_id, user_id, cohort, cohort_year, since) \
+             SELECT DISTINCT g.program_id, gm.user_id, $1, $2, $3 FROM group_members gm \
+             JOIN groups g ON g.id = gm.group_id \
+             WHERE g.round_id = $4 AND gm.role = 'member' \
+             ON CONFLICT (program_id, user_id) DO NOTHING",
+        )
+        .bind(cohort)
+        .bind(year)
+        .bind(now)
+        .bind(round_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The groups the program had before `before`, as lists of member emails (the pairing

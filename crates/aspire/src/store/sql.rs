@@ -296,14 +296,17 @@ impl SqlStore {
         limit: i64,
     ) -> Result<Vec<ProgramPerson>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, pm.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at \
+            "SELECT {}, pm.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at, \
+             a.cohort AS alumni_cohort, a.cohort_year AS alumni_year \
              FROM users u JOIN program_members pm ON pm.user_id = u.id {OUTSTANDING_INVITATION} \
+             LEFT JOIN program_alumni a ON a.program_id = pm.program_id AND a.user_id = u.id \
              WHERE pm.program_id = $1 AND ($2 = 0 OR (u.name, u.id) > (SELECT name, id FROM users WHERE id = $2)) \
              AND ($4 = 0 OR u.id = $4) AND {} ORDER BY u.name, u.id LIMIT {limit}",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
             who.condition("$3"),
         ));
-        let rows: Vec<(User, String, Option<i64>, Option<i64>)> = sqlx::query(sql)
+        type Row = (User, String, Option<i64>, Option<i64>, Option<(String, i64)>);
+        let rows: Vec<Row> = sqlx::query(sql)
             .bind(program_id)
             .bind(after.unwrap_or(0))
             .bind(now)
@@ -318,6 +321,8 @@ impl SqlStore {
                     row.try_get::<String, _>("program_role")?,
                     row.try_get::<Option<i64>, _>("invited_at")?,
                     row.try_get::<Option<i64>, _>("invitation_expires_at")?,
+                    row.try_get::<Option<String>, _>("alumni_cohort")?
+                        .zip(row.try_get::<Option<i64>, _>("alumni_year")?),
                 ))
             })
             .collect::<std::result::Result<_, sqlx::Error>>()?;
@@ -340,7 +345,7 @@ impl SqlStore {
             group_names.entry(user_id).or_default().push(name);
         }
         rows.into_iter()
-            .map(|(user, role, invited_at, expires_at)| {
+            .map(|(user, role, invited_at, expires_at, alumni_of)| {
                 let access = match (user.password_hash.is_some(), invited_at, expires_at) {
                     (true, ..) => Access::Active,
                     (false, Some(at), Some(expires)) if expires > now => Access::Invited { at },
@@ -349,6 +354,7 @@ impl SqlStore {
                 Ok(ProgramPerson {
                     role: ProgramRole::try_from(role)?,
                     group_names: group_names.get(&user.id).cloned().unwrap_or_default(),
+                    alumni_of,
                     access,
                     user,
                 })
@@ -471,7 +477,7 @@ impl SqlStore {
     }
 
     pub async fn group(&self, id: i64) -> Result<Option<Group>> {
-        Ok(sqlx::query_as("SELECT id, program_id, name, created_at FROM groups WHERE id = $1")
+        Ok(sqlx::query_as("SELECT id, program_id, name, created_at, archived_at FROM groups WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
@@ -479,8 +485,8 @@ impl SqlStore {
 
     pub async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
         Ok(sqlx::query_as(
-            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count \
-             FROM groups g WHERE g.program_id = $1 ORDER BY g.name",
+            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count, \
+             g.archived_at FROM groups g WHERE g.program_id = $1 ORDER BY g.name",
         )
         .bind(program_id)
         .fetch_all(&self.pool)
@@ -489,8 +495,8 @@ impl SqlStore {
 
     pub async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>> {
         Ok(sqlx::query_as(
-            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count \
-             FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
+            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count, \
+             g.archived_at FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
         )
         .bind(user_id)
         .fetch_all(&self.pool)

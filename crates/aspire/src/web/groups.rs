@@ -61,7 +61,8 @@ struct GroupPage {
     members: Vec<GroupMember>,
     changes: Vec<GroupChange>,
     can_manage: bool,
-    candidates: Vec<ProgramPerson>,
+    /// Who may be added, with a label that tells people of the same name apart.
+    candidates: Vec<(i64, String)>,
     common_times: String,
     departments: Vec<String>,
     /// The next and past meetings, for those who may see the group's content.
@@ -106,8 +107,27 @@ async fn group_page(
         members,
         changes,
         can_manage,
-        candidates,
+        candidates: picker_labels(&candidates),
     })
+}
+
+/// The add-someone picker: people of the same name told apart (department, then email), and
+/// alumni named with their cohort.
+fn picker_labels(people: &[ProgramPerson]) -> Vec<(i64, String)> {
+    let rows: Vec<(i64, &str, &str, &str)> = people
+        .iter()
+        .map(|p| {
+            (p.user.id, p.user.profile.name.as_str(), p.user.profile.department.as_str(), p.user.profile.email.as_str())
+        })
+        .collect();
+    crate::domain::profile::names_told_apart(&rows)
+        .into_iter()
+        .zip(people)
+        .map(|((id, label), person)| match &person.alumni_of {
+            Some((cohort, year)) => (id, format!("{label}, alum of {cohort} ({year})")),
+            None => (id, label),
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]

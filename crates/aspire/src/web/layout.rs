@@ -69,6 +69,10 @@ impl Notice {
             "reminded" => "Reminders are in the outbox.",
             "published" => "Published: the groups exist and their members are being emailed.",
             "already-published" => "This round was already published; nothing was changed.",
+            "closed" => {
+                "The cohort is closed: its groups are archives their members still read, and its members are alumni."
+            }
+            "already-closed" => "This cohort was already closed; nothing was changed.",
             "enrolled" => "You are enrolled. Thank you!",
             "placed" => "Everyone in the round without a group now has one; they have been emailed.",
             "placed-some" => "Some people could not be placed: every existing group is full. Form new groups for them.",

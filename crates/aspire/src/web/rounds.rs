@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .post("/rounds/{id}/people/{user_id}/remove", remove_person)
         .post("/rounds/{id}/remind", remind)
         .post("/rounds/{id}/place", place_in_existing_groups)
+        .post("/rounds/{id}/close", close_round)
         .get("/rounds/{id}/compare", compare_page)
         .get("/rounds/{id}/criteria", criteria_page)
         .post("/rounds/{id}/criteria", save_criteria)
@@ -312,6 +313,8 @@ pub struct MemberView {
     pub id: i64,
     /// Placed here by hand: forming again keeps them in this group.
     pub pinned: bool,
+    /// The person the last edit moved: the focus goes to them after an in-place update.
+    pub just_moved: bool,
     pub email: String,
     pub name: String,
     pub department: String,
@@ -392,6 +395,7 @@ async fn render_draft(
                 .map(|u| MemberView {
                     id: u.id,
                     pinned: groups.get(i).is_some_and(|d| d.pinned.contains(&u.profile.email)),
+                    just_moved: false,
                     email: u.profile.email.clone(),
                     name: u.profile.name.clone(),
                     department: u.profile.department.clone(),
@@ -480,6 +484,11 @@ async fn draft_page(
         )),
         _ => None,
     };
+    for group in &mut page.groups {
+        for member in &mut group.members {
+            member.just_moved = member.email == change.moved;
+        }
+    }
     Ok(page)
 }
 
@@ -627,6 +636,17 @@ async fn publish(
         .collect();
     let (round, published) = rounds::publish(&state, &actor, id, &chosen).await?;
     let notice = if published == Published::Now { "published" } else { "already-published" };
+    Ok(Redirect::to(&format!("/rounds/{}?notice={notice}", round.id)))
+}
+
+/// Ends the cohort: its groups become archives, its members alumni.
+async fn close_round(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<CsrfOnly>,
+) -> AppResult<Redirect> {
+    let (round, closed) = rounds::close_round(&state, &actor, id).await?;
+    let notice = if closed == rounds::Closed::Now { "closed" } else { "already-closed" };
     Ok(Redirect::to(&format!("/rounds/{}?notice={notice}", round.id)))
 }
 

@@ -300,6 +300,12 @@ const MATRIX: &[Row] = &[
         route: "/drafts/{id}/publish",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
+    // After the publish row: the round has groups, so its cohort can end (once; later, "already").
+    Row {
+        method: "POST",
+        route: "/rounds/{id}/close",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     // Rows that change who is in the round come after the draft rows.
     Row {
         method: "POST",
@@ -1142,6 +1148,8 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
         post(format!("/rounds/{round}/place"), vec![]).await;
         // Renaming the group changes what it is called, not who is in it.
         post(format!("/groups/{group}/rename"), vec![("name", "Group A".into())]).await;
+        // Closing the cohort makes its members alumni and its groups archives: nobody joins one.
+        post(format!("/rounds/{round}/close"), vec![]).await;
         post(format!("/programs/{program}/invitations"), vec![]).await;
         post("/account/notifications".into(), vec![("discussion", "immediate".into())]).await;
         // A reset link for a member goes to the member's mailbox, which no page shows.

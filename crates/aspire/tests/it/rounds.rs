@@ -316,8 +316,11 @@ on_both_backends!(
         let (_, first_page) = client.get_text(&format!("/drafts/{draft}")).await;
         assert!(!first_page.contains("Formed again from"), "the first draft came from a plain run");
 
-        // Publish, naming an alumna of an earlier group as near-peer facilitator of group 1.
-        let alumna = app.state.store.user_by_email(MEMBER_B).await.unwrap().unwrap();
+        // Publish, naming one of group 1's members its facilitator. Someone in a group of a
+        // cohort that has not ended (Bea, of group B) is no alumna: the picker does not offer her.
+        assert!(!first_page.contains("Bea Beta"), "only alumni of closed cohorts are offered: {first_page}");
+        let chosen = groups(draft).await[0].members[0].clone();
+        let alumna = app.state.store.user_by_email(&chosen).await.unwrap().unwrap();
         let publish = [("csrf", csrf.as_str()), ("facilitator_1", &alumna.id.to_string())];
         let response = client.post_form(&format!("/drafts/{draft}/publish"), &publish).await;
         assert_eq!(location(&response), format!("/rounds/{round}?notice=published"));
@@ -742,3 +745,75 @@ on_both_backends!(the_swap_picker_tells_two_people_of_the_same_name_apart, |app:
         assert_eq!(page.matches(&format!(">{label}</option>")).count(), 2, "{label} in both swap pickers: {page}");
     }
 });
+
+on_both_backends!(
+    closing_a_cohort_keeps_its_groups_as_archives_for_their_members_and_makes_them_alumni,
+    |app: TestApp| async move {
+        let world = app.world().await;
+        let store = &app.state.store;
+        for i in 0..6 {
+            let id = app.user(&format!("kl2.{i}@test.edu"), &format!("Kay Ell {i}"), false).await;
+            store.add_program_member(world.program, id, aspire::store::ProgramRole::Participant).await.unwrap();
+        }
+        let client = app.signed_in(COORDINATOR).await;
+        let round = start_round(&client, world.program, "2026-27 KL2 cohort", "newcomers").await;
+        let csrf = client.csrf(&format!("/rounds/{round}")).await;
+        let early = client.post_form(&format!("/rounds/{round}/close"), &[("csrf", &csrf)]).await;
+        assert_eq!(early.status(), 422, "a cohort without groups cannot end");
+        let draft = form_draft(&app, &client, round, "close-request-key-0001").await;
+        let response = client.post_form(&format!("/drafts/{draft}/publish"), &[("csrf", &csrf)]).await;
+        assert_eq!(location(&response), format!("/rounds/{round}?notice=published"));
+        let groups = store.program_groups(world.program).await.unwrap();
+        let group = groups.iter().find(|g| g.name.starts_with("2026-27 KL2 cohort")).unwrap().id;
+
+        // While the group meets, a member starts a thread.
+        let member = app.signed_in("kl2.0@test.edu").await;
+        let discussion = format!("/groups/{group}/discussion");
+        let member_csrf = member.csrf(&discussion).await;
+        let thread = |title: &'static str| {
+            let fields =
+                [("csrf", member_csrf.clone()), ("title", title.to_string()), ("body", "Draft attached".into())];
+            member.http.post(app.url(&discussion)).form(&fields).send()
+        };
+        let started = thread("Specific aims, ARCHIVED-THREAD").await.unwrap();
+        assert_eq!(started.status(), 303);
+        let thread_path = location(&started);
+
+        // The coordinator ends the cohort, once.
+        let closed = client.post_form(&format!("/rounds/{round}/close"), &[("csrf", &csrf)]).await;
+        assert_eq!(location(&closed), format!("/rounds/{round}?notice=closed"));
+        let again = client.post_form(&format!("/rounds/{round}/close"), &[("csrf", &csrf)]).await;
+        assert_eq!(location(&again), format!("/rounds/{round}?notice=already-closed"));
+
+        // Its members still read the group; nothing new is added to it.
+        let (status, page) = member.get_text(&format!("/groups/{group}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("The group is an archive now"), "{page}");
+        let (status, page) = member.get_text(&thread_path).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("ARCHIVED-THREAD"));
+        let refused = thread("Another thread").await.unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("cohort has ended"));
+        let reply = member
+            .post_form(&format!("{thread_path}/replies"), &[("csrf", &member_csrf), ("body", "One more thing")])
+            .await;
+        assert_eq!(reply.status(), 422);
+        assert!(store.group(world.group_a).await.unwrap().unwrap().archived_at.is_none(), "other groups go on");
+
+        // The coordinator sees them as alumni, with their cohort and its year.
+        let year =
+            jiff::Timestamp::from_second(app.clock.now_value()).unwrap().to_zoned(jiff::tz::TimeZone::UTC).year();
+        let (_, program_page) = client.get_text(&format!("/programs/{}", world.program)).await;
+        assert!(program_page.contains(&format!("2026-27 KL2 cohort ({year})")), "{program_page}");
+
+        // A next cohort's facilitator picker offers the alumni, named with their cohort; Bea, in a
+        // group of a cohort that goes on, is no alumna.
+        newcomers(&app, world.program, "next", 5).await;
+        let next = start_round(&client, world.program, "2027-28 KL2 cohort", "newcomers").await;
+        let next_draft = form_draft(&app, &client, next, "close-request-key-0002").await;
+        let (_, page) = client.get_text(&format!("/drafts/{next_draft}")).await;
+        assert!(page.contains(&format!("Kay Ell 0, alum of 2026-27 KL2 cohort ({year})")), "{page}");
+        assert!(!page.contains("Bea Beta"), "{page}");
+    }
+);

@@ -147,11 +147,31 @@ async fn coordinator_forms_groups_moves_a_person_and_publishes() {
     browser.fill("#move-1-1", "2").await;
     // Typing the group asks what the move would do, and says it beside the box (htmx).
     browser.wait_for_text(&format!("Moving {first} to group 2: ")).await;
-    browser.click_and_wait("#move-1-1 ~ button[aria-label^='Move']").await;
+    browser.js("document.body.dataset.samePage = 'yes';", vec![]).await;
+    browser.find("#move-1-1 ~ button[aria-label^='Move']").await.click().await.unwrap();
+    browser.wait_for_text(&format!("Moved {first} to group 2")).await;
+    let same_page = browser.js("return document.body.dataset.samePage || 'reloaded';", vec![]).await;
+    assert_eq!(same_page, "yes", "the draft updated in place");
     let group_two = browser.find("section[aria-labelledby='group-2']").await.text().await.unwrap();
     assert!(group_two.contains(&first), "{first} is now in group 2: {group_two}");
     let group_one = browser.find("section[aria-labelledby='group-1']").await.text().await.unwrap();
     assert!(!group_one.contains(&first), "{first} left group 1: {group_one}");
+
+    // Drag someone from group 2 to group 1: held over group 1, the draft says what the move
+    // would do; let go, it is made, in place, and the why of each group is the new one.
+    let dragged = "section[data-group='2'] li[data-email]:last-child";
+    let name = browser.find(&format!("{dragged} strong")).await.text().await.unwrap();
+    let why_before = browser.find("section[data-group='1'] p:has(> strong)").await.text().await.unwrap();
+    browser.hold_and_move(&format!("{dragged} .handle"), "section[data-group='1'] h2").await;
+    browser.wait_for_text(&format!("Moving {name} to group 1: ")).await;
+    browser.release_mouse().await;
+    browser.wait_for_text(&format!("Moved {name} to group 1")).await;
+    let group_one = browser.find("section[aria-labelledby='group-1']").await.text().await.unwrap();
+    assert!(group_one.contains(&name), "{name} is now in group 1: {group_one}");
+    let why_after = browser.find("section[data-group='1'] p:has(> strong)").await.text().await.unwrap();
+    assert!(why_after.starts_with("Why:"), "{why_after}");
+    let same_page = browser.js("return document.body.dataset.samePage || 'reloaded';", vec![]).await;
+    assert_eq!(same_page, "yes", "the draft updated in place: {why_before} / {why_after}");
 
     // Form again from this draft, and read the two side by side.
     let draft_path = browser.path().await;

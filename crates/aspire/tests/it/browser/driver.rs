@@ -324,6 +324,24 @@ impl Browser {
         assert_eq!(self.path().await, "/", "{email} is signed in and at home: {}", self.text().await);
     }
 
+    /// Presses the mouse on `source` and moves it, held, to the middle of `target`.
+    pub async fn hold_and_move(&self, source: &str, target: &str) {
+        let (source, target) = (self.find(source).await, self.find(target).await);
+        self.driver
+            .action_chain()
+            .click_and_hold_element(&source)
+            .move_by_offset(0, 8)
+            .move_to_element_center(&target)
+            .perform()
+            .await
+            .expect("hold and move the mouse");
+    }
+
+    /// Lets go of the mouse button where the mouse is.
+    pub async fn release_mouse(&self) {
+        self.driver.action_chain().release().perform().await.expect("let go of the mouse");
+    }
+
     /// Presses keys as a keyboard would, on whatever has the focus.
     pub async fn press(&self, key: Key) {
         self.driver.action_chain().send_keys(key).perform().await.expect("press a key");

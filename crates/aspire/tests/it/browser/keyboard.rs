@@ -110,3 +110,39 @@ async fn enrolling_with_the_week_grid_works_with_the_keyboard_alone() {
     assert_eq!(kofi.profile.career_stage, "instructor", "typing a stage's name chooses it");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_a_person_in_a_draft_works_with_the_keyboard_alone() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let world = app.world().await;
+    let draft = crate::browser::a_draft(&app, &world).await;
+    let browser = browser_or_skip!(app);
+    browser.sign_in(COORDINATOR).await;
+    browser.goto(&format!("/drafts/{draft}")).await;
+    let name = browser.find("section[data-group='1'] li strong").await.text().await.unwrap();
+    let mut tabs = 0;
+    while tab(&browser).await != "Move to group" {
+        tabs += 1;
+        assert!(tabs < 80, "Tab reaches the first person's group number");
+    }
+    browser.type_text("2").await;
+    // What the move would do is said as the number is typed, before anything moves.
+    browser.wait_for_text(&format!("Moving {name} to group 2: ")).await;
+    assert_eq!(tab(&browser).await, format!("Preview moving {name}"));
+    assert_eq!(tab(&browser).await, format!("Move {name}"));
+    browser.press(Key::Enter).await;
+    browser.wait_for_text(&format!("Moved {name} to group 2")).await;
+    let group_two = browser.find("section[data-group='2']").await.text().await.unwrap();
+    assert!(group_two.contains(&name), "{group_two}");
+    // The focus goes to the person where they are now, so the keyboard carries on from there.
+    let mut focused = browser.focused().await;
+    for _ in 0..50 {
+        if focused.label.contains(&name) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        focused = browser.focused().await;
+    }
+    assert!(focused.label.contains(&name) && focused.indicator, "{focused:?}");
+    browser.close().await;
+}
