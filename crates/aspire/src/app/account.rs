@@ -113,6 +113,14 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
                    "outcome": n.outcome, "created_at": iso(n.created_at)})
         })
         .collect();
+    // What they said of themselves for balanced groups: theirs to take with them.
+    let identity: Vec<_> = state
+        .store
+        .own_identity_answers_in_words(user.id)
+        .await?
+        .into_iter()
+        .map(|(question, answer, at)| json!({"question": question, "answer": answer, "answered_at": iso(at)}))
+        .collect();
     Ok(json!({
         "profile": {
             "email": user.profile.email, "name": user.profile.name, "pronouns": user.profile.pronouns, "department": user.profile.department,
@@ -127,6 +135,7 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         "resources": resources,
         "opportunities": opportunities,
         "nominations": nominations,
+        "identity_answers": identity,
     }))
 }
 

@@ -85,6 +85,17 @@ impl SqlStore {
             .await?)
     }
 
+    /// One person's own answers with the questions they answer, for their own data export.
+    pub async fn own_identity_answers_in_words(&self, user_id: i64) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT q.question, a.answer, a.answered_at FROM identity_answers a \
+             JOIN identity_questions q ON q.id = a.question_id WHERE a.user_id = $1 ORDER BY q.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Sets (or, with `None`, clears) a person's answers to questions they were asked.
     pub async fn set_identity_answers(&self, user_id: i64, answers: &[(i64, Option<String>)], now: i64) -> Result<()> {
         let mut tx = self.pool.begin().await?;

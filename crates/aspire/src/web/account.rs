@@ -157,6 +157,7 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
         ("resources", "title", "description", "visibility", "created_at"),
         ("opportunities", "title", "description", "deadline", "created_at"),
         ("nominations", "opportunity", "statement", "status", "created_at"),
+        ("identity_answers", "question", "answer", "", "answered_at"),
     ];
     for (section, title, detail, status, when) in sections {
         for item in data[section].as_array().into_iter().flatten() {

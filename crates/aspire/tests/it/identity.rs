@@ -178,6 +178,13 @@ on_both_backends!(
             assert_eq!(status, 200, "{path}");
             assert!(!body.contains(MARKER), "{path} shows an identity answer: {body}");
         }
+        // Mina's own export holds her own answer, with the question, and nobody else's.
+        let (_, export) = member.get_text("/account/export.json").await;
+        let export: serde_json::Value = serde_json::from_str(&export).unwrap();
+        assert_eq!(export["identity_answers"][0]["answer"], WOMAN);
+        assert_eq!(export["identity_answers"].as_array().unwrap().len(), 1);
+        let (_, csv) = member.get_text("/account/export.csv").await;
+        assert!(csv.contains(&format!("identity_answers,,How do you describe your gender?,{WOMAN}")), "{csv}");
         for path in ["/".to_string(), format!("/groups/{}", world.group_a)] {
             let (_, body) = app.signed_in(FACILITATOR_A).await.get_text(&path).await;
             assert!(!body.contains(MARKER), "{path} shows an identity answer to the facilitator");
