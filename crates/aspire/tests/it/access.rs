@@ -575,6 +575,17 @@ fn may_receive(marker: &str) -> &'static [&'static str] {
     }
 }
 
+/// Mina's answer to an identity question of the program: a page or export that shows it as
+/// hers (a chosen option, an answer in an export) may reach Mina alone. The choice itself is
+/// offered to everyone asked, and counted (suppressed) for coordinators.
+const IDENTITY_MARKER: &str = "IDENTITYMARKER-4b1e";
+
+fn shows_identity_answer(body: &str) -> bool {
+    body.contains(&format!("{IDENTITY_MARKER}\" selected"))
+        || body.replace("\": ", "\":").contains(&format!("\"answer\":\"{IDENTITY_MARKER}\""))
+        || body.contains(&format!(",{IDENTITY_MARKER},"))
+}
+
 /// A marker planted in a member's private goals: nobody but that member may ever receive it.
 const MARKER: &str = "MARKER-7f3a-private-goal";
 
@@ -592,6 +603,8 @@ struct Loop {
     withdrawable: i64,
     long_goal: i64,
     member_a: i64,
+    /// The program's identity question Mina answered (with `IDENTITY_MARKER`).
+    identity: i64,
 }
 
 #[test]
@@ -696,6 +709,10 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
             vec![("password", "a long new password".into()), ("confirm", "a long new password".into())]
         }
         "/profile" => vec![("name", "Renamed Person".into())],
+        // An answer of one's own (kept for those asked the question, ignored for the rest).
+        "/profile/identity" => {
+            vec![(Box::leak(format!("identity_{}", lp.identity).into_boxed_str()) as &str, "Another answer".into())]
+        }
         "/programs/{id}/identity" => vec![
             ("key", format!("q{}", rand_suffix().to_lowercase())),
             ("question", "Are you the first in your family at university?".into()),
@@ -768,7 +785,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
     let withdrawable = goal.clone();
     let goal = app.state.store.declare_goal(&goal, planted).await.unwrap();
     let long_goal = app.state.store.create_long_goal(member_a.id, GOAL_MARKER, "grant", "", planted).await.unwrap();
-    let lp = Loop { start, goal, withdrawable: 0, long_goal, member_a: member_a.id };
+    let lp = Loop { start, goal, withdrawable: 0, long_goal, member_a: member_a.id, identity: 0 };
     let store = &app.state.store;
     let facilitator_a = store.user_by_email(FACILITATOR_A).await.unwrap().unwrap().id;
     // The former member: was in group A, then was removed; still in the program.
@@ -809,6 +826,14 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
         )
         .await
         .unwrap();
+
+    let choices = [IDENTITY_MARKER.to_string(), "Another answer".to_string()];
+    assert!(
+        store.add_identity_question(world.program, "matrix_identity", "Matrix identity?", &choices, now).await.unwrap()
+    );
+    let identity = store.identity_questions(&[world.program]).await.unwrap().remove(0).id;
+    store.set_identity_answers(lp.member_a, &[(identity, Some(IDENTITY_MARKER.to_string()))], now).await.unwrap();
+    let lp = Loop { identity, ..lp };
 
     for (column, (role, email)) in ROLES.iter().enumerate() {
         // A fresh draft of the round as it is now: earlier roles' rows add and remove people.
@@ -869,6 +894,11 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
         };
         let items = plant_items(&app, &world, lp.member_a, facilitator_a).await;
         let lp = Loop { withdrawable: store.declare_goal(&withdrawable, now).await.unwrap(), ..lp };
+        // Mina's answer, as she gave it (her own row of the answer form changes it).
+        store
+            .set_identity_answers(lp.member_a, &[(lp.identity, Some(IDENTITY_MARKER.to_string()))], now)
+            .await
+            .unwrap();
         // Earlier roles' rows place people without a group into groups: keep the former member out.
         for seat in store.memberships(former).await.unwrap().groups {
             crate::harness::unseat(store, seat.group_id, former).await;
@@ -934,6 +964,12 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             }
             if *email != Some(MEMBER_A) {
                 assert!(!body.contains(MARKER) && !headers.contains(MARKER), "{context}: leaked a private goal");
+                assert!(!shows_identity_answer(&body), "{context}: showed Mina's identity answer");
+            } else if route == "/profile" && method == "GET" {
+                assert!(
+                    shows_identity_answer(&body),
+                    "{context}: Mina sees her own answer, so the check can see one: {body}"
+                );
             }
             if ![Some(MEMBER_A), Some(FACILITATOR_A)].contains(email) {
                 assert!(
