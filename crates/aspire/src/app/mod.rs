@@ -22,6 +22,7 @@ pub mod password_reset;
 pub mod profile;
 pub mod programs;
 pub mod resources;
+pub mod review;
 pub mod rounds;
 pub mod sign_in;
 pub mod sso;

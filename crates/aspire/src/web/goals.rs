@@ -11,6 +11,7 @@ use super::meetings::RefusedGoal;
 use super::{Layout, Notice, safe_next};
 use crate::app;
 use crate::app::goals::DeclareGoal;
+use crate::app::review::{Section, Style};
 use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::cadence;
 use crate::domain::goals::{GoalStatus, KINDS, LONG_STATUSES, Record, kind_label};
@@ -29,6 +30,7 @@ pub fn routes() -> Routes {
         .post("/goals/{id}/carry", carry_goal)
         .get("/goals", my_goals)
         .get("/goals/year", year_view)
+        .get("/goals/year.md", year_markdown)
         .post("/goals/long-term", create_long_goal)
         .post("/goals/long-term/{id}", update_long_goal)
         .post("/goals/reminders", set_reminders)
@@ -247,6 +249,9 @@ async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Qu
 struct YearQuery {
     #[serde(default)]
     year: Option<i16>,
+    /// How papers are cited: "plain" or "nih" (an NIH biosketch's form).
+    #[serde(default)]
+    style: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -259,10 +264,39 @@ struct YearPage {
     met_rate: String,
     long_goals: Vec<LongGoalView>,
     others: Vec<OwnGoal>,
+    /// Papers, grants, talks, awards, nominations and facilitation of the year.
+    sections: Vec<Section>,
+    style: &'static str,
+}
+
+/// The same review as a Markdown file, to paste into an institution's annual review form.
+#[derive(Template)]
+#[template(path = "review.md", escape = "none")]
+struct YearMarkdown {
+    page: YearPage,
+}
+
+async fn year_markdown(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(query): Query<YearQuery>,
+) -> AppResult<Response> {
+    let page = year_view(State(state), actor, Query(query)).await?;
+    let file = format!("annual-review-{}.md", page.year);
+    let body = YearMarkdown { page }.render().map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Query<YearQuery>) -> AppResult<YearPage> {
     let year = query.year.unwrap_or_else(|| cadence::year_of(state.now()));
+    let style = Style::from_query(&query.style);
     if !(1970..=9998).contains(&year) {
         return Err(AppError::BadRequest(format!("{year} is not a year aspire can show: pick one like 2026.")));
     }
@@ -273,7 +307,10 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
     let zones = Zones::of(&state, &goals).await?;
     let long_goals = long_views(own.long_goals, &goals, &zones);
     let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
+    let review = app::review::annual_review(&state, &actor, year, style).await?;
     Ok(YearPage {
+        sections: review.into_sections(),
+        style: style.code(),
         layout: Layout::for_actor(&actor),
         name: actor.user.profile.name.clone(),
         year,

@@ -162,6 +162,8 @@ const MATRIX: &[Row] = &[
     },
     Row { method: "GET", route: "/goals", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "GET", route: "/goals/year", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    // The annual review as Markdown: one's own, whoever asks.
+    Row { method: "GET", route: "/goals/year.md", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "POST", route: "/goals/long-term", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },
     Row {
         method: "POST",

@@ -291,3 +291,67 @@ on_both_backends!(an_author_rewords_or_withdraws_a_goal_until_its_meeting_begins
     let (_, body) = milo.get_text(&first).await;
     assert!(body.contains("Draft the specific aims page"), "the goal stands as declared");
 });
+
+on_both_backends!(
+    the_annual_review_gathers_a_years_papers_grants_and_facilitation_for_its_member_alone,
+    |app: TestApp| async move {
+        use aspire::store::community::Win;
+        let world = app.world().await;
+        let store = &app.state.store;
+        let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+        let win = |kind: &str, title: &str, won_on: &str| Win {
+            user_id: mina,
+            program_id: world.program,
+            kind: kind.into(),
+            title: title.into(),
+            won_on: won_on.into(),
+            visibility: aspire::domain::Visibility::Private,
+            ..Win::default()
+        };
+        let paper = Win {
+            venue: "Acad Med".into(),
+            doi: "10.1000/review.1".into(),
+            pmid: "31234567".into(),
+            pmcid: "PMC7654321".into(),
+            author_position: "first".into(),
+            ..win("paper", "Peer mentoring and grant success", "2026-03-02")
+        };
+        let grant = Win {
+            mechanism: "K23".into(),
+            award_number: "5K23DK123456-02".into(),
+            grant_role: "pi".into(),
+            grant_status: "funded".into(),
+            ..win("grant", "Kidney injury in children", "2026-07-01")
+        };
+        let old_talk = win("talk", "Grand rounds of an earlier year", "2025-05-04");
+        store.create_wins(&[paper, grant, old_talk], app.clock.now_value()).await.unwrap();
+
+        let client = app.signed_in(MEMBER_A).await;
+        let (status, page) = client.get_text("/goals/year?year=2026").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Peer mentoring and grant success. Acad Med. 2026. doi:10.1000/review.1. PMID: 31234567."),
+            "{page}"
+        );
+        assert!(page.contains("Kidney injury in children (K23, 5K23DK123456-02, PI, funded)"), "{page}");
+        assert!(!page.contains("Grand rounds of an earlier year"), "a 2025 talk is not in 2026's review");
+        let (_, nih) = client.get_text("/goals/year?year=2026&style=nih").await;
+        assert!(nih.contains("Alpha M, et al. Peer mentoring and grant success. Acad Med. 2026."), "{nih}");
+        assert!(nih.contains("PMID: 31234567; PMCID: PMC7654321."), "{nih}");
+
+        let markdown = client.get("/goals/year.md?year=2026&style=nih").await;
+        assert_eq!(markdown.headers()["content-type"], "text/markdown; charset=utf-8");
+        assert!(markdown.headers()["content-disposition"].to_str().unwrap().contains("annual-review-2026.md"));
+        let markdown = markdown.text().await.unwrap();
+        assert!(markdown.starts_with("# Mina Alpha: annual review 2026"), "{markdown}");
+        assert!(markdown.contains("## Papers\n\n1. Alpha M, et al. Peer mentoring"), "{markdown}");
+        assert!(markdown.contains("## Grants\n\n- Kidney injury in children"), "{markdown}");
+        assert!(markdown.contains("## Awards\n\nNone in 2026."), "{markdown}");
+
+        // The facilitator's review names the group she facilitates; a peer's holds none of Mina's.
+        let (_, fay) = app.signed_in(FACILITATOR_A).await.get_text("/goals/year?year=2026").await;
+        assert!(fay.contains("Facilitator of Group A since"), "{fay}");
+        let (_, milo) = app.signed_in(MEMBER_A2).await.get_text("/goals/year.md?year=2026").await;
+        assert!(!milo.contains("Peer mentoring") && !milo.contains("Kidney injury"), "{milo}");
+    }
+);
