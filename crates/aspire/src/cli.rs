@@ -76,6 +76,9 @@ enum Command {
         /// Where to write a readable report with each group's why
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Independent searches run at once, the best kept (default: one per core)
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
     },
     /// Show settings
     Config {
@@ -118,8 +121,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{DEFAULT_FILE}");
             return Ok(());
         }
-        Command::Form { roster, criteria, size, seed, time_limit, out, report } => {
-            return form::run(form::FormArgs { roster, criteria, size, seed, time_limit, out, report });
+        Command::Form { roster, criteria, size, seed, time_limit, out, report, threads } => {
+            return form::run(form::FormArgs { roster, criteria, size, seed, time_limit, out, report, threads });
         }
         _ => {}
     }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::domain::spreadsheet::SafeCsv;
 use anyhow::{Context, bail};
 use aspire_formation::peer::SizeRange;
-use aspire_formation::{Cohort, Criteria, Formation, Progress, SolveOptions, form};
+use aspire_formation::{Cohort, Criteria, Formation, Progress, SolveOptions, form_parallel};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::domain::cohort::{add_identities, cohort_of, default_criteria_for};
@@ -20,6 +20,8 @@ pub struct FormArgs {
     pub time_limit: Option<String>,
     pub out: PathBuf,
     pub report: Option<PathBuf>,
+    /// Independent searches run at once (0: one per core).
+    pub threads: usize,
 }
 
 /// "5-7" -> 5..=7, with a message that says how to write it.
@@ -97,7 +99,7 @@ pub fn run(args: FormArgs) -> anyhow::Result<()> {
         criteria.groups = None;
     }
     let limit = args.time_limit.as_deref().map(parse_duration).transpose()?;
-    let formation = solve(&cohort, &criteria, args.seed, limit)?;
+    let formation = solve(&cohort, &criteria, args.seed, limit, args.threads)?;
 
     write_groups(&args.out, &formation, &cohort, &profiles)?;
     println!(
@@ -120,7 +122,13 @@ pub fn run(args: FormArgs) -> anyhow::Result<()> {
 }
 
 /// Runs the engine with a progress bar showing the best score so far.
-fn solve(cohort: &Cohort, criteria: &Criteria, seed: u64, limit: Option<Duration>) -> anyhow::Result<Formation> {
+fn solve(
+    cohort: &Cohort,
+    criteria: &Criteria,
+    seed: u64,
+    limit: Option<Duration>,
+    threads: usize,
+) -> anyhow::Result<Formation> {
     let bar = match limit {
         Some(limit) => {
             let bar = ProgressBar::new(limit.as_millis().try_into().unwrap_or(u64::MAX));
@@ -146,7 +154,8 @@ fn solve(cohort: &Cohort, criteria: &Criteria, seed: u64, limit: Option<Duration
         bar.set_message(format!("best score {:.2}", progress.best));
         limit.is_some_and(|limit| elapsed >= limit)
     };
-    let result = form(cohort, criteria, &options, &mut stop);
+    let threads = if threads == 0 { crate::jobs::search_threads() } else { threads };
+    let result = form_parallel(cohort, criteria, &options, threads, &mut stop);
     bar.finish_and_clear();
     result.map_err(|e| anyhow::anyhow!("groups could not be formed: {e}"))
 }

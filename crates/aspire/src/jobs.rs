@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use aspire_formation::{Criteria, FormationError, Progress, SolveOptions, form};
+use aspire_formation::{Criteria, FormationError, Progress, SolveOptions, form_parallel};
 
 use crate::domain::cohort::{add_identities, cohort_of};
 use crate::domain::draft::{self, DraftGroup};
@@ -192,7 +192,7 @@ async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, Stri
                 pinned: pinned.clone(),
                 start: start.clone(),
             };
-            let result = form(&cohort, &criteria, &options, &mut stop);
+            let result = form_parallel(&cohort, &criteria, &options, search_threads(), &mut stop);
             let retry =
                 matches!(result, Err(FormationError::Unsatisfied(_))) && !stopped.get() && started.elapsed() < limit;
             if !retry {
@@ -237,6 +237,11 @@ async fn source_draft(state: &AppState, job: &FormationJob) -> Result<Vec<DraftG
         Ok(None) => Ok(Vec::new()),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// How many independent searches a job runs at once: one per core the machine offers.
+pub fn search_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// The moves tried over every search of a job: the engine counts afresh in each one.

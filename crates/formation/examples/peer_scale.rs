@@ -1,9 +1,10 @@
 //! Times `form` on a synthetic cohort: `cargo run --release -p aspire-formation --example
-//! peer_scale -- [PEOPLE] [GROUPS] [SECONDS]` (defaults 60 people, 10 groups, 60 s at most).
+//! peer_scale -- [PEOPLE] [GROUPS] [SECONDS] [THREADS]` (defaults 60 people, 10 groups, 60 s at
+//! most, one thread; more threads run independent searches at once and keep the best).
 
 use std::time::Instant;
 
-use aspire_formation::peer::{Cohort, Criteria, Person, SolveOptions, form, parse_availability};
+use aspire_formation::peer::{Cohort, Criteria, Person, SolveOptions, form_parallel, parse_availability};
 use aspire_formation::rng::Rng;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -11,6 +12,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = args.get(1).map_or(Ok(60), |s| s.parse())?;
     let m: u32 = args.get(2).map_or(Ok(10), |s| s.parse())?;
     let secs: f64 = args.get(3).map_or(Ok(60.0), |s| s.parse())?;
+    let threads: usize = args.get(4).map_or(Ok(1), |s| s.parse())?;
     let mut rng = Rng::new(7);
     let depts = ["Surgery", "Medicine", "Nursing", "Pharmacy", "Public Health", "Radiology"];
     let stages = ["early", "mid", "senior"];
@@ -66,9 +68,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_iterations: if n <= 200 { None } else { Some(u64::MAX) },
         ..SolveOptions::default()
     };
-    let f = form(&cohort, &criteria, &options, &mut |_| start.elapsed().as_secs_f64() > secs)?;
+    let f = form_parallel(&cohort, &criteria, &options, threads, &mut |_| start.elapsed().as_secs_f64() > secs)?;
     println!(
-        "{n} people in {} groups: total {:.1}, worst group {:.1}, {:.2} s; {}",
+        "{n} people in {} groups, {threads} thread(s): total {:.1}, worst group {:.1}, {:.2} s; {}",
         f.groups.len(),
         f.total_score,
         f.worst_group_score,

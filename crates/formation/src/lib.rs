@@ -11,6 +11,8 @@
 //! For the app:
 //! - [`form`]`(cohort, criteria, options, stop) -> Result<Formation, FormationError>` forms groups
 //!   (hard constraints never broken; locked groups kept; `stop` sees the best score so far);
+//! - [`form_parallel`]`(cohort, criteria, options, threads, stop)` runs independent searches on
+//!   `threads` threads and keeps the best (one thread is exactly `form`);
 //! - [`evaluate`]`(cohort, criteria, groups) -> Result<Formation, FormationError>` scores a
 //!   hand-edited grouping, with warnings instead of errors;
 //! - [`place_newcomers`]`(cohort, criteria, groups, newcomers, max_size) -> Result<Placement,
@@ -30,5 +32,5 @@ pub mod search;
 
 pub use peer::{
     Cohort, Criteria, Formation, FormationError, Person, PersonId, Placement, Progress, SolveOptions, evaluate, form,
-    parse_availability, place_newcomers,
+    form_parallel, parse_availability, place_newcomers,
 };

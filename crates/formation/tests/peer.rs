@@ -727,3 +727,42 @@ fn a_search_started_from_a_grouping_never_returns_less_than_it() {
     let options = SolveOptions { start: misfit, ..opts(9) };
     assert!(form(&cohort, &c, &options, &mut never).is_ok());
 }
+
+#[test]
+fn searches_on_several_threads_keep_the_best_and_repeat_for_a_seed() {
+    // Twelve people, three departments twice over, groups of three: many local optima.
+    let depts = ["Surgery", "Medicine", "Nursing", "Pharmacy"];
+    let cohort = Cohort::new(
+        (0..12)
+            .map(|k| {
+                Person::new(format!("p{k}@x.org"), format!("P{k}"))
+                    .category("department", depts[k % 4])
+                    .tags("interests", &[["ml", "trials", "ethics"][k % 3], ["policy", "imaging"][k % 2]])
+            })
+            .collect(),
+    );
+    let c = crit(
+        r#"
+        group_size = { min = 3, max = 3 }
+        [[attribute]]
+        name = "department"
+        mode = "diverse"
+        [[attribute]]
+        name = "interests"
+        mode = "similar"
+        "#,
+    );
+    let options = SolveOptions { max_iterations: Some(200), ..opts(4) };
+    let one = form_parallel(&cohort, &c, &options, 1, &mut never).expect("one thread");
+    let alone = form(&cohort, &c, &options, &mut never).expect("form");
+    assert_eq!(one.total_score, alone.total_score, "one thread is form itself");
+    let three = form_parallel(&cohort, &c, &options, 3, &mut never).expect("three threads");
+    assert!(three.total_score >= one.total_score - 1e-9, "{} < {}", three.total_score, one.total_score);
+    let again = form_parallel(&cohort, &c, &options, 3, &mut never).expect("three threads again");
+    let members = |f: &Formation| f.groups.iter().map(|g| g.members.clone()).collect::<Vec<_>>();
+    assert_eq!(members(&three), members(&again), "the same seed and threads give the same groups");
+    assert_rescored(&cohort, &c, &three);
+    // A stop that says stop at once ends every search, and still gives a grouping.
+    let stopped = form_parallel(&cohort, &c, &SolveOptions { max_iterations: None, ..opts(4) }, 3, &mut |_| true);
+    assert!(stopped.is_ok());
+}

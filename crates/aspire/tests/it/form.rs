@@ -29,6 +29,7 @@ fn args(dir: &std::path::Path, roster_text: &str, criteria: Option<&str>) -> For
         time_limit: None,
         out: dir.join("groups.csv"),
         report: Some(dir.join("groups.md")),
+        threads: 2,
     }
 }
 

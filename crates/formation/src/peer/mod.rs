@@ -9,6 +9,7 @@ mod error;
 mod formation;
 mod model;
 mod objective;
+mod parallel;
 mod placement;
 mod slots;
 
@@ -17,5 +18,6 @@ pub use cohort::{Cohort, Person, PersonId, Value, split_tags};
 pub use criteria::{AttributeRule, Availability, Criteria, Goal, History, Mode, NoIsolated, Repeat, SizeRange};
 pub use error::FormationError;
 pub use formation::{Formation, GivesUp, Group, Shared, SolveOptions, Span, Why, evaluate, form};
+pub use parallel::form_parallel;
 pub use placement::{Placement, place_newcomers};
 pub use slots::{SLOTS, SlotError, SlotSet, parse_availability, slot_name};
