@@ -198,3 +198,68 @@ pub async fn program_counts(
     let wins = state.store.program_win_counts(program.id).await?;
     Ok((program, counts, wins))
 }
+
+/// How many months the engagement report covers, ending with the current one.
+pub const ENGAGEMENT_MONTHS: usize = 24;
+
+/// One cohort's months, in order, as the engagement report shows them.
+pub struct CohortEngagement {
+    /// The round's name, or "" for groups formed outside a round.
+    pub cohort: String,
+    pub months: Vec<crate::report::engagement::MonthCounts>,
+}
+
+/// Engagement over time for the program's managers: per cohort and month, meetings held,
+/// attendance, goals declared and the share met. Counts only, never a goal's text.
+pub async fn engagement(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+) -> AppResult<(Program, Vec<String>, Vec<CohortEngagement>)> {
+    use crate::report::engagement::months_ending_at;
+    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_see_group_counts(actor, program.id) {
+        return Err(AppError::NotFound);
+    }
+    let months = months_ending_at(state.now(), ENGAGEMENT_MONTHS);
+    let mut bounds: Vec<i64> = months.iter().map(|(_, start, _)| *start).collect();
+    bounds.extend(months.last().map(|(_, _, end)| *end));
+    let (goals, attendance, meetings) = state.store.program_engagement(program.id, &bounds).await?;
+    let mut cohorts: Vec<CohortEngagement> = Vec::new();
+    let months_len = months.len();
+    for row in goals {
+        if let Some(c) = cell(&mut cohorts, months_len, &row.cohort, row.month) {
+            (c.declared, c.reported, c.met, c.partly) = (row.a, row.b, row.c, row.d);
+        }
+    }
+    for row in attendance {
+        if let Some(c) = cell(&mut cohorts, months_len, &row.cohort, row.month) {
+            (c.present, c.attendance_records) = (row.a, row.b);
+        }
+    }
+    for row in meetings {
+        if let Some(c) = cell(&mut cohorts, months_len, &row.cohort, row.month) {
+            c.meetings = row.a;
+        }
+    }
+    cohorts.sort_by(|a, b| a.cohort.cmp(&b.cohort));
+    Ok((program, months.into_iter().map(|(label, ..)| label).collect(), cohorts))
+}
+
+/// The counts of `cohort` in month `month` (an index), the cohort added when first seen.
+fn cell<'a>(
+    cohorts: &'a mut Vec<CohortEngagement>,
+    months: usize,
+    cohort: &str,
+    month: i64,
+) -> Option<&'a mut crate::report::engagement::MonthCounts> {
+    let index = usize::try_from(month).ok().filter(|m| *m < months)?;
+    let at = match cohorts.iter().position(|c| c.cohort == cohort) {
+        Some(at) => at,
+        None => {
+            cohorts.push(CohortEngagement { cohort: cohort.to_string(), months: vec![Default::default(); months] });
+            cohorts.len() - 1
+        }
+    };
+    cohorts[at].months.get_mut(index)
+}

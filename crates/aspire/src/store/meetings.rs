@@ -589,3 +589,65 @@ impl SqlStore {
         .await?)
     }
 }
+
+/// Counts of one cohort (a round's name, '' for groups formed outside a round) in one month
+/// (an index into the months asked for).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CohortMonthRow {
+    pub cohort: String,
+    pub month: i64,
+    pub a: i64,
+    pub b: i64,
+    pub c: i64,
+    pub d: i64,
+}
+
+impl SqlStore {
+    /// The program's goals (declared, reported, met, partly), attendance (present, records) and
+    /// meetings held (distinct group and start with either), per cohort and month, for months
+    /// given by their boundaries (`bounds[i]..bounds[i + 1]`). Counts only.
+    pub async fn program_engagement(
+        &self,
+        program_id: i64,
+        bounds: &[i64],
+    ) -> Result<(Vec<CohortMonthRow>, Vec<CohortMonthRow>, Vec<CohortMonthRow>)> {
+        let (Some(&from), Some(&to)) = (bounds.first(), bounds.last()) else {
+            return Ok(Default::default());
+        };
+        // The month of an instant, as an index: integers from the code, written into the SQL.
+        let bucket = |column: &str| {
+            let arms: String =
+                bounds[1..].iter().enumerate().map(|(i, end)| format!("WHEN {column} < {end} THEN {i} ")).collect();
+            format!("CAST(CASE {arms}ELSE {} END AS BIGINT)", bounds.len().saturating_sub(2))
+        };
+        const COHORT: &str = "JOIN groups gr ON gr.id = x.group_id LEFT JOIN rounds r ON r.id = gr.round_id";
+        let goals = sqlx::AssertSqlSafe(format!(
+            "SELECT COALESCE(r.name, '') AS cohort, {} AS month, COUNT(*) AS a, \
+             SUM(CASE WHEN x.status <> 'open' THEN 1 ELSE 0 END) AS b, \
+             SUM(CASE WHEN x.status = 'met' THEN 1 ELSE 0 END) AS c, \
+             SUM(CASE WHEN x.status = 'partly' THEN 1 ELSE 0 END) AS d \
+             FROM goals x {COHORT} WHERE gr.program_id = $1 AND x.meeting_start >= {from} AND x.meeting_start < {to} \
+             GROUP BY 1, 2",
+            bucket("x.meeting_start")
+        ));
+        let attendance = sqlx::AssertSqlSafe(format!(
+            "SELECT COALESCE(r.name, '') AS cohort, {} AS month, SUM(CASE WHEN x.present = 1 THEN 1 ELSE 0 END) AS a, \
+             COUNT(*) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
+             FROM attendance x {COHORT} WHERE gr.program_id = $1 AND x.meeting_start >= {from} AND x.meeting_start < {to} \
+             GROUP BY 1, 2",
+            bucket("x.meeting_start")
+        ));
+        let meetings = sqlx::AssertSqlSafe(format!(
+            "SELECT COALESCE(r.name, '') AS cohort, {} AS month, COUNT(*) AS a, CAST(0 AS BIGINT) AS b, CAST(0 AS BIGINT) AS c, CAST(0 AS BIGINT) AS d \
+             FROM (SELECT group_id, meeting_start FROM attendance WHERE meeting_start >= {from} AND meeting_start < {to} \
+                   UNION SELECT group_id, meeting_start FROM goals WHERE meeting_start >= {from} AND meeting_start < {to}) x \
+             {COHORT} WHERE gr.program_id = $1 GROUP BY 1, 2",
+            bucket("x.meeting_start")
+        ));
+        Ok((
+            sqlx::query_as(goals).bind(program_id).fetch_all(&self.pool).await?,
+            sqlx::query_as(attendance).bind(program_id).fetch_all(&self.pool).await?,
+            sqlx::query_as(meetings).bind(program_id).fetch_all(&self.pool).await?,
+        ))
+    }
+}

@@ -37,6 +37,8 @@ pub fn routes() -> Routes {
         .post("/goals/api-token", create_api_token)
         .post("/goals/api-token/revoke", revoke_api_token)
         .get("/programs/{id}/accountability", program_counts)
+        .get("/programs/{id}/engagement", engagement_page)
+        .get("/programs/{id}/engagement.csv", engagement_csv)
 }
 
 #[derive(Deserialize)]
@@ -433,4 +435,106 @@ async fn program_counts(State(state): State<AppState>, actor: Actor, Path(id): P
         .map(|(kind, count)| (crate::domain::wins::label(&crate::domain::wins::KINDS, &kind).to_string(), count))
         .collect();
     Ok(CountsPage { layout: Layout::for_actor(&actor), program, rows, wins })
+}
+
+/// One cohort's table on the engagement page: the months in which it did anything.
+pub struct CohortTable {
+    pub name: String,
+    pub rows: Vec<(String, crate::report::engagement::MonthCounts)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "engagement.html")]
+struct EngagementPage {
+    layout: Layout,
+    program: Program,
+    first: String,
+    last: String,
+    cohorts: Vec<CohortTable>,
+}
+
+fn cohort_name(cohort: &str) -> String {
+    if cohort.is_empty() { "Groups formed outside a round".to_string() } else { cohort.to_string() }
+}
+
+/// Engagement over time, per cohort and month: counts only.
+async fn engagement_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<i64>,
+) -> AppResult<EngagementPage> {
+    let (program, months, cohorts) = app::goals::engagement(&state, &actor, id).await?;
+    let cohorts = cohorts
+        .into_iter()
+        .map(|c| CohortTable {
+            name: cohort_name(&c.cohort),
+            rows: months.iter().cloned().zip(c.months).filter(|(_, counts)| !counts.is_empty()).collect(),
+        })
+        .collect();
+    Ok(EngagementPage {
+        layout: Layout::for_actor(&actor),
+        program,
+        first: months.first().cloned().unwrap_or_default(),
+        last: months.last().cloned().unwrap_or_default(),
+        cohorts,
+    })
+}
+
+/// The same counts as a spreadsheet, with the program, the window and when it was extracted.
+async fn engagement_csv(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<Response> {
+    let (program, months, cohorts) = app::goals::engagement(&state, &actor, id).await?;
+    let internal = |e: csv::Error| AppError::Internal(e.into());
+    let mut out = crate::domain::spreadsheet::SafeCsv::new(Vec::new());
+    let extracted = jiff::Timestamp::from_second(state.now()).map(|t| t.to_string()).unwrap_or_default();
+    let window =
+        format!("{} to {}", months.first().cloned().unwrap_or_default(), months.last().cloned().unwrap_or_default());
+    // The first row says what the file is; it is as wide as the others, as spreadsheets expect.
+    let mut about = vec!["program", program.name.as_str(), "months", window.as_str(), "extracted", extracted.as_str()];
+    about.resize(11, "");
+    out.row(about).map_err(internal)?;
+    out.row([
+        "cohort",
+        "month",
+        "meetings held",
+        "attendance present",
+        "attendance recorded",
+        "attendance rate",
+        "goals declared",
+        "goals reported",
+        "goals met",
+        "goals partly met",
+        "share met",
+    ])
+    .map_err(internal)?;
+    for cohort in cohorts {
+        let name = cohort_name(&cohort.cohort);
+        for (month, c) in months.iter().zip(&cohort.months).filter(|(_, c)| !c.is_empty()) {
+            out.row([
+                name.clone(),
+                month.clone(),
+                c.meetings.to_string(),
+                c.present.to_string(),
+                c.attendance_records.to_string(),
+                c.attendance_rate(),
+                c.declared.to_string(),
+                c.reported.to_string(),
+                c.met.to_string(),
+                c.partly.to_string(),
+                c.met_share(),
+            ])
+            .map_err(internal)?;
+        }
+    }
+    let body = out.finish().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"engagement-program-{}.csv\"", program.id),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

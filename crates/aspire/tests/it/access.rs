@@ -162,6 +162,17 @@ const MATRIX: &[Row] = &[
     },
     Row { method: "GET", route: "/goals", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "GET", route: "/goals/year", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    // Engagement over time: counts for the program's managers only.
+    Row {
+        method: "GET",
+        route: "/programs/{id}/engagement",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "GET",
+        route: "/programs/{id}/engagement.csv",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     // The annual review as Markdown: one's own, whoever asks.
     Row { method: "GET", route: "/goals/year.md", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
     Row { method: "POST", route: "/goals/long-term", expect: [LOGIN, DONE, DONE, DONE, DONE, DONE, DONE, DONE] },

@@ -191,6 +191,22 @@ on_both_backends!(coordinators_see_counts_per_group_and_never_goal_text, |app: T
     assert_eq!(coordinator.get_text(&format!("/groups/{}/meetings", world.group_a)).await.0, 404);
     let other = app.signed_in(OTHER_COORDINATOR).await;
     assert_eq!(other.get_text(&format!("/programs/{}/accountability", world.program)).await.0, 404);
+
+    // Engagement over time: June 2026 held one meeting (goals and attendance), 1 of 1 present,
+    // 2 goals declared, 1 reported, met.
+    let (status, body) = coordinator.get_text(&format!("/programs/{}/engagement", world.program)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Groups formed outside a round"), "{body}");
+    let row = "<tr><th scope=\"row\">2026-06</th><td>1</td><td>100% <span class=\"muted\">(1 of 1)</span></td>\
+               <td>2</td><td>1</td><td>100%</td></tr>";
+    assert!(body.contains(row), "{body}");
+    assert!(!body.contains("SECRET-goal-text-42") && !body.contains("Second goal"));
+    let (status, csv) = coordinator.get_text(&format!("/programs/{}/engagement.csv", world.program)).await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("program,KL2 Scholars,months,"), "{csv}");
+    assert!(csv.contains("\nGroups formed outside a round,2026-06,1,1,1,100%,2,1,1,0,100%\n"), "{csv}");
+    assert!(!csv.contains("SECRET-goal-text-42"));
+    assert_eq!(other.get_text(&format!("/programs/{}/engagement.csv", world.program)).await.0, 404);
 });
 
 on_both_backends!(my_goals_show_meeting_days_in_the_group_time_zone, |app: TestApp| async move {

@@ -1,0 +1,3 @@
+//! Program outcomes: aggregates computed without exposing item text.
+
+pub mod engagement;
