@@ -144,12 +144,16 @@ async fn run_job(state: &AppState, job: &FormationJob) -> Result<JobResult, Stri
     })?;
     let locked: Vec<Vec<String>> =
         serde_json::from_str(&job.locked).map_err(|e| format!("the locked groups could not be read: {e}"))?;
+    // People who left the round since the click are in no group of the new draft.
+    let in_round =
+        |group: Vec<String>| -> Vec<String> { group.into_iter().filter(|m| cohort.index_of(m).is_some()).collect() };
+    let locked: Vec<Vec<String>> = locked.into_iter().map(in_round).filter(|g| !g.is_empty()).collect();
     // Forming a draft again starts from it and keeps the people placed in it by hand.
     let source = source_draft(state, job).await?;
     let in_locked = |email: &String| locked.iter().flatten().any(|m| m == email);
     let pinned: Vec<Vec<String>> = draft::pins(&source)
         .into_iter()
-        .map(|pins| pins.into_iter().filter(|m| !in_locked(m)).collect::<Vec<_>>())
+        .map(|pins| in_round(pins).into_iter().filter(|m| !in_locked(m)).collect::<Vec<_>>())
         .filter(|pins| !pins.is_empty())
         .collect();
     let start: Vec<Vec<String>> = source.iter().filter(|g| !g.locked).map(|g| g.members.clone()).collect();

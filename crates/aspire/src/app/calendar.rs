@@ -28,7 +28,9 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
         state.store.token_user(TokenKind::CalendarFeed, &hash_token(token)).await?.ok_or(AppError::NotFound)?;
     let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
     let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.profile.name), state.now());
-    for (group, loaded) in series_of_member(state, user.id).await? {
+    // An archived group meets no more.
+    for (group, loaded) in series_of_member(state, user.id).await?.into_iter().filter(|(g, _)| g.archived_at.is_none())
+    {
         builder.add_series(&group, &loaded);
     }
     Ok(builder.finish(state.now()))

@@ -116,6 +116,20 @@ impl Style {
     }
 }
 
+/// `text` as plain text inside a Markdown file: on one line, with the characters Markdown (or
+/// HTML in it) would read as markup escaped.
+pub fn markdown_text(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(one_line.len());
+    for c in one_line.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The year a win belongs to: its day's, else the year given, else when it was recorded.
 pub fn year_of(win: &Win, recorded_year: i16) -> i16 {
     win.won_on
@@ -256,6 +270,14 @@ mod tests {
         );
         let senior = Win { author_position: "senior".into(), ..paper() };
         assert!(citation(&senior, "Mina J. Alpha", 2026, Style::Nih).starts_with("et al., Alpha MJ. Peer"));
+    }
+
+    #[test]
+    fn typed_text_stays_text_in_the_markdown_file() {
+        assert_eq!(
+            markdown_text("Talk at <img src=x onerror=alert(1)>\n# not a heading [link](x)"),
+            "Talk at \\<img src=x onerror=alert(1)\\> \\# not a heading \\[link\\](x)"
+        );
     }
 
     #[test]

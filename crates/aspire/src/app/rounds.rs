@@ -136,17 +136,16 @@ pub async fn round(state: &AppState, actor: &Actor, round_id: i64) -> AppResult<
     let drafts = state.store.round_drafts(round.id).await?;
     let criteria = criteria_of(&round);
     let summary = criteria::summary(&criteria);
-    let problems = criteria::problems(&criteria, &round_cohort(state, round.id, &people).await?);
+    let questions = state.store.identity_questions(&[program.id]).await?;
+    let problems = criteria::problems(&criteria, &cohort_of_people(&people), &questions);
     Ok(RoundOverview { round, program, people, newcomers_outside, jobs, drafts, summary, problems })
 }
 
-/// The round's people as the engine sees them, with their answers to the program's identity
-/// questions (for balance rules; never shown).
-async fn round_cohort(state: &AppState, round_id: i64, people: &[User]) -> AppResult<aspire_formation::Cohort> {
+/// The round's people as the criteria checks see them: without anyone's identity answers, which
+/// only the engine reads.
+fn cohort_of_people(people: &[User]) -> aspire_formation::Cohort {
     let profiles: Vec<_> = people.iter().map(|u| u.profile.clone()).collect();
-    let mut cohort = cohort_of(&profiles);
-    add_identities(&mut cohort, &state.store.round_identity_answers(round_id).await?);
-    Ok(cohort)
+    cohort_of(&profiles)
 }
 
 /// Emails everyone in the round whose profile is incomplete, with the enrolment link.
@@ -178,7 +177,8 @@ pub fn criteria_of(round: &Round) -> Criteria {
 pub async fn save_criteria(state: &AppState, actor: &Actor, round_id: i64, criteria: &Criteria) -> AppResult<()> {
     let (round, _) = managed_round(state, actor, round_id).await?;
     let people = state.store.round_people(round.id).await?;
-    let unknown = criteria::unknown_references(criteria, &round_cohort(state, round.id, &people).await?);
+    let questions = state.store.identity_questions(&[round.program_id]).await?;
+    let unknown = criteria::unknown_references(criteria, &cohort_of_people(&people), &questions);
     if !unknown.is_empty() {
         return Err(AppError::Invalid(unknown.join(" ")));
     }
@@ -232,7 +232,8 @@ pub async fn start_job(state: &AppState, actor: &Actor, round_id: i64, input: &J
     let (round, _) = managed_round(state, actor, round_id).await?;
     // What cannot be met is said before a search is spent on it.
     let people = state.store.round_people(round.id).await?;
-    let problems = criteria::problems(&criteria_of(&round), &round_cohort(state, round.id, &people).await?);
+    let questions = state.store.identity_questions(&[round.program_id]).await?;
+    let problems = criteria::problems(&criteria_of(&round), &cohort_of_people(&people), &questions);
     if !problems.is_empty() {
         return Err(AppError::Invalid(format!("This round cannot be formed yet. {}", problems.join(" "))));
     }
@@ -340,9 +341,12 @@ pub async fn edit_draft(
 pub async fn preview_move(state: &AppState, actor: &Actor, draft_id: i64, email: &str, to: usize) -> AppResult<String> {
     use aspire_formation::peer::GivesUp;
     let ScoredDraft { round, groups, formation: before, users, .. } = draft(state, actor, draft_id).await?;
+    if to == 0 || to > groups.len() {
+        return Err(AppError::Invalid(format!("There is no group {to} in this draft: choose 1 to {}.", groups.len())));
+    }
     let from = draft::group_of(&groups, email).map_err(AppError::invalid)?;
     let mut moved = groups.clone();
-    draft::move_person(&mut moved, email, to.saturating_sub(1)).map_err(AppError::invalid)?;
+    draft::move_person(&mut moved, email, to - 1).map_err(AppError::invalid)?;
     let (after, _) = scored(state, &round, &mut moved).await?;
     let name = users.get(email).map_or(email, |u| u.profile.name.as_str());
     let delta = after.total_score - before.total_score;
@@ -353,28 +357,28 @@ pub async fn preview_move(state: &AppState, actor: &Actor, draft_id: i64, email:
         after.total_score
     );
     let mut effects = Vec::new();
-    for g in [to.saturating_sub(1), from] {
-        let (Some(was), Some(now)) = (before.groups.get(g), after.groups.get(g)) else { continue };
-        let has = |group: &aspire_formation::peer::Group, pick: &dyn Fn(&GivesUp) -> bool| {
-            group.why.gives_up.iter().any(pick)
-        };
-        let no_hour = |w: &GivesUp| *w == GivesUp::NoCommonSlot;
-        if !has(was, &no_hour) && has(now, &no_hour) {
-            effects.push(format!("group {} loses its common hour", g + 1));
-        } else if has(was, &no_hour) && !has(now, &no_hour) {
-            effects.push(format!("group {} gains a common hour", g + 1));
-        }
-        let unbalanced = |w: &GivesUp| matches!(w, GivesUp::Isolated { .. });
-        if !has(was, &unbalanced) && has(now, &unbalanced) {
-            effects.push(format!("group {} no longer meets the balance rule", g + 1));
-        } else if has(was, &unbalanced) && !has(now, &unbalanced) {
-            effects.push(format!("group {} meets the balance rule again", g + 1));
-        }
-        let met_before = |group: &aspire_formation::peer::Group| {
-            group.why.gives_up.iter().filter(|w| matches!(w, GivesUp::GroupedBefore { .. })).count()
-        };
-        if met_before(now) > met_before(was) {
-            effects.push(format!("group {} holds peers from an earlier round", g + 1));
+    if after.groups.len() < before.groups.len() {
+        // The groups after it would be numbered one lower: say so rather than compare them.
+        effects.push(format!("group {} would be left empty and the groups after it renumbered", from + 1));
+    } else {
+        let mut touched = vec![to - 1, from];
+        touched.dedup();
+        for g in touched {
+            let (Some(was), Some(now)) = (before.groups.get(g), after.groups.get(g)) else { continue };
+            let no_hour = |group: &aspire_formation::peer::Group| group.why.gives_up.contains(&GivesUp::NoCommonSlot);
+            if !no_hour(was) && no_hour(now) {
+                effects.push(format!("group {} loses its common hour", g + 1));
+            } else if no_hour(was) && !no_hour(now) {
+                effects.push(format!("group {} gains a common hour", g + 1));
+            }
+            let met_before = |group: &aspire_formation::peer::Group| {
+                group.why.gives_up.iter().filter(|w| matches!(w, GivesUp::GroupedBefore { .. })).count()
+            };
+            if met_before(now) > met_before(was) {
+                effects.push(format!("group {} holds peers from an earlier round", g + 1));
+            }
+            // Balance rules are not previewed: one person's move at a time would say what they
+            // answered. The draft says which groups meet them once a move is made.
         }
     }
     if !effects.is_empty() {
@@ -567,7 +571,8 @@ pub async fn place_in_existing_groups(state: &AppState, actor: &Actor, round_id:
         .filter(|u| seen.insert(u.id))
         .map(|u| u.profile.clone())
         .collect();
-    let cohort = cohort_of(&everyone);
+    let mut cohort = cohort_of(&everyone);
+    add_identities(&mut cohort, &state.store.program_identity_answers(program.id).await?);
     criteria.attributes.retain(|rule| cohort.people.iter().any(|p| p.attributes.contains_key(&rule.name)));
     let member_ids: Vec<Vec<String>> =
         groups.iter().map(|(_, members)| members.iter().map(|u| u.profile.email.clone()).collect()).collect();

@@ -26,7 +26,10 @@ pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<Sha
     let program_name = |id: i64| programs.iter().find(|p| p.id == id).map(|p| p.name.as_str());
     let groups = state.store.groups_of_user(actor.user.id).await?;
     let mut choices = Vec::new();
-    for seat in &actor.memberships.groups {
+    // An archived group (its cohort closed) takes nothing new: its members share with their
+    // program instead.
+    let open = |group_id: i64| groups.iter().any(|g| g.id == group_id && g.archived_at.is_none());
+    for seat in actor.memberships.groups.iter().filter(|s| open(s.group_id)) {
         let (group_id, program_id) = (seat.group_id, seat.program_id);
         let (Some(group), Some(program)) = (groups.iter().find(|g| g.id == group_id), program_name(program_id)) else {
             continue;
@@ -39,7 +42,7 @@ pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<Sha
         choices.push(ShareChoice { value: format!("private:{group_id}"), label: "Only me".into() });
     }
     for (program_id, _) in &actor.memberships.programs {
-        if actor.memberships.groups.iter().any(|s| s.program_id == *program_id) {
+        if actor.memberships.groups.iter().any(|s| s.program_id == *program_id && open(s.group_id)) {
             continue;
         }
         if let Some(program) = program_name(*program_id) {
@@ -51,8 +54,18 @@ pub async fn share_choices(state: &AppState, actor: &Actor) -> AppResult<Vec<Sha
     Ok(choices)
 }
 
-/// Reads a share choice back: (visibility, program, group). Only places the actor belongs to.
-fn parse_share(actor: &Actor, share: &str) -> AppResult<(Visibility, i64, Option<i64>)> {
+/// Reads a share choice back: (visibility, program, group). Only places the actor belongs to,
+/// and only groups that are not archived.
+async fn parse_share(state: &AppState, actor: &Actor, share: &str) -> AppResult<(Visibility, i64, Option<i64>)> {
+    let parsed = parse_share_choice(actor, share)?;
+    if let Some(group_id) = parsed.2 {
+        let group = state.store.group(group_id).await?.ok_or(AppError::NotFound)?;
+        super::groups::ensure_writable(actor, &group)?;
+    }
+    Ok(parsed)
+}
+
+fn parse_share_choice(actor: &Actor, share: &str) -> AppResult<(Visibility, i64, Option<i64>)> {
     let refuse = || {
         AppError::Invalid("Choose who may see this win from the list: only you, your group, or your program.".into())
     };
@@ -99,7 +112,7 @@ fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i6
 
 /// Records a win shared as `share` (a [`ShareChoice`] value). A bad input is `AppError::Invalid`.
 pub async fn record(state: &AppState, actor: &Actor, details: WinDetails, share: &str) -> AppResult<()> {
-    let share = parse_share(actor, share)?;
+    let share = parse_share(state, actor, share).await?;
     let details = details.validate().map_err(|message| AppError::Invalid(sentence(&message)))?;
     state.store.create_wins(&[stored(details, actor, share)], state.now()).await?;
     Ok(())
@@ -115,7 +128,7 @@ pub struct Imported {
 /// Imports papers from a PubMed (MEDLINE), RIS or BibTeX export: all of the file or, when any
 /// record is bad, none of it (`AppError::Invalid`). Papers already recorded are skipped.
 pub async fn import(state: &AppState, actor: &Actor, share: &str, bytes: &[u8]) -> AppResult<Imported> {
-    let share = parse_share(actor, share)?;
+    let share = parse_share(state, actor, share).await?;
     let works = aspire_citations::parse_any(bytes).map_err(|e| {
         AppError::Invalid(format!(
             "{} Nothing was imported: fix the file or export it again from PubMed or your reference manager.",

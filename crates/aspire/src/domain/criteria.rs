@@ -304,9 +304,15 @@ pub fn summary(c: &Criteria) -> Vec<String> {
 }
 
 /// What in `c` names something the people of `cohort` do not have, each said so a coordinator can
-/// fix it: a person who is not in the round, a value nobody in it has. Criteria with these are
-/// not saved.
-pub fn unknown_references(c: &Criteria, cohort: &aspire_formation::Cohort) -> Vec<String> {
+/// fix it: a person who is not in the round, a value nobody in it has. A rule on one of the
+/// program's identity `questions` is checked against the question's choices only, never against
+/// what people answered (which would say who holds a rare answer). Criteria with these are not
+/// saved.
+pub fn unknown_references(
+    c: &Criteria,
+    cohort: &aspire_formation::Cohort,
+    questions: &[super::identity::IdentityQuestion],
+) -> Vec<String> {
     let mut out = Vec::new();
     let in_round: std::collections::HashSet<&str> = cohort.people.iter().map(|p| p.id.as_str()).collect();
     for (field, pairs) in [("Keep apart", &c.keep_apart), ("Keep together", &c.keep_together)] {
@@ -317,6 +323,16 @@ pub fn unknown_references(c: &Criteria, cohort: &aspire_formation::Cohort) -> Ve
         }
     }
     for rule in &c.no_isolated {
+        if let Some(question) = questions.iter().find(|q| q.key == rule.attribute) {
+            for value in rule.values.iter().filter(|v| !question.choices.contains(v)) {
+                out.push(format!(
+                    "No isolated member: \"{value}\" is not one of the answers to \"{}\": use one of {}.",
+                    question.question,
+                    question.choices.join(", ")
+                ));
+            }
+            continue;
+        }
         let present: std::collections::BTreeSet<&str> =
             cohort.people.iter().filter_map(|p| p.category_of(&rule.attribute)).collect();
         let label = label_of(&rule.attribute);
@@ -340,8 +356,12 @@ pub fn unknown_references(c: &Criteria, cohort: &aspire_formation::Cohort) -> Ve
 /// Everything that keeps the round from being formed as `c` asks, as it stands: the unknown
 /// references, and sizes that cannot add up or a required common hour someone cannot share
 /// (which enrolments may still mend).
-pub fn problems(c: &Criteria, cohort: &aspire_formation::Cohort) -> Vec<String> {
-    let mut out = unknown_references(c, cohort);
+pub fn problems(
+    c: &Criteria,
+    cohort: &aspire_formation::Cohort,
+    questions: &[super::identity::IdentityQuestion],
+) -> Vec<String> {
+    let mut out = unknown_references(c, cohort, questions);
     let n = cohort.people.len();
     if let (None, Some(size)) = (c.groups, c.group_size) {
         let (min, max) = (size.min as usize, size.max as usize);
@@ -454,11 +474,11 @@ mod tests {
         form.keep_apart = "p1@x.edu, nobody@nowhere.edu".into();
         form.no_isolated = "department: Surgery".into();
         let criteria = form.to_criteria().unwrap();
-        let unknown = unknown_references(&criteria, &cohort);
+        let unknown = unknown_references(&criteria, &cohort, &[]);
         assert_eq!(unknown.len(), 2, "{unknown:?}");
         assert!(unknown[0].contains("nobody@nowhere.edu is not in this round"));
         assert!(unknown[1].contains("department \"Surgery\"") && unknown[1].contains("Medicine, Pediatrics"));
-        let all = problems(&criteria, &cohort).join(" ");
+        let all = problems(&criteria, &cohort, &[]).join(" ");
         assert!(all.contains("11 people cannot be split into groups of 6 to 6"), "{all}");
         assert!(all.contains("Ana Ruiz gave fewer free hours"), "{all}");
 
@@ -466,7 +486,7 @@ mod tests {
         form.keep_apart = "p1@x.edu, p2@x.edu".into();
         form.no_isolated = "department: Medicine".into();
         form.slots = "soft".into();
-        assert!(problems(&form.to_criteria().unwrap(), &cohort).is_empty(), "11 people fit groups of 5 or 6");
+        assert!(problems(&form.to_criteria().unwrap(), &cohort, &[]).is_empty(), "11 people fit groups of 5 or 6");
     }
 
     #[test]

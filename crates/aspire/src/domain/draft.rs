@@ -98,16 +98,32 @@ pub fn in_the_order_of(source: &[DraftGroup], mut formed: Vec<DraftGroup>) -> Ve
     for group in &mut formed {
         group.pinned = group.members.iter().filter(|m| pinned_to(m).is_some()).cloned().collect();
     }
-    let mut keyed: Vec<(usize, usize, DraftGroup)> = formed
-        .into_iter()
-        .enumerate()
-        .map(|(j, g)| {
-            let place = g.pinned.first().and_then(pinned_to).or(matched[j]);
-            (place.unwrap_or(usize::MAX), j, g)
-        })
-        .collect();
-    keyed.sort_by_key(|(m, j, _)| (*m, *j));
-    keyed.into_iter().map(|(_, _, g)| g).collect()
+    let n = formed.len();
+    let mut slots: Vec<Option<DraftGroup>> = vec![None; n];
+    // Groups holding pinned people take their numbers first.
+    let mut rest = Vec::new();
+    for (j, group) in formed.into_iter().enumerate() {
+        match group.pinned.first().and_then(pinned_to).filter(|&at| at < n && slots[at].is_none()) {
+            Some(at) => slots[at] = Some(group),
+            None => rest.push((matched[j].unwrap_or(usize::MAX), j, group)),
+        }
+    }
+    // The others take the number of the group they resemble when it is free, else the lowest free.
+    rest.sort_by_key(|(resembles, j, _)| (*resembles, *j));
+    let mut leftover = Vec::new();
+    for (resembles, _, group) in rest {
+        if resembles < n && slots[resembles].is_none() {
+            slots[resembles] = Some(group);
+        } else {
+            leftover.push(group);
+        }
+    }
+    for group in leftover {
+        if let Some(free) = slots.iter().position(Option::is_none) {
+            slots[free] = Some(group);
+        }
+    }
+    slots.into_iter().flatten().collect()
 }
 
 /// Swaps two people between their groups.
@@ -200,6 +216,23 @@ mod tests {
         let ordered = in_the_order_of(&source, formed);
         assert_eq!(ordered[0].members, ["b"]);
         assert_eq!(ordered[0].pinned, ["b"]);
+        // Two new groups that both resemble group 1 most: one keeps 1, the other takes 2, and a
+        // group pinned to 3 stays 3.
+        let source = vec![
+            DraftGroup { members: vec!["a".into(), "b".into(), "c".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["d".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["e".into(), "f".into()], pinned: vec!["e".into()], ..DraftGroup::default() },
+        ];
+        let formed = vec![
+            DraftGroup { members: vec!["a".into(), "b".into(), "d".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["e".into()], ..DraftGroup::default() },
+            DraftGroup { members: vec!["c".into(), "f".into()], ..DraftGroup::default() },
+        ];
+        let ordered = in_the_order_of(&source, formed);
+        assert_eq!(ordered.len(), 3);
+        assert_eq!(ordered[2].members, ["e"], "pinned to group 3, in group 3");
+        assert_eq!(ordered[0].members, ["a", "b", "d"]);
+        assert_eq!(ordered[1].members, ["c", "f"]);
     }
 }
 

@@ -113,20 +113,23 @@ impl std::fmt::Display for Cell {
 }
 
 /// Counts that add up to a total shown beside them, with small cells hidden: every count from 1
-/// to `SMALL_CELL - 1`, and, when that hides a single cell, the smallest other non-zero count too
-/// (complementary suppression), so that no hidden cell is the total minus the shown ones.
+/// to `SMALL_CELL - 1`, and then, while fewer than two cells are hidden or the hidden ones add up
+/// to less than `SMALL_CELL`, the smallest other non-zero count too (complementary
+/// suppression): the total minus the shown counts never gives a hidden cell away, nor two hidden
+/// cells of 1.
 pub fn suppressed(counts: &[usize]) -> Vec<Cell> {
     let small = |n: usize| n > 0 && n < SMALL_CELL;
     let mut cells: Vec<Cell> = counts.iter().map(|&n| if small(n) { Cell::Hidden } else { Cell::Count(n) }).collect();
-    if cells.iter().filter(|c| **c == Cell::Hidden).count() == 1 {
-        let next = counts
-            .iter()
-            .enumerate()
-            .filter(|(i, n)| **n > 0 && cells[*i] != Cell::Hidden)
-            .min_by_key(|(_, n)| **n)
-            .map(|(i, _)| i);
-        if let Some(i) = next {
-            cells[i] = Cell::Hidden;
+    loop {
+        let hidden: Vec<usize> = (0..counts.len()).filter(|&i| cells[i] == Cell::Hidden).collect();
+        let hidden_sum: usize = hidden.iter().map(|&i| counts[i]).sum();
+        if hidden.is_empty() || (hidden.len() >= 2 && hidden_sum >= SMALL_CELL) {
+            break;
+        }
+        let next = (0..counts.len()).filter(|&i| counts[i] > 0 && cells[i] != Cell::Hidden).min_by_key(|&i| counts[i]);
+        match next {
+            Some(i) => cells[i] = Cell::Hidden,
+            None => break,
         }
     }
     cells
@@ -174,7 +177,11 @@ mod tests {
         assert_eq!(suppressed(&[30, 12, 0]), vec![Count(30), Count(12), Count(0)]);
         // 3 alone would be the total (45) minus 30 and 12: the 12 is hidden with it.
         assert_eq!(suppressed(&[30, 12, 3]), vec![Count(30), Hidden, Hidden]);
-        assert_eq!(suppressed(&[30, 2, 5]), vec![Count(30), Hidden, Hidden]);
+        // Two hidden cells adding up to 7 would still say too much: a third goes with them.
+        assert_eq!(suppressed(&[30, 2, 5]), vec![Hidden, Hidden, Hidden]);
+        // Two cells of 1 beside a total of 32 would be known exactly.
+        assert_eq!(suppressed(&[30, 1, 1, 0]), vec![Hidden, Hidden, Hidden, Count(0)]);
+        assert_eq!(suppressed(&[30, 20, 15]), vec![Count(30), Count(20), Count(15)]);
         assert_eq!(suppressed(&[4]), vec![Hidden]);
         assert_eq!(Hidden.to_string(), "<11");
     }

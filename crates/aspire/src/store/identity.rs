@@ -165,6 +165,20 @@ impl SqlStore {
         .await?)
     }
 
+    /// The answers of the program's participants to its questions, as (email, key, answer): for
+    /// the engine only (placing newcomers in running groups).
+    pub async fn program_identity_answers(&self, program_id: i64) -> Result<Vec<(String, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT u.email, q.key, a.answer FROM identity_questions q \
+             JOIN identity_answers a ON a.question_id = q.id \
+             JOIN users u ON u.id = a.user_id \
+             WHERE q.program_id = $1",
+        )
+        .bind(program_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// How many of the program's participants gave each answer to a question.
     pub async fn identity_answer_counts(&self, question_id: i64) -> Result<Vec<(String, i64)>> {
         Ok(sqlx::query_as(

@@ -283,7 +283,20 @@ async fn year_markdown(
     actor: Actor,
     Query(query): Query<YearQuery>,
 ) -> AppResult<Response> {
-    let page = year_view(State(state), actor, Query(query)).await?;
+    let mut page = year_view(State(state), actor, Query(query)).await?;
+    // What people typed is text in the file, never Markdown or HTML of its own.
+    let md = crate::app::review::markdown_text;
+    page.name = md(&page.name);
+    for goal in page.others.iter_mut().chain(page.long_goals.iter_mut().flat_map(|l| l.served_by.iter_mut())) {
+        goal.text = md(&goal.text);
+        goal.reason = md(&goal.reason);
+    }
+    for long in &mut page.long_goals {
+        long.goal.title = md(&long.goal.title);
+    }
+    for section in &mut page.sections {
+        section.lines = section.lines.iter().map(|line| md(line)).collect();
+    }
     let file = format!("annual-review-{}.md", page.year);
     let body = YearMarkdown { page }.render().map_err(|e| AppError::Internal(e.into()))?;
     Ok((

@@ -535,7 +535,10 @@ async fn move_person(
         &state,
         &actor,
         id,
-        |groups| draft::move_person(groups, &form.email, form.to.saturating_sub(1)),
+        |groups| match form.to.checked_sub(1) {
+            Some(to) => draft::move_person(groups, &form.email, to),
+            None => Err(draft::DraftError::UnknownGroup(0)),
+        },
         &changed,
         &anchor,
     )

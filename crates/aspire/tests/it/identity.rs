@@ -132,6 +132,20 @@ on_both_backends!(
             ("repeats", "allow"),
             ("no_isolated", rule.as_str()),
         ];
+        // A rule's values are checked against the question's choices, never against who answered
+        // what: a choice nobody in the round holds is accepted without a word, a made-up one is not.
+        let mut unheld = criteria;
+        let rule_unheld = "gender: Non-binary ID7F".to_string();
+        unheld[8].1 = rule_unheld.as_str();
+        let saved = coordinator.post_form(&format!("/rounds/{round}/criteria"), &unheld).await;
+        assert_eq!(saved.status(), 303, "a choice is accepted whoever holds it");
+        let mut made_up = criteria;
+        made_up[8].1 = "gender: Female";
+        let refused = coordinator.post_form(&format!("/rounds/{round}/criteria"), &made_up).await;
+        assert_eq!(refused.status(), 422);
+        let refused = refused.text().await.unwrap();
+        assert!(refused.contains("is not one of the answers to"), "{refused}");
+        assert!(!refused.contains("in this round"), "nothing is said of who answered what: {refused}");
         let saved = coordinator.post_form(&format!("/rounds/{round}/criteria"), &criteria).await;
         assert_eq!(saved.status(), 303, "a value people of the round hold is accepted");
         let csrf = coordinator.csrf(&format!("/rounds/{round}")).await;
@@ -167,6 +181,25 @@ on_both_backends!(
         assert_eq!(moved.status(), 303);
         let (_, page) = coordinator.get_text(&format!("/drafts/{draft}")).await;
         assert!(page.contains("The balance rule on gender"), "{page}");
+        // A preview, which changes nothing, says nothing of balance: it would be a free oracle.
+        let csrf = csrf_in(&page).unwrap();
+        let other_pair = groups.iter().find(|g| women(&g.members) == 2 && !g.members.contains(&woman));
+        let other_pair = other_pair.expect("the four women in two pairs");
+        let other_woman = other_pair.members.iter().find(|m| women(std::slice::from_ref(m)) == 1).unwrap().clone();
+        {
+            let preview = coordinator
+                .http
+                .post(app.url(&format!("/drafts/{draft}/preview")))
+                .header("HX-Request", "true")
+                .form(&[("csrf", csrf.as_str()), ("email", other_woman.as_str()), ("to", &without.to_string())])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(preview.contains("Moving ") && !preview.contains("balance"), "{preview}");
+        }
         assert!(!page.contains("no_isolated") && !page.contains("is the only member with"), "{page}");
 
         // No page shows anyone's answer: the marker is only in the program's own question.

@@ -800,6 +800,22 @@ on_both_backends!(
             .await;
         assert_eq!(reply.status(), 422);
         assert!(store.group(world.group_a).await.unwrap().unwrap().archived_at.is_none(), "other groups go on");
+        // A win is no longer offered to, nor taken for, the archive; the program still is.
+        let (_, wins) = member.get_text("/wins").await;
+        assert!(!wins.contains(&format!("value=\"group:{group}\"")), "{wins}");
+        assert!(wins.contains("Everyone in KL2 Scholars"), "{wins}");
+        let win = member
+            .post_form(
+                "/wins",
+                &[
+                    ("csrf", &member_csrf),
+                    ("kind", "talk"),
+                    ("title", "Grand rounds"),
+                    ("share", &format!("group:{group}")),
+                ],
+            )
+            .await;
+        assert_eq!(win.status(), 422);
 
         // The coordinator sees them as alumni, with their cohort and its year.
         let year =

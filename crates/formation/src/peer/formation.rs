@@ -267,8 +267,8 @@ fn precheck(ctx: &Context, cohort: &Cohort, locked_of: &[Option<usize>], hi: u32
             return Err(FormationError::Infeasible {
                 constraint: format!("no_isolated ({label})"),
                 reason: format!(
-                    "{} is the only person to place with {label}, so their group would hold exactly one",
-                    id(free[0])
+                    "exactly one person to place has one of the rule's values of {label}, so their group would hold \
+                     them alone: remove the value from the rule"
                 ),
             });
         }

@@ -191,7 +191,9 @@ impl Context {
                     })
                     .map(|(k, _)| k)
                     .collect();
-                classes.push((format!("{} = {}", rule.attribute, value), members));
+                // Named by the attribute alone: such attributes are often identities, and a
+                // message that names a value with one holder says who holds it.
+                classes.push((rule.attribute.clone(), members));
             }
         }
         let (min_slots, slots_hard, slots_weight) = match &criteria.availability {
@@ -321,11 +323,7 @@ pub(crate) fn score_groups(ctx: &Context, cohort: &Cohort, groups: &[Vec<usize>]
         for (label, class) in &ctx.classes {
             let inside: Vec<usize> = class.iter().copied().filter(|&k| where_is[k] == g).collect();
             if inside.len() == 1 {
-                violations.push(format!(
-                    "group {}: {} is the only member with {label} {ISOLATED}",
-                    g + 1,
-                    name(inside[0])
-                ));
+                violations.push(format!("group {}: one member is alone in it with their {label} {ISOLATED}", g + 1));
             }
         }
         scores.push(group_score(ctx, cohort, members));
