@@ -215,11 +215,36 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
             seed_sharing(state, program_id, group_id, &ids).await?;
         }
     }
+    seed_identity(state, program_id, &people).await?;
     let program = store.program(program_id).await?.context("the demo program is missing")?;
     let inviter = store.user(coordinator_id).await?.context("the demo coordinator is missing")?;
     let invitee = store.user_by_email(INVITEE).await?.context("the demo invitee is missing")?;
     invite_person(state, &inviter, &program, &invitee).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(true)
+}
+
+/// A question for balanced groups, answered by the scholars whose pronouns say it (synthetic
+/// answers, for the demo only), so that the coordinator's counts show small cells hidden.
+async fn seed_identity(state: &AppState, program_id: i64, people: &[Profile]) -> anyhow::Result<()> {
+    let store = state.store.as_ref();
+    let now = state.now();
+    let choices = ["Woman".to_string(), "Man".to_string(), "Non-binary".to_string()];
+    store.add_identity_question(program_id, "gender", "How do you describe your gender?", &choices, now).await?;
+    let question = store.identity_questions(&[program_id]).await?.into_iter().next().context("the demo question")?;
+    let answers: Vec<(String, i64, String)> = people
+        .iter()
+        .filter_map(|p| {
+            let answer = match p.pronouns.as_str() {
+                "she/her" => "Woman",
+                "he/him" => "Man",
+                "they/them" => "Non-binary",
+                _ => return None,
+            };
+            Some((p.email.clone(), question.id, answer.to_string()))
+        })
+        .collect();
+    store.fill_identity_answers(&answers, now).await?;
+    Ok(())
 }
 
 /// The first group's wins and discussion: a paper shared with the program, a grant with the

@@ -799,6 +799,13 @@ on_both_backends!(
             .post_form(&format!("{thread_path}/replies"), &[("csrf", &member_csrf), ("body", "One more thing")])
             .await;
         assert_eq!(reply.status(), 422);
+        // Its meetings are kept to read, without the forms that would add to them.
+        crate::meetings::weekly_tuesdays(&app, group, "kl2.0@test.edu").await;
+        let meeting = format!("/groups/{group}/meetings/{}", crate::meetings::ny("2026-06-02T09:30"));
+        let (status, page) = member.get_text(&meeting).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("the meeting is kept here to read"), "{page}");
+        assert!(!page.contains("/goals\" class=\"grid\"") && !page.contains("/cancel\""), "{page}");
         assert!(store.group(world.group_a).await.unwrap().unwrap().archived_at.is_none(), "other groups go on");
         // A win is no longer offered to, nor taken for, the archive; the program still is.
         let (_, wins) = member.get_text("/wins").await;

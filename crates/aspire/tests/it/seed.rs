@@ -42,6 +42,12 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
     assert_eq!(store.group_threads(first.id, i64::MAX, 10).await.unwrap()[0].replies, 2);
     let shared = store.program_shared_wins(program.id, i64::MAX, 10).await.unwrap();
     assert_eq!(shared.len(), 1, "one win is shared with the program");
+    // A question for balanced groups, answered from the scholars' pronouns: 11 women, 11 men and
+    // 10 non-binary people of 42, so the coordinator's counts show small cells hidden.
+    let question = store.identity_questions(&[program.id]).await.unwrap().remove(0);
+    let mut counts = store.identity_answer_counts(question.id).await.unwrap();
+    counts.sort();
+    assert_eq!(counts, [("Man".to_string(), 11), ("Non-binary".to_string(), 10), ("Woman".to_string(), 11)]);
     let users_before = store.list_users().await.unwrap().len();
     assert!(!aspire::demo::seed(&app.state).await.unwrap(), "the second run reuses the data");
     assert_eq!(store.list_users().await.unwrap().len(), users_before, "nothing is duplicated");
