@@ -17,6 +17,9 @@ CREATE TABLE identity_answers (
     question_id BIGINT NOT NULL REFERENCES identity_questions(id) ON DELETE CASCADE,
     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     answer TEXT NOT NULL,
+    -- 'self' when the person gave it, 'roster' when a coordinator's roster filled it in (shown to
+    -- the person to confirm or change).
+    source TEXT NOT NULL DEFAULT 'self',
     answered_at BIGINT NOT NULL,
     PRIMARY KEY (question_id, user_id)
 );

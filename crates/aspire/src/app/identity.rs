@@ -84,6 +84,8 @@ pub struct AskedQuestion {
     pub question: IdentityQuestion,
     pub program: String,
     pub answer: Option<String>,
+    /// The answer came from the program's roster: the person is asked to confirm or change it.
+    pub from_roster: bool,
 }
 
 fn asking_programs(actor: &Actor) -> Vec<i64> {
@@ -109,11 +111,13 @@ pub async fn my_questions(state: &AppState, actor: &Actor) -> AppResult<Vec<Aske
         return Ok(Vec::new());
     }
     let answers = state.store.own_identity_answers(actor.user.id).await?;
+    let from_roster = state.store.roster_filled_answers(actor.user.id).await?;
     let mut out = Vec::new();
     for question in questions {
         let program = state.store.program(question.program_id).await?.map(|p| p.name).unwrap_or_default();
         let answer = answers.iter().find(|(q, _)| *q == question.id).map(|(_, a)| a.clone());
-        out.push(AskedQuestion { question, program, answer });
+        let from_roster = from_roster.contains(&question.id);
+        out.push(AskedQuestion { question, program, answer, from_roster });
     }
     Ok(out)
 }

@@ -85,6 +85,14 @@ impl SqlStore {
             .await?)
     }
 
+    /// The questions whose answer a roster filled in for this person, not yet confirmed by them.
+    pub async fn roster_filled_answers(&self, user_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT question_id FROM identity_answers WHERE user_id = $1 AND source = 'roster'")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     /// One person's own answers with the questions they answer, for their own data export.
     pub async fn own_identity_answers_in_words(&self, user_id: i64) -> Result<Vec<(String, String, i64)>> {
         Ok(sqlx::query_as(
@@ -103,10 +111,10 @@ impl SqlStore {
             match answer {
                 Some(answer) => {
                     sqlx::query(
-                        "INSERT INTO identity_answers (question_id, user_id, answer, answered_at) \
-                         VALUES ($1, $2, $3, $4) \
+                        "INSERT INTO identity_answers (question_id, user_id, answer, answered_at, source) \
+                         VALUES ($1, $2, $3, $4, 'self') \
                          ON CONFLICT (question_id, user_id) DO UPDATE SET answer = excluded.answer, \
-                         answered_at = excluded.answered_at",
+                         answered_at = excluded.answered_at, source = 'self'",
                     )
                     .bind(question_id)
                     .bind(user_id)
@@ -134,8 +142,8 @@ impl SqlStore {
         let mut tx = self.pool.begin().await?;
         for (email, question_id, answer) in answers {
             sqlx::query(
-                "INSERT INTO identity_answers (question_id, user_id, answer, answered_at) \
-                 SELECT $1, id, $2, $3 FROM users WHERE email = $4 \
+                "INSERT INTO identity_answers (question_id, user_id, answer, answered_at, source) \
+                 SELECT $1, id, $2, $3, 'roster' FROM users WHERE email = $4 \
                  ON CONFLICT (question_id, user_id) DO NOTHING",
             )
             .bind(question_id)

@@ -85,6 +85,8 @@ on_both_backends!(
             let department = departments[i % 4];
             roster.push_str(&format!("p{i}@test.edu,Person {i},{department},instructor,Mon 09-11,{gender}\n"));
         }
+        // Sam (who has an account) is on it too: his answer is filled in, for him to confirm.
+        roster.push_str(&format!("spare@test.edu,Sam Spare,Radiology,instructor,Mon 09-11,{MAN}\n"));
         let csrf = coordinator.csrf(&format!("/programs/{program}/import")).await;
         let wrong = roster.replacen(WOMAN, "Female", 1);
         let refused = coordinator
@@ -102,11 +104,22 @@ on_both_backends!(
             .await;
         assert_eq!(imported.status(), 303, "{}", imported.text().await.unwrap());
 
-        // The counts: 4 women among 16 participants who answered from the roster, plus Mina:
-        // 5 women is small, and hiding it alone would not do (17 - 12), so the men are hidden too.
+        // The counts: 4 women among 17 participants who answered from the roster, plus Mina:
+        // 5 women is small, and hiding it alone would not do (18 - 13), so the men are hidden too.
         let (_, counts) = coordinator.get_text(&format!("/programs/{program}/identity")).await;
-        assert!(counts.contains("answered: 17"), "{counts}");
-        assert!(!counts.contains("<td>5</td>") && !counts.contains("<td>12</td>"), "{counts}");
+        assert!(counts.contains("answered: 18"), "{counts}");
+        assert!(!counts.contains("<td>5</td>") && !counts.contains("<td>13</td>"), "{counts}");
+        let sam = app.signed_in(SPARE).await;
+        let (_, profile) = sam.get_text("/profile").await;
+        assert!(
+            profile.contains("Filled in from the program&#39;s roster")
+                || profile.contains("Filled in from the program's roster"),
+            "{profile}"
+        );
+        let sam_csrf = csrf_in(&profile).unwrap();
+        sam.post_form("/profile/identity", &[("csrf", &sam_csrf), (&field, MAN)]).await;
+        let (_, profile) = sam.get_text("/profile").await;
+        assert!(!profile.contains("Filled in from the program"), "confirmed by Sam himself");
         assert_eq!(counts.matches("<td>&#60;11</td>").count(), 2, "{counts}");
 
         // A round with the balance rule (the 16 and the spare participant, in groups of 4 or 5):
