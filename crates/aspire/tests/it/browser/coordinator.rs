@@ -192,5 +192,23 @@ async fn coordinator_forms_groups_moves_a_person_and_publishes() {
     let cohort =
         groups.as_array().unwrap().iter().filter(|name| name.as_str().unwrap().starts_with("2027 cohort")).count();
     assert!(cohort >= 2, "the published groups are listed: {groups}");
+
+    // A question for balanced groups, asked through its form; its counts; engagement over time.
+    browser.click_and_wait("a[href$='/identity']").await;
+    browser.fill("#q-key", "gender").await;
+    browser.fill("#q-question", "How do you describe your gender?").await;
+    browser.fill("#q-choices", "Woman\nMan\nNon-binary").await;
+    browser.click_and_wait("form[action$='/identity'] button[type=submit]").await;
+    browser.wait_for_text("Participants' answers").await;
+    browser.look("identity-questions").await;
+    browser.goto(&format!("/programs/{}/engagement", world.program)).await;
+    browser.wait_for_text("Engagement over time").await;
+    browser.look("engagement").await;
+
+    // The cohort ends: its groups become archives.
+    browser.goto(&round).await;
+    browser.click_and_wait("form[action$='/close'] button[type=submit]").await;
+    browser.wait_for_text("The cohort is closed").await;
+    browser.look("round-closed").await;
     browser.close().await;
 }

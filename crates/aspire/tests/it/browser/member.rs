@@ -134,6 +134,11 @@ async fn member_declares_goals_then_reports_them_at_the_next_meeting() {
     assert!(text.contains("Met rate: 50%"), "{text}");
     assert_eq!(browser.driver.title().await.unwrap(), "My goals · aspire", "the tab says which page this is");
     browser.look("goals").await;
+
+    // My annual review, printable, with the papers cited as an NIH biosketch lists them.
+    browser.goto("/goals/year?year=2026&style=nih").await;
+    browser.wait_for_text("Near-peer facilitation").await;
+    browser.look("annual-review").await;
     browser.close().await;
 }
 
