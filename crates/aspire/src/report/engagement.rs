@@ -84,3 +84,102 @@ mod tests {
         assert!(MonthCounts::default().is_empty());
     }
 }
+
+/// A line chart of monthly attendance rates, one line per cohort, as an SVG document to place in
+/// a page beside the table it draws (which screen readers read instead). Months without
+/// attendance taken leave a gap.
+pub fn attendance_chart(months: &[String], cohorts: &[(String, Vec<MonthCounts>)]) -> String {
+    const WIDTH: f64 = 640.0;
+    const HEIGHT: f64 = 260.0;
+    const LEFT: f64 = 44.0;
+    const RIGHT: f64 = 32.0;
+    const TOP: f64 = 12.0;
+    const BOTTOM: f64 = 42.0;
+    const COLOURS: [&str; 6] = ["#1f5f8b", "#a1261b", "#1e6b3a", "#7a4b00", "#5b3a8c", "#00666b"];
+    let escape =
+        |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let x =
+        |i: usize| LEFT + if months.len() > 1 { plot_w * i as f64 / (months.len() - 1) as f64 } else { plot_w / 2.0 };
+    let y = |rate: f64| TOP + plot_h * (1.0 - rate);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
+         aria-labelledby=\"attendance-chart-title\" class=\"chart\"><title id=\"attendance-chart-title\">Attendance \
+         rate by month and cohort (the tables below give the same figures)</title>"
+    );
+    for tick in [0.0, 0.5, 1.0] {
+        svg.push_str(&format!(
+            "<line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y0:.1}\" y2=\"{y0:.1}\" stroke=\"#d9d6cf\"/>\
+             <text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#525a6b\">{}%</text>",
+            WIDTH - RIGHT,
+            LEFT - 6.0,
+            y(tick) + 4.0,
+            (tick * 100.0) as i64,
+            y0 = y(tick)
+        ));
+    }
+    for (i, month) in months.iter().enumerate().filter(|(i, _)| i % 3 == 0 || *i + 1 == months.len()) {
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#525a6b\">{}</text>",
+            x(i),
+            HEIGHT - 22.0,
+            escape(month)
+        ));
+    }
+    for (k, (name, counts)) in cohorts.iter().enumerate() {
+        let colour = COLOURS[k % COLOURS.len()];
+        // A run of months with attendance taken is one line; a month without breaks it.
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, c) in counts.iter().enumerate() {
+            if c.attendance_records > 0 {
+                let rate = c.present as f64 / c.attendance_records as f64;
+                if let Some(run) = runs.last_mut() {
+                    run.push((x(i), y(rate)));
+                }
+            } else if runs.last().is_some_and(|run| !run.is_empty()) {
+                runs.push(Vec::new());
+            }
+        }
+        svg.push_str(&format!("<g><title>{}</title>", escape(name)));
+        for run in runs.iter().filter(|run| !run.is_empty()) {
+            let points: Vec<String> = run.iter().map(|(px, py)| format!("{px:.1},{py:.1}")).collect();
+            svg.push_str(&format!(
+                "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"/>",
+                points.join(" ")
+            ));
+            for (px, py) in run {
+                svg.push_str(&format!("<circle cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3\" fill=\"{colour}\"/>"));
+            }
+        }
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" fill=\"{colour}\">{}</text></g>",
+            LEFT + 4.0 + 150.0 * (k % 4) as f64,
+            HEIGHT - 2.0,
+            escape(name)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod chart_tests {
+    use super::*;
+
+    #[test]
+    fn each_cohort_is_a_line_broken_where_no_attendance_was_taken() {
+        let months: Vec<String> = ["2026-01", "2026-02", "2026-03", "2026-04"].map(String::from).to_vec();
+        let taken = |present, records| MonthCounts { present, attendance_records: records, ..MonthCounts::default() };
+        let cohorts = vec![
+            ("2026 <cohort>".to_string(), vec![taken(4, 5), taken(5, 5), MonthCounts::default(), taken(3, 6)]),
+            ("Other".to_string(), vec![MonthCounts::default(), taken(2, 2), taken(1, 2), MonthCounts::default()]),
+        ];
+        let svg = attendance_chart(&months, &cohorts);
+        assert_eq!(svg.matches("<polyline").count(), 3, "two runs for the first cohort, one for the other: {svg}");
+        assert_eq!(svg.matches("<circle").count(), 5);
+        assert!(svg.contains("2026 &lt;cohort&gt;") && !svg.contains("<cohort>"), "names are escaped");
+        // 100% is drawn at the top of the plot, 50% half way down.
+        assert!(svg.contains("<circle cx=\"232.0\" cy=\"12.0\""), "{svg}");
+    }
+}

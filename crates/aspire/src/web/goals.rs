@@ -464,6 +464,8 @@ struct EngagementPage {
     first: String,
     last: String,
     cohorts: Vec<CohortTable>,
+    /// The attendance rates drawn (server-rendered SVG; the tables are its text).
+    chart: String,
 }
 
 fn cohort_name(cohort: &str) -> String {
@@ -477,6 +479,9 @@ async fn engagement_page(
     Path(id): Path<i64>,
 ) -> AppResult<EngagementPage> {
     let (program, months, cohorts) = app::goals::engagement(&state, &actor, id).await?;
+    let series: Vec<(String, Vec<crate::report::engagement::MonthCounts>)> =
+        cohorts.iter().map(|c| (cohort_name(&c.cohort), c.months.clone())).collect();
+    let chart = crate::report::engagement::attendance_chart(&months, &series);
     let cohorts = cohorts
         .into_iter()
         .map(|c| CohortTable {
@@ -490,6 +495,7 @@ async fn engagement_page(
         first: months.first().cloned().unwrap_or_default(),
         last: months.last().cloned().unwrap_or_default(),
         cohorts,
+        chart,
     })
 }
 

@@ -197,6 +197,7 @@ on_both_backends!(coordinators_see_counts_per_group_and_never_goal_text, |app: T
     let (status, body) = coordinator.get_text(&format!("/programs/{}/engagement", world.program)).await;
     assert_eq!(status, 200);
     assert!(body.contains("Groups formed outside a round"), "{body}");
+    assert_eq!(body.matches("<circle").count(), 1, "June drawn as the one point of the chart: {body}");
     let row = "<tr><th scope=\"row\">2026-06</th><td>1</td><td>100% <span class=\"muted\">(1 of 1)</span></td>\
                <td>2</td><td>1</td><td>100%</td></tr>";
     assert!(body.contains(row), "{body}");

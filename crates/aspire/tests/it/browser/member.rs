@@ -139,6 +139,12 @@ async fn member_declares_goals_then_reports_them_at_the_next_meeting() {
     browser.goto("/goals/year?year=2026&style=nih").await;
     browser.wait_for_text("Near-peer facilitation").await;
     browser.look("annual-review").await;
+
+    // The coordinator's engagement over time, with its chart, now that the group has met.
+    browser.sign_in(COORDINATOR).await;
+    browser.goto(&format!("/programs/{}/engagement", world.program)).await;
+    browser.wait_for_text("Attendance rate by month").await;
+    browser.look("engagement-chart").await;
     browser.close().await;
 }
 
