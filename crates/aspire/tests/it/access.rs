@@ -1197,6 +1197,33 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
         post(format!("/rounds/{round}/place"), vec![]).await;
         // Renaming the group changes what it is called, not who is in it.
         post(format!("/groups/{group}/rename"), vec![("name", "Group A".into())]).await;
+        // A draft of the round: pins and previews say where people would go, never what a
+        // group said.
+        let people: Vec<String> =
+            store.round_people(round).await.unwrap().into_iter().map(|u| u.profile.email).collect();
+        let groups: Vec<aspire::domain::draft::DraftGroup> = people
+            .chunks(3)
+            .map(|c| aspire::domain::draft::DraftGroup { members: c.to_vec(), ..Default::default() })
+            .collect();
+        let scores = aspire::store::DraftScores { total: 0.0, worst: 0.0, warnings: 0 };
+        let json = aspire::domain::draft::to_json(&groups);
+        let draft = store.create_draft(round, &format!("Escalation {turn}"), &json, scores, now).await.unwrap();
+        post(format!("/drafts/{draft}/preview"), vec![("email", MEMBER_A.into()), ("to", "1".into())]).await;
+        post(format!("/drafts/{draft}/unpin"), vec![("email", MEMBER_A.into())]).await;
+        // Questions for balanced groups: asking one, answering it for oneself and removing it
+        // reach nobody's answers and no group's content.
+        post(
+            format!("/programs/{program}/identity"),
+            vec![("key", format!("escalation_{turn}")), ("question", "Asked?".into()), ("choices", "Yes\nNo".into())],
+        )
+        .await;
+        let asked = store.identity_questions(&[program]).await.unwrap();
+        let question = asked.iter().find(|q| q.key == format!("escalation_{turn}")).map(|q| q.id);
+        if let Some(question) = question {
+            let field: &'static str = Box::leak(format!("identity_{question}").into_boxed_str());
+            post("/profile/identity".into(), vec![(field, "Yes".into())]).await;
+            post(format!("/programs/{program}/identity/{question}/delete"), vec![]).await;
+        }
         // Closing the cohort makes its members alumni and its groups archives: nobody joins one.
         post(format!("/rounds/{round}/close"), vec![]).await;
         post(format!("/programs/{program}/invitations"), vec![]).await;
@@ -1218,6 +1245,12 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             format!("/programs/{program}/resources"),
             format!("/programs/{program}/celebrations"),
             format!("/rounds/{round}/compare"),
+            format!("/drafts/{draft}"),
+            format!("/programs/{program}/identity"),
+            format!("/programs/{program}/engagement"),
+            format!("/programs/{program}/engagement.csv"),
+            "/goals/year".into(),
+            "/goals/year.md".into(),
             "/login/sso".into(),
             "/wins".into(),
             "/goals".into(),
