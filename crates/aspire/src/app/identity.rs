@@ -6,7 +6,7 @@ use crate::auth::{Actor, access};
 use crate::domain::identity::{self, Cell, IdentityQuestion};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::{Program, ProgramRole};
+use crate::store::Program;
 
 /// A question with how many participants gave each answer, small counts hidden.
 pub struct QuestionSummary {
@@ -93,7 +93,6 @@ fn asking_programs(actor: &Actor) -> Vec<i64> {
         .memberships
         .programs
         .iter()
-        .filter(|(_, r)| *r == ProgramRole::Participant)
         .map(|(p, _)| *p)
         .chain(actor.memberships.groups.iter().map(|s| s.program_id))
         .filter(|p| access::can_answer_identity_questions(actor, *p))

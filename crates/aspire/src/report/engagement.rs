@@ -43,12 +43,9 @@ impl MonthCounts {
         percent(self.present, self.attendance_records)
     }
 
-    /// Goals met of those reported, partly met counting half, as on a member's own page.
+    /// Goals met of those reported, partly met counting half.
     pub fn met_share(&self) -> String {
-        if self.reported == 0 {
-            return "–".to_string();
-        }
-        format!("{}%", (self.met * 200 + self.partly * 100 + self.reported) / (self.reported * 2))
+        met_share(self.met, self.partly, self.reported)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -56,8 +53,18 @@ impl MonthCounts {
     }
 }
 
-fn percent(part: i64, whole: i64) -> String {
+/// `part` of `whole` as a rounded percentage, or "–" when there is nothing to count.
+pub fn percent(part: i64, whole: i64) -> String {
     if whole == 0 { "–".to_string() } else { format!("{}%", (part * 100 + whole / 2) / whole) }
+}
+
+/// Goals met of those reported, partly met counting half, as on each member's own page.
+pub fn met_share(met: i64, partly: i64, reported: i64) -> String {
+    if reported == 0 {
+        "–".to_string()
+    } else {
+        format!("{}%", (met * 200 + partly * 100 + reported) / (reported * 2))
+    }
 }
 
 #[cfg(test)]

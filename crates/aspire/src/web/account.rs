@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -113,21 +113,10 @@ async fn unsubscribe(
     Ok(UnsubscribePage { layout: Layout::anonymous(), done: true, weekly })
 }
 
-fn download(body: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 async fn export_json(State(state): State<AppState>, actor: Actor) -> AppResult<Response> {
     let data = account::export(&state, &actor, "json").await?;
     let body = serde_json::to_vec_pretty(&data).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(download(body, "application/json", "aspire-my-data.json"))
+    Ok(super::download(body, "application/json", "aspire-my-data.json"))
 }
 
 /// The same as the JSON export, one row per item: what a spreadsheet opens.
@@ -182,7 +171,7 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
         }
     }
     let body = writer.finish().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok(download(body, "text/csv; charset=utf-8", "aspire-my-data.csv"))
+    Ok(super::download(body, "text/csv; charset=utf-8", "aspire-my-data.csv"))
 }
 
 #[derive(Deserialize)]

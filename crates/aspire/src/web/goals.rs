@@ -16,6 +16,7 @@ use crate::auth::{Actor, CsrfForm, CsrfOnly};
 use crate::domain::cadence;
 use crate::domain::goals::{GoalStatus, KINDS, LONG_STATUSES, Record, kind_label};
 use crate::error::{AppError, AppResult};
+use crate::report::engagement;
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
@@ -299,14 +300,7 @@ async fn year_markdown(
     }
     let file = format!("annual-review-{}.md", page.year);
     let body = YearMarkdown { page }.render().map_err(|e| AppError::Internal(e.into()))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(super::download(body, "text/markdown; charset=utf-8", &file))
 }
 
 async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Query<YearQuery>) -> AppResult<YearPage> {
@@ -424,22 +418,13 @@ struct CountsPage {
     wins: Vec<(String, i64)>,
 }
 
-fn percent(part: i64, whole: i64) -> String {
-    if whole == 0 { "–".to_string() } else { format!("{}%", (part * 100 + whole / 2) / whole) }
-}
-
 async fn program_counts(State(state): State<AppState>, actor: Actor, Path(id): Path<i64>) -> AppResult<CountsPage> {
     let (program, counts, wins) = app::goals::program_counts(&state, &actor, id).await?;
     let rows = counts
         .into_iter()
         .map(|c| CountsRow {
-            // Partly met counts half, as on each member's own page.
-            met_rate: if c.reported == 0 {
-                "–".to_string()
-            } else {
-                format!("{}%", (c.met * 200 + c.partly * 100 + c.reported) / (c.reported * 2))
-            },
-            attendance: percent(c.present, c.attendance_records),
+            met_rate: engagement::met_share(c.met, c.partly, c.reported),
+            attendance: engagement::percent(c.present, c.attendance_records),
             counts: c,
         })
         .collect();
@@ -545,15 +530,5 @@ async fn engagement_csv(State(state): State<AppState>, actor: Actor, Path(id): P
         }
     }
     let body = out.finish().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"engagement-program-{}.csv\"", program.id),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(super::download(body, "text/csv; charset=utf-8", &format!("engagement-program-{}.csv", program.id)))
 }

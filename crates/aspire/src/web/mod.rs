@@ -145,6 +145,24 @@ pub(crate) fn upload_error(
     }
 }
 
+/// A file to save (an export, a report), named `file_name`.
+pub(crate) fn download(
+    body: impl axum::response::IntoResponse,
+    content_type: &str,
+    file_name: &str,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// "1 person", "3 people": a count with the noun it takes (for templates, any integer).
 pub fn count(n: impl std::fmt::Display, one: &str, many: &str) -> String {
     let n = n.to_string();
