@@ -340,7 +340,10 @@ pub async fn edit_draft(
 /// saving anything: the change in score and what the two groups gain or lose.
 pub async fn preview_move(state: &AppState, actor: &Actor, draft_id: i64, email: &str, to: usize) -> AppResult<String> {
     use aspire_formation::peer::GivesUp;
-    let ScoredDraft { round, groups, formation: before, users, .. } = draft(state, actor, draft_id).await?;
+    // Asked at each keystroke: the draft and its round only, not what it was formed from.
+    let (draft, round, _) = managed_draft(state, actor, draft_id).await?;
+    let mut groups = draft::parse(&draft.groups).map_err(|e| AppError::Internal(e.into()))?;
+    let (before, users) = scored(state, &round, &mut groups).await?;
     if to == 0 || to > groups.len() {
         return Err(AppError::Invalid(format!("There is no group {to} in this draft: choose 1 to {}.", groups.len())));
     }
