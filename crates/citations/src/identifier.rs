@@ -10,6 +10,7 @@ pub enum IdKind {
     Pmid,
     Pmcid,
     Award,
+    Orcid,
 }
 
 impl IdKind {
@@ -20,6 +21,7 @@ impl IdKind {
             IdKind::Pmid => "33301246",
             IdKind::Pmcid => "PMC7745181",
             IdKind::Award => "1 R01 CA123456-01A1 or K23HL145123",
+            IdKind::Orcid => "0000-0002-1825-0097",
         }
     }
 }
@@ -31,6 +33,7 @@ impl fmt::Display for IdKind {
             IdKind::Pmid => "PubMed ID",
             IdKind::Pmcid => "PMCID",
             IdKind::Award => "NIH award number",
+            IdKind::Orcid => "ORCID iD",
         })
     }
 }

@@ -3,6 +3,8 @@
 //!
 //! Pure parsing and validation, no I/O: the app hands over text or bytes and
 //! gets back values or an error whose message can be shown to the member.
+//! [`public`] builds requests for PubMed, NIH RePORTER and ORCID and reads
+//! their answers; the app does the fetching.
 //!
 //! ```
 //! use aspire_citations::{AwardNumber, Doi, WorkKind, parse_any};
@@ -27,6 +29,7 @@ mod dedupe;
 mod doi;
 mod identifier;
 mod import;
+pub mod public;
 mod pubmed;
 mod work;
 
@@ -36,5 +39,6 @@ pub use dedupe::{DedupeKey, Duplicate, DuplicateOf, dedupe_keys, find_duplicates
 pub use doi::Doi;
 pub use identifier::{IdError, IdKind};
 pub use import::{Format, ImportError, decode_text, detect_format, parse_any, parse_bibtex, parse_medline, parse_ris};
+pub use public::orcid::Orcid;
 pub use pubmed::{Pmcid, Pmid};
 pub use work::{Work, WorkKind};
