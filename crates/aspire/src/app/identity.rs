@@ -41,9 +41,13 @@ pub async fn program_questions(
             .collect();
         let total: usize = counts.iter().sum();
         // The total is a cell too: when it is small, every count under it is.
-        let answered = identity::suppressed(&[total]).remove(0);
-        let cells =
-            if answered == Cell::Hidden { vec![Cell::Hidden; counts.len()] } else { identity::suppressed(&counts) };
+        let threshold = usize::try_from(program.small_cell).unwrap_or(identity::SMALL_CELL);
+        let answered = identity::suppressed(&[total], threshold).remove(0);
+        let cells = if matches!(answered, Cell::Hidden(_)) {
+            vec![Cell::Hidden(threshold); counts.len()]
+        } else {
+            identity::suppressed(&counts, threshold)
+        };
         out.push(QuestionSummary { question, counts: options.into_iter().zip(cells).collect(), answered });
     }
     Ok((program, out))
@@ -76,6 +80,20 @@ pub async fn delete_question(state: &AppState, actor: &Actor, program_id: i64, q
     }
     let subject = format!("question {question_id} in program {}", program.id);
     state.store.audit(Some(actor.user.id), "identity question removed", &subject, state.now()).await?;
+    Ok(())
+}
+
+/// Sets the threshold below which the program's counts are hidden. Admins only: a program's
+/// coordinators cannot lower what hides their scholars' answers from them.
+pub async fn set_small_cell(state: &AppState, actor: &Actor, program_id: i64, threshold: &str) -> AppResult<()> {
+    if !access::can_set_small_cell(actor) {
+        return Err(AppError::NotFound);
+    }
+    let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
+    let threshold = identity::parse_small_cell(threshold).map_err(AppError::Invalid)?;
+    state.store.set_small_cell(program.id, threshold).await?;
+    let subject = format!("program {} counts below {threshold} hidden", program.id);
+    state.store.audit(Some(actor.user.id), "small-cell threshold set", &subject, state.now()).await?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 use super::paging::{self, Page};
 use crate::auth::{Actor, access};
 use crate::domain::Visibility;
+use crate::domain::record::{self, RecordItem};
 use crate::domain::wins::WinDetails;
 use crate::error::{AppError, AppResult, sentence};
 use crate::state::AppState;
@@ -114,8 +115,14 @@ fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i6
 pub async fn record(state: &AppState, actor: &Actor, details: WinDetails, share: &str) -> AppResult<()> {
     let share = parse_share(state, actor, share).await?;
     let details = details.validate().map_err(|message| AppError::Invalid(sentence(&message)))?;
-    state.store.create_wins(&[stored(details, actor, share)], state.now()).await?;
+    let item = record_item(&details, actor, share.1);
+    state.store.create_wins_and_record(&[stored(details, actor, share)], &[item], state.now()).await?;
     Ok(())
+}
+
+/// The win's facts for the member's record in the program it was shared in.
+fn record_item(details: &WinDetails, actor: &Actor, program_id: i64) -> Option<RecordItem> {
+    record::item_of_win(details).map(|item| RecordItem { program_id, user_id: actor.user.id, ..item })
 }
 
 /// What an import did.
@@ -146,13 +153,15 @@ pub async fn import(state: &AppState, actor: &Actor, share: &str, bytes: &[u8]) 
         })
         .collect();
     let duplicates = aspire_citations::find_duplicates(&existing, &works);
-    let new_wins: Vec<Win> = works
+    let details: Vec<WinDetails> = works
         .iter()
         .enumerate()
         .filter(|(i, _)| !duplicates.iter().any(|d| d.imported == *i))
-        .map(|(_, work)| stored(WinDetails::from_work(work, &actor.user.profile.name), actor, share))
+        .map(|(_, work)| WinDetails::from_work(work, &actor.user.profile.name))
         .collect();
-    state.store.create_wins(&new_wins, state.now()).await?;
+    let items: Vec<Option<RecordItem>> = details.iter().map(|d| record_item(d, actor, share.1)).collect();
+    let new_wins: Vec<Win> = details.into_iter().map(|d| stored(d, actor, share)).collect();
+    state.store.create_wins_and_record(&new_wins, &items, state.now()).await?;
     Ok(Imported { papers: new_wins.len(), duplicates: duplicates.len() })
 }
 
@@ -217,6 +226,9 @@ pub async fn edit(state: &AppState, actor: &Actor, id: i64, details: WinDetails)
     let win = own_win(state, actor, id).await?;
     let details = details.validate().map_err(|message| AppError::Invalid(sentence(&message)))?;
     let share = (win.visibility, win.program_id, win.group_id);
+    if let Some(item) = record::item_of_win(&details) {
+        state.store.sync_record_item_with_win(win.id, &item).await?;
+    }
     state.store.update_win(win.id, &stored(details, actor, share)).await?;
     Ok(())
 }

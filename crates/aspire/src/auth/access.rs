@@ -88,6 +88,30 @@ pub fn can_manage_group(actor: &Actor, group: &Group) -> bool {
     can_manage_program(actor, group.program_id)
 }
 
+/// The threshold below which a program's counts are hidden: admins only, so that no coordinator
+/// can lower what hides their own scholars' answers.
+pub fn can_set_small_cell(actor: &Actor) -> bool {
+    actor.is_admin()
+}
+
+/// A scholar's record in a program, and the program's outcome reports (named tables, K-to-R,
+/// the careers metric, collaborations): the program's coordinators and admins. The record holds
+/// what the scholar recorded for the program, never group content.
+pub fn can_see_program_records(actor: &Actor, program_id: i64) -> bool {
+    can_manage_program(actor, program_id)
+}
+
+/// One's own record: its owner alone changes it (a coordinator sets the program's dates and
+/// confirms R01-equivalents, see `can_see_program_records`).
+pub fn can_change_own_record(actor: &Actor, owner_id: i64) -> bool {
+    actor.user.id == owner_id
+}
+
+/// Who is named on the collaboration network: the program's coordinators (admins see points).
+pub fn can_see_collaborator_names(actor: &Actor, program_id: i64) -> bool {
+    actor.coordinates(program_id)
+}
+
 /// A program's identity questions (adding, removing, the suppressed counts of answers): its
 /// managers. Nobody, whatever their role, is ever shown who gave which answer.
 pub fn can_define_identity_questions(actor: &Actor, program_id: i64) -> bool {

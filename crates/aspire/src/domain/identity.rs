@@ -8,13 +8,28 @@ use super::roster::COLUMNS;
 /// Always offered besides a program's own choices; an answer the engine leaves out.
 pub const PREFER_NOT_TO_SAY: &str = "Prefer not to say";
 
-/// Counts from 1 to `SMALL_CELL - 1` are shown as "<11" (the CMS cell-size policy).
+/// Counts from 1 to `SMALL_CELL - 1` are shown as "<11" (the CMS cell-size policy), unless
+/// the program sets another threshold within `SMALL_CELL_RANGE`.
 pub const SMALL_CELL: usize = 11;
+pub const SMALL_CELL_RANGE: std::ops::RangeInclusive<i64> = 5..=100;
+
+/// A program's threshold as typed: a whole number in `SMALL_CELL_RANGE`.
+pub fn parse_small_cell(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if SMALL_CELL_RANGE.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "\"{}\" is not a threshold: write a whole number from {} to {} (11 is the CMS cell-size policy).",
+            text.trim(),
+            SMALL_CELL_RANGE.start(),
+            SMALL_CELL_RANGE.end()
+        )),
+    }
+}
 
 /// What people read above the questions, wherever they answer them.
 pub const WHO_SEES_IT: &str = "Answering is optional. Your answers are used only to form groups in which \
     no one is the only one of their kind (for example the only woman), and in program counts that hide \
-    any number below 11. They are never shown to your peers, facilitators or coordinators, nor on any \
+    small numbers (below 11, or a threshold the program sets, never below 5). They are never shown to your peers, facilitators or coordinators, nor on any \
     draft of groups.";
 
 /// A question as the program asks it.
@@ -99,40 +114,140 @@ pub fn new_question(key: &str, question: &str, choices: &str) -> Result<(String,
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Count(usize),
-    /// Between 1 and `SMALL_CELL - 1`, or hidden so that such a count cannot be worked out.
-    Hidden,
+    /// Between 1 and the threshold minus one (carried here), or hidden so that such a count
+    /// cannot be worked out.
+    Hidden(usize),
 }
 
 impl std::fmt::Display for Cell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Cell::Count(n) => write!(f, "{n}"),
-            Cell::Hidden => write!(f, "<{SMALL_CELL}"),
+            Cell::Hidden(threshold) => write!(f, "<{threshold}"),
         }
     }
 }
 
 /// Counts that add up to a total shown beside them, with small cells hidden: every count from 1
-/// to `SMALL_CELL - 1`, and then, while fewer than two cells are hidden or the hidden ones add up
-/// to less than `SMALL_CELL`, the smallest other non-zero count too (complementary
+/// to `threshold - 1`, and then, while fewer than two cells are hidden or the hidden ones add up
+/// to less than `threshold`, the smallest other non-zero count too (complementary
 /// suppression): the total minus the shown counts never gives a hidden cell away, nor two hidden
 /// cells of 1.
-pub fn suppressed(counts: &[usize]) -> Vec<Cell> {
-    let small = |n: usize| n > 0 && n < SMALL_CELL;
-    let mut cells: Vec<Cell> = counts.iter().map(|&n| if small(n) { Cell::Hidden } else { Cell::Count(n) }).collect();
+pub fn suppressed(counts: &[usize], threshold: usize) -> Vec<Cell> {
+    let mut hidden: Vec<bool> = counts.iter().map(|&n| n > 0 && n < threshold).collect();
+    protect_line(counts, &mut hidden, None, threshold);
+    cells(counts, &hidden, threshold)
+}
+
+fn cells(counts: &[usize], hidden: &[bool], threshold: usize) -> Vec<Cell> {
+    counts.iter().zip(hidden).map(|(&n, &h)| if h { Cell::Hidden(threshold) } else { Cell::Count(n) }).collect()
+}
+
+/// Makes one line (entries that add up to a total) safe: no hidden entry may be worked out
+/// from the others. `total` is the index of the line's own total among `counts` when it is one
+/// of them (and may itself be hidden), or None for a total always shown. Returns whether it hid
+/// anything.
+fn protect_line(counts: &[usize], hidden: &mut [bool], total: Option<usize>, threshold: usize) -> bool {
+    let mut changed = false;
     loop {
-        let hidden: Vec<usize> = (0..counts.len()).filter(|&i| cells[i] == Cell::Hidden).collect();
-        let hidden_sum: usize = hidden.iter().map(|&i| counts[i]).sum();
-        if hidden.is_empty() || (hidden.len() >= 2 && hidden_sum >= SMALL_CELL) {
-            break;
+        let hidden_here: Vec<usize> = (0..counts.len()).filter(|&i| hidden[i]).collect();
+        let total_hidden = total.is_some_and(|t| hidden[t]);
+        let hidden_sum: usize = hidden_here.iter().filter(|&&i| Some(i) != total).map(|&i| counts[i]).sum();
+        let safe = hidden_here.is_empty() || (hidden_here.len() >= 2 && (total_hidden || hidden_sum >= threshold));
+        if safe {
+            return changed;
         }
-        let next = (0..counts.len()).filter(|&i| counts[i] > 0 && cells[i] != Cell::Hidden).min_by_key(|&i| counts[i]);
+        let next = (0..counts.len()).filter(|&i| counts[i] > 0 && !hidden[i]).min_by_key(|&i| counts[i]);
         match next {
-            Some(i) => cells[i] = Cell::Hidden,
-            None => break,
+            Some(i) => {
+                hidden[i] = true;
+                changed = true;
+            }
+            None => return changed,
         }
     }
-    cells
+}
+
+/// A table of counts with its row totals, column totals and grand total, small cells hidden.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuppressedTable {
+    pub cells: Vec<Vec<Cell>>,
+    pub row_totals: Vec<Cell>,
+    pub column_totals: Vec<Cell>,
+    pub total: Cell,
+}
+
+/// A cross-tabulation with small cells hidden, and then, until nothing changes, more hidden in
+/// every row, column and line of totals that would otherwise give a hidden count away (a single
+/// unknown in a line that adds up, or hidden counts that add up to less than the threshold under
+/// a total that is shown).
+pub fn suppressed_table(rows: &[Vec<usize>], threshold: usize) -> SuppressedTable {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let at = |r: usize, c: usize| rows[r].get(c).copied().unwrap_or(0);
+    let row_totals: Vec<usize> = (0..rows.len()).map(|r| (0..width).map(|c| at(r, c)).sum()).collect();
+    let column_totals: Vec<usize> = (0..width).map(|c| (0..rows.len()).map(|r| at(r, c)).sum()).collect();
+    let total: usize = row_totals.iter().sum();
+    let small = |n: usize| n > 0 && n < threshold;
+    let mut cell_hidden: Vec<Vec<bool>> =
+        (0..rows.len()).map(|r| (0..width).map(|c| small(at(r, c))).collect()).collect();
+    let mut row_hidden: Vec<bool> = row_totals.iter().map(|&n| small(n)).collect();
+    let mut column_hidden: Vec<bool> = column_totals.iter().map(|&n| small(n)).collect();
+    let mut total_hidden = small(total);
+    loop {
+        let mut changed = false;
+        // Each row with its total.
+        for r in 0..rows.len() {
+            let mut counts: Vec<usize> = (0..width).map(|c| at(r, c)).collect();
+            counts.push(row_totals[r]);
+            let mut hidden: Vec<bool> = cell_hidden[r].clone();
+            hidden.push(row_hidden[r]);
+            if protect_line(&counts, &mut hidden, Some(width), threshold) {
+                changed = true;
+                row_hidden[r] = hidden[width];
+                hidden.truncate(width);
+                cell_hidden[r] = hidden;
+            }
+        }
+        // Each column with its total.
+        for c in 0..width {
+            let mut counts: Vec<usize> = (0..rows.len()).map(|r| at(r, c)).collect();
+            counts.push(column_totals[c]);
+            let mut hidden: Vec<bool> = (0..rows.len()).map(|r| cell_hidden[r][c]).collect();
+            hidden.push(column_hidden[c]);
+            if protect_line(&counts, &mut hidden, Some(rows.len()), threshold) {
+                changed = true;
+                column_hidden[c] = hidden[rows.len()];
+                for (r, row) in cell_hidden.iter_mut().enumerate() {
+                    row[c] = hidden[r];
+                }
+            }
+        }
+        // The row totals, then the column totals, with the grand total.
+        for (totals, totals_hidden) in [(&row_totals, &mut row_hidden), (&column_totals, &mut column_hidden)] {
+            let mut counts = totals.clone();
+            counts.push(total);
+            let mut hidden = totals_hidden.clone();
+            hidden.push(total_hidden);
+            let last = counts.len() - 1;
+            if protect_line(&counts, &mut hidden, Some(last), threshold) {
+                changed = true;
+                total_hidden = hidden[last];
+                hidden.truncate(last);
+                *totals_hidden = hidden;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    SuppressedTable {
+        cells: (0..rows.len())
+            .map(|r| cells(&(0..width).map(|c| at(r, c)).collect::<Vec<_>>(), &cell_hidden[r], threshold))
+            .collect(),
+        row_totals: cells(&row_totals, &row_hidden, threshold),
+        column_totals: cells(&column_totals, &column_hidden, threshold),
+        total: if total_hidden { Cell::Hidden(threshold) } else { Cell::Count(total) },
+    }
 }
 
 #[cfg(test)]
@@ -174,15 +289,44 @@ mod tests {
     #[test]
     fn small_counts_are_hidden_and_one_hidden_cell_takes_the_next_smallest_with_it() {
         use Cell::*;
+        let hidden = Hidden(SMALL_CELL);
+        let suppressed = |counts: &[usize]| suppressed(counts, SMALL_CELL);
         assert_eq!(suppressed(&[30, 12, 0]), vec![Count(30), Count(12), Count(0)]);
         // 3 alone would be the total (45) minus 30 and 12: the 12 is hidden with it.
-        assert_eq!(suppressed(&[30, 12, 3]), vec![Count(30), Hidden, Hidden]);
+        assert_eq!(suppressed(&[30, 12, 3]), vec![Count(30), hidden.clone(), hidden.clone()]);
         // Two hidden cells adding up to 7 would still say too much: a third goes with them.
-        assert_eq!(suppressed(&[30, 2, 5]), vec![Hidden, Hidden, Hidden]);
+        assert_eq!(suppressed(&[30, 2, 5]), vec![hidden.clone(), hidden.clone(), hidden.clone()]);
         // Two cells of 1 beside a total of 32 would be known exactly.
-        assert_eq!(suppressed(&[30, 1, 1, 0]), vec![Hidden, Hidden, Hidden, Count(0)]);
+        assert_eq!(suppressed(&[30, 1, 1, 0]), vec![hidden.clone(), hidden.clone(), hidden.clone(), Count(0)]);
         assert_eq!(suppressed(&[30, 20, 15]), vec![Count(30), Count(20), Count(15)]);
-        assert_eq!(suppressed(&[4]), vec![Hidden]);
-        assert_eq!(Hidden.to_string(), "<11");
+        assert_eq!(suppressed(&[4]), vec![hidden.clone()]);
+        assert_eq!(hidden.to_string(), "<11");
+        assert_eq!(super::suppressed(&[4, 30], 5), vec![hidden_at(5), hidden_at(5)], "the program's threshold");
+    }
+
+    fn hidden_at(threshold: usize) -> Cell {
+        Cell::Hidden(threshold)
+    }
+
+    #[test]
+    fn a_table_hides_what_its_row_and_column_totals_would_give_away() {
+        use Cell::*;
+        // Men: 20 engaged, 4 not; women: 25 engaged, 30 not.
+        let table = suppressed_table(&[vec![20, 25], vec![4, 30]], 11);
+        let h = Hidden(11);
+        // The 4 is hidden; its row (4 + 30 = 34 shown) and its column (20 + 4 = 24 shown) would
+        // give it back, so the 30 and the 20 go too, and then the 25 beside them in their row
+        // and column.
+        assert_eq!(table.cells, vec![vec![h.clone(), h.clone()], vec![h.clone(), h.clone()]]);
+        assert_eq!(table.row_totals, vec![Count(45), Count(34)]);
+        assert_eq!(table.column_totals, vec![Count(24), Count(55)]);
+        assert_eq!(table.total, Count(79));
+        // Nothing small: nothing hidden.
+        let open = suppressed_table(&[vec![20, 25], vec![14, 30]], 11);
+        assert!(open.cells.iter().flatten().all(|c| matches!(c, Count(_))));
+        // Everything small: everything hidden, the total too.
+        let tiny = suppressed_table(&[vec![1, 2], vec![0, 3]], 11);
+        assert_eq!(tiny.total, h);
+        assert_eq!(tiny.cells[1][0], Count(0), "a zero says nothing about anyone");
     }
 }

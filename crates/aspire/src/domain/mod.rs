@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod meeting_series;
 pub mod opportunities;
 pub mod profile;
+pub mod record;
 pub mod resources;
 pub mod roster;
 pub mod spreadsheet;

@@ -422,9 +422,20 @@ impl SqlStore {
 
     /// Records wins (one, or a whole import) in one transaction.
     pub async fn create_wins(&self, wins: &[Win], now: i64) -> Result<Vec<i64>> {
+        self.create_wins_and_record(wins, &[], now).await
+    }
+
+    /// Creates wins and, beside each, the record item `items` holds at its index (the item
+    /// takes the win's id), in one transaction.
+    pub async fn create_wins_and_record(
+        &self,
+        wins: &[Win],
+        items: &[Option<crate::domain::record::RecordItem>],
+        now: i64,
+    ) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(wins.len());
-        for w in wins {
+        for (index, w) in wins.iter().enumerate() {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wins (user_id, program_id, group_id, kind, title, venue, year, doi, pmid, pmcid, \
                  author_position, mechanism, award_number, grant_role, grant_status, visibility, created_at, won_on) \
@@ -450,6 +461,10 @@ impl SqlStore {
             .bind(&w.won_on)
             .fetch_one(&mut *tx)
             .await?;
+            if let Some(Some(item)) = items.get(index) {
+                let item = crate::domain::record::RecordItem { win_id: Some(id), ..item.clone() };
+                super::record::insert_item(&mut tx, &item, now).await?;
+            }
             ids.push(id);
         }
         tx.commit().await?;

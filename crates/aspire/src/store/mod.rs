@@ -12,6 +12,7 @@ pub mod group_changes;
 pub mod identity;
 pub mod meetings;
 pub mod postgres;
+pub mod record;
 pub mod rounds;
 pub mod sharing;
 mod sql;
@@ -68,6 +69,8 @@ pub struct Program {
     pub name: String,
     pub description: String,
     pub created_at: i64,
+    /// Counts from 1 to `small_cell - 1` in the program's aggregates are hidden.
+    pub small_cell: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -202,21 +202,21 @@ impl SqlStore {
     }
 
     pub async fn program(&self, id: i64) -> Result<Option<Program>> {
-        Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs WHERE id = $1")
+        Ok(sqlx::query_as("SELECT id, name, description, created_at, small_cell FROM programs WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
     }
 
     pub async fn program_by_name(&self, name: &str) -> Result<Option<Program>> {
-        Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs WHERE name = $1")
+        Ok(sqlx::query_as("SELECT id, name, description, created_at, small_cell FROM programs WHERE name = $1")
             .bind(name)
             .fetch_optional(&self.pool)
             .await?)
     }
 
     pub async fn list_programs(&self) -> Result<Vec<Program>> {
-        Ok(sqlx::query_as("SELECT id, name, description, created_at FROM programs ORDER BY name")
+        Ok(sqlx::query_as("SELECT id, name, description, created_at, small_cell FROM programs ORDER BY name")
             .fetch_all(&self.pool)
             .await?)
     }
@@ -224,7 +224,7 @@ impl SqlStore {
     /// The programs a person is a member of, by name.
     pub async fn programs_of_user(&self, user_id: i64) -> Result<Vec<Program>> {
         Ok(sqlx::query_as(
-            "SELECT p.id, p.name, p.description, p.created_at FROM programs p \
+            "SELECT p.id, p.name, p.description, p.created_at, p.small_cell FROM programs p \
              JOIN program_members pm ON pm.program_id = p.id WHERE pm.user_id = $1 ORDER BY p.name",
         )
         .bind(user_id)

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{Layout, Notice};
 use crate::app::identity::{self, QuestionSummary};
 use crate::auth::{Actor, CsrfForm};
-use crate::domain::identity::{SMALL_CELL, WHO_SEES_IT};
+use crate::domain::identity::WHO_SEES_IT;
 use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -22,6 +22,7 @@ pub fn routes() -> Routes {
         .get("/programs/{id}/identity", questions_page)
         .post("/programs/{id}/identity", add_question)
         .post("/programs/{id}/identity/{question_id}/delete", delete_question)
+        .post("/programs/{id}/small-cell", set_small_cell)
 }
 
 #[derive(Template, WebTemplate)]
@@ -34,6 +35,7 @@ struct QuestionsPage {
     error: Option<String>,
     who_sees_it: &'static str,
     small_cell: usize,
+    is_admin: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -54,6 +56,7 @@ async fn page(
     error: Option<String>,
 ) -> AppResult<QuestionsPage> {
     let (program, questions) = identity::program_questions(state, actor, id).await?;
+    let small_cell = usize::try_from(program.small_cell).unwrap_or(crate::domain::identity::SMALL_CELL);
     Ok(QuestionsPage {
         layout: Layout::for_actor(actor),
         program,
@@ -61,7 +64,8 @@ async fn page(
         form,
         error,
         who_sees_it: WHO_SEES_IT,
-        small_cell: SMALL_CELL,
+        small_cell,
+        is_admin: actor.is_admin(),
     })
 }
 
@@ -98,4 +102,25 @@ async fn delete_question(
 ) -> AppResult<Redirect> {
     identity::delete_question(&state, &actor, id, question_id).await?;
     Ok(Redirect::to(&format!("/programs/{id}/identity?notice=saved")))
+}
+
+#[derive(Deserialize)]
+struct Threshold {
+    #[serde(default)]
+    small_cell: String,
+}
+
+async fn set_small_cell(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, form): CsrfForm<Threshold>,
+) -> AppResult<Response> {
+    match identity::set_small_cell(&state, &actor, id, &form.small_cell).await {
+        Ok(()) => Ok(Redirect::to(&format!("/programs/{id}/identity?notice=saved")).into_response()),
+        Err(AppError::Invalid(message)) => {
+            let page = page(&state, &actor, id, NewQuestion::default(), Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }

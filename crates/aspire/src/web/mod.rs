@@ -17,11 +17,13 @@ mod layout;
 pub(crate) mod meetings;
 mod opportunities;
 mod ops;
+mod outcomes;
 mod pager;
 mod password_reset;
 mod profile;
 mod profile_form;
 pub(crate) mod programs;
+pub mod record;
 mod resources;
 mod rounds;
 mod session;
@@ -61,6 +63,8 @@ pub fn routes() -> Routes {
         .merge(assets::routes())
         .merge(resources::routes())
         .merge(opportunities::routes())
+        .merge(outcomes::routes())
+        .merge(record::routes())
 }
 
 /// The client's address, for sign-in throttling and enrolment limits ("unknown" when not

@@ -230,6 +230,66 @@ const MATRIX: &[Row] = &[
         route: "/programs/{id}/identity/{question_id}/delete",
         expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
+    // The threshold that hides small counts: admins only, so that no coordinator lowers it.
+    Row {
+        method: "POST",
+        route: "/programs/{id}/small-cell",
+        expect: [LOGIN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    // One's own record: anyone signed in sees it; a program's scholars (its participants) add to
+    // it and correct their time there; an item is its owner's (Mina's) alone.
+    Row { method: "GET", route: "/record", expect: [LOGIN, OK, OK, OK, OK, OK, OK, OK] },
+    Row {
+        method: "POST",
+        route: "/record/{program_id}/items",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, DONE, DONE],
+    },
+    Row {
+        method: "POST",
+        route: "/record/{program_id}/details",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, DONE, DONE, DONE, DONE],
+    },
+    Row {
+        method: "GET",
+        route: "/record/items/{id}",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/record/items/{id}",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/record/items/{id}/delete",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    // A scholar's record, the outcome reports and their exports: the program's managers.
+    Row {
+        method: "GET",
+        route: "/programs/{id}/scholars/{user_id}",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/scholars/{user_id}",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/programs/{id}/record-items/{item_id}/r01-equivalent",
+        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "GET",
+        route: "/programs/{id}/outcomes",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "GET",
+        route: "/programs/{id}/outcomes/{file}",
+        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+    },
     Row { method: "GET", route: "/healthz", expect: [OK; 8] },
     // Off unless a metrics token is set (and then for the token only, see ops.rs).
     Row { method: "GET", route: "/metrics", expect: [HIDDEN; 8] },
@@ -655,6 +715,8 @@ struct Formed {
     invitee: i64,
     /// A fresh identity question of the program, for each role.
     question: i64,
+    /// A fresh grant in Mina's record in the program, for each role.
+    record_item: i64,
 }
 
 fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: &Loop) -> String {
@@ -671,6 +733,10 @@ fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: 
         .replace("/people/{user_id}/invite", &format!("/people/{}/invite", formed.invitee))
         .replace("/enrol/{token}", &format!("/enrol/{}", formed.enrol_token))
         .replace("{question_id}", &formed.question.to_string())
+        .replace("/record/items/{id}", &format!("/record/items/{}", formed.record_item))
+        .replace("{item_id}", &formed.record_item.to_string())
+        .replace("{program_id}", &world.program.to_string())
+        .replace("{file}", "table8.csv")
         .replace("/programs/{id}", &format!("/programs/{}", world.program))
         .replace("/admin/programs/{id}", &format!("/admin/programs/{}", world.other_program))
         .replace("/groups/{id}", &format!("/groups/{}", world.group_a))
@@ -704,6 +770,18 @@ fn form_for(route: &str, world: &World, lp: &Loop) -> Vec<(&'static str, String)
         "/goals/long-term/{id}" => vec![("status", "done".into())],
         "/goals/reminders" => vec![("muted", "0".into())],
         "/login" => vec![("email", MEMBER_A.into()), ("password", PASSWORD.into())],
+        "/record/{program_id}/items" | "/record/items/{id}" => vec![
+            ("kind", "grant".into()),
+            ("title", "Matrix grant".into()),
+            ("code", "K23".into()),
+            ("role", "pi".into()),
+            ("status", "funded".into()),
+        ],
+        "/record/{program_id}/details" | "/programs/{id}/scholars/{user_id}" => {
+            vec![("mentors", "Dr. Matrix".into()), ("outcome", "".into()), ("no_publications_reason", "".into())]
+        }
+        "/programs/{id}/record-items/{item_id}/r01-equivalent" => vec![("confirmed", "no".into())],
+        "/programs/{id}/small-cell" => vec![("small_cell", "11".into())],
         "/admin/programs" => vec![("name", format!("New program {}", world.program))],
         "/admin/programs/{id}/coordinators" => {
             vec![("name", "New Coordinator".into()), ("email", "new.coord@test.edu".into())]
@@ -891,6 +969,16 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
         assert!(store.add_identity_question(world.program, &key, "Matrix question?", &choices, now).await.unwrap());
         let question = store.identity_questions(&[world.program]).await.unwrap().into_iter().find(|q| q.key == key);
         let question = question.unwrap().id;
+        let grant = aspire::domain::record::RecordItem {
+            program_id: world.program,
+            user_id: lp.member_a,
+            kind: "grant".into(),
+            title: "Foundation award".into(),
+            status: "funded".into(),
+            role: "pi".into(),
+            ..Default::default()
+        };
+        let record_item = store.add_record_items(&[grant], now).await.unwrap()[0];
         let formed = Formed {
             round,
             job,
@@ -900,6 +988,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             nomination,
             invitee,
             question,
+            record_item,
         };
         let client = match email {
             Some(email) => app.signed_in(email).await,
@@ -1224,6 +1313,16 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             post("/profile/identity".into(), vec![(field, "Yes".into())]).await;
             post(format!("/programs/{program}/identity/{question}/delete"), vec![]).await;
         }
+        // Records: a coordinator sets a scholar's time in the program and confirms awards, is no
+        // scholar themselves, and no threshold they could lower hides less of anyone's answers.
+        post(format!("/programs/{program}/scholars/{member_a}"), vec![("mentors", "Dr. Escalation".into())]).await;
+        post(
+            format!("/record/{program}/items"),
+            vec![("kind", "honor".into()), ("title", "Escalation".into()), ("code", "award".into())],
+        )
+        .await;
+        post(format!("/record/{program}/details"), vec![("topic", "Escalation".into())]).await;
+        post(format!("/programs/{program}/small-cell"), vec![("small_cell", "5".into())]).await;
         // Closing the cohort makes its members alumni and its groups archives: nobody joins one.
         post(format!("/rounds/{round}/close"), vec![]).await;
         post(format!("/programs/{program}/invitations"), vec![]).await;
@@ -1249,6 +1348,9 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             format!("/programs/{program}/identity"),
             format!("/programs/{program}/engagement"),
             format!("/programs/{program}/engagement.csv"),
+            format!("/programs/{program}/outcomes"),
+            format!("/programs/{program}/scholars/{member_a}"),
+            "/record".into(),
             "/goals/year".into(),
             "/goals/year.md".into(),
             "/login/sso".into(),
@@ -1264,6 +1366,10 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
             "/admin/audit?person=member".into(),
             "/".into(),
         ];
+        for file in ["table8.csv", "table5.csv", "k-to-r.csv", "kaplan-meier.csv", "collaborations.csv", "careers.csv"]
+        {
+            reads.push(format!("/programs/{program}/outcomes/{file}"));
+        }
         for items in &planted {
             reads.extend(items.posts.values().map(|id| format!("/posts/{id}")));
             reads.extend(items.posts.values().map(|id| format!("/posts/{id}?before={}", i64::MAX)));

@@ -24,6 +24,7 @@ mod meetings;
 mod notifications;
 mod ops;
 mod outbox;
+mod outcomes;
 mod profile;
 mod reminders;
 mod restore;

@@ -1,0 +1,269 @@
+//! Scholars' records: their time in each program and the items of their careers, kept per
+//! program. Nothing here reads goals, posts or what a group said.
+
+use super::{Result, SqlStore};
+use crate::domain::record::{RecordItem, ScholarDetails};
+
+/// A scholar of a program with their time in it. Cohort and start fall back to the round the
+/// scholar enrolled through (or the cohort they are an alumnus of) when not given.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Scholar {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub cohort: String,
+    pub started_on: String,
+    /// When the scholar joined the program's round, for a start not given.
+    pub joined_at: Option<i64>,
+    pub ended_on: String,
+    pub outcome: String,
+    pub mentors: String,
+    pub topic: String,
+    pub no_publications_reason: String,
+    pub left_institution_on: String,
+    pub left_to: String,
+}
+
+impl Scholar {
+    pub fn details(&self) -> ScholarDetails {
+        ScholarDetails {
+            cohort: self.cohort.clone(),
+            started_on: self.started_on.clone(),
+            ended_on: self.ended_on.clone(),
+            outcome: self.outcome.clone(),
+            mentors: self.mentors.clone(),
+            topic: self.topic.clone(),
+            no_publications_reason: self.no_publications_reason.clone(),
+            left_institution_on: self.left_institution_on.clone(),
+            left_to: self.left_to.clone(),
+        }
+    }
+}
+
+const ITEM_COLUMNS: &str = "id, program_id, user_id, kind, win_id, title, organisation, department, code, sector, \
+     activity, tenure, award_number, role, status, level, doi, pmid, author_position, year, submitted_on, decided_on, \
+     started_on, ended_on, annual_amount, internal_k, r01_equivalent";
+
+/// Participants and alumni of program `$1`, with their time in it.
+const SCHOLARS: &str = "SELECT u.id AS user_id, u.name, u.email, \
+     COALESCE(NULLIF(s.cohort, ''), a.cohort, \
+       (SELECT r.name FROM round_people rp JOIN rounds r ON r.id = rp.round_id \
+        WHERE rp.user_id = u.id AND r.program_id = $1 ORDER BY rp.joined_at DESC LIMIT 1), '') AS cohort, \
+     COALESCE(s.started_on, '') AS started_on, \
+     (SELECT MIN(rp.joined_at) FROM round_people rp JOIN rounds r ON r.id = rp.round_id \
+        WHERE rp.user_id = u.id AND r.program_id = $1) AS joined_at, \
+     COALESCE(s.ended_on, '') AS ended_on, COALESCE(s.outcome, '') AS outcome, \
+     COALESCE(s.mentors, '') AS mentors, COALESCE(s.topic, '') AS topic, \
+     COALESCE(s.no_publications_reason, '') AS no_publications_reason, \
+     COALESCE(s.left_institution_on, '') AS left_institution_on, COALESCE(s.left_to, '') AS left_to \
+     FROM users u \
+     LEFT JOIN scholars s ON s.program_id = $1 AND s.user_id = u.id \
+     LEFT JOIN program_alumni a ON a.program_id = $1 AND a.user_id = u.id \
+     WHERE u.id IN (SELECT user_id FROM program_members WHERE program_id = $1 AND role = 'participant' \
+                    UNION SELECT user_id FROM program_alumni WHERE program_id = $1)";
+
+impl SqlStore {
+    /// Every participant and alumnus of the program, by name.
+    pub async fn program_scholars(&self, program_id: i64) -> Result<Vec<Scholar>> {
+        let sql = sqlx::AssertSqlSafe(format!("{SCHOLARS} ORDER BY u.name, u.id"));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    /// One participant or alumnus of the program, or None when they are neither.
+    pub async fn program_scholar(&self, program_id: i64, user_id: i64) -> Result<Option<Scholar>> {
+        let sql = sqlx::AssertSqlSafe(format!("{SCHOLARS} AND u.id = $2"));
+        Ok(sqlx::query_as(sql).bind(program_id).bind(user_id).fetch_optional(&self.pool).await?)
+    }
+
+    pub async fn save_scholar(&self, program_id: i64, user_id: i64, d: &ScholarDetails, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO scholars (program_id, user_id, cohort, started_on, ended_on, outcome, mentors, topic, \
+             no_publications_reason, left_institution_on, left_to, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (program_id, user_id) DO UPDATE SET cohort = $3, started_on = $4, ended_on = $5, \
+             outcome = $6, mentors = $7, topic = $8, no_publications_reason = $9, left_institution_on = $10, \
+             left_to = $11, updated_at = $12",
+        )
+        .bind(program_id)
+        .bind(user_id)
+        .bind(&d.cohort)
+        .bind(&d.started_on)
+        .bind(&d.ended_on)
+        .bind(&d.outcome)
+        .bind(&d.mentors)
+        .bind(&d.topic)
+        .bind(&d.no_publications_reason)
+        .bind(&d.left_institution_on)
+        .bind(&d.left_to)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Adds items (their `program_id`, `user_id` and `win_id` as given); returns their ids.
+    pub async fn add_record_items(&self, items: &[RecordItem], now: i64) -> Result<Vec<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let mut ids = Vec::with_capacity(items.len());
+        for item in items {
+            ids.push(insert_item(&mut tx, item, now).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Changes what an item says; who holds it, its win and the coordinator's confirmation stay.
+    pub async fn update_record_item(&self, id: i64, i: &RecordItem) -> Result<()> {
+        sqlx::query(
+            "UPDATE record_items SET kind = $1, title = $2, organisation = $3, department = $4, code = $5, \
+             sector = $6, activity = $7, tenure = $8, award_number = $9, role = $10, status = $11, level = $12, \
+             doi = $13, pmid = $14, author_position = $15, year = $16, submitted_on = $17, decided_on = $18, \
+             started_on = $19, ended_on = $20, annual_amount = $21, internal_k = $22 WHERE id = $23",
+        )
+        .bind(&i.kind)
+        .bind(&i.title)
+        .bind(&i.organisation)
+        .bind(&i.department)
+        .bind(&i.code)
+        .bind(&i.sector)
+        .bind(&i.activity)
+        .bind(&i.tenure)
+        .bind(&i.award_number)
+        .bind(&i.role)
+        .bind(&i.status)
+        .bind(&i.level)
+        .bind(&i.doi)
+        .bind(&i.pmid)
+        .bind(&i.author_position)
+        .bind(i.year)
+        .bind(&i.submitted_on)
+        .bind(&i.decided_on)
+        .bind(&i.started_on)
+        .bind(&i.ended_on)
+        .bind(i.annual_amount)
+        .bind(i64::from(i.internal_k.0))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Carries a changed win into the record item it added: what the win says (title, venue,
+    /// identifiers, status), not what the member added in the record (dates, amount).
+    pub async fn sync_record_item_with_win(&self, win_id: i64, i: &RecordItem) -> Result<()> {
+        sqlx::query(
+            "UPDATE record_items SET title = $1, organisation = $2, year = $3, code = $4, award_number = $5, \
+             role = $6, status = $7, doi = $8, pmid = $9, author_position = $10 WHERE win_id = $11 AND kind = $12",
+        )
+        .bind(&i.title)
+        .bind(&i.organisation)
+        .bind(i.year)
+        .bind(&i.code)
+        .bind(&i.award_number)
+        .bind(&i.role)
+        .bind(&i.status)
+        .bind(&i.doi)
+        .bind(&i.pmid)
+        .bind(&i.author_position)
+        .bind(win_id)
+        .bind(&i.kind)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_record_item(&self, id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM record_items WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn set_r01_equivalent(&self, id: i64, confirmed: bool) -> Result<()> {
+        sqlx::query("UPDATE record_items SET r01_equivalent = $1 WHERE id = $2")
+            .bind(i64::from(confirmed))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_item(&self, id: i64) -> Result<Option<RecordItem>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {ITEM_COLUMNS} FROM record_items WHERE id = $1"));
+        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+    }
+
+    /// One person's items in every program, newest first within each kind.
+    pub async fn user_record_items(&self, user_id: i64) -> Result<Vec<RecordItem>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ITEM_COLUMNS} FROM record_items WHERE user_id = $1 ORDER BY program_id, kind, year DESC, id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    /// The items the program's scholars keep in its record.
+    pub async fn program_record_items(&self, program_id: i64) -> Result<Vec<RecordItem>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ITEM_COLUMNS} FROM record_items WHERE program_id = $1 ORDER BY user_id, kind, year DESC, id DESC"
+        ));
+        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+    }
+
+    /// Who has been in which of the program's groups (user, group): to tell collaborations
+    /// within a group from those across groups.
+    pub async fn program_group_seats(&self, program_id: i64) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT gm.user_id, gm.group_id FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+             WHERE g.program_id = $1",
+        )
+        .bind(program_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn set_small_cell(&self, program_id: i64, small_cell: i64) -> Result<()> {
+        sqlx::query("UPDATE programs SET small_cell = $1 WHERE id = $2")
+            .bind(small_cell)
+            .bind(program_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+pub(super) async fn insert_item(tx: &mut sqlx::Transaction<'_, sqlx::Any>, i: &RecordItem, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO record_items (program_id, user_id, kind, win_id, title, organisation, department, code, \
+         sector, activity, tenure, award_number, role, status, level, doi, pmid, author_position, year, \
+         submitted_on, decided_on, started_on, ended_on, annual_amount, internal_k, r01_equivalent, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+         $22, $23, $24, $25, $26, $27) RETURNING id",
+    )
+    .bind(i.program_id)
+    .bind(i.user_id)
+    .bind(&i.kind)
+    .bind(i.win_id)
+    .bind(&i.title)
+    .bind(&i.organisation)
+    .bind(&i.department)
+    .bind(&i.code)
+    .bind(&i.sector)
+    .bind(&i.activity)
+    .bind(&i.tenure)
+    .bind(&i.award_number)
+    .bind(&i.role)
+    .bind(&i.status)
+    .bind(&i.level)
+    .bind(&i.doi)
+    .bind(&i.pmid)
+    .bind(&i.author_position)
+    .bind(i.year)
+    .bind(&i.submitted_on)
+    .bind(&i.decided_on)
+    .bind(&i.started_on)
+    .bind(&i.ended_on)
+    .bind(i.annual_amount)
+    .bind(i64::from(i.internal_k.0))
+    .bind(i64::from(i.r01_equivalent.0))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
