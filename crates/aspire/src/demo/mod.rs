@@ -2,6 +2,7 @@
 //! peer groups, seeded the first time `aspire demo` runs. Every step is idempotent, so running
 //! the demo again reuses the data and never duplicates it.
 
+mod history;
 pub mod scale;
 
 use anyhow::Context;
@@ -175,6 +176,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
         &mut |_| false,
     )
     .map_err(|e| anyhow::anyhow!("the demo groups could not be formed: {e}"))?;
+    let mut current_groups: Vec<Vec<i64>> = Vec::new();
     for (g, group) in formation.groups.iter().enumerate() {
         let group_id = store.create_group(program_id, &group_name(g), now).await?;
         let mut members = Vec::new();
@@ -214,8 +216,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
         if g == 0 {
             seed_sharing(state, program_id, group_id, &ids).await?;
         }
+        current_groups.push(ids);
     }
     seed_identity(state, program_id, &people).await?;
+    history::seed(state, program_id, &current_groups).await?;
     let program = store.program(program_id).await?.context("the demo program is missing")?;
     let inviter = store.user(coordinator_id).await?.context("the demo coordinator is missing")?;
     let invitee = store.user_by_email(INVITEE).await?.context("the demo invitee is missing")?;

@@ -219,6 +219,23 @@ impl SqlStore {
         .await?)
     }
 
+    /// Records someone as an alumna or alumnus of a program's past cohort (an import of history:
+    /// closing a round does this for its own groups).
+    pub async fn add_alumnus(&self, program_id: i64, user_id: i64, cohort: &str, year: i64, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO program_alumni (program_id, user_id, cohort, cohort_year, since) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (program_id, user_id) DO NOTHING",
+        )
+        .bind(program_id)
+        .bind(user_id)
+        .bind(cohort)
+        .bind(year)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     pub async fn set_small_cell(&self, program_id: i64, small_cell: i64) -> Result<()> {
         sqlx::query("UPDATE programs SET small_cell = $1 WHERE id = $2")
             .bind(small_cell)

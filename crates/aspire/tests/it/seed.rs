@@ -53,6 +53,21 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
     assert_eq!(store.list_users().await.unwrap().len(), users_before, "nothing is duplicated");
     assert_eq!(store.program_groups(program.id).await.unwrap().len(), groups.len());
 
+    // Three cohorts of history: the two past ones have converted from a K to an R, the
+    // current one has not had the time.
+    let coordinator = app.client();
+    coordinator.login(aspire::demo::COORDINATOR, aspire::demo::PASSWORD).await;
+    let (status, csv) = coordinator.get_text(&format!("/programs/{}/outcomes/k-to-r.csv", program.id)).await;
+    assert_eq!(status, 200);
+    let converted = |cohort: &str| -> usize {
+        let row = csv.lines().find(|l| l.starts_with(&format!("{cohort},"))).unwrap_or_else(|| panic!("{csv}"));
+        row.split(',').nth(2).unwrap().parse().unwrap()
+    };
+    assert!(converted("2021 cohort") >= 5 && converted("2023 cohort") >= 2, "{csv}");
+    assert_eq!(converted("2025 cohort"), 0, "{csv}");
+    let (_, dashboard) = coordinator.get_text(&format!("/programs/{}/outcomes", program.id)).await;
+    assert!(dashboard.contains("Within a group") && dashboard.contains("Across cohorts"), "shared papers");
+    assert!(dashboard.contains("Engaged in research"), "the careers metric has its questions");
     // The printed logins work.
     let welcome = aspire::demo::welcome(&app.state, false).await.unwrap();
     let logins: Vec<&str> =

@@ -212,3 +212,47 @@ async fn coordinator_forms_groups_moves_a_person_and_publishes() {
     browser.look("round-closed").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_reads_the_outcomes_of_three_cohorts_and_a_scholar_keeps_her_record() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let browser = browser_or_skip!(app);
+    assert!(aspire::demo::seed(&app.state).await.unwrap());
+    let store = &app.state.store;
+    let hash = aspire::auth::password::hash_blocking(PASSWORD).unwrap();
+    let coordinator = store.user_by_email(aspire::demo::COORDINATOR).await.unwrap().unwrap().id;
+    store.set_password(coordinator, &hash).await.unwrap();
+    let program = store.program_by_name(aspire::demo::PROGRAM).await.unwrap().unwrap();
+
+    browser.sign_in(aspire::demo::COORDINATOR).await;
+    browser.goto(&format!("/programs/{}", program.id)).await;
+    browser.click_and_wait("a[href$='/outcomes']").await;
+    browser.wait_for_text("K-to-R conversion").await;
+    let text = browser.text().await;
+    assert!(text.contains("2021 cohort") && text.contains("Scholar outcomes (NIH Table 8)"), "{text}");
+    browser.look("outcomes").await;
+    browser.choose("#f-cohort", "2021 cohort").await;
+    browser.click_and_wait("form.filters button[type=submit]").await;
+    let summary = browser.find("#summary").await.text().await.unwrap();
+    assert!(summary.starts_with("12 scholars of cohort 2021 cohort"), "{summary}");
+    browser.click_and_wait("#scholars-h + ul a").await;
+    browser.wait_for_text("Time in the program").await;
+    browser.look("scholar-record").await;
+
+    // A current scholar adds a degree to her own record, opening its form.
+    let member = store.program_scholars(program.id).await.unwrap().into_iter().find(|s| s.cohort == "2025 cohort");
+    let member = member.unwrap();
+    store.set_password(member.user_id, &hash).await.unwrap();
+    browser.sign_in(&member.email).await;
+    browser.goto("/record").await;
+    browser.wait_for_text("My record").await;
+    browser.look("my-record").await;
+    let prefix = format!("#p{}-degree", program.id);
+    browser.find(&format!("details:has({prefix}-code) summary")).await.click().await.unwrap();
+    browser.fill(&format!("{prefix}-code"), "MPH").await;
+    browser.fill(&format!("{prefix}-year"), "2019").await;
+    browser.click_and_wait(&format!("form:has({prefix}-code) button[type=submit]")).await;
+    browser.wait_for_text("Added.").await;
+    assert!(browser.text().await.contains("MPH"));
+    browser.close().await;
+}
