@@ -43,6 +43,14 @@ pub struct Settings {
     pub sso_create_accounts: bool,
     /// Off: people sign in only through single sign-on, and no password is set or reset.
     pub password_sign_in: bool,
+    /// Each night, look scholars up in PubMed, NIH RePORTER and ORCID and ask them "is this
+    /// yours?" about what is not in their record yet. Off by default: aspire needs none of it.
+    pub public_data: bool,
+    /// The institution as PubMed affiliations and RePORTER organisation names spell it.
+    pub public_data_affiliation: String,
+    pub pubmed_url: String,
+    pub reporter_url: String,
+    pub orcid_url: String,
 }
 
 impl Default for Settings {
@@ -66,6 +74,11 @@ impl Default for Settings {
             sso_name: "your institution".into(),
             sso_create_accounts: false,
             password_sign_in: true,
+            public_data: false,
+            public_data_affiliation: String::new(),
+            pubmed_url: aspire_citations::public::pubmed::EUTILS_BASE_URL.into(),
+            reporter_url: aspire_citations::public::reporter::REPORTER_BASE_URL.into(),
+            orcid_url: aspire_citations::public::orcid::ORCID_PUBLIC_API_BASE_URL.into(),
         }
     }
 }
@@ -114,6 +127,16 @@ sso_name = "your institution"
 sso_create_accounts = false
 # false: people sign in only through single sign-on (needs sso_issuer); passwords are not used.
 password_sign_in = true
+# Each night, look scholars up in PubMed (by name and affiliation, or ORCID iD), NIH RePORTER (by
+# name and organisation) and ORCID, and ask each scholar "is this yours?" about what is not in
+# their record yet (works listed on their own ORCID record go in at once). Off: nothing leaves.
+public_data = false
+# The institution as PubMed affiliations and RePORTER organisation names spell it, e.g.
+# "Columbia University". Empty: names alone (more to dismiss).
+public_data_affiliation = ""
+pubmed_url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+reporter_url = "https://api.reporter.nih.gov/"
+orcid_url = "https://pub.orcid.org/"
 "#;
 
 /// Flags that override every other layer; `None` leaves the layer below in force.

@@ -14,6 +14,7 @@ pub mod error;
 pub mod form;
 pub mod jobs;
 pub mod notify;
+pub mod public_data;
 pub mod report;
 pub mod routes;
 pub mod server;

@@ -211,6 +211,25 @@ pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_secs(60)).await;
         }
     });
+    if state.settings.public_data {
+        let looker = state.clone();
+        tokio::spawn(async move {
+            loop {
+                // Once a day across every server: the first to claim the day runs it.
+                match crate::public_data::run_nightly(&looker).await {
+                    Ok(Some(night)) => tracing::info!(
+                        scholars = night.scholars,
+                        found = night.found,
+                        problems = night.problems.len(),
+                        "looked scholars up in PubMed, NIH RePORTER and ORCID"
+                    ),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "could not look scholars up in public data"),
+                }
+                tokio::time::sleep(Duration::from_secs(600)).await;
+            }
+        });
+    }
     let cleaner = state.clone();
     tokio::spawn(async move {
         loop {

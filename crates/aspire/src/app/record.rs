@@ -6,7 +6,7 @@ use crate::domain::record::{ItemForm, RecordItem, ScholarDetails};
 use crate::error::{AppError, AppResult, sentence};
 use crate::state::AppState;
 use crate::store::Program;
-use crate::store::record::Scholar;
+use crate::store::record::{Scholar, Suggestion};
 
 /// What one sees of one program's record of one scholar.
 pub struct ProgramRecord {
@@ -145,4 +145,43 @@ pub async fn confirm_r01_equivalent(
     let action = if confirmed { "R01-equivalent confirmed" } else { "R01-equivalent withdrawn" };
     state.store.audit(Some(actor.user.id), action, &format!("record item {}", item.id), state.now()).await?;
     Ok(item.user_id)
+}
+
+/// A suggestion from the nightly look-up, as the scholar is asked about it.
+pub struct AskedSuggestion {
+    pub suggestion: Suggestion,
+    pub item: RecordItem,
+}
+
+/// What the nightly look-up found that the actor has not answered yet.
+pub async fn own_suggestions(state: &AppState, actor: &Actor) -> AppResult<Vec<AskedSuggestion>> {
+    Ok(state
+        .store
+        .open_suggestions(actor.user.id)
+        .await?
+        .into_iter()
+        .filter_map(|suggestion| {
+            let form: ItemForm = serde_json::from_str(&suggestion.item).ok()?;
+            let item = form.validate().ok()?;
+            Some(AskedSuggestion { suggestion, item })
+        })
+        .collect())
+}
+
+/// "Yes, this is mine" (`item` added to the record) or "no" (never asked again).
+pub async fn answer_suggestion(state: &AppState, actor: &Actor, id: i64, mine: bool) -> AppResult<()> {
+    let suggestion = state.store.suggestion(id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_change_own_record(actor, suggestion.user_id) || !actor.belongs_to_program(suggestion.program_id) {
+        return Err(AppError::NotFound);
+    }
+    let item = if mine {
+        let form: ItemForm = serde_json::from_str(&suggestion.item)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("a stored suggestion does not read: {e}")))?;
+        let item = form.validate().map_err(invalid)?;
+        Some(RecordItem { program_id: suggestion.program_id, user_id: suggestion.user_id, ..item })
+    } else {
+        None
+    };
+    state.store.settle_suggestion(suggestion.id, item.as_ref(), state.now()).await?;
+    Ok(())
 }

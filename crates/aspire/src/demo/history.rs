@@ -97,7 +97,7 @@ fn record_of(program_id: i64, user_id: i64, cohort: &Cohort, index: usize) -> Ve
         year: Some(i64::from(y) - 9 + (index % 3) as i64),
         ..item(program_id, user_id, "degree")
     }];
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         items.push(RecordItem {
             code: "PhD".into(),
             organisation: "Johns Hopkins University".into(),
@@ -150,7 +150,7 @@ fn record_of(program_id: i64, user_id: i64, cohort: &Cohort, index: usize) -> Ve
             later(7, 6),
         )),
         (2021, 6) | (2023, 3..=6) => {
-            let code = if index % 2 == 0 { "K23" } else { "K08" };
+            let code = if index.is_multiple_of(2) { "K23" } else { "K08" };
             items.push(grant(program_id, user_id, code, topic, later(2, 7), later(7, 6)));
         }
         (2021, 7) => items.push(RecordItem {
@@ -182,8 +182,8 @@ fn record_of(program_id: i64, user_id: i64, cohort: &Cohort, index: usize) -> Ve
         });
     }
     items.push(RecordItem {
-        title: if index % 2 == 0 { "Grand rounds".into() } else { "Young investigator award".into() },
-        code: if index % 2 == 0 { "talk".into() } else { "award".into() },
+        title: if index.is_multiple_of(2) { "Grand rounds".into() } else { "Young investigator award".into() },
+        code: if index.is_multiple_of(2) { "talk".into() } else { "award".into() },
         level: ["national", "regional", "institutional"][index % 3].into(),
         year: Some(i64::from(y) + 1),
         organisation: "Society of General Internal Medicine".into(),

@@ -224,7 +224,7 @@ impl RecordItem {
 }
 
 /// What a scholar (or their coordinator) types for one item; `validate` makes it an item.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default)]
 pub struct ItemForm {
     pub kind: String,
@@ -465,6 +465,8 @@ pub struct ScholarDetails {
     pub no_publications_reason: String,
     pub left_institution_on: String,
     pub left_to: String,
+    /// Their ORCID iD, for the nightly look-up of their works (when the program turns it on).
+    pub orcid: String,
 }
 
 impl ScholarDetails {
@@ -486,6 +488,10 @@ impl ScholarDetails {
             no_publications_reason: one_of(&NO_PUBLICATION_REASONS, &self.no_publications_reason, "reason")?,
             left_institution_on: date(&self.left_institution_on, "date of leaving")?,
             left_to: short(&self.left_to, 300, "where they went")?,
+            orcid: match self.orcid.trim() {
+                "" => String::new(),
+                orcid => aspire_citations::Orcid::parse(orcid).map_err(|e| e.to_string())?.to_string(),
+            },
         })
     }
 }

@@ -22,6 +22,7 @@ pub struct Scholar {
     pub no_publications_reason: String,
     pub left_institution_on: String,
     pub left_to: String,
+    pub orcid: String,
 }
 
 impl Scholar {
@@ -36,8 +37,33 @@ impl Scholar {
             no_publications_reason: self.no_publications_reason.clone(),
             left_institution_on: self.left_institution_on.clone(),
             left_to: self.left_to.clone(),
+            orcid: self.orcid.clone(),
         }
     }
+}
+
+/// What a look-up found for one scholar.
+#[derive(Debug, Clone)]
+pub struct NewSuggestion {
+    pub program_id: i64,
+    pub user_id: i64,
+    pub source: String,
+    pub match_key: String,
+    /// The item as JSON (a record form, filled in).
+    pub item: String,
+    /// `open`, or `confirmed` for a work the scholar's own ORCID record lists.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Suggestion {
+    pub id: i64,
+    pub program_id: i64,
+    pub user_id: i64,
+    pub source: String,
+    pub match_key: String,
+    pub item: String,
+    pub status: String,
 }
 
 const ITEM_COLUMNS: &str = "id, program_id, user_id, kind, win_id, title, organisation, department, code, sector, \
@@ -55,7 +81,8 @@ const SCHOLARS: &str = "SELECT u.id AS user_id, u.name, u.email, \
      COALESCE(s.ended_on, '') AS ended_on, COALESCE(s.outcome, '') AS outcome, \
      COALESCE(s.mentors, '') AS mentors, COALESCE(s.topic, '') AS topic, \
      COALESCE(s.no_publications_reason, '') AS no_publications_reason, \
-     COALESCE(s.left_institution_on, '') AS left_institution_on, COALESCE(s.left_to, '') AS left_to \
+     COALESCE(s.left_institution_on, '') AS left_institution_on, COALESCE(s.left_to, '') AS left_to, \
+     COALESCE(s.orcid, '') AS orcid \
      FROM users u \
      LEFT JOIN scholars s ON s.program_id = $1 AND s.user_id = u.id \
      LEFT JOIN program_alumni a ON a.program_id = $1 AND a.user_id = u.id \
@@ -78,11 +105,11 @@ impl SqlStore {
     pub async fn save_scholar(&self, program_id: i64, user_id: i64, d: &ScholarDetails, now: i64) -> Result<()> {
         sqlx::query(
             "INSERT INTO scholars (program_id, user_id, cohort, started_on, ended_on, outcome, mentors, topic, \
-             no_publications_reason, left_institution_on, left_to, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             no_publications_reason, left_institution_on, left_to, updated_at, orcid) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (program_id, user_id) DO UPDATE SET cohort = $3, started_on = $4, ended_on = $5, \
              outcome = $6, mentors = $7, topic = $8, no_publications_reason = $9, left_institution_on = $10, \
-             left_to = $11, updated_at = $12",
+             left_to = $11, updated_at = $12, orcid = $13",
         )
         .bind(program_id)
         .bind(user_id)
@@ -96,6 +123,7 @@ impl SqlStore {
         .bind(&d.left_institution_on)
         .bind(&d.left_to)
         .bind(now)
+        .bind(&d.orcid)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -233,6 +261,95 @@ impl SqlStore {
         .bind(now)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Keeps what a look-up found, unless the same work was suggested to the same scholar before
+    /// (confirmed or dismissed: it is not asked again). Returns how many are new.
+    pub async fn add_suggestions(&self, suggestions: &[NewSuggestion], now: i64) -> Result<usize> {
+        let mut added = 0;
+        for s in suggestions {
+            let done = sqlx::query(
+                "INSERT INTO record_suggestions (program_id, user_id, source, match_key, item, status, found_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (program_id, user_id, match_key) DO NOTHING",
+            )
+            .bind(s.program_id)
+            .bind(s.user_id)
+            .bind(&s.source)
+            .bind(&s.match_key)
+            .bind(&s.item)
+            .bind(&s.status)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+            added += usize::try_from(done.rows_affected()).unwrap_or(0);
+        }
+        Ok(added)
+    }
+
+    /// The suggestions waiting for a scholar's answer, oldest first.
+    pub async fn open_suggestions(&self, user_id: i64) -> Result<Vec<Suggestion>> {
+        Ok(sqlx::query_as(
+            "SELECT id, program_id, user_id, source, match_key, item, status FROM record_suggestions \
+             WHERE user_id = $1 AND status = 'open' ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn suggestion(&self, id: i64) -> Result<Option<Suggestion>> {
+        Ok(sqlx::query_as(
+            "SELECT id, program_id, user_id, source, match_key, item, status FROM record_suggestions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Settles a suggestion: `confirmed` (with the item added to the record, in one transaction)
+    /// or `dismissed`. False when it was settled already.
+    pub async fn settle_suggestion(&self, id: i64, item: Option<&RecordItem>, now: i64) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let status = if item.is_some() { "confirmed" } else { "dismissed" };
+        let done =
+            sqlx::query("UPDATE record_suggestions SET status = $1, decided_at = $2 WHERE id = $3 AND status = 'open'")
+                .bind(status)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if let Some(item) = item {
+            insert_item(&mut tx, item, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Claims the look-up of day `run_on` (YYYY-MM-DD) for this server: false when another
+    /// server (or an earlier run of this one) has it.
+    pub async fn claim_public_data_run(&self, run_on: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO public_data_runs (run_on, started_at) VALUES ($1, $2) ON CONFLICT (run_on) DO NOTHING",
+        )
+        .bind(run_on)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn finish_public_data_run(&self, run_on: &str, found: i64, problems: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE public_data_runs SET finished_at = $1, found = $2, problems = $3 WHERE run_on = $4")
+            .bind(now)
+            .bind(found)
+            .bind(problems)
+            .bind(run_on)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -34,6 +34,8 @@ pub fn routes() -> Routes {
         .get("/record/items/{id}", item_page)
         .post("/record/items/{id}", edit_item)
         .post("/record/items/{id}/delete", delete_item)
+        .post("/record/suggestions/{id}/confirm", confirm_suggestion)
+        .post("/record/suggestions/{id}/dismiss", dismiss_suggestion)
         .get("/programs/{id}/scholars/{user_id}", scholar_page)
         .post("/programs/{id}/scholars/{user_id}", save_scholar)
         .post("/programs/{id}/record-items/{item_id}/r01-equivalent", confirm_r01_equivalent)
@@ -84,6 +86,8 @@ pub fn details(item: &RecordItem) -> String {
 struct RecordPage {
     layout: Layout,
     records: Vec<ProgramRecord>,
+    /// What the nightly look-up found, to confirm or dismiss.
+    suggestions: Vec<record::AskedSuggestion>,
     blank_forms: Vec<ItemForm>,
     who_sees_it: &'static str,
     error: Option<String>,
@@ -93,6 +97,7 @@ async fn record_page(state: &AppState, actor: &Actor, error: Option<String>) -> 
     Ok(RecordPage {
         layout: Layout::for_actor(actor),
         records: record::own_records(state, actor).await?,
+        suggestions: record::own_suggestions(state, actor).await?,
         blank_forms: KINDS
             .iter()
             .map(|(kind, _)| ItemForm {
@@ -245,4 +250,31 @@ async fn confirm_r01_equivalent(
 ) -> AppResult<Redirect> {
     let user_id = record::confirm_r01_equivalent(&state, &actor, id, item_id, form.confirmed == "yes").await?;
     Ok(Redirect::to(&format!("/programs/{id}/scholars/{user_id}?notice=saved")))
+}
+
+/// Where a suggestion came from, as people know the service.
+pub fn source_label(source: &str) -> &'static str {
+    match source {
+        "pubmed" => "PubMed",
+        "reporter" => "NIH RePORTER",
+        _ => "ORCID",
+    }
+}
+
+async fn confirm_suggestion(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let result = record::answer_suggestion(&state, &actor, id, true).await;
+    or_refused(&state, &actor, result, "/record?notice=added").await
+}
+
+async fn dismiss_suggestion(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(actor, _): CsrfForm<Vec<(String, String)>>,
+) -> AppResult<Redirect> {
+    record::answer_suggestion(&state, &actor, id, false).await?;
+    Ok(Redirect::to("/record?notice=removed"))
 }

@@ -264,6 +264,17 @@ const MATRIX: &[Row] = &[
         route: "/record/items/{id}/delete",
         expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
     },
+    // What the nightly look-up suggests to Mina: hers alone to confirm or dismiss.
+    Row {
+        method: "POST",
+        route: "/record/suggestions/{id}/confirm",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
+    Row {
+        method: "POST",
+        route: "/record/suggestions/{id}/dismiss",
+        expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
+    },
     // A scholar's record, the outcome reports and their exports: the program's managers.
     Row {
         method: "GET",
@@ -717,6 +728,8 @@ struct Formed {
     question: i64,
     /// A fresh grant in Mina's record in the program, for each role.
     record_item: i64,
+    /// A fresh suggestion of the nightly look-up for Mina, for each role.
+    suggestion: i64,
 }
 
 fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: &Loop) -> String {
@@ -734,6 +747,7 @@ fn concrete(route: &str, world: &World, group_member: i64, formed: &Formed, lp: 
         .replace("/enrol/{token}", &format!("/enrol/{}", formed.enrol_token))
         .replace("{question_id}", &formed.question.to_string())
         .replace("/record/items/{id}", &format!("/record/items/{}", formed.record_item))
+        .replace("/record/suggestions/{id}", &format!("/record/suggestions/{}", formed.suggestion))
         .replace("{item_id}", &formed.record_item.to_string())
         .replace("{program_id}", &world.program.to_string())
         .replace("{file}", "table8.csv")
@@ -979,6 +993,22 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             ..Default::default()
         };
         let record_item = store.add_record_items(&[grant], now).await.unwrap()[0];
+        let found = aspire::domain::record::ItemForm {
+            kind: "publication".into(),
+            title: "Found in PubMed".into(),
+            doi: format!("10.5555/matrix.{column}"),
+            ..Default::default()
+        };
+        let suggestion = aspire::store::record::NewSuggestion {
+            program_id: world.program,
+            user_id: lp.member_a,
+            source: "pubmed".into(),
+            match_key: format!("doi:10.5555/matrix.{column}"),
+            item: serde_json::to_string(&found).unwrap(),
+            status: "open".into(),
+        };
+        store.add_suggestions(&[suggestion], now).await.unwrap();
+        let suggestion = store.open_suggestions(lp.member_a).await.unwrap().last().unwrap().id;
         let formed = Formed {
             round,
             job,
@@ -989,6 +1019,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             invitee,
             question,
             record_item,
+            suggestion,
         };
         let client = match email {
             Some(email) => app.signed_in(email).await,

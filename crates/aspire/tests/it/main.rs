@@ -26,6 +26,7 @@ mod ops;
 mod outbox;
 mod outcomes;
 mod profile;
+mod public_data;
 mod reminders;
 mod restore;
 mod rounds;
