@@ -51,6 +51,8 @@ pub struct Settings {
     pub pubmed_url: String,
     pub reporter_url: String,
     pub orcid_url: String,
+    /// Pause after each request to those services, as they ask (NCBI: 3 a second without a key).
+    pub public_data_pause_ms: u64,
 }
 
 impl Default for Settings {
@@ -79,6 +81,7 @@ impl Default for Settings {
             pubmed_url: aspire_citations::public::pubmed::EUTILS_BASE_URL.into(),
             reporter_url: aspire_citations::public::reporter::REPORTER_BASE_URL.into(),
             orcid_url: aspire_citations::public::orcid::ORCID_PUBLIC_API_BASE_URL.into(),
+            public_data_pause_ms: 1000,
         }
     }
 }
@@ -137,6 +140,9 @@ public_data_affiliation = ""
 pubmed_url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 reporter_url = "https://api.reporter.nih.gov/"
 orcid_url = "https://pub.orcid.org/"
+# Pause after each request to those services (NCBI allows 3 a second without a key, RePORTER asks
+# for about 1): the night's look-up takes about 4 seconds a scholar.
+public_data_pause_ms = 1000
 "#;
 
 /// Flags that override every other layer; `None` leaves the layer below in force.

@@ -26,7 +26,9 @@ pub struct Night {
 /// Runs today's look-up if no server has: `None` when it was claimed already.
 pub async fn run_nightly(state: &AppState) -> anyhow::Result<Option<Night>> {
     let today = jiff::Timestamp::from_second(state.now())?.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
-    if !state.store.claim_public_data_run(&today, state.now()).await? {
+    // A run that started this long ago and never finished lost its server: it is taken over.
+    const ABANDONED_AFTER_SECONDS: i64 = 6 * 3600;
+    if !state.store.claim_public_data_run(&today, state.now(), state.now() - ABANDONED_AFTER_SECONDS).await? {
         return Ok(None);
     }
     let client = reqwest::Client::builder()
@@ -44,6 +46,11 @@ pub async fn run_nightly(state: &AppState) -> anyhow::Result<Option<Night>> {
             for (key, source, form) in found.into_iter().filter(|(key, ..)| !known.contains(key)) {
                 // Works on the scholar's own ORCID record need no confirming: they go in now.
                 let confirmed = source == "orcid";
+                let item = form.validate().ok().filter(|_| confirmed).map(|item| RecordItem {
+                    program_id: program.id,
+                    user_id: scholar.user_id,
+                    ..item
+                });
                 let suggestion = NewSuggestion {
                     program_id: program.id,
                     user_id: scholar.user_id,
@@ -53,14 +60,7 @@ pub async fn run_nightly(state: &AppState) -> anyhow::Result<Option<Night>> {
                     status: if confirmed { "confirmed".into() } else { "open".into() },
                 };
                 // Asked (or added) once only: a suggestion already settled is not made again.
-                if state.store.add_suggestions(&[suggestion], state.now()).await? == 0 {
-                    continue;
-                }
-                night.found += 1;
-                if confirmed && let Ok(item) = form.validate() {
-                    let item = RecordItem { program_id: program.id, user_id: scholar.user_id, ..item };
-                    state.store.add_record_items(&[item], state.now()).await?;
-                }
+                night.found += state.store.add_suggestions(&[(suggestion, item)], state.now()).await?;
             }
         }
     }
@@ -110,15 +110,33 @@ async fn look_up(
     if surname.is_empty() {
         return found;
     }
+    // The services ask for a few requests a second at most (NCBI: 3 without a key; RePORTER: 1).
+    let pause = Duration::from_millis(settings.public_data_pause_ms);
+    // The scholar's own ORCID record first: a work it lists goes in at once, and the same work
+    // found in PubMed the same night is then not asked about.
+    if let Some(orcid) = &orcid {
+        let url = format!("{}{}", settings.orcid_url, orcid::works_path(orcid));
+        let request = client.get(&url).header("Accept", orcid::WORKS_ACCEPT);
+        match fetch(request).await.and_then(|body| orcid::parse_works(&body).map_err(|e| e.to_string())) {
+            Ok(works) => {
+                found.extend(works.iter().filter_map(|w| publication(w, &scholar.name).map(|(k, f)| (k, "orcid", f))))
+            }
+            Err(e) => problems.push(format!("ORCID: {e}")),
+        }
+        tokio::time::sleep(pause).await;
+    }
     let affiliation = Some(settings.public_data_affiliation.as_str()).filter(|a| !a.is_empty());
     let initial: String = given.chars().take(1).collect();
     let term = pubmed::esearch_query(&format!("{surname} {initial}"), affiliation, orcid.as_ref().map(Orcid::as_str));
     let search = format!("{}{}", settings.pubmed_url, pubmed::esearch_path(&term, 100));
-    match fetch(client.get(&search)).await.and_then(|body| pubmed::parse_esearch(&body).map_err(|e| e.to_string())) {
+    let searched = fetch(client.get(&search)).await;
+    tokio::time::sleep(pause).await;
+    match searched.and_then(|body| pubmed::parse_esearch(&body).map_err(|e| e.to_string())) {
         Ok(pmids) if !pmids.is_empty() => {
-            let summary = format!("{}{}", settings.pubmed_url, pubmed::esummary_path(&pmids));
-            match fetch(client.get(&summary)).await.and_then(|b| pubmed::parse_esummary(&b).map_err(|e| e.to_string()))
-            {
+            let summarised =
+                fetch(client.get(format!("{}{}", settings.pubmed_url, pubmed::esummary_path(&pmids)))).await;
+            tokio::time::sleep(pause).await;
+            match summarised.and_then(|b| pubmed::parse_esummary(&b).map_err(|e| e.to_string())) {
                 // Only papers that list the scholar among their authors.
                 Ok(works) => found.extend(
                     works
@@ -139,19 +157,11 @@ async fn look_up(
     };
     let url = format!("{}{}", settings.reporter_url, reporter::PROJECTS_SEARCH_PATH);
     let request = client.post(&url).json(&reporter::projects_search_body(&search));
-    match fetch(request).await.and_then(|body| reporter::parse_projects(&body).map_err(|e| e.to_string())) {
+    let answered = fetch(request).await;
+    tokio::time::sleep(pause).await;
+    match answered.and_then(|body| reporter::parse_projects(&body).map_err(|e| e.to_string())) {
         Ok(page) => found.extend(page.projects.iter().filter_map(|p| grant(p, &given, &surname))),
         Err(e) => problems.push(format!("NIH RePORTER: {e}")),
-    }
-    if let Some(orcid) = &orcid {
-        let url = format!("{}{}", settings.orcid_url, orcid::works_path(orcid));
-        let request = client.get(&url).header("Accept", orcid::WORKS_ACCEPT);
-        match fetch(request).await.and_then(|body| orcid::parse_works(&body).map_err(|e| e.to_string())) {
-            Ok(works) => {
-                found.extend(works.iter().filter_map(|w| publication(w, &scholar.name).map(|(k, f)| (k, "orcid", f))))
-            }
-            Err(e) => problems.push(format!("ORCID: {e}")),
-        }
     }
     found
 }

@@ -121,6 +121,31 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         .into_iter()
         .map(|(question, answer, at)| json!({"question": question, "answer": answer, "answered_at": iso(at)}))
         .collect();
+    // Their record, in every program they keep one for, and what the look-up suggested.
+    let record: Vec<_> = state
+        .store
+        .user_record_items(user.id)
+        .await?
+        .into_iter()
+        .map(|i| {
+            json!({"id": i.id, "program_id": i.program_id, "kind": i.kind_label(), "title": i.title,
+                   "organisation": i.organisation, "department": i.department, "code": i.code, "sector": i.sector,
+                   "activity": i.activity, "tenure": i.tenure, "award_number": i.award_number, "role": i.role,
+                   "status": i.status, "level": i.level, "doi": i.doi, "pmid": i.pmid,
+                   "author_position": i.author_position, "year": i.year, "submitted_on": i.submitted_on,
+                   "decided_on": i.decided_on, "started_on": i.started_on, "ended_on": i.ended_on,
+                   "annual_amount": i.annual_amount, "internal_k": i.internal_k.0,
+                   "r01_equivalent": i.r01_equivalent.0})
+        })
+        .collect();
+    let mut scholarships = Vec::new();
+    for program in state.store.programs_of_user(user.id).await? {
+        if let Some(s) = state.store.program_scholar(program.id, user.id).await? {
+            scholarships.push(json!({"program": program.name, "cohort": s.cohort, "started_on": s.started_on,
+                "ended_on": s.ended_on, "outcome": s.outcome, "mentors": s.mentors, "topic": s.topic,
+                "orcid": s.orcid, "left_institution_on": s.left_institution_on, "left_to": s.left_to}));
+        }
+    }
     Ok(json!({
         "profile": {
             "email": user.profile.email, "name": user.profile.name, "pronouns": user.profile.pronouns, "department": user.profile.department,
@@ -136,6 +161,8 @@ async fn everything(state: &AppState, actor: &Actor) -> AppResult<serde_json::Va
         "opportunities": opportunities,
         "nominations": nominations,
         "identity_answers": identity,
+        "record": record,
+        "time_in_programs": scholarships,
     }))
 }
 

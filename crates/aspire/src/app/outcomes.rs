@@ -54,11 +54,14 @@ pub struct Outcomes {
     pub shared_by_year: Vec<(i64, [usize; 3])>,
     /// Who the network's points are: names for the program's coordinators, else "Scholar 1", ...
     pub names: Vec<(i64, String)>,
+    /// The named tables (8 and 5) and the scholars' pages are the program's coordinators' only:
+    /// for anyone else (an admin) they are empty and not offered.
+    pub named: bool,
 }
 
 /// The program's reports under `filter`, for those who may read its records.
 pub async fn outcomes(state: &AppState, actor: &Actor, program_id: i64, filter: Filter) -> AppResult<Outcomes> {
-    if !access::can_see_program_records(actor, program_id) {
+    if !access::can_see_program_outcomes(actor, program_id) {
         return Err(AppError::NotFound);
     }
     let program = state.store.program(program_id).await?.ok_or(AppError::NotFound)?;
@@ -68,9 +71,22 @@ pub async fn outcomes(state: &AppState, actor: &Actor, program_id: i64, filter: 
     let mut cohorts: Vec<String> = all_scholars.iter().map(|s| s.cohort.clone()).filter(|c| !c.is_empty()).collect();
     cohorts.sort();
     cohorts.dedup();
+    let items = state.store.program_record_items(program.id).await?;
+    let questions = state.store.identity_questions(&[program.id]).await?;
+    let choices = |key: &str| questions.iter().find(|q| q.key == key).map(|q| q.choices.clone());
+    // Over the whole program, whatever the filter: a cohort filter (or two filters compared)
+    // must not narrow identity counts down to a few people.
+    let careers = match (choices("gender"), choices("underrepresented")) {
+        (Some(gender), Some(underrepresented)) => {
+            let answers = state.store.program_identity_answers(program.id).await?;
+            let threshold = usize::try_from(program.small_cell).unwrap_or(SMALL_CELL);
+            let everyone = Record::all(&all_scholars, &items);
+            Some(outcomes::careers_metric(&everyone, today, &answers, &gender, &underrepresented, threshold))
+        }
+        _ => None,
+    };
     let scholars: Vec<Scholar> =
         all_scholars.into_iter().filter(|s| filter.cohort.is_empty() || s.cohort == filter.cohort).collect();
-    let items = state.store.program_record_items(program.id).await?;
     let records = Record::all(&scholars, &items);
     let in_window: Vec<Record> = Record::all(&scholars, &items)
         .into_iter()
@@ -79,34 +95,25 @@ pub async fn outcomes(state: &AppState, actor: &Actor, program_id: i64, filter: 
     let k_to_r = outcomes::k_to_r(&records, today);
     let km = outcomes::kaplan_meier(&k_to_r, today);
     let km_median = outcomes::km_median(&km);
-    let questions = state.store.identity_questions(&[program.id]).await?;
-    let choices = |key: &str| questions.iter().find(|q| q.key == key).map(|q| q.choices.clone());
-    let careers = match (choices("gender"), choices("underrepresented")) {
-        (Some(gender), Some(underrepresented)) => {
-            let answers = state.store.program_identity_answers(program.id).await?;
-            let threshold = usize::try_from(program.small_cell).unwrap_or(SMALL_CELL);
-            Some(outcomes::careers_metric(&records, &answers, &gender, &underrepresented, threshold))
-        }
-        _ => None,
-    };
     // The year filter narrows the dashboard's counts of papers, grants and shared works.
     let of_year = |item: &&RecordItem| filter.year.is_none_or(|y| item.year_of() == Some(y));
     let year_items: Vec<RecordItem> = items.iter().filter(of_year).cloned().collect();
     let year_records = Record::all(&scholars, &year_items);
     let seats = state.store.program_group_seats(program.id).await?;
     let shared = outcomes::collaborations(&year_records, &seats);
-    let names_shown = access::can_see_collaborator_names(actor, program.id);
+    let named = access::can_see_program_records(actor, program.id);
     let names = scholars
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.user_id, if names_shown { s.name.clone() } else { format!("Scholar {}", i + 1) }))
+        .map(|(i, s)| (s.user_id, if named { s.name.clone() } else { format!("Scholar {}", i + 1) }))
         .collect();
     Ok(Outcomes {
         today,
         cohorts,
         scholars: scholars.len(),
-        outcomes: outcomes::outcomes_table(&in_window),
-        publications: outcomes::publications_table(&records, today),
+        outcomes: if named { outcomes::outcomes_table(&in_window, today) } else { Vec::new() },
+        publications: if named { outcomes::publications_table(&records, today) } else { Vec::new() },
+        named,
         conversions: outcomes::conversions(&k_to_r, today),
         km,
         km_median,

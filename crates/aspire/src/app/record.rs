@@ -73,7 +73,7 @@ pub async fn delete_item(state: &AppState, actor: &Actor, id: i64) -> AppResult<
     Ok(())
 }
 
-/// The actor corrects their time in a program (mentors, topic, dates).
+/// The actor keeps their own part of their time in a program: mentors, topic, ORCID iD.
 pub async fn save_own_details(
     state: &AppState,
     actor: &Actor,
@@ -82,7 +82,7 @@ pub async fn save_own_details(
 ) -> AppResult<()> {
     own_scholarship(state, actor, program_id).await?;
     let details = details.validate().map_err(invalid)?;
-    state.store.save_scholar(program_id, actor.user.id, &details, state.now()).await?;
+    state.store.save_scholar_own_details(program_id, actor.user.id, &details, state.now()).await?;
     Ok(())
 }
 
@@ -103,7 +103,8 @@ pub async fn scholar_record(
     Ok(ProgramRecord { program, scholar, items })
 }
 
-/// A coordinator sets a scholar's time in the program (cohort, dates, outcome, mentors).
+/// A coordinator keeps a scholar's time in the program: cohort, dates, outcome, leaving, and
+/// why Table 5 lists no publications. Audited: each change moves the program's counts.
 pub async fn save_scholar_details(
     state: &AppState,
     actor: &Actor,
@@ -113,7 +114,7 @@ pub async fn save_scholar_details(
 ) -> AppResult<()> {
     let record = scholar_record(state, actor, program_id, user_id).await?;
     let details = details.validate().map_err(invalid)?;
-    state.store.save_scholar(record.program.id, record.scholar.user_id, &details, state.now()).await?;
+    state.store.save_scholar_program_details(record.program.id, record.scholar.user_id, &details, state.now()).await?;
     let subject = format!("scholar {} in program {}", record.scholar.user_id, record.program.id);
     state.store.audit(Some(actor.user.id), "scholar details saved", &subject, state.now()).await?;
     Ok(())
@@ -151,19 +152,24 @@ pub async fn confirm_r01_equivalent(
 pub struct AskedSuggestion {
     pub suggestion: Suggestion,
     pub item: RecordItem,
+    /// The program whose record it would go into.
+    pub program: String,
 }
 
 /// What the nightly look-up found that the actor has not answered yet.
 pub async fn own_suggestions(state: &AppState, actor: &Actor) -> AppResult<Vec<AskedSuggestion>> {
+    let programs = state.store.programs_of_user(actor.user.id).await?;
     Ok(state
         .store
         .open_suggestions(actor.user.id)
         .await?
         .into_iter()
+        .filter(|s| actor.belongs_to_program(s.program_id))
         .filter_map(|suggestion| {
             let form: ItemForm = serde_json::from_str(&suggestion.item).ok()?;
             let item = form.validate().ok()?;
-            Some(AskedSuggestion { suggestion, item })
+            let program = programs.iter().find(|p| p.id == suggestion.program_id)?.name.clone();
+            Some(AskedSuggestion { suggestion, item, program })
         })
         .collect())
 }

@@ -111,11 +111,18 @@ fn stored(details: WinDetails, actor: &Actor, share: (Visibility, i64, Option<i6
     }
 }
 
-/// Records a win shared as `share` (a [`ShareChoice`] value). A bad input is `AppError::Invalid`.
-pub async fn record(state: &AppState, actor: &Actor, details: WinDetails, share: &str) -> AppResult<()> {
+/// Records a win shared as `share` (a [`ShareChoice`] value), and its facts in the member's
+/// record when they ask (`to_record`). A bad input is `AppError::Invalid`.
+pub async fn record(
+    state: &AppState,
+    actor: &Actor,
+    details: WinDetails,
+    share: &str,
+    to_record: bool,
+) -> AppResult<()> {
     let share = parse_share(state, actor, share).await?;
     let details = details.validate().map_err(|message| AppError::Invalid(sentence(&message)))?;
-    let item = record_item(&details, actor, share.1);
+    let item = record_item(&details, actor, share.1).filter(|_| to_record);
     state.store.create_wins_and_record(&[stored(details, actor, share)], &[item], state.now()).await?;
     Ok(())
 }
@@ -133,8 +140,15 @@ pub struct Imported {
 }
 
 /// Imports papers from a PubMed (MEDLINE), RIS or BibTeX export: all of the file or, when any
-/// record is bad, none of it (`AppError::Invalid`). Papers already recorded are skipped.
-pub async fn import(state: &AppState, actor: &Actor, share: &str, bytes: &[u8]) -> AppResult<Imported> {
+/// record is bad, none of it (`AppError::Invalid`). Papers already recorded are skipped; the
+/// others go into the member's record too when they ask (`to_record`).
+pub async fn import(
+    state: &AppState,
+    actor: &Actor,
+    share: &str,
+    bytes: &[u8],
+    to_record: bool,
+) -> AppResult<Imported> {
     let share = parse_share(state, actor, share).await?;
     let works = aspire_citations::parse_any(bytes).map_err(|e| {
         AppError::Invalid(format!(
@@ -159,7 +173,8 @@ pub async fn import(state: &AppState, actor: &Actor, share: &str, bytes: &[u8]) 
         .filter(|(i, _)| !duplicates.iter().any(|d| d.imported == *i))
         .map(|(_, work)| WinDetails::from_work(work, &actor.user.profile.name))
         .collect();
-    let items: Vec<Option<RecordItem>> = details.iter().map(|d| record_item(d, actor, share.1)).collect();
+    let items: Vec<Option<RecordItem>> =
+        details.iter().map(|d| record_item(d, actor, share.1).filter(|_| to_record)).collect();
     let new_wins: Vec<Win> = details.into_iter().map(|d| stored(d, actor, share)).collect();
     state.store.create_wins_and_record(&new_wins, &items, state.now()).await?;
     Ok(Imported { papers: new_wins.len(), duplicates: duplicates.len() })
@@ -233,8 +248,10 @@ pub async fn edit(state: &AppState, actor: &Actor, id: i64, details: WinDetails)
     Ok(())
 }
 
+/// Deletes a win and what it added to its author's record.
 pub async fn delete(state: &AppState, actor: &Actor, id: i64) -> AppResult<()> {
     let win = own_win(state, actor, id).await?;
+    state.store.delete_record_items_of_win(win.id).await?;
     state.store.delete_win(win.id).await?;
     Ok(())
 }

@@ -94,22 +94,23 @@ pub fn can_set_small_cell(actor: &Actor) -> bool {
     actor.is_admin()
 }
 
-/// A scholar's record in a program, and the program's outcome reports (named tables, K-to-R,
-/// the careers metric, collaborations): the program's coordinators and admins. The record holds
-/// what the scholar recorded for the program, never group content.
-pub fn can_see_program_records(actor: &Actor, program_id: i64) -> bool {
+/// A program's outcome reports in aggregate (K-to-R, the careers metric with small cells hidden,
+/// papers and grants per year, collaborations without names): its coordinators and admins.
+pub fn can_see_program_outcomes(actor: &Actor, program_id: i64) -> bool {
     can_manage_program(actor, program_id)
+}
+
+/// The scholars' records by name (each scholar's page, NIH Tables 8 and 5, names on the
+/// collaboration network): the program's own coordinators only, as those tables are theirs to
+/// file. A record holds what the scholar kept for the program, never group content.
+pub fn can_see_program_records(actor: &Actor, program_id: i64) -> bool {
+    actor.coordinates(program_id)
 }
 
 /// One's own record: its owner alone changes it (a coordinator sets the program's dates and
 /// confirms R01-equivalents, see `can_see_program_records`).
 pub fn can_change_own_record(actor: &Actor, owner_id: i64) -> bool {
     actor.user.id == owner_id
-}
-
-/// Who is named on the collaboration network: the program's coordinators (admins see points).
-pub fn can_see_collaborator_names(actor: &Actor, program_id: i64) -> bool {
-    actor.coordinates(program_id)
 }
 
 /// A program's identity questions (adding, removing, the suppressed counts of answers): its

@@ -180,8 +180,11 @@ pub struct SuppressedTable {
 /// A cross-tabulation with small cells hidden, and then, until nothing changes, more hidden in
 /// every row, column and line of totals that would otherwise give a hidden count away (a single
 /// unknown in a line that adds up, or hidden counts that add up to less than the threshold under
-/// a total that is shown).
-pub fn suppressed_table(rows: &[Vec<usize>], threshold: usize) -> SuppressedTable {
+/// a total that is shown). `row_totals_known`: who reads the table knows each row's total and
+/// who is in it already (as a coordinator knows which scholars work in research), so row totals
+/// are shown and each row is protected as a line whose total is public. Last, a zero beside a
+/// hidden count is hidden too: "0 elsewhere in this row" would say where the hidden people are.
+pub fn suppressed_table(rows: &[Vec<usize>], threshold: usize, row_totals_known: bool) -> SuppressedTable {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let at = |r: usize, c: usize| rows[r].get(c).copied().unwrap_or(0);
     let row_totals: Vec<usize> = (0..rows.len()).map(|r| (0..width).map(|c| at(r, c)).sum()).collect();
@@ -190,20 +193,27 @@ pub fn suppressed_table(rows: &[Vec<usize>], threshold: usize) -> SuppressedTabl
     let small = |n: usize| n > 0 && n < threshold;
     let mut cell_hidden: Vec<Vec<bool>> =
         (0..rows.len()).map(|r| (0..width).map(|c| small(at(r, c))).collect()).collect();
-    let mut row_hidden: Vec<bool> = row_totals.iter().map(|&n| small(n)).collect();
+    let mut row_hidden: Vec<bool> = row_totals.iter().map(|&n| !row_totals_known && small(n)).collect();
     let mut column_hidden: Vec<bool> = column_totals.iter().map(|&n| small(n)).collect();
-    let mut total_hidden = small(total);
+    let mut total_hidden = !row_totals_known && small(total);
     loop {
         let mut changed = false;
-        // Each row with its total.
+        // Each row with its total (a public one when row totals are known).
         for r in 0..rows.len() {
             let mut counts: Vec<usize> = (0..width).map(|c| at(r, c)).collect();
-            counts.push(row_totals[r]);
             let mut hidden: Vec<bool> = cell_hidden[r].clone();
-            hidden.push(row_hidden[r]);
-            if protect_line(&counts, &mut hidden, Some(width), threshold) {
+            let own_total = if row_totals_known {
+                None
+            } else {
+                counts.push(row_totals[r]);
+                hidden.push(row_hidden[r]);
+                Some(width)
+            };
+            if protect_line(&counts, &mut hidden, own_total, threshold) {
                 changed = true;
-                row_hidden[r] = hidden[width];
+                if own_total.is_some() {
+                    row_hidden[r] = hidden[width];
+                }
                 hidden.truncate(width);
                 cell_hidden[r] = hidden;
             }
@@ -222,8 +232,12 @@ pub fn suppressed_table(rows: &[Vec<usize>], threshold: usize) -> SuppressedTabl
                 }
             }
         }
-        // The row totals, then the column totals, with the grand total.
-        for (totals, totals_hidden) in [(&row_totals, &mut row_hidden), (&column_totals, &mut column_hidden)] {
+        // The column totals (and, unless known, the row totals) with the grand total.
+        let mut lines = vec![(&column_totals, &mut column_hidden)];
+        if !row_totals_known {
+            lines.push((&row_totals, &mut row_hidden));
+        }
+        for (totals, totals_hidden) in lines {
             let mut counts = totals.clone();
             counts.push(total);
             let mut hidden = totals_hidden.clone();
@@ -238,6 +252,21 @@ pub fn suppressed_table(rows: &[Vec<usize>], threshold: usize) -> SuppressedTabl
         }
         if !changed {
             break;
+        }
+    }
+    // Zeros beside a hidden count, in its row and in its column, and beside a hidden total.
+    let hidden_rows: Vec<bool> = (0..rows.len()).map(|r| cell_hidden[r].iter().any(|h| *h)).collect();
+    let hidden_columns: Vec<bool> = (0..width).map(|c| (0..rows.len()).any(|r| cell_hidden[r][c])).collect();
+    for (r, row) in cell_hidden.iter_mut().enumerate() {
+        for (c, hidden) in row.iter_mut().enumerate() {
+            if at(r, c) == 0 && (hidden_rows[r] || hidden_columns[c]) {
+                *hidden = true;
+            }
+        }
+    }
+    if column_hidden.iter().any(|h| *h) {
+        for (c, hidden) in column_hidden.iter_mut().enumerate() {
+            *hidden |= column_totals[c] == 0;
         }
     }
     SuppressedTable {
@@ -312,7 +341,7 @@ mod tests {
     fn a_table_hides_what_its_row_and_column_totals_would_give_away() {
         use Cell::*;
         // Men: 20 engaged, 4 not; women: 25 engaged, 30 not.
-        let table = suppressed_table(&[vec![20, 25], vec![4, 30]], 11);
+        let table = suppressed_table(&[vec![20, 25], vec![4, 30]], 11, false);
         let h = Hidden(11);
         // The 4 is hidden; its row (4 + 30 = 34 shown) and its column (20 + 4 = 24 shown) would
         // give it back, so the 30 and the 20 go too, and then the 25 beside them in their row
@@ -321,12 +350,27 @@ mod tests {
         assert_eq!(table.row_totals, vec![Count(45), Count(34)]);
         assert_eq!(table.column_totals, vec![Count(24), Count(55)]);
         assert_eq!(table.total, Count(79));
-        // Nothing small: nothing hidden.
-        let open = suppressed_table(&[vec![20, 25], vec![14, 30]], 11);
+        // Nothing small: nothing hidden, zeros included.
+        let open = suppressed_table(&[vec![20, 25, 0], vec![14, 30, 0]], 11, false);
         assert!(open.cells.iter().flatten().all(|c| matches!(c, Count(_))));
         // Everything small: everything hidden, the total too.
-        let tiny = suppressed_table(&[vec![1, 2], vec![0, 3]], 11);
+        let tiny = suppressed_table(&[vec![1, 2], vec![0, 3]], 11, false);
         assert_eq!(tiny.total, h);
-        assert_eq!(tiny.cells[1][0], Count(0), "a zero says nothing about anyone");
+        assert_eq!(tiny.cells[1][0], h, "a zero beside hidden counts would say where they are not");
+    }
+
+    #[test]
+    fn when_everyone_knows_who_is_in_each_row_no_row_says_how_its_people_split() {
+        use Cell::*;
+        let h = Hidden(11);
+        // Row 2 (3 people, all known by name) has all three in one column: shown as a "<11"
+        // beside zeros, the column would say who they are. Every cell of the row is hidden.
+        let table = suppressed_table(&[vec![30, 0, 0], vec![0, 3, 0]], 11, true);
+        assert_eq!(table.row_totals, vec![Count(30), Count(3)], "row totals are known anyway");
+        assert_eq!(table.cells[1], vec![h.clone(), h.clone(), h.clone()]);
+        assert!(table.cells[0].iter().all(|c| *c == h), "{:?}", table.cells[0]);
+        // Big enough everywhere: shown.
+        let open = suppressed_table(&[vec![30, 12], vec![15, 20]], 11, true);
+        assert_eq!(open.cells, vec![vec![Count(30), Count(12)], vec![Count(15), Count(20)]]);
     }
 }

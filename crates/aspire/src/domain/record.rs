@@ -152,6 +152,8 @@ const NIH_R01_EQUIVALENTS: [&str; 4] = ["R37", "R35", "DP2", "RF1"];
 /// A non-NIH award is R01-equivalent at this size and length (the coordinator confirms it).
 pub const R01_EQUIVALENT_DOLLARS_A_YEAR: i64 = 250_000;
 pub const R01_EQUIVALENT_YEARS: i64 = 3;
+/// How long a K is taken to run when its end is not given.
+pub const K_YEARS_WHEN_NOT_GIVEN: i64 = 5;
 
 impl RecordItem {
     pub fn kind_label(&self) -> &'static str {
@@ -199,10 +201,29 @@ impl RecordItem {
         self.year.or_else(|| self.began().map(|d| i64::from(d.year())))
     }
 
-    /// Might a coordinator confirm it as R01-equivalent: a funded non-NIH award that is neither a
-    /// K nor an NIH R01-equivalent already.
+    /// Might a coordinator confirm it as R01-equivalent: a funded non-NIH award (no activity
+    /// code), not an internal K, that is not known to fall short of $250,000 a year or of 3 years.
     pub fn may_be_r01_equivalent(&self) -> bool {
-        self.is_funded() && !self.code.starts_with('K') && !["R01", "R00"].contains(&self.code.as_str())
+        let long_enough = match (self.started_on.parse::<Date>(), self.ended_on.parse::<Date>()) {
+            (Ok(start), Ok(end)) => start
+                .checked_add(jiff::Span::new().years(R01_EQUIVALENT_YEARS))
+                .is_ok_and(|three_years| end >= three_years.saturating_sub(jiff::Span::new().days(1))),
+            _ => true,
+        };
+        self.is_funded()
+            && self.code.is_empty()
+            && !self.internal_k.0
+            && self.annual_amount.is_none_or(|a| a >= R01_EQUIVALENT_DOLLARS_A_YEAR)
+            && long_enough
+    }
+
+    /// The day a grant ends: its end, else (a K, whose end was not given) five years after it
+    /// began, the usual length of a career development award.
+    pub fn ends(&self) -> Option<Date> {
+        self.ended_on
+            .parse::<Date>()
+            .ok()
+            .or_else(|| self.began()?.checked_add(jiff::Span::new().years(K_YEARS_WHEN_NOT_GIVEN)).ok())
     }
 
     /// A grant as NIH Table 8 writes it: `R01/PI/2022`.
@@ -446,6 +467,8 @@ pub fn item_of_win(win: &super::wins::WinDetails) -> Option<RecordItem> {
             ..base
         },
         "talk" | "award" => RecordItem { kind: "honor".into(), code: win.kind.clone(), ..base },
+        // Its principal activity is not known: the careers metric reads the latest position that
+        // says one, and the scholar can add it.
         "promotion" => RecordItem { kind: "position".into(), sector: "academia".into(), ..base },
         _ => return None,
     };
@@ -518,6 +541,23 @@ mod tests {
         assert_eq!(foundation.class(), GrantClass::R01Equivalent, "once the coordinator confirms it");
         let internal = RecordItem { internal_k: Flag(true), ..grant("") };
         assert!(internal.class().is_k());
+    }
+
+    #[test]
+    fn only_a_big_long_non_nih_award_may_be_confirmed_as_r01_equivalent_and_a_k_runs_five_years_unless_told() {
+        let award = |amount: Option<i64>, from: &str, to: &str| RecordItem {
+            annual_amount: amount,
+            started_on: from.into(),
+            ended_on: to.into(),
+            ..grant("")
+        };
+        assert!(award(Some(300_000), "2024-07-01", "2027-06-30").may_be_r01_equivalent());
+        assert!(award(None, "", "").may_be_r01_equivalent(), "unknown: the coordinator judges");
+        assert!(!award(Some(200_000), "2024-07-01", "2027-06-30").may_be_r01_equivalent(), "too small");
+        assert!(!award(Some(300_000), "2024-07-01", "2026-06-30").may_be_r01_equivalent(), "too short");
+        assert!(!grant("R21").may_be_r01_equivalent(), "an NIH award is what its code says");
+        let k = RecordItem { started_on: "2022-07-01".into(), ..grant("K23") };
+        assert_eq!(k.ends(), Some(Date::constant(2027, 7, 1)));
     }
 
     #[test]

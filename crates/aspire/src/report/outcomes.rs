@@ -79,10 +79,26 @@ impl<'a> Record<'a> {
             .or_else(|| positions.first().copied())
     }
 
-    /// The position held now: the latest begun that has not ended.
-    pub fn current_position(&self) -> Option<&'a RecordItem> {
-        let positions = self.positions();
-        positions.iter().rev().find(|p| p.ended_on.is_empty()).or(positions.last()).copied()
+    /// The position held on `today`: of those not ended by then, the latest begun (one without a
+    /// start counts as older than any dated one); else the last to end.
+    pub fn current_position(&self, today: Date) -> Option<&'a RecordItem> {
+        self.current_positions(today).next().or_else(|| {
+            self.of_kind("position").max_by(|a, b| a.ended_on.cmp(&b.ended_on).then(a.started_on.cmp(&b.started_on)))
+        })
+    }
+
+    /// The positions held on `today`, latest begun first.
+    fn current_positions(&self, today: Date) -> impl Iterator<Item = &'a RecordItem> + 'a {
+        let today = today.to_string();
+        let mut held: Vec<&'a RecordItem> = self
+            .items
+            .iter()
+            .copied()
+            .filter(|i| i.kind == "position")
+            .filter(|p| p.ended_on.is_empty() || p.ended_on >= today)
+            .collect();
+        held.sort_by(|a, b| b.started_on.cmp(&a.started_on).then(b.id.cmp(&a.id)));
+        held.into_iter()
     }
 
     fn funded_grants(&self) -> impl Iterator<Item = &'a RecordItem> + '_ {
@@ -136,7 +152,7 @@ impl OutcomeRow {
     pub const HEADERS: [&'static str; 10] = [
         "Scholar",
         "Cohort",
-        "Doctoral degree(s) and year",
+        "Degree(s) and year",
         "Mentor(s)",
         "Start date",
         "Summary of support",
@@ -168,7 +184,7 @@ pub fn in_window(record: &Record, window_years: i16, today: Date) -> bool {
 }
 
 /// Table 8: each scholar's degrees, support, positions and the grants that followed.
-pub fn outcomes_table(records: &[Record]) -> Vec<OutcomeRow> {
+pub fn outcomes_table(records: &[Record], today: Date) -> Vec<OutcomeRow> {
     records
         .iter()
         .map(|r| {
@@ -199,7 +215,7 @@ pub fn outcomes_table(records: &[Record]) -> Vec<OutcomeRow> {
                 support: support.join("; "),
                 topic: r.scholar.topic.clone(),
                 initial_position: position_cell(r.initial_position()),
-                current_position: position_cell(r.current_position()),
+                current_position: position_cell(r.current_position(today)),
                 subsequent_grants: subsequent.iter().map(|g| g.table8_grant()).collect::<Vec<_>>().join(", "),
             }
         })
@@ -327,7 +343,7 @@ pub fn k_to_r(records: &[Record], today: Date) -> Vec<KToR> {
                 .filter_map(|g| g.began())
                 .filter(|began| *began >= k_start)
                 .min();
-            let still_on_k = ks.iter().any(|g| g.ended_on.parse::<Date>().map_or(true, |end| end >= today));
+            let still_on_k = ks.iter().any(|g| g.ends().is_none_or(|end| end >= today));
             Some(KToR { cohort: r.scholar.cohort.clone(), k_start, converted_on, still_on_k })
         })
         .collect()
@@ -381,9 +397,14 @@ pub fn conversions(scholars: &[KToR], today: Date) -> Vec<Conversion> {
             median_years: median(converted.iter().map(|s| s.years(today)).collect()),
         }
     };
-    let mut out: Vec<Conversion> =
-        cohorts.iter().map(|c| of(c, scholars.iter().filter(|s| s.cohort == *c).collect())).collect();
-    out.push(of("All", scholars.iter().collect()));
+    let mut out: Vec<Conversion> = cohorts
+        .iter()
+        .map(|c| of(if c.is_empty() { "No cohort" } else { c }, scholars.iter().filter(|s| s.cohort == *c).collect()))
+        .collect();
+    // "All" says something new only beside two cohorts or more.
+    if out.len() != 1 {
+        out.push(of("All", scholars.iter().collect()));
+    }
     out
 }
 
@@ -442,9 +463,13 @@ pub struct CareersMetric {
     pub total: Cell,
 }
 
-/// Engaged in research: the current position is primarily research or research-related.
-pub fn engaged_in_research(record: &Record) -> bool {
-    record.current_position().is_some_and(|p| p.activity == "research" || p.activity == "research_related")
+/// Engaged in research: the latest position held on `today` that names its principal activity
+/// is primarily research or research-related.
+pub fn engaged_in_research(record: &Record, today: Date) -> bool {
+    record
+        .current_positions(today)
+        .find(|p| !p.activity.is_empty())
+        .is_some_and(|p| p.activity == "research" || p.activity == "research_related")
 }
 
 /// The metric over completed scholars. `answers` are (email, key, answer) to the program's
@@ -452,6 +477,7 @@ pub fn engaged_in_research(record: &Record) -> bool {
 /// being added for those who did not say.
 pub fn careers_metric(
     records: &[Record],
+    today: Date,
     answers: &[(String, String, String)],
     gender_choices: &[String],
     underrepresented_choices: &[String],
@@ -477,10 +503,20 @@ pub fn careers_metric(
         let urm = answer(&r.scholar.email, "underrepresented", underrepresented_choices);
         let gender = answer(&r.scholar.email, "gender", gender_choices);
         let column = columns.iter().position(|(u, g)| *u == urm && *g == gender).unwrap_or(0);
-        let row = if engaged_in_research(r) { 0 } else { 1 };
+        let row = if engaged_in_research(r, today) { 0 } else { 1 };
         counts[row][column] += 1;
     }
-    let table = identity::suppressed_table(&counts, small_cell);
+    // Who works in research is known by name (Table 8): the rows are public, the split is not.
+    let mut table = identity::suppressed_table(&counts, small_cell, true);
+    let completed: usize = counts.iter().flatten().sum();
+    if completed > 0 && completed < small_cell {
+        // Too few to cross at all: nothing but that there are few.
+        let hidden = Cell::Hidden(small_cell);
+        table.cells.iter_mut().flatten().for_each(|c| *c = hidden.clone());
+        table.row_totals.iter_mut().for_each(|c| *c = hidden.clone());
+        table.column_totals.iter_mut().for_each(|c| *c = hidden.clone());
+        table.total = hidden;
+    }
     let names = ["Engaged in research", "Not engaged in research"];
     CareersMetric {
         columns,
@@ -567,7 +603,7 @@ pub fn collaborations(records: &[Record], seats: &[(i64, i64)]) -> Vec<SharedWor
                 }
                 let pair = if !groups_of(a.scholar.user_id).is_disjoint(&groups_of(b.scholar.user_id)) {
                     Tie::SameGroup
-                } else if a.scholar.cohort == b.scholar.cohort {
+                } else if !a.scholar.cohort.is_empty() && a.scholar.cohort == b.scholar.cohort {
                     Tie::SameCohort
                 } else {
                     Tie::AcrossCohorts
@@ -747,7 +783,7 @@ mod tests {
             grant(1, "R01", "pi", "2022-04-01", ""),
             grant(1, "R21", "co_i", "2018-01-01", "2019-12-31"),
         ];
-        let rows = outcomes_table(&Record::all(&scholars, &items));
+        let rows = outcomes_table(&Record::all(&scholars, &items), day("2026-12-05"));
         let row = &rows[0];
         assert_eq!(row.degrees, "MD 2012, PhD 2014");
         assert_eq!(row.support, "KL2 2019–2021");
@@ -844,6 +880,7 @@ mod tests {
         }
         let metric = careers_metric(
             &Record::all(&scholars, &items),
+            day("2026-12-05"),
             &answers,
             &["Woman".into(), "Man".into()],
             &["Yes".into(), "No".into()],
@@ -852,8 +889,18 @@ mod tests {
         assert_eq!(metric.total, Cell::Count(33), "the scholar still in the program is not counted");
         let engaged = &metric.rows[0];
         let woman_no = metric.columns.iter().position(|c| c == &("No".to_string(), "Woman".to_string())).unwrap();
-        assert_eq!(engaged.1[woman_no], Cell::Hidden(11), "30 is hidden beside the hidden 3 in its column total");
-        assert_eq!(engaged.2, Cell::Hidden(11), "the row total would give the 3 away");
-        assert!(metric.rows[1].1.iter().all(|c| *c == Cell::Count(0) || *c == Cell::Hidden(11)));
+        assert_eq!(engaged.1[woman_no], Cell::Hidden(11), "30 is hidden beside the hidden 3 in the column totals");
+        assert_eq!(engaged.2, Cell::Count(30), "who works in research is known anyway");
+        assert!(metric.rows.iter().all(|(_, cells, _)| cells.iter().all(|c| *c == Cell::Hidden(11))), "{metric:?}");
+        // Fewer completed scholars than the threshold: nothing crossed at all.
+        let few = careers_metric(
+            &Record::all(&scholars[..5], &items),
+            day("2026-12-05"),
+            &answers,
+            &["Woman".into(), "Man".into()],
+            &["Yes".into(), "No".into()],
+            11,
+        );
+        assert_eq!((few.total.clone(), few.rows[0].2.clone()), (Cell::Hidden(11), Cell::Hidden(11)));
     }
 }

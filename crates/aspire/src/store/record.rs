@@ -26,6 +26,11 @@ pub struct Scholar {
 }
 
 impl Scholar {
+    /// "In the program", "Completed" or "Left".
+    pub fn outcome_label(&self) -> &'static str {
+        crate::domain::wins::label(&crate::domain::record::OUTCOMES, &self.outcome)
+    }
+
     pub fn details(&self) -> ScholarDetails {
         ScholarDetails {
             cohort: self.cohort.clone(),
@@ -70,7 +75,8 @@ const ITEM_COLUMNS: &str = "id, program_id, user_id, kind, win_id, title, organi
      activity, tenure, award_number, role, status, level, doi, pmid, author_position, year, submitted_on, decided_on, \
      started_on, ended_on, annual_amount, internal_k, r01_equivalent";
 
-/// Participants and alumni of program `$1`, with their time in it.
+/// Participants and alumni of program `$1`, with their time in it. An alumna or alumnus of a
+/// closed cohort has completed the program unless a coordinator said otherwise.
 const SCHOLARS: &str = "SELECT u.id AS user_id, u.name, u.email, \
      COALESCE(NULLIF(s.cohort, ''), a.cohort, \
        (SELECT r.name FROM round_people rp JOIN rounds r ON r.id = rp.round_id \
@@ -78,7 +84,8 @@ const SCHOLARS: &str = "SELECT u.id AS user_id, u.name, u.email, \
      COALESCE(s.started_on, '') AS started_on, \
      (SELECT MIN(rp.joined_at) FROM round_people rp JOIN rounds r ON r.id = rp.round_id \
         WHERE rp.user_id = u.id AND r.program_id = $1) AS joined_at, \
-     COALESCE(s.ended_on, '') AS ended_on, COALESCE(s.outcome, '') AS outcome, \
+     COALESCE(s.ended_on, '') AS ended_on, \
+     COALESCE(NULLIF(s.outcome, ''), CASE WHEN a.user_id IS NULL THEN '' ELSE 'completed' END) AS outcome, \
      COALESCE(s.mentors, '') AS mentors, COALESCE(s.topic, '') AS topic, \
      COALESCE(s.no_publications_reason, '') AS no_publications_reason, \
      COALESCE(s.left_institution_on, '') AS left_institution_on, COALESCE(s.left_to, '') AS left_to, \
@@ -102,6 +109,63 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(program_id).bind(user_id).fetch_optional(&self.pool).await?)
     }
 
+    /// What a coordinator keeps of a scholar's time in the program: cohort, dates, outcome,
+    /// leaving, and why Table 5 lists no publications. The scholar's own fields stay.
+    pub async fn save_scholar_program_details(
+        &self,
+        program_id: i64,
+        user_id: i64,
+        d: &ScholarDetails,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO scholars (program_id, user_id, cohort, started_on, ended_on, outcome, \
+             no_publications_reason, left_institution_on, left_to, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+             ON CONFLICT (program_id, user_id) DO UPDATE SET cohort = $3, started_on = $4, ended_on = $5, \
+             outcome = $6, no_publications_reason = $7, left_institution_on = $8, left_to = $9, updated_at = $10",
+        )
+        .bind(program_id)
+        .bind(user_id)
+        .bind(&d.cohort)
+        .bind(&d.started_on)
+        .bind(&d.ended_on)
+        .bind(&d.outcome)
+        .bind(&d.no_publications_reason)
+        .bind(&d.left_institution_on)
+        .bind(&d.left_to)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// What the scholar keeps of their own time in the program: mentors, topic, ORCID iD. The
+    /// coordinator's fields stay.
+    pub async fn save_scholar_own_details(
+        &self,
+        program_id: i64,
+        user_id: i64,
+        d: &ScholarDetails,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO scholars (program_id, user_id, mentors, topic, orcid, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (program_id, user_id) DO UPDATE SET mentors = $3, topic = $4, orcid = $5, updated_at = $6",
+        )
+        .bind(program_id)
+        .bind(user_id)
+        .bind(&d.mentors)
+        .bind(&d.topic)
+        .bind(&d.orcid)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every field at once: for seeding and imports of history.
     pub async fn save_scholar(&self, program_id: i64, user_id: i64, d: &ScholarDetails, now: i64) -> Result<()> {
         sqlx::query(
             "INSERT INTO scholars (program_id, user_id, cohort, started_on, ended_on, outcome, mentors, topic, \
@@ -140,13 +204,15 @@ impl SqlStore {
         Ok(ids)
     }
 
-    /// Changes what an item says; who holds it, its win and the coordinator's confirmation stay.
+    /// Changes what an item says; who holds it and its win stay. A coordinator's confirmation as
+    /// R01-equivalent was of what it said before: it is withdrawn.
     pub async fn update_record_item(&self, id: i64, i: &RecordItem) -> Result<()> {
         sqlx::query(
             "UPDATE record_items SET kind = $1, title = $2, organisation = $3, department = $4, code = $5, \
              sector = $6, activity = $7, tenure = $8, award_number = $9, role = $10, status = $11, level = $12, \
              doi = $13, pmid = $14, author_position = $15, year = $16, submitted_on = $17, decided_on = $18, \
-             started_on = $19, ended_on = $20, annual_amount = $21, internal_k = $22 WHERE id = $23",
+             started_on = $19, ended_on = $20, annual_amount = $21, internal_k = $22, r01_equivalent = 0 \
+             WHERE id = $23",
         )
         .bind(&i.kind)
         .bind(&i.title)
@@ -200,6 +266,11 @@ impl SqlStore {
         Ok(())
     }
 
+    pub async fn delete_record_items_of_win(&self, win_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM record_items WHERE win_id = $1").bind(win_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn delete_record_item(&self, id: i64) -> Result<()> {
         sqlx::query("DELETE FROM record_items WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
@@ -222,7 +293,7 @@ impl SqlStore {
     /// One person's items in every program, newest first within each kind.
     pub async fn user_record_items(&self, user_id: i64) -> Result<Vec<RecordItem>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {ITEM_COLUMNS} FROM record_items WHERE user_id = $1 ORDER BY program_id, kind, year DESC, id DESC"
+            "SELECT {ITEM_COLUMNS} FROM record_items WHERE user_id = $1 ORDER BY program_id, kind, year IS NULL, year DESC, id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
     }
@@ -230,7 +301,7 @@ impl SqlStore {
     /// The items the program's scholars keep in its record.
     pub async fn program_record_items(&self, program_id: i64) -> Result<Vec<RecordItem>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {ITEM_COLUMNS} FROM record_items WHERE program_id = $1 ORDER BY user_id, kind, year DESC, id DESC"
+            "SELECT {ITEM_COLUMNS} FROM record_items WHERE program_id = $1 ORDER BY user_id, kind, year IS NULL, year DESC, id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
     }
@@ -265,10 +336,17 @@ impl SqlStore {
     }
 
     /// Keeps what a look-up found, unless the same work was suggested to the same scholar before
-    /// (confirmed or dismissed: it is not asked again). Returns how many are new.
-    pub async fn add_suggestions(&self, suggestions: &[NewSuggestion], now: i64) -> Result<usize> {
+    /// (confirmed or dismissed: it is not asked again); a suggestion that needs no confirming
+    /// comes with its `item`, added to the record in the same transaction. Returns how many are
+    /// new.
+    pub async fn add_suggestions(
+        &self,
+        suggestions: &[(NewSuggestion, Option<RecordItem>)],
+        now: i64,
+    ) -> Result<usize> {
         let mut added = 0;
-        for s in suggestions {
+        let mut tx = self.pool.begin().await?;
+        for (s, item) in suggestions {
             let done = sqlx::query(
                 "INSERT INTO record_suggestions (program_id, user_id, source, match_key, item, status, found_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (program_id, user_id, match_key) DO NOTHING",
@@ -280,10 +358,16 @@ impl SqlStore {
             .bind(&s.item)
             .bind(&s.status)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-            added += usize::try_from(done.rows_affected()).unwrap_or(0);
+            if done.rows_affected() == 1 {
+                added += 1;
+                if let Some(item) = item {
+                    insert_item(&mut tx, item, now).await?;
+                }
+            }
         }
+        tx.commit().await?;
         Ok(added)
     }
 
@@ -330,13 +414,16 @@ impl SqlStore {
     }
 
     /// Claims the look-up of day `run_on` (YYYY-MM-DD) for this server: false when another
-    /// server (or an earlier run of this one) has it.
-    pub async fn claim_public_data_run(&self, run_on: &str, now: i64) -> Result<bool> {
+    /// server (or an earlier run of this one) has it, unless that run started before
+    /// `abandoned_before` and never finished (its server stopped): then it is taken over.
+    pub async fn claim_public_data_run(&self, run_on: &str, now: i64, abandoned_before: i64) -> Result<bool> {
         let done = sqlx::query(
-            "INSERT INTO public_data_runs (run_on, started_at) VALUES ($1, $2) ON CONFLICT (run_on) DO NOTHING",
+            "INSERT INTO public_data_runs (run_on, started_at) VALUES ($1, $2) ON CONFLICT (run_on) DO UPDATE \
+             SET started_at = $2 WHERE public_data_runs.finished_at IS NULL AND public_data_runs.started_at < $3",
         )
         .bind(run_on)
         .bind(now)
+        .bind(abandoned_before)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

@@ -147,6 +147,8 @@ async fn export_csv(State(state): State<AppState>, actor: Actor) -> AppResult<Re
         ("opportunities", "title", "description", "deadline", "created_at"),
         ("nominations", "opportunity", "statement", "status", "created_at"),
         ("identity_answers", "question", "answer", "", "answered_at"),
+        ("record", "title", "organisation", "kind", "started_on"),
+        ("time_in_programs", "program", "cohort", "outcome", "started_on"),
     ];
     for (section, title, detail, status, when) in sections {
         for item in data[section].as_array().into_iter().flatten() {

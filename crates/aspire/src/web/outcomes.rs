@@ -255,6 +255,9 @@ fn tables(o: &Outcomes) -> Vec<Table> {
                 .collect(),
         },
     ];
+    if !o.named {
+        tables.retain(|t| t.key != "table8" && t.key != "table5");
+    }
     if let Some(careers) = &o.careers {
         let mut headers = vec!["Completed scholars".to_string()];
         headers.extend(careers.columns.iter().map(|(u, g)| format!("Underrepresented: {u} / {g}")));

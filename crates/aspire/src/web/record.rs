@@ -18,9 +18,9 @@ use crate::routes::Routes;
 use crate::state::AppState;
 
 /// What the win form says about the record, in one sentence.
-pub const WINS_GO_TO_THE_RECORD: &str = "Papers, grants, talks, awards and promotions you record also go into your \
-    scholar record, which your program's coordinators see for its reports (not who cheered, nor what your group \
-    said); you can correct it under My record.";
+pub const WINS_GO_TO_THE_RECORD: &str = "Ticked, its facts also go into your scholar record, which your \
+    program's coordinators see for its reports, even when only you or your group see the win (never who cheered \
+    or what your group said); you can correct or remove it under My record.";
 
 const WHO_SEES_IT: &str = "Your record is what your program reports to its funders: positions, degrees, grants, \
     publications and honors. You and your program's coordinators see it; your peers do not. Your goals and what \

@@ -137,6 +137,9 @@ struct RecordForm {
     details: WinDetails,
     #[serde(default)]
     share: String,
+    /// "on" when the win's facts go into the member's record too.
+    #[serde(default)]
+    to_record: String,
 }
 
 async fn record_win(State(state): State<AppState>, CsrfForm(actor, form): CsrfForm<RecordForm>) -> AppResult<Response> {
@@ -146,7 +149,7 @@ async fn record_win(State(state): State<AppState>, CsrfForm(actor, form): CsrfFo
         page.form = details;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
-    match wins::record(&state, &actor, form.details.clone(), &form.share).await {
+    match wins::record(&state, &actor, form.details.clone(), &form.share, form.to_record == "on").await {
         Err(AppError::Invalid(message)) => refuse(message, form.details).await,
         recorded => recorded.map(|()| Redirect::to("/wins?notice=saved").into_response()),
     }
@@ -155,12 +158,13 @@ async fn record_win(State(state): State<AppState>, CsrfForm(actor, form): CsrfFo
 /// Imports papers from a PubMed (MEDLINE), RIS or BibTeX export: all of the file or, when any
 /// record is bad, none of it. Papers already recorded (same DOI or PubMed ID) are skipped.
 async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart: Multipart) -> AppResult<Response> {
-    let (mut csrf, mut share, mut bytes) = (String::new(), String::new(), Vec::new());
+    let (mut csrf, mut share, mut bytes, mut to_record) = (String::new(), String::new(), Vec::new(), false);
     let unreadable = super::upload_error(MAX_IMPORT_BYTES, "export fewer records at a time.");
     while let Some(field) = multipart.next_field().await.map_err(&unreadable)? {
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(&unreadable)?,
             Some("share") => share = field.text().await.map_err(&unreadable)?,
+            Some("to_record") => to_record = field.text().await.map_err(&unreadable)? == "on",
             Some("file") => bytes = field.bytes().await.map_err(&unreadable)?.to_vec(),
             _ => {}
         }
@@ -178,7 +182,7 @@ async fn import_wins(State(state): State<AppState>, actor: Actor, mut multipart:
         ))
         .await;
     }
-    match wins::import(&state, &actor, &share, &bytes).await {
+    match wins::import(&state, &actor, &share, &bytes, to_record).await {
         Err(AppError::Invalid(message)) => refuse(message).await,
         imported => imported.map(|done| {
             Redirect::to(&format!("/wins?imported={}&duplicates={}", done.papers, done.duplicates)).into_response()

@@ -275,21 +275,22 @@ const MATRIX: &[Row] = &[
         route: "/record/suggestions/{id}/dismiss",
         expect: [LOGIN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, DONE, HIDDEN, HIDDEN],
     },
-    // A scholar's record, the outcome reports and their exports: the program's managers.
+    // A scholar's record and the named tables (Table 8 is the `{file}` here) are the program's
+    // coordinators'; the aggregate reports are its managers', admins included.
     Row {
         method: "GET",
         route: "/programs/{id}/scholars/{user_id}",
-        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row {
         method: "POST",
         route: "/programs/{id}/scholars/{user_id}",
-        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, HIDDEN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row {
         method: "POST",
         route: "/programs/{id}/record-items/{item_id}/r01-equivalent",
-        expect: [LOGIN, DONE, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, HIDDEN, DONE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row {
         method: "GET",
@@ -299,7 +300,7 @@ const MATRIX: &[Row] = &[
     Row {
         method: "GET",
         route: "/programs/{id}/outcomes/{file}",
-        expect: [LOGIN, OK, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
+        expect: [LOGIN, HIDDEN, OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN],
     },
     Row { method: "GET", route: "/healthz", expect: [OK; 8] },
     // Off unless a metrics token is set (and then for the token only, see ops.rs).
@@ -1007,7 +1008,7 @@ on_both_backends!(authorization_matrix, |app: TestApp| async move {
             item: serde_json::to_string(&found).unwrap(),
             status: "open".into(),
         };
-        store.add_suggestions(&[suggestion], now).await.unwrap();
+        store.add_suggestions(&[(suggestion, None)], now).await.unwrap();
         let suggestion = store.open_suggestions(lp.member_a).await.unwrap().last().unwrap().id;
         let formed = Formed {
             round,

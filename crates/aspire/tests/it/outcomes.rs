@@ -43,10 +43,21 @@ on_both_backends!(a_recorded_win_goes_into_the_record_which_the_member_corrects,
                 ("doi", "10.1001/jama.2026.1234"),
                 ("author_position", "first"),
                 ("share", &share),
+                ("to_record", "on"),
             ],
         )
         .await;
     assert_eq!(recorded.status(), 303);
+    // A grant she keeps to herself, not for her record: no coordinator ever reads it.
+    let private = format!("private:{}", world.group_a);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "grant"),
+        ("title", "PRIVATEGRANT-not-funded-R01"),
+        ("grant_status", "not_funded"),
+        ("share", private.as_str()),
+    ];
+    assert_eq!(mina.post_form("/wins", &fields).await.status(), 303);
     let (status, record) = mina.get_text("/record").await;
     assert_eq!(status, 200);
     assert!(record.contains("Sleep after night shifts") && record.contains("10.1001/jama.2026.1234"), "{record}");
@@ -80,6 +91,14 @@ on_both_backends!(a_recorded_win_goes_into_the_record_which_the_member_corrects,
     let (status, page) = coordinator.get_text(&format!("/programs/{}/scholars/{mina_id}", world.program)).await;
     assert_eq!(status, 200);
     assert!(page.contains("JAMA Internal Medicine"), "{page}");
+    let mut reads = vec![format!("/programs/{}/scholars/{mina_id}", world.program), "/record".to_string()];
+    for file in ["table8.csv", "table5.csv", "k-to-r.csv", "collaborations.csv"] {
+        reads.push(format!("/programs/{}/outcomes/{file}", world.program));
+    }
+    for read in &reads {
+        assert!(!coordinator.get_text(read).await.1.contains("PRIVATEGRANT"), "{read}");
+    }
+    assert!(!mina.get_text("/record").await.1.contains("PRIVATEGRANT"), "not in her record either");
     let milo = app.signed_in(MEMBER_A2).await;
     assert_eq!(milo.get_text(&path).await.0, 404);
 });
@@ -139,11 +158,22 @@ on_both_backends!(k_to_r_and_table_8_match_hand_computed_figures, |app: TestApp|
     assert!(mina_row.contains("Assistant Professor, Medicine, Columbia (Academia; Primarily research)"));
     // The cohort filter narrows every table.
     let (_, only_2022) = coordinator.get_text(&format!("/programs/{program}/outcomes/k-to-r.csv?cohort=2022")).await;
-    assert!(only_2022.contains("\nAll,1,0,0,1,–,–\n"), "{only_2022}");
+    assert!(only_2022.contains("\n2022,1,0,0,1,–,–\n") && !only_2022.contains("\n2021,"), "{only_2022}");
+    assert!(!only_2022.contains("\nAll,"), "one cohort needs no total: {only_2022}");
     let (status, dashboard) = coordinator.get_text(&format!("/programs/{program}/outcomes")).await;
     assert_eq!(status, 200);
     assert!(dashboard.contains("Of 3 who held a K, 1 converted"), "{dashboard}");
     assert!(dashboard.contains("<svg") && dashboard.contains("role=\"img\""));
+    // An admin reads the aggregates, not the named tables the program's coordinators file.
+    let admin = app.signed_in(ADMIN).await;
+    let (status, admin_view) = admin.get_text(&format!("/programs/{program}/outcomes")).await;
+    assert_eq!(status, 200);
+    assert!(
+        admin_view.contains("Of 3 who held a K, 1 converted") && !admin_view.contains("Mina Alpha"),
+        "{admin_view}"
+    );
+    assert_eq!(admin.get_text(&format!("/programs/{program}/outcomes/table8.csv")).await.0, 404);
+    assert_eq!(admin.get_text(&format!("/programs/{program}/outcomes/k-to-r.csv")).await.0, 200);
     let workbook = coordinator.get(&format!("/programs/{program}/outcomes/outcomes.xlsx")).await;
     assert_eq!(workbook.status(), 200);
     assert_eq!(&workbook.bytes().await.unwrap()[..2], b"PK", "an Excel workbook");
@@ -228,10 +258,17 @@ on_both_backends!(
         assert_eq!(status, 200, "{csv}");
         let engaged = csv.lines().find(|l| l.starts_with("Engaged in research,")).unwrap();
         let not_engaged = csv.lines().find(|l| l.starts_with("Not engaged in research,")).unwrap();
-        // 3 is hidden; the 14 beside it in the row of totals would give it away, so it goes too,
-        // and with it the cell that equals it.
+        // 3 is hidden; the 14 beside it in the column totals would give it away, so it goes too,
+        // and with it the cell that equals it; zeros beside hidden counts go as well.
         assert!(!not_engaged.contains(",3,") && not_engaged.contains("<11"), "{not_engaged}");
-        assert!(!engaged.contains(",14"), "{engaged}");
+        let cells = |row: &str| row.split(',').skip(1).take(6).map(str::to_string).collect::<Vec<_>>();
+        assert!(cells(engaged).iter().all(|c| c == "<11"), "{engaged}");
+        assert!(cells(not_engaged).iter().all(|c| c == "<11"), "no zero says where the 3 are not: {not_engaged}");
+        assert!(engaged.ends_with(",14") && not_engaged.ends_with(",3"), "who works in research is no secret");
+        // A cohort filter does not narrow the table: it is the program's, whatever the filter.
+        let (_, filtered) =
+            coordinator.get_text(&format!("/programs/{program}/outcomes/careers.csv?cohort=nobody")).await;
+        assert_eq!(filtered.lines().skip(1).collect::<Vec<_>>(), csv.lines().skip(1).collect::<Vec<_>>());
         let total = csv.lines().find(|l| l.starts_with("Total,")).unwrap();
         assert!(total.ends_with(",17"), "the grand total is shown: {total}");
         // No report, page or export carries what a group said.

@@ -42,6 +42,7 @@ async fn the_nightly_look_up_asks_each_scholar_and_never_fills_a_record_by_itsel
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let app = spawn_app_on(listener, Backend::Sqlite, |settings| {
         settings.public_data = true;
+        settings.public_data_pause_ms = 0;
         settings.pubmed_url = format!("{base}/eutils/");
         settings.reporter_url = format!("{base}/reporter/");
         settings.orcid_url = format!("{base}/orcid/");
@@ -118,6 +119,7 @@ async fn a_service_that_cannot_be_reached_is_named_and_nothing_else_stops() {
     // Nothing listens on port 9 of this machine.
     let app = spawn_app_on(listener, Backend::Sqlite, |settings| {
         settings.public_data = true;
+        settings.public_data_pause_ms = 0;
         settings.pubmed_url = "http://127.0.0.1:9/".into();
         settings.reporter_url = "http://127.0.0.1:9/".into();
     })
