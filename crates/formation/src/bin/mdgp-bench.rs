@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use aspire_formation::mdgp::{self, Instance};
+use aspire_formation::mdgp::{self, Instance, PopulationParams};
 use aspire_formation::search::SearchParams;
 use clap::Parser;
 
@@ -62,6 +62,21 @@ struct Args {
     /// Tuning: leave single moves out of the tabu phase.
     #[arg(long, hide = true)]
     no_tabu_moves: bool,
+    /// Use the population layer (`mdgp::solve_population`) instead of one iterated tabu search.
+    #[arg(long)]
+    population: bool,
+    /// Tuning: population size at the start.
+    #[arg(long, hide = true)]
+    pop_size: Option<usize>,
+    /// Tuning: share of the time spent building the first population.
+    #[arg(long, hide = true)]
+    pop_init_share: Option<f64>,
+    /// Tuning: share of the time spent improving each child.
+    #[arg(long, hide = true)]
+    pop_child_share: Option<f64>,
+    /// Tuning: shrink the population linearly to 2 over the run.
+    #[arg(long, hide = true)]
+    pop_shrink: bool,
     /// Print every run's score and iteration count.
     #[arg(long)]
     verbose: bool,
@@ -79,6 +94,16 @@ impl Args {
             tabu_moves: !self.no_tabu_moves,
             accept_worse: self.accept_worse.unwrap_or(d.accept_worse),
             ..d
+        }
+    }
+
+    fn population(&self) -> PopulationParams {
+        let d = PopulationParams::default();
+        PopulationParams {
+            size: self.pop_size.unwrap_or(d.size),
+            init_share: self.pop_init_share.unwrap_or(d.init_share),
+            child_share: self.pop_child_share.unwrap_or(d.child_share),
+            shrink: self.pop_shrink || d.shrink,
         }
     }
 }
@@ -234,7 +259,13 @@ fn run(args: &Args) -> Result<(), String> {
                     let params = args.params(seed);
                     let start = Instant::now();
                     let deadline = start + Duration::from_secs_f64(*limit);
-                    let run = match mdgp::solve(inst, &params, &mut |_| Instant::now() >= deadline) {
+                    let solved = if args.population {
+                        let pop = args.population();
+                        mdgp::solve_population(inst, &params, &pop, &mut |_| start.elapsed().as_secs_f64() / limit)
+                    } else {
+                        mdgp::solve(inst, &params, &mut |_| Instant::now() >= deadline)
+                    };
+                    let run = match solved {
                         Ok(sol) => {
                             let exact = exact_score(text, &sol.assignment);
                             let agrees = (exact - sol.score).abs() <= 1e-6 * exact.abs().max(1.0);
