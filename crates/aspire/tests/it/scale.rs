@@ -102,9 +102,14 @@ on_both_backends!(
             format!("/programs/{}/celebrations", program.id),
             format!("/programs/{}/resources", program.id),
             format!("/programs/{}/opportunities", program.id),
+            "/record".to_string(),
         ];
-        let coordinator_pages =
-            [format!("/programs/{}", program.id), format!("/programs/{}/accountability", program.id)];
+        let coordinator_pages = [
+            format!("/programs/{}", program.id),
+            format!("/programs/{}/accountability", program.id),
+            format!("/programs/{}/outcomes", program.id),
+            format!("/programs/{}/outcomes/table8.csv", program.id),
+        ];
         let admin_pages = ["/admin".to_string(), "/admin/outbox".to_string(), "/admin/audit".to_string()];
         let mut before = Vec::new();
         for (client, pages) in [
@@ -174,6 +179,23 @@ on_both_backends!(
             })
             .collect();
         store.create_wins(&wins, now).await.unwrap();
+        // And a career's worth of record, for them and for the newcomers.
+        let program_id = program.id;
+        let record: Vec<aspire::domain::record::RecordItem> = std::iter::once(member.id)
+            .chain(newcomer_ids(store, &newcomers).await)
+            .flat_map(|user| {
+                (0..5).map(move |k| aspire::domain::record::RecordItem {
+                    program_id,
+                    user_id: user,
+                    kind: "publication".into(),
+                    title: format!("Paper {k}"),
+                    doi: format!("10.5555/scale.{user}.{k}"),
+                    year: Some(2024),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        store.add_record_items(&record, now).await.unwrap();
 
         let mut after = Vec::new();
         for (client, pages) in [
@@ -233,3 +255,11 @@ on_both_backends!(requests_waiting_for_their_form_keep_no_database_connection, |
     assert!(response.text().await.unwrap().contains("Sign out"), "the sender is signed in on their home");
     drop(stalled);
 });
+
+async fn newcomer_ids(store: &aspire::store::SqlStore, newcomers: &[Profile]) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for newcomer in newcomers {
+        ids.push(store.user_by_email(&newcomer.email).await.unwrap().unwrap().id);
+    }
+    ids
+}
