@@ -100,7 +100,12 @@ pub async fn outcomes(state: &AppState, actor: &Actor, program_id: i64, filter: 
     let year_items: Vec<RecordItem> = items.iter().filter(of_year).cloned().collect();
     let year_records = Record::all(&scholars, &year_items);
     let seats = state.store.program_group_seats(program.id).await?;
-    let shared = outcomes::collaborations(&year_records, &seats);
+    // Matched over every year (two authors may record a paper under different years), then
+    // counted in the year it first appeared.
+    let shared: Vec<SharedWork> = outcomes::collaborations(&records, &seats)
+        .into_iter()
+        .filter(|work| filter.year.is_none_or(|y| work.year == Some(y)))
+        .collect();
     let named = access::can_see_program_records(actor, program.id);
     let names = scholars
         .iter()
