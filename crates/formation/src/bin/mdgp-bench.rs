@@ -1,7 +1,7 @@
 //! Runs the MDGP solver on MDGPLIB instances and compares with the literature (`best_known.csv`).
 //!
 //! `cargo run --release -p aspire-formation --features bench --bin mdgp-bench -- [--filter S] [--seeds K]
-//!  [--time-scale X] [--threads T] [--out FILE] [--data DIR]`
+//!  [--time-scale X] [--threads T] [--out FILE] [--data DIR] [--single]`
 //! and the scale mode `--random-n 3000 --random-m 50 --checkpoints 60,600`.
 
 use std::collections::BTreeMap;
@@ -62,9 +62,10 @@ struct Args {
     /// Tuning: leave single moves out of the tabu phase.
     #[arg(long, hide = true)]
     no_tabu_moves: bool,
-    /// Use the population layer (`mdgp::solve_population`) instead of one iterated tabu search.
+    /// One iterated tabu search per run (`mdgp::solve`, the path before 2026-12-05) instead of the
+    /// population layer (`mdgp::solve_population`, the default).
     #[arg(long)]
-    population: bool,
+    single: bool,
     /// Tuning: population size at the start.
     #[arg(long, hide = true)]
     pop_size: Option<usize>,
@@ -74,9 +75,9 @@ struct Args {
     /// Tuning: share of the time spent improving each child.
     #[arg(long, hide = true)]
     pop_child_share: Option<f64>,
-    /// Tuning: shrink the population linearly to 2 over the run.
+    /// Tuning: keep the population's size instead of shrinking it linearly to 2.
     #[arg(long, hide = true)]
-    pop_shrink: bool,
+    pop_no_shrink: bool,
     /// Print every run's score and iteration count.
     #[arg(long)]
     verbose: bool,
@@ -103,7 +104,7 @@ impl Args {
             size: self.pop_size.unwrap_or(d.size),
             init_share: self.pop_init_share.unwrap_or(d.init_share),
             child_share: self.pop_child_share.unwrap_or(d.child_share),
-            shrink: self.pop_shrink || d.shrink,
+            shrink: d.shrink && !self.pop_no_shrink,
         }
     }
 }
@@ -259,7 +260,7 @@ fn run(args: &Args) -> Result<(), String> {
                     let params = args.params(seed);
                     let start = Instant::now();
                     let deadline = start + Duration::from_secs_f64(*limit);
-                    let solved = if args.population {
+                    let solved = if !args.single {
                         let pop = args.population();
                         mdgp::solve_population(inst, &params, &pop, &mut |_| start.elapsed().as_secs_f64() / limit)
                     } else {

@@ -26,7 +26,7 @@ pub struct PopulationParams {
 
 impl Default for PopulationParams {
     fn default() -> Self {
-        PopulationParams { size: 10, init_share: 0.3, child_share: 0.03, shrink: false }
+        PopulationParams { size: 10, init_share: 0.3, child_share: 0.03, shrink: true }
     }
 }
 
