@@ -41,7 +41,7 @@ pub async fn run_nightly(state: &AppState) -> anyhow::Result<Option<Night>> {
         for scholar in state.store.program_scholars(program.id).await? {
             night.scholars += 1;
             let known: Vec<String> =
-                items.iter().filter(|i| i.user_id == scholar.user_id).filter_map(match_key).collect();
+                items.iter().filter(|i| i.user_id == scholar.user_id).filter_map(RecordItem::match_key).collect();
             let found = look_up(&client, state, &scholar, &mut night.problems).await;
             for (key, source, form) in found.into_iter().filter(|(key, ..)| !known.contains(key)) {
                 // Works on the scholar's own ORCID record need no confirming: they go in now.
@@ -70,21 +70,6 @@ pub async fn run_nightly(state: &AppState) -> anyhow::Result<Option<Night>> {
     let found = i64::try_from(night.found).unwrap_or(i64::MAX);
     state.store.finish_public_data_run(&today, found, &problems, state.now()).await?;
     Ok(Some(night))
-}
-
-/// What identifies a work in a record: its DOI, else its PubMed ID, else its award's number.
-pub fn match_key(item: &RecordItem) -> Option<String> {
-    if !item.doi.is_empty() {
-        Some(format!("doi:{}", item.doi.to_lowercase()))
-    } else if !item.pmid.is_empty() {
-        Some(format!("pmid:{}", item.pmid))
-    } else if !item.award_number.is_empty() {
-        let core =
-            aspire_citations::AwardNumber::parse(&item.award_number).map_or(item.award_number.clone(), |a| a.core());
-        Some(format!("award:{core}"))
-    } else {
-        None
-    }
 }
 
 /// The scholar's name as (given, surname), from "Ana María Ruiz" (first and last word).
@@ -187,7 +172,7 @@ fn publication(work: &Work, scholar: &str) -> Option<(String, ItemForm)> {
         ..ItemForm::default()
     };
     let item = form.validate().ok()?;
-    Some((match_key(&item)?, form))
+    Some((item.match_key()?, form))
 }
 
 /// An NIH project the scholar leads, as a grant; None when they are not among its PIs.
@@ -216,5 +201,5 @@ fn grant(project: &reporter::FundedProject, given: &str, surname: &str) -> Optio
         ..ItemForm::default()
     };
     let item = form.validate().ok()?;
-    Some((match_key(&item)?, "reporter", form))
+    Some((item.match_key()?, "reporter", form))
 }

@@ -5,7 +5,7 @@ use aspire_citations::{AwardNumber, Doi, Pmid};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use super::wins::{GRANT_STATUSES, POSITIONS, label};
+use super::wins::{GRANT_STATUSES, POSITIONS, activity_code, label, one_of};
 
 /// (code, label) of each kind of item in a record.
 pub const KINDS: [(&str, &str); 5] = [
@@ -226,6 +226,23 @@ impl RecordItem {
             .or_else(|| self.began()?.checked_add(jiff::Span::new().years(K_YEARS_WHEN_NOT_GIVEN)).ok())
     }
 
+    /// What identifies the work across records and look-ups: its DOI, else its PubMed ID, else
+    /// its award's core number (the same grant whatever its support year).
+    pub fn match_key(&self) -> Option<String> {
+        if !self.doi.is_empty() {
+            Some(format!("doi:{}", self.doi.to_lowercase()))
+        } else if !self.pmid.is_empty() {
+            Some(format!("pmid:{}", self.pmid))
+        } else if !self.award_number.is_empty() {
+            Some(format!(
+                "award:{}",
+                AwardNumber::parse(&self.award_number).map_or(self.award_number.clone(), |a| a.core())
+            ))
+        } else {
+            None
+        }
+    }
+
     /// A grant as NIH Table 8 writes it: `R01/PI/2022`.
     pub fn table8_grant(&self) -> String {
         let code = if self.code.is_empty() { self.organisation.as_str() } else { self.code.as_str() };
@@ -271,16 +288,6 @@ pub struct ItemForm {
     pub annual_amount: String,
     /// "on" when the grant is the institution's own career development award.
     pub internal_k: String,
-}
-
-fn one_of(table: &[(&str, &str)], value: &str, what: &str) -> Result<String, String> {
-    let value = value.trim();
-    if table.iter().any(|(c, _)| *c == value) {
-        Ok(value.to_string())
-    } else {
-        let labels: Vec<&str> = table.iter().map(|(_, l)| *l).collect();
-        Err(format!("\"{value}\" is not a {what}: choose one of {}.", labels.join(", ")))
-    }
 }
 
 fn date(value: &str, what: &str) -> Result<String, String> {
@@ -346,29 +353,7 @@ impl ItemForm {
                 if title.is_empty() {
                     return Err("A grant needs its title.".into());
                 }
-                if !self.award_number.trim().is_empty() {
-                    let award = AwardNumber::parse(&self.award_number).map_err(|e| e.to_string())?;
-                    item.code = award.activity_code().to_string();
-                    item.award_number = award.to_string();
-                }
-                let code = self.code.trim().to_ascii_uppercase();
-                if !code.is_empty() {
-                    let shaped = code.len() == 3
-                        && code.starts_with(|c: char| c.is_ascii_uppercase())
-                        && code.chars().all(|c| c.is_ascii_alphanumeric());
-                    if !shaped {
-                        return Err(format!(
-                            "\"{code}\" is not an activity code: write it like K23, R01 or KL2, or leave it empty for a non-NIH award."
-                        ));
-                    }
-                    if !item.code.is_empty() && item.code != code {
-                        return Err(format!(
-                            "The award number is a {} but the activity code says {code}: correct one of them.",
-                            item.code
-                        ));
-                    }
-                    item.code = code;
-                }
+                (item.code, item.award_number) = activity_code(&self.award_number, &self.code)?;
                 item.role = one_of(&GRANT_ROLES, &self.role, "grant role")?;
                 item.status = one_of(&GRANT_STATUSES, &self.status, "grant status")?;
                 item.submitted_on = date(&self.submitted_on, "submission date")?;

@@ -39,7 +39,36 @@ pub struct WinDetails {
     pub grant_status: String,
 }
 
-fn one_of(table: &[(&str, &str)], value: &str, what: &str) -> Result<String, String> {
+/// An award number and an activity code as typed, checked together: (code, award number), each
+/// canonical or empty. The code is read from the award number when there is one, and a code typed
+/// beside it must agree.
+pub(super) fn activity_code(award_number: &str, code: &str) -> Result<(String, String), String> {
+    let (mut found, mut award) = (String::new(), String::new());
+    if !award_number.trim().is_empty() {
+        let parsed = AwardNumber::parse(award_number).map_err(|e| e.to_string())?;
+        found = parsed.activity_code().to_string();
+        award = parsed.to_string();
+    }
+    let code = code.trim().to_ascii_uppercase();
+    if !code.is_empty() {
+        let shaped = code.len() == 3
+            && code.starts_with(|c: char| c.is_ascii_uppercase())
+            && code.chars().all(|c| c.is_ascii_alphanumeric());
+        if !shaped {
+            return Err(format!("\"{code}\" is not an activity code: write it like K23, R01 or KL2."));
+        }
+        if !found.is_empty() && found != code {
+            return Err(format!(
+                "The award number is a {found} but the activity code says {code}: correct one of them."
+            ));
+        }
+        found = code;
+    }
+    Ok((found, award))
+}
+
+/// `value` if it is one of the codes of `table`, or a message listing the choices.
+pub(super) fn one_of(table: &[(&str, &str)], value: &str, what: &str) -> Result<String, String> {
     let value = value.trim();
     if table.iter().any(|(c, _)| *c == value) {
         Ok(value.to_string())
@@ -91,29 +120,7 @@ impl WinDetails {
                 win.author_position = one_of(&POSITIONS, &self.author_position, "author position")?;
             }
             "grant" => {
-                if !self.award_number.trim().is_empty() {
-                    let award = AwardNumber::parse(&self.award_number).map_err(|e| e.to_string())?;
-                    win.mechanism = award.activity_code().to_string();
-                    win.award_number = award.to_string();
-                }
-                let mechanism = self.mechanism.trim().to_ascii_uppercase();
-                if !mechanism.is_empty() {
-                    let shaped = mechanism.len() == 3
-                        && mechanism.starts_with(|c: char| c.is_ascii_uppercase())
-                        && mechanism.chars().all(|c| c.is_ascii_alphanumeric());
-                    if !shaped {
-                        return Err(format!(
-                            "\"{mechanism}\" is not a grant mechanism: write the activity code, like K23, R01 or KL2."
-                        ));
-                    }
-                    if !win.mechanism.is_empty() && win.mechanism != mechanism {
-                        return Err(format!(
-                            "The award number is a {} but the mechanism says {mechanism}: correct one of them.",
-                            win.mechanism
-                        ));
-                    }
-                    win.mechanism = mechanism;
-                }
+                (win.mechanism, win.award_number) = activity_code(&self.award_number, &self.mechanism)?;
                 win.grant_role = one_of(&GRANT_ROLES, &self.grant_role, "grant role")?;
                 win.grant_status = one_of(&GRANT_STATUSES, &self.grant_status, "grant status")?;
             }

@@ -10,7 +10,8 @@ const TOP: f64 = 12.0;
 const BOTTOM: f64 = 42.0;
 pub const COLOURS: [&str; 4] = ["#1f5f8b", "#a1261b", "#1e6b3a", "#7a4b00"];
 
-fn escape(text: &str) -> String {
+/// Text made safe inside SVG markup.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

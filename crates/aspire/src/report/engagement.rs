@@ -103,8 +103,7 @@ pub fn attendance_chart(months: &[String], cohorts: &[(String, Vec<MonthCounts>)
     const TOP: f64 = 12.0;
     const BOTTOM: f64 = 42.0;
     const COLOURS: [&str; 6] = ["#1f5f8b", "#a1261b", "#1e6b3a", "#7a4b00", "#5b3a8c", "#00666b"];
-    let escape =
-        |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    use super::chart::escape;
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x =

@@ -561,26 +561,13 @@ pub struct SharedWork {
     pub tie: Tie,
 }
 
-/// What identifies a work across records: DOI, else PMID, else the award's core number.
-fn work_key(item: &RecordItem) -> Option<String> {
-    match item.kind.as_str() {
-        "publication" if !item.doi.is_empty() => Some(format!("doi:{}", item.doi.to_lowercase())),
-        "publication" if !item.pmid.is_empty() => Some(format!("pmid:{}", item.pmid)),
-        "grant" if !item.award_number.is_empty() => Some(format!(
-            "award:{}",
-            aspire_citations::AwardNumber::parse(&item.award_number).map_or(item.award_number.clone(), |a| a.core())
-        )),
-        _ => None,
-    }
-}
-
 /// Papers and grants that two or more scholars share, each with its closest tie. `seats` are
 /// (user, group) for every group of the program anyone has been in.
 pub fn collaborations(records: &[Record], seats: &[(i64, i64)]) -> Vec<SharedWork> {
     let mut by_key: BTreeMap<String, Vec<(&Record, &RecordItem)>> = BTreeMap::new();
     for r in records {
         for item in &r.items {
-            if let Some(key) = work_key(item) {
+            if let Some(key) = item.match_key() {
                 by_key.entry(key).or_default().push((r, item));
             }
         }
