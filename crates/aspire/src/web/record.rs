@@ -91,6 +91,35 @@ struct RecordPage {
     blank_forms: Vec<ItemForm>,
     who_sees_it: &'static str,
     error: Option<String>,
+    /// What was typed in a refused form (the program it was for, and the form), shown again.
+    typed_item: Option<(i64, ItemForm)>,
+    typed_details: Option<(i64, ScholarDetails)>,
+}
+
+impl RecordPage {
+    /// The form of `blank`'s kind for a program: as typed when it was just refused, else blank.
+    fn item_form<'a>(&'a self, program_id: &i64, blank: &'a ItemForm) -> &'a ItemForm {
+        match &self.typed_item {
+            Some((typed_for, form)) if typed_for == program_id && form.kind == blank.kind => form,
+            _ => blank,
+        }
+    }
+
+    fn item_typed(&self, program_id: &i64, kind: &str) -> bool {
+        self.typed_item.as_ref().is_some_and(|(p, form)| p == program_id && form.kind == kind)
+    }
+
+    /// The scholar's own details for a program: as typed when just refused, else as kept.
+    fn details_for(&self, record: &ProgramRecord) -> ScholarDetails {
+        match &self.typed_details {
+            Some((typed_for, details)) if *typed_for == record.program.id => details.clone(),
+            _ => record.scholar.details(),
+        }
+    }
+
+    fn details_typed(&self, program_id: &i64) -> bool {
+        self.typed_details.as_ref().is_some_and(|(p, _)| p == program_id)
+    }
 }
 
 async fn record_page(state: &AppState, actor: &Actor, error: Option<String>) -> AppResult<RecordPage> {
@@ -112,6 +141,8 @@ async fn record_page(state: &AppState, actor: &Actor, error: Option<String>) -> 
             .collect(),
         who_sees_it: WHO_SEES_IT,
         error,
+        typed_item: None,
+        typed_details: None,
     })
 }
 
@@ -121,12 +152,20 @@ async fn my_record(State(state): State<AppState>, actor: Actor, Query(notice): Q
     Ok(page)
 }
 
-/// A refused change shows the page again with its reason; other errors pass.
-async fn or_refused(state: &AppState, actor: &Actor, result: AppResult<()>, to: &str) -> AppResult<Response> {
+/// A refused change shows the page again with its reason and what was typed (`keep`); other
+/// errors pass.
+async fn or_refused(
+    state: &AppState,
+    actor: &Actor,
+    result: AppResult<()>,
+    to: &str,
+    keep: impl FnOnce(&mut RecordPage),
+) -> AppResult<Response> {
     match result {
         Ok(()) => Ok(Redirect::to(to).into_response()),
         Err(AppError::Invalid(message)) => {
-            let page = record_page(state, actor, Some(message)).await?;
+            let mut page = record_page(state, actor, Some(message)).await?;
+            keep(&mut page);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -139,7 +178,7 @@ async fn add_item(
     CsrfForm(actor, form): CsrfForm<ItemForm>,
 ) -> AppResult<Response> {
     let result = record::add_item(&state, &actor, program_id, &form).await;
-    or_refused(&state, &actor, result, "/record?notice=added").await
+    or_refused(&state, &actor, result, "/record?notice=added", |page| page.typed_item = Some((program_id, form))).await
 }
 
 async fn save_own_details(
@@ -148,7 +187,8 @@ async fn save_own_details(
     CsrfForm(actor, form): CsrfForm<ScholarDetails>,
 ) -> AppResult<Response> {
     let result = record::save_own_details(&state, &actor, program_id, &form).await;
-    or_refused(&state, &actor, result, "/record?notice=saved").await
+    or_refused(&state, &actor, result, "/record?notice=saved", |page| page.typed_details = Some((program_id, form)))
+        .await
 }
 
 #[derive(Template, WebTemplate)]
@@ -267,7 +307,7 @@ async fn confirm_suggestion(
     CsrfForm(actor, _): CsrfForm<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let result = record::answer_suggestion(&state, &actor, id, true).await;
-    or_refused(&state, &actor, result, "/record?notice=added").await
+    or_refused(&state, &actor, result, "/record?notice=added", |_| {}).await
 }
 
 async fn dismiss_suggestion(

@@ -84,6 +84,13 @@ on_both_backends!(a_recorded_win_goes_into_the_record_which_the_member_corrects,
     assert!(refused.text().await.unwrap().contains("10."), "the message shows a DOI's shape");
     let (_, record) = mina.get_text("/record").await;
     assert!(record.contains("JAMA Internal Medicine"), "{record}");
+    // A new item refused shows what she typed again, with the reason.
+    let add = format!("/record/{}/items", world.program);
+    let typed = [("csrf", csrf.as_str()), ("kind", "degree"), ("code", "MPH"), ("year", "nineteen")];
+    let refused = mina.post_form(&add, &typed).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("is not a year") && page.contains("value=\"nineteen\""), "{page}");
 
     // Her coordinator reads the record on her page; Milo cannot open her item.
     let coordinator = app.signed_in(COORDINATOR).await;
