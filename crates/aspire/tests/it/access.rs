@@ -1355,6 +1355,36 @@ on_both_backends!(those_who_run_the_program_cannot_make_themselves_able_to_read_
         .await;
         post(format!("/record/{program}/details"), vec![("topic", "Escalation".into())]).await;
         post(format!("/programs/{program}/small-cell"), vec![("small_cell", "5".into())]).await;
+        // A member's record items and suggestions are hers: correcting, removing, confirming or
+        // dismissing them is refused; confirming an award as R01-equivalent shows no group's words.
+        let item = aspire::domain::record::RecordItem {
+            program_id: program,
+            user_id: member_a,
+            kind: "grant".into(),
+            title: "Foundation award".into(),
+            status: "funded".into(),
+            role: "pi".into(),
+            ..Default::default()
+        };
+        let item = store.add_record_items(&[item], now).await.unwrap()[0];
+        let grant = vec![("kind", "grant".into()), ("title", "Changed".into()), ("role", "pi".into())];
+        assert_eq!(post(format!("/record/items/{item}"), grant).await, 404);
+        assert_eq!(post(format!("/record/items/{item}/delete"), vec![]).await, 404);
+        post(format!("/programs/{program}/record-items/{item}/r01-equivalent"), vec![("confirmed", "yes".into())])
+            .await;
+        let found = aspire::store::record::NewSuggestion {
+            program_id: program,
+            user_id: member_a,
+            source: "pubmed".into(),
+            match_key: format!("doi:10.5555/escalation.{turn}"),
+            item: "{\"kind\":\"publication\",\"title\":\"Found\"}".into(),
+            status: "open".into(),
+        };
+        store.add_suggestions(&[(found, None)], now).await.unwrap();
+        let suggestion = store.open_suggestions(member_a).await.unwrap().last().unwrap().id;
+        assert_eq!(post(format!("/record/suggestions/{suggestion}/confirm"), vec![]).await, 404);
+        assert_eq!(post(format!("/record/suggestions/{suggestion}/dismiss"), vec![]).await, 404);
+        assert!(store.user_record_items(member_a).await.unwrap().iter().any(|i| i.id == item));
         // Closing the cohort makes its members alumni and its groups archives: nobody joins one.
         post(format!("/rounds/{round}/close"), vec![]).await;
         post(format!("/programs/{program}/invitations"), vec![]).await;
