@@ -23,9 +23,8 @@ pub async fn holder(state: &AppState, token: &str) -> AppResult<Actor> {
     if token.len() != 64 {
         return Err(AppError::Unauthorized);
     }
-    let user_id = state.store.token_user(TokenKind::Api, &hash_token(token)).await?.ok_or(AppError::Unauthorized)?;
-    let user = state.store.user(user_id).await?.ok_or(AppError::Unauthorized)?;
-    let memberships = state.store.memberships(user.id).await?;
+    let (user, memberships) =
+        state.store.token_holder(TokenKind::Api, &hash_token(token)).await?.ok_or(AppError::Unauthorized)?;
     // No CSRF token: the API never reads cookies.
     Ok(Actor { user, memberships, csrf_token: String::new() })
 }

@@ -24,9 +24,8 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
     if token.len() != 64 {
         return Err(AppError::NotFound);
     }
-    let user_id =
-        state.store.token_user(TokenKind::CalendarFeed, &hash_token(token)).await?.ok_or(AppError::NotFound)?;
-    let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
+    let (user, _) =
+        state.store.token_holder(TokenKind::CalendarFeed, &hash_token(token)).await?.ok_or(AppError::NotFound)?;
     let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.profile.name), state.now());
     // An archived group meets no more.
     for (group, loaded) in series_of_member(state, user.id).await?.into_iter().filter(|(g, _)| g.archived_at.is_none())

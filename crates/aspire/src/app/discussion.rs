@@ -47,8 +47,7 @@ pub async fn threads(state: &AppState, actor: &Actor, group: &Group, before: Opt
 
 /// A post the actor may see, with its group, or a 404 that says nothing of it.
 pub async fn visible_post(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Post, Group)> {
-    let post = state.store.post(id).await?.ok_or(AppError::NotFound)?;
-    let group = state.store.group(post.group_id).await?.ok_or(AppError::NotFound)?;
+    let (post, group) = state.store.post_with_group(id).await?.ok_or(AppError::NotFound)?;
     // Former members no longer see the group's discussion, their own threads included.
     if access::can_post_in_group(actor, &group) && access::can_see_item(actor, &post.audience()) {
         Ok((post, group))

@@ -5,8 +5,8 @@ use crate::auth::{Actor, access};
 use crate::domain::goals::{self, GoalStatus};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal, NewGoal};
-use crate::store::{Program, TokenKind};
+use crate::store::Program;
+use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal, NewGoal, ScheduleRow};
 
 /// A goal as a member declares it, on a page or through the API.
 pub struct DeclareGoal<'a> {
@@ -138,6 +138,8 @@ pub async fn carry(state: &AppState, actor: &Actor, goal_id: i64) -> AppResult<(
 pub struct OwnRecord {
     pub goals: Vec<Goal>,
     pub long_goals: Vec<LongGoal>,
+    /// The schedules of the groups of those goals, for their dates in each group's zone.
+    pub schedules: Vec<ScheduleRow>,
     pub reminders_muted: bool,
     pub has_feed: bool,
     pub has_api_token: bool,
@@ -145,12 +147,14 @@ pub struct OwnRecord {
 
 pub async fn own_record(state: &AppState, actor: &Actor) -> AppResult<OwnRecord> {
     let id = actor.user.id;
+    let (reminders_muted, has_feed, has_api_token) = state.store.own_switches(id).await?;
     Ok(OwnRecord {
         goals: state.store.user_goals(id).await?,
         long_goals: state.store.long_goals(id).await?,
-        reminders_muted: state.store.reminders_muted(id).await?,
-        has_feed: state.store.has_user_token(id, TokenKind::CalendarFeed).await?,
-        has_api_token: state.store.has_user_token(id, TokenKind::Api).await?,
+        schedules: state.store.schedules_of_own_goals(id).await?,
+        reminders_muted,
+        has_feed,
+        has_api_token,
     })
 }
 

@@ -60,8 +60,10 @@ async fn managed_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Gr
 pub const CHANGES_SHOWN: i64 = 20;
 
 pub async fn roster(state: &AppState, actor: &Actor, id: i64) -> AppResult<Roster> {
-    let group = roster_group(state, actor, id).await?;
-    let program = state.store.program(group.program_id).await?.ok_or(AppError::NotFound)?;
+    let (group, program) = state.store.group_with_program(id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_see_group_roster(actor, &group) {
+        return Err(AppError::NotFound);
+    }
     let members = state.store.group_members(group.id).await?;
     let can_manage = access::can_manage_group(actor, &group);
     let candidates = if can_manage {

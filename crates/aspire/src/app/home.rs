@@ -171,7 +171,8 @@ pub async fn overview(state: &AppState, actor: &Actor) -> AppResult<Home> {
 /// Posts in the person's groups since they last read each group's discussion, that they may see.
 async fn unread(state: &AppState, actor: &Actor, names: &BTreeMap<i64, String>) -> AppResult<Vec<Unread>> {
     let mut by_group: BTreeMap<i64, Unread> = BTreeMap::new();
-    for post in state.store.posts_since_read(actor.user.id, UNREAD_COUNTED).await? {
+    let groups: Vec<i64> = actor.memberships.groups.iter().map(|seat| seat.group_id).collect();
+    for post in state.store.posts_since_read(actor.user.id, &groups, UNREAD_COUNTED).await? {
         if !access::can_see_item(actor, &post.audience()) {
             continue;
         }

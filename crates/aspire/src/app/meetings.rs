@@ -14,10 +14,7 @@ use crate::store::meetings::{Goal, LongGoal, ScheduleRow, SeriesParts};
 use crate::store::{Group, GroupMember, NewEmail};
 
 pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
-    let row = state.store.meeting_series(group_id).await?;
-    let history = state.store.schedules(group_id).await?;
-    let cancelled = state.store.cancellations(group_id).await?;
-    Ok(loaded(SeriesParts { row, history, cancelled }))
+    Ok(loaded(state.store.series_parts(group_id).await?))
 }
 
 fn loaded(parts: SeriesParts) -> LoadedSeries {
@@ -179,34 +176,24 @@ pub struct Meeting {
 
 pub async fn meeting(state: &AppState, actor: &Actor, group_id: i64, start: i64) -> AppResult<Meeting> {
     let (group, loaded) = visible_meeting(state, actor, group_id, start).await?;
-    let visible = |goals: Vec<Goal>| -> Vec<Goal> {
-        goals.into_iter().filter(|g| access::can_see_goal(actor, &group, g.user_id, g.created_at)).collect()
-    };
-    let check_in = match loaded.series.previous(start) {
-        Some(p) => {
-            with_carried(state, group.id, p.start, visible(state.store.goals_at(group.id, p.start).await?)).await?
+    let previous = loaded.series.previous(start).map(|p| p.start);
+    let goals = state.store.goals_with_carried(group.id, [previous.unwrap_or(start), start]).await?;
+    let (mut check_in, mut declared) = (Vec::new(), Vec::new());
+    for (goal, carried_on) in goals {
+        if !access::can_see_goal(actor, &group, goal.user_id, goal.created_at) {
+            continue;
         }
-        None => Vec::new(),
-    };
-    let declared = with_carried(state, group.id, start, visible(state.store.goals_at(group.id, start).await?)).await?;
+        if goal.meeting_start == start {
+            declared.push((goal, carried_on));
+        } else if Some(goal.meeting_start) == previous {
+            check_in.push((goal, carried_on));
+        }
+    }
     let members = state.store.group_members(group.id).await?;
     let attendance = state.store.attendance(group.id, start).await?;
     let long_goals =
         state.store.long_goals(actor.user.id).await?.into_iter().filter(|g| g.status == "active").collect();
     Ok(Meeting { group, loaded, start, check_in, declared, members, attendance, long_goals })
-}
-
-/// Each goal of the meeting at `start` with whether it was carried on: one query per meeting,
-/// however many goals it has.
-async fn with_carried(state: &AppState, group_id: i64, start: i64, goals: Vec<Goal>) -> AppResult<Vec<(Goal, bool)>> {
-    let carried: BTreeSet<i64> = state.store.carried_on_from(group_id, start).await?.into_iter().collect();
-    Ok(goals
-        .into_iter()
-        .map(|g| {
-            let carried_on = carried.contains(&g.id);
-            (g, carried_on)
-        })
-        .collect())
 }
 
 /// The next meeting of one of a member's groups.

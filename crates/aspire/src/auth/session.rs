@@ -74,7 +74,9 @@ pub async fn end(state: &AppState, headers: &HeaderMap) -> Result<HeaderValue, A
 async fn load_actor(parts: &Parts, state: &AppState) -> Result<Option<Actor>, AppError> {
     let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE) else { return Ok(None) };
     let token_hash = hash_token(&token);
-    let Some((session, user)) = state.store.session_with_user(&token_hash).await? else { return Ok(None) };
+    let Some((session, user, memberships)) = state.store.session_with_user(&token_hash).await? else {
+        return Ok(None);
+    };
     let now = state.now();
     let settings = &state.settings;
     let expired = now - session.created_at > settings.session_absolute_hours * 3600
@@ -86,7 +88,6 @@ async fn load_actor(parts: &Parts, state: &AppState) -> Result<Option<Actor>, Ap
     if now - session.last_seen_at >= TOUCH_EVERY_SECONDS {
         state.store.touch_session(&token_hash, now).await?;
     }
-    let memberships = state.store.memberships(user.id).await?;
     Ok(Some(Actor { user, memberships, csrf_token: session.csrf_token }))
 }
 

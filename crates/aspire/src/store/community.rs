@@ -1,7 +1,7 @@
 //! What is kept of a group's discussion, of wins and their cheers, and of the audit log.
 //! Who may see any of it is decided in `auth::access`, never here.
 
-use super::{LogFilter, NewEmail, Result, SqlStore};
+use super::{Group, LogFilter, NewEmail, Result, SqlStore};
 use crate::domain::{Audience, Visibility};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -277,6 +277,25 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
     }
 
+    /// A post with its group, in one statement (every thread page asks).
+    pub async fn post_with_group(&self, id: i64) -> Result<Option<(Post, Group)>> {
+        use sqlx::Row;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {POST_COLUMNS}, g.name AS group_name, g.created_at AS group_created_at, g.archived_at \
+             FROM {POST_FROM} WHERE p.id = $1"
+        ));
+        let Some(row) = sqlx::query(sql).bind(id).fetch_optional(&self.pool).await? else { return Ok(None) };
+        let post: Post = sqlx::FromRow::from_row(&row)?;
+        let group = Group {
+            id: post.group_id,
+            program_id: row.try_get("program_id")?,
+            name: row.try_get("group_name")?,
+            created_at: row.try_get("group_created_at")?,
+            archived_at: row.try_get("archived_at")?,
+        };
+        Ok(Some((post, group)))
+    }
+
     /// Up to `limit` threads of a group with ids below `before`, newest first.
     pub async fn group_threads(&self, group_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {
         let sql = sqlx::AssertSqlSafe(format!(
@@ -286,18 +305,35 @@ impl SqlStore {
         Ok(sqlx::query_as(sql).bind(group_id).bind(before).fetch_all(&self.pool).await?)
     }
 
-    /// Up to `limit` posts, newest first, in the groups `user_id` is in, by others, since they
-    /// last read that group's discussion (or since they joined it). Who may see each is for
-    /// `auth::access` to say.
-    pub async fn posts_since_read(&self, user_id: i64, limit: i64) -> Result<Vec<Post>> {
+    /// Up to `limit` posts by others in the groups `group_ids` (those `user_id` sits in) since
+    /// they last read each group's discussion (or joined it), newest first. Each group is a short
+    /// walk back from its newest post, however long its history: a home page must not grow with it.
+    /// Who may see each is for `auth::access` to say.
+    pub async fn posts_since_read(&self, user_id: i64, group_ids: &[i64], limit: i64) -> Result<Vec<Post>> {
+        if group_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let newest_of_each: Vec<String> = (0..group_ids.len())
+            .map(|i| {
+                let group = format!("${}", i + 2);
+                format!(
+                    "SELECT id FROM (SELECT x.id FROM posts x WHERE x.group_id = {group} \
+                     AND (x.author_id IS NULL OR x.author_id <> $1) AND x.created_at > COALESCE(\
+                     (SELECT dr.read_at FROM discussion_reads dr WHERE dr.group_id = {group} AND dr.user_id = $1), \
+                     (SELECT gm.joined_at FROM group_members gm WHERE gm.group_id = {group} AND gm.user_id = $1)) \
+                     ORDER BY x.created_at DESC, x.id DESC LIMIT {limit}) AS newest{i}"
+                )
+            })
+            .collect();
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} \
-             JOIN group_members gm ON gm.group_id = p.group_id AND gm.user_id = $1 \
-             LEFT JOIN discussion_reads dr ON dr.group_id = p.group_id AND dr.user_id = $1 \
-             WHERE (p.author_id IS NULL OR p.author_id <> $1) AND p.created_at > COALESCE(dr.read_at, gm.joined_at) \
-             ORDER BY p.id DESC LIMIT {limit}"
+            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.id IN ({}) ORDER BY p.created_at DESC, p.id DESC LIMIT {limit}",
+            newest_of_each.join(" UNION ALL ")
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+        let mut query = sqlx::query_as(sql).bind(user_id);
+        for group_id in group_ids {
+            query = query.bind(*group_id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     /// The newest post's id (0 when there is none).
@@ -367,8 +403,22 @@ impl SqlStore {
         Ok(true)
     }
 
-    /// Remembers that `user_id` has read `group_id`'s discussion up to `now`.
+    /// Remembers that `user_id` has read `group_id`'s discussion up to `now`, when something was
+    /// posted since their last read: reading a discussion is not a write (a wait for the
+    /// database's one writer, and for the disk) every time. A read first, for the same reason.
     pub async fn mark_discussion_read(&self, user_id: i64, group_id: i64, now: i64) -> Result<()> {
+        let stale: i64 = sqlx::query_scalar(
+            "SELECT CASE WHEN COALESCE((SELECT MAX(created_at) FROM posts WHERE group_id = $2), 0) \
+             > COALESCE((SELECT read_at FROM discussion_reads WHERE user_id = $1 AND group_id = $2), -1) \
+             THEN 1 ELSE 0 END",
+        )
+        .bind(user_id)
+        .bind(group_id)
+        .fetch_one(&self.pool)
+        .await?;
+        if stale == 0 {
+            return Ok(());
+        }
         sqlx::query(
             "INSERT INTO discussion_reads (user_id, group_id, read_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id, group_id) DO UPDATE SET read_at = excluded.read_at",

@@ -29,6 +29,7 @@ impl LoadedSeries {
 }
 
 /// What a group's series is loaded from.
+#[derive(Default)]
 pub struct SeriesParts {
     pub row: Option<SeriesRow>,
     pub history: Vec<ScheduleRow>,
@@ -155,6 +156,72 @@ const GOAL_COLUMNS: &str = "g.id, g.group_id, g.user_id, g.meeting_start, g.text
 const GOAL_FROM: &str = "goals g JOIN users u ON u.id = g.user_id JOIN groups gr ON gr.id = g.group_id";
 
 impl SqlStore {
+    /// A group's series, every schedule it has had (oldest first) and its cancellations, in
+    /// one statement: the group page, the meeting page and the series page all ask.
+    pub async fn series_parts(&self, group_id: i64) -> Result<SeriesParts> {
+        let mut found = self.groups_and_series("g.id = $1", group_id).await?;
+        Ok(found.pop().map_or_else(SeriesParts::default, |(_, parts)| parts))
+    }
+
+    /// The groups `condition` picks (on `groups g`, with one placeholder), by name, each with its
+    /// series, schedules and cancellations, in one statement however many groups it spans: one
+    /// row per schedule (or one for a group with none), each carrying its group, its series and
+    /// the list of its cancelled starts.
+    async fn groups_and_series(&self, condition: &str, value: i64) -> Result<Vec<(Group, SeriesParts)>> {
+        use sqlx::Row;
+        let cancelled = match self.backend {
+            super::Backend::Sqlite => "group_concat(c.meeting_start, ',')",
+            super::Backend::Postgres => "string_agg(c.meeting_start::text, ',')",
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT g.id AS group_key, g.program_id, g.name AS group_name, g.created_at AS group_created_at, \
+             g.archived_at, ms.group_id AS series_group, ms.place, ms.reminder_lead_minutes, ms.sequence, ms.updated_at, \
+             s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
+             s.duration_minutes, u.name AS changed_by_name, s.changed_at, \
+             (SELECT {cancelled} FROM meeting_cancellations c WHERE c.group_id = g.id) AS cancelled \
+             FROM groups g LEFT JOIN meeting_series ms ON ms.group_id = g.id \
+             LEFT JOIN meeting_schedules s ON s.group_id = g.id LEFT JOIN users u ON u.id = s.changed_by \
+             WHERE {condition} ORDER BY g.name, g.id, s.effective_from, s.id"
+        )))
+        .bind(value)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(Group, SeriesParts)> = Vec::new();
+        for row in &rows {
+            let id: i64 = row.try_get("group_key")?;
+            if out.last().is_none_or(|(group, _)| group.id != id) {
+                let group = Group {
+                    id,
+                    program_id: row.try_get("program_id")?,
+                    name: row.try_get("group_name")?,
+                    created_at: row.try_get("group_created_at")?,
+                    archived_at: row.try_get("archived_at")?,
+                };
+                let series = match row.try_get::<Option<i64>, _>("series_group")? {
+                    Some(group_id) => Some(SeriesRow {
+                        group_id,
+                        place: row.try_get("place")?,
+                        reminder_lead_minutes: row.try_get("reminder_lead_minutes")?,
+                        sequence: row.try_get("sequence")?,
+                        updated_at: row.try_get("updated_at")?,
+                    }),
+                    None => None,
+                };
+                let mut cancelled = Vec::new();
+                for start in row.try_get::<Option<String>, _>("cancelled")?.iter().flat_map(|list| list.split(',')) {
+                    cancelled.push(start.trim().parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?);
+                }
+                out.push((group, SeriesParts { row: series, history: Vec::new(), cancelled }));
+            }
+            if row.try_get::<Option<i64>, _>("id")?.is_some()
+                && let Some((_, parts)) = out.last_mut()
+            {
+                parts.history.push(sqlx::FromRow::from_row(row)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>> {
         Ok(sqlx::query_as(
             "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id = $1",
@@ -185,48 +252,9 @@ impl SqlStore {
     }
 
     /// The groups a person sits in, by name, with every group's series, schedules and
-    /// cancellations: a personal calendar in four statements however many groups it spans.
+    /// cancellations: a personal calendar in one statement however many groups it spans.
     pub async fn series_of_member(&self, user_id: i64) -> Result<Vec<(Group, SeriesParts)>> {
-        const MINE: &str = "(SELECT group_id FROM group_members WHERE user_id = $1)";
-        let groups: Vec<Group> = sqlx::query_as(
-            "SELECT g.id, g.program_id, g.name, g.created_at, g.archived_at FROM groups g \
-             JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let rows: Vec<SeriesRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id IN {MINE}"
-        )))
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let schedules: Vec<ScheduleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
-             s.duration_minutes, u.name AS changed_by_name, s.changed_at \
-             FROM meeting_schedules s LEFT JOIN users u ON u.id = s.changed_by \
-             WHERE s.group_id IN {MINE} ORDER BY s.effective_from, s.id"
-        )))
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let cancellations: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT group_id, meeting_start FROM meeting_cancellations WHERE group_id IN {MINE}"
-        )))
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(groups
-            .into_iter()
-            .map(|group| {
-                let parts = SeriesParts {
-                    row: rows.iter().find(|r| r.group_id == group.id).cloned(),
-                    history: schedules.iter().filter(|s| s.group_id == group.id).cloned().collect(),
-                    cancelled: cancellations.iter().filter(|(g, _)| *g == group.id).map(|(_, start)| *start).collect(),
-                };
-                (group, parts)
-            })
-            .collect())
+        self.groups_and_series("g.id IN (SELECT group_id FROM group_members WHERE user_id = $1)", user_id).await
     }
 
     /// Saves the place and reminder lead time and, when given, a new schedule; the series'
@@ -421,16 +449,24 @@ impl SqlStore {
         Ok(())
     }
 
-    /// The goals declared for the group's meeting at `start` that were carried on to a later one.
-    pub async fn carried_on_from(&self, group_id: i64, start: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT c.carried_from FROM goals c JOIN goals g ON g.id = c.carried_from \
-             WHERE g.group_id = $1 AND g.meeting_start = $2",
-        )
-        .bind(group_id)
-        .bind(start)
-        .fetch_all(&self.pool)
-        .await?)
+    /// The goals of a group's meetings at `starts` (at most two: the meeting and the one before),
+    /// each with whether a later goal carries it on, in one statement.
+    pub async fn goals_with_carried(&self, group_id: i64, starts: [i64; 2]) -> Result<Vec<(Goal, bool)>> {
+        #[derive(sqlx::FromRow)]
+        struct Carried {
+            #[sqlx(flatten)]
+            goal: Goal,
+            #[sqlx(try_from = "super::Flag")]
+            carried_on: bool,
+        }
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS}, \
+             CASE WHEN EXISTS (SELECT 1 FROM goals c WHERE c.carried_from = g.id) THEN 1 ELSE 0 END AS carried_on \
+             FROM {GOAL_FROM} WHERE g.group_id = $1 AND g.meeting_start IN ($2, $3) ORDER BY u.name, g.id"
+        ));
+        let rows: Vec<Carried> =
+            sqlx::query_as(sql).bind(group_id).bind(starts[0]).bind(starts[1]).fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|row| (row.goal, row.carried_on)).collect())
     }
 
     /// The goal that carries `id` forward, if there is one.
@@ -531,6 +567,36 @@ impl SqlStore {
         };
         query.execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// What My goals shows of a person's switches, in one statement: (reminders muted, has a
+    /// calendar feed, has an API token).
+    pub async fn own_switches(&self, user_id: i64) -> Result<(bool, bool, bool)> {
+        let (muted, feeds, api): (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM reminder_mutes WHERE user_id = $1), \
+             (SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $2), \
+             (SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $3)",
+        )
+        .bind(user_id)
+        .bind(super::TokenKind::CalendarFeed.code())
+        .bind(super::TokenKind::Api.code())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((muted > 0, feeds > 0, api > 0))
+    }
+
+    /// Every schedule of every group a person has declared goals in (oldest first), in one
+    /// statement: their own goal lists show each date in its group's time zone.
+    pub async fn schedules_of_own_goals(&self, user_id: i64) -> Result<Vec<ScheduleRow>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
+             s.duration_minutes, u.name AS changed_by_name, s.changed_at \
+             FROM meeting_schedules s LEFT JOIN users u ON u.id = s.changed_by \
+             WHERE s.group_id IN (SELECT DISTINCT group_id FROM goals WHERE user_id = $1) ORDER BY s.effective_from, s.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     pub async fn reminders_muted(&self, user_id: i64) -> Result<bool> {

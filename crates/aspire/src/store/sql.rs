@@ -73,16 +73,6 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-#[derive(sqlx::FromRow)]
-struct SessionUser {
-    #[sqlx(flatten)]
-    user: User,
-    token_hash: String,
-    csrf_token: String,
-    session_created_at: i64,
-    last_seen_at: i64,
-}
-
 impl SqlStore {
     pub fn backend(&self) -> Backend {
         self.backend
@@ -483,6 +473,29 @@ impl SqlStore {
             .await?)
     }
 
+    /// A group with its program, in one statement (the group page asks for both).
+    pub async fn group_with_program(&self, id: i64) -> Result<Option<(Group, Program)>> {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "SELECT g.id, g.program_id, g.name, g.created_at, g.archived_at, p.name AS program_name, \
+             p.description, p.created_at AS program_created_at, p.small_cell \
+             FROM groups g JOIN programs p ON p.id = g.program_id WHERE g.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let group: Group = sqlx::FromRow::from_row(&row)?;
+        let program = Program {
+            id: group.program_id,
+            name: row.try_get("program_name")?,
+            description: row.try_get("description")?,
+            created_at: row.try_get("program_created_at")?,
+            small_cell: row.try_get("small_cell")?,
+        };
+        Ok(Some((group, program)))
+    }
+
     pub async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
         Ok(sqlx::query_as(
             "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count, \
@@ -533,25 +546,40 @@ impl SqlStore {
         Ok(())
     }
 
-    /// A session with the person it belongs to, in one statement (every signed-in request asks).
-    pub async fn session_with_user(&self, token_hash: &str) -> Result<Option<(SessionRecord, User)>> {
-        let columns: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, s.token_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-            columns.join(", ")
-        ));
-        let found: Option<SessionUser> = sqlx::query_as(sql).bind(token_hash).fetch_optional(&self.pool).await?;
-        Ok(found.map(|row| {
-            let session = SessionRecord {
-                token_hash: row.token_hash,
-                user_id: row.user.id,
-                csrf_token: row.csrf_token,
-                created_at: row.session_created_at,
-                last_seen_at: row.last_seen_at,
-            };
-            (session, row.user)
-        }))
+    /// A session with the person it belongs to and their memberships, in one statement: every
+    /// signed-in request asks, and each statement costs a round trip to the database.
+    pub async fn session_with_user(&self, token_hash: &str) -> Result<Option<(SessionRecord, User, Memberships)>> {
+        use sqlx::Row;
+        let sql = with_memberships(
+            "s.token_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at",
+            "sessions s JOIN users u ON u.id = s.user_id",
+            "s.token_hash = $1",
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_all(&self.pool).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let user: User = sqlx::FromRow::from_row(first)?;
+        let session = SessionRecord {
+            token_hash: first.try_get("token_hash")?,
+            user_id: user.id,
+            csrf_token: first.try_get("csrf_token")?,
+            created_at: first.try_get("session_created_at")?,
+            last_seen_at: first.try_get("last_seen_at")?,
+        };
+        Ok(Some((session, user, memberships_of(&rows)?)))
+    }
+
+    /// The person holding a personal token of this kind, with their memberships, in one
+    /// statement (the API asks on every request).
+    pub async fn token_holder(&self, kind: TokenKind, token_hash: &str) -> Result<Option<(User, Memberships)>> {
+        let sql = with_memberships(
+            "t.kind",
+            "user_tokens t JOIN users u ON u.id = t.user_id",
+            "t.token_hash = $1 AND t.kind = $2",
+        );
+        let rows =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(kind.code()).fetch_all(&self.pool).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        Ok(Some((sqlx::FromRow::from_row(first)?, memberships_of(&rows)?)))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
@@ -728,4 +756,41 @@ impl SqlStore {
             outbox_sent: count("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL").await?,
         })
     }
+}
+
+/// A statement for a person found through `from` and `condition` (with `u` for `users`), with
+/// `extra` columns, and one row per membership: program roles (someone in no program still gets
+/// one row, with no program), then group seats. Read back with [`memberships_of`].
+fn with_memberships(extra: &str, from: &str, condition: &str) -> String {
+    let columns: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+    let head = format!("SELECT {}, {extra}", columns.join(", "));
+    format!(
+        "{head}, 0 AS seat, pm.program_id AS member_program, pm.role AS member_role, 0 AS member_group, \
+         0 AS member_joined FROM {from} LEFT JOIN program_members pm ON pm.user_id = u.id WHERE {condition} \
+         UNION ALL {head}, 1, g.program_id, gm.role, g.id, gm.joined_at FROM {from} \
+         JOIN group_members gm ON gm.user_id = u.id JOIN groups g ON g.id = gm.group_id WHERE {condition}"
+    )
+}
+
+fn memberships_of(rows: &[sqlx::any::AnyRow]) -> Result<Memberships> {
+    use sqlx::Row;
+    let mut memberships = Memberships::default();
+    for row in rows {
+        let (Some(program_id), Some(role)) =
+            (row.try_get::<Option<i64>, _>("member_program")?, row.try_get::<Option<String>, _>("member_role")?)
+        else {
+            continue;
+        };
+        if row.try_get::<i64, _>("seat")? == 0 {
+            memberships.programs.push((program_id, ProgramRole::try_from(role)?));
+        } else {
+            memberships.groups.push(Seat {
+                group_id: row.try_get("member_group")?,
+                program_id,
+                role: GroupRole::try_from(role)?,
+                joined_at: row.try_get("member_joined")?,
+            });
+        }
+    }
+    Ok(memberships)
 }

@@ -81,24 +81,6 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Whose token of `kind` this is, if it is one.
-    pub async fn token_user(&self, kind: TokenKind, token_hash: &str) -> Result<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT user_id FROM user_tokens WHERE token_hash = $1 AND kind = $2")
-            .bind(token_hash)
-            .bind(kind.code())
-            .fetch_optional(&self.pool)
-            .await?)
-    }
-
-    pub async fn has_user_token(&self, user_id: i64, kind: TokenKind) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $2")
-            .bind(user_id)
-            .bind(kind.code())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n > 0)
-    }
-
     /// Stores a new invitation; the person's earlier invitations stop working.
     pub async fn create_invitation(&self, i: &Invitation) -> Result<()> {
         let mut tx = self.pool.begin().await?;

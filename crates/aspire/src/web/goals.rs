@@ -20,7 +20,7 @@ use crate::report::engagement;
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
-use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal};
+use crate::store::meetings::{Goal, GroupGoalCounts, LongGoal, ScheduleRow};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -156,14 +156,14 @@ pub struct OwnGoal {
 struct Zones(std::collections::HashMap<i64, cadence::Series>);
 
 impl Zones {
-    async fn of(state: &AppState, goals: &[Goal]) -> AppResult<Zones> {
-        let mut map = std::collections::HashMap::new();
-        for g in goals {
-            if let std::collections::hash_map::Entry::Vacant(slot) = map.entry(g.group_id) {
-                slot.insert(crate::notify::reminders::series_of(state.store.as_ref(), g.group_id).await?);
-            }
+    fn of(schedules: &[ScheduleRow]) -> Zones {
+        let mut by_group: std::collections::HashMap<i64, Vec<cadence::Schedule>> = std::collections::HashMap::new();
+        for row in schedules {
+            by_group.entry(row.group_id).or_default().push(row.schedule());
         }
-        Ok(Zones(map))
+        Zones(
+            by_group.into_iter().map(|(group, list)| (group, cadence::Series::new(list, Default::default()))).collect(),
+        )
     }
 
     /// "Tuesday 2 June 2026" in the group's time zone.
@@ -229,7 +229,7 @@ async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Qu
     let own = app::goals::own_record(&state, &actor).await?;
     let goals = own.goals;
     let record = record_of(&goals);
-    let zones = Zones::of(&state, &goals).await?;
+    let zones = Zones::of(&own.schedules);
     let long_goals = long_views(own.long_goals, &goals, &zones);
     let recent = goals.iter().rev().take(20).map(|g| own_goal_view(g, &zones)).collect();
     Ok(GoalsPage {
@@ -313,7 +313,7 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
     let own = app::goals::own_record(&state, &actor).await?;
     let goals: Vec<Goal> = own.goals.into_iter().filter(|g| g.meeting_start >= from && g.meeting_start < to).collect();
     let record = record_of(&goals);
-    let zones = Zones::of(&state, &goals).await?;
+    let zones = Zones::of(&own.schedules);
     let long_goals = long_views(own.long_goals, &goals, &zones);
     let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
     let review = app::review::annual_review(&state, &actor, year, style).await?;

@@ -74,6 +74,35 @@ on_both_backends!(each_home_page_says_what_to_do_next, |app: TestApp| async move
     assert!(home.contains("Attendance to take") && home.contains("Tuesday 2 June 2026, 09:30 EDT"), "{home}");
     assert!(home.contains("2 new posts</a> <strong>(1 concern for you)</strong>"), "{home}");
     assert!(!home.contains("Send the R21 aims"), "nobody else's goals");
+    // Reading again with nothing new changes nothing; what comes after is new again, and a long
+    // run of it is counted up to a cap, newest first, then cleared by the next read.
+    member.get_text(&discussion).await;
+    app.clock.advance(60);
+    let peer_id = app.state.store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
+    let thread = aspire::store::community::NewPost {
+        group_id: group,
+        thread_id: None,
+        author_id: peer_id,
+        title: "Writing group on Fridays",
+        body: "Who is in?",
+        visibility: aspire::domain::Visibility::Group,
+        facilitator_id: None,
+    };
+    let thread_id = app.state.store.create_post(&thread, app.clock.now_value()).await.unwrap();
+    let (_, home) = member.get_text("/").await;
+    assert!(home.contains("1 new post</a>"), "a post after the last read is new: {home}");
+    let counted = aspire::app::home::UNREAD_COUNTED;
+    for _ in 0..counted + 5 {
+        app.clock.advance(1);
+        let reply = aspire::store::community::NewPost { thread_id: Some(thread_id), title: "", ..thread };
+        app.state.store.create_post(&reply, app.clock.now_value()).await.unwrap();
+    }
+    let (_, home) = member.get_text("/").await;
+    assert!(home.contains(&format!("{counted} or more new posts</a>")), "{home}");
+    app.clock.advance(60);
+    member.get_text(&discussion).await;
+    let (_, home) = member.get_text("/").await;
+    assert!(!home.contains("New in your discussions"), "read again: {home}");
 
     // Someone in another group sees none of group A's news.
     let other = app.signed_in(MEMBER_B).await;
