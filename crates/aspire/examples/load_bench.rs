@@ -214,6 +214,7 @@ async fn targets(base: &str, member: &str, coordinator: &str) -> anyhow::Result<
             path: format!("/programs/{program}"),
             headers: vec![("cookie".to_string(), coordinator_cookie)],
         },
+        Target { name: "discussion (threads)", path: format!("/groups/{group}/discussion"), headers: as_member() },
         Target { name: "thread (5,000 replies)", path: format!("/posts/{thread}"), headers: as_member() },
         Target { name: "calendar feed", path: feed, headers: Vec::new() },
         Target {
