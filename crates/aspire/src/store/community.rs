@@ -435,9 +435,13 @@ impl SqlStore {
     /// or with a program they belong to, since `since`. Who may see each is for `auth::access`.
     pub async fn wins_to_cheer(&self, user_id: i64, since: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id <> $1 AND w.created_at >= $2 AND ( \
-             (w.visibility = 'group' AND w.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1)) \
-             OR (w.visibility = 'program' AND w.program_id IN (SELECT program_id FROM program_members WHERE user_id = $1))) \
+            // Each kind of sharing by its own index, from `since` on: a planner that walks every
+            // win newest first (PostgreSQL did) reads the whole history when there is little new.
+            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.id IN ( \
+             SELECT g.id FROM wins g WHERE g.visibility = 'group' AND g.created_at >= $2 AND g.user_id <> $1 \
+             AND g.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1) \
+             UNION ALL SELECT p.id FROM wins p WHERE p.visibility = 'program' AND p.created_at >= $2 AND p.user_id <> $1 \
+             AND p.program_id IN (SELECT program_id FROM program_members WHERE user_id = $1)) \
              ORDER BY w.id DESC LIMIT {limit}"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).bind(since).fetch_all(&self.pool).await?)
