@@ -2,7 +2,6 @@
 //! attendance, and each member's upcoming meetings.
 
 use crate::notify::emails::{Email, MeetingCancelled, ScheduleChanged};
-use std::collections::BTreeSet;
 
 use crate::auth::{Actor, access};
 use crate::domain::cadence::{self, Schedule, Series};
@@ -10,24 +9,17 @@ use crate::domain::meeting_series::SeriesInput;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 pub use crate::store::meetings::LoadedSeries;
-use crate::store::meetings::{Goal, LongGoal, ScheduleRow, SeriesParts};
+use crate::store::meetings::{Goal, LongGoal};
 use crate::store::{Group, GroupMember, NewEmail};
 
 pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
-    Ok(loaded(state.store.series_parts(group_id).await?))
-}
-
-fn loaded(parts: SeriesParts) -> LoadedSeries {
-    let SeriesParts { row, history, cancelled } = parts;
-    let cancelled: BTreeSet<i64> = cancelled.into_iter().collect();
-    let series = Series::new(history.iter().map(ScheduleRow::schedule).collect(), cancelled);
-    LoadedSeries { row, history, series }
+    Ok(state.store.series_parts(group_id).await?.into())
 }
 
 /// Every group a person sits in, by name, with its series.
 pub async fn series_of_member(state: &AppState, user_id: i64) -> AppResult<Vec<(Group, LoadedSeries)>> {
     let groups = state.store.series_of_member(user_id).await?;
-    Ok(groups.into_iter().map(|(group, parts)| (group, loaded(parts))).collect())
+    Ok(groups.into_iter().map(|(group, parts)| (group, parts.into())).collect())
 }
 
 /// A group whose content (meetings, goals) the actor may see; anything else is a 404.

@@ -5,24 +5,16 @@
 //! app servers run this at the same moment or one restarts. Muted members get none. Emails
 //! carry no goal text: only counts and a link.
 
-use std::collections::BTreeSet;
-
 use super::emails::{Email, GoalsNudge, MeetingReminder};
-use crate::domain::cadence::{self, Series};
+use crate::domain::cadence;
 use crate::domain::goals::GoalStatus;
 use crate::state::AppState;
-use crate::store::meetings::ScheduleRow;
-use crate::store::{Result as StoreResult, SqlStore};
+use crate::store::Result as StoreResult;
+use crate::store::meetings::LoadedSeries;
 
 /// A nudge is sent from a meeting's start until this long after it (a server that was down
 /// catches up; one that was down longer does not nag about old meetings).
 const NUDGE_WINDOW_SECONDS: i64 = 6 * 3600;
-
-pub async fn series_of(store: &SqlStore, group_id: i64) -> StoreResult<Series> {
-    let schedules = store.schedules(group_id).await?;
-    let cancelled: BTreeSet<i64> = store.cancellations(group_id).await?.into_iter().collect();
-    Ok(Series::new(schedules.iter().map(ScheduleRow::schedule).collect(), cancelled))
-}
 
 /// Queues the reminders and nudges that are due at `state.now()`; returns how many were queued.
 pub async fn send_due(state: &AppState) -> StoreResult<usize> {
@@ -32,10 +24,8 @@ pub async fn send_due(state: &AppState) -> StoreResult<usize> {
     let mute_link = format!("{base}/goals#reminders");
     let mut queued = 0;
     for group_id in store.groups_with_series().await? {
-        let (Some(group), Some(row)) = (store.group(group_id).await?, store.meeting_series(group_id).await?) else {
-            continue;
-        };
-        let series = series_of(store, group_id).await?;
+        let Some((group, parts)) = store.group_with_series(group_id).await? else { continue };
+        let LoadedSeries { row: Some(row), series, .. } = parts.into() else { continue };
         let lead = row.reminder_lead_minutes * 60;
         let meetings = series.occurrences(now - NUDGE_WINDOW_SECONDS, now + lead + 1, 50);
         if meetings.iter().all(|o| o.cancelled) {

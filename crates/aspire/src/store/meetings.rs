@@ -13,6 +13,14 @@ pub struct LoadedSeries {
     pub series: Series,
 }
 
+impl From<SeriesParts> for LoadedSeries {
+    fn from(parts: SeriesParts) -> LoadedSeries {
+        let SeriesParts { row, history, cancelled } = parts;
+        let series = Series::new(history.iter().map(ScheduleRow::schedule).collect(), cancelled.into_iter().collect());
+        LoadedSeries { row, history, series }
+    }
+}
+
 impl LoadedSeries {
     pub fn place(&self) -> &str {
         self.row.as_ref().map_or("", |r| r.place.as_str())
@@ -159,8 +167,12 @@ impl SqlStore {
     /// A group's series, every schedule it has had (oldest first) and its cancellations, in
     /// one statement: the group page, the meeting page and the series page all ask.
     pub async fn series_parts(&self, group_id: i64) -> Result<SeriesParts> {
-        let mut found = self.groups_and_series("g.id = $1", group_id).await?;
-        Ok(found.pop().map_or_else(SeriesParts::default, |(_, parts)| parts))
+        Ok(self.group_with_series(group_id).await?.map_or_else(SeriesParts::default, |(_, parts)| parts))
+    }
+
+    /// A group with its series, schedules and cancellations, in one statement.
+    pub async fn group_with_series(&self, group_id: i64) -> Result<Option<(Group, SeriesParts)>> {
+        Ok(self.groups_and_series("g.id = $1", group_id).await?.pop())
     }
 
     /// The groups `condition` picks (on `groups g`, with one placeholder), by name, each with its
@@ -242,13 +254,6 @@ impl SqlStore {
         .bind(group_id)
         .fetch_all(&self.pool)
         .await?)
-    }
-
-    pub async fn cancellations(&self, group_id: i64) -> Result<Vec<i64>> {
-        Ok(sqlx::query_scalar("SELECT meeting_start FROM meeting_cancellations WHERE group_id = $1")
-            .bind(group_id)
-            .fetch_all(&self.pool)
-            .await?)
     }
 
     /// The groups a person sits in, by name, with every group's series, schedules and

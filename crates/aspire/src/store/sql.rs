@@ -353,24 +353,10 @@ impl SqlStore {
     }
 
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
-        // One statement for both kinds: every signed-in request asks this.
-        let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT 0, program_id, role, 0, 0 FROM program_members WHERE user_id = $1 \
-             UNION ALL SELECT 1, g.program_id, gm.role, g.id, gm.joined_at FROM group_members gm \
-             JOIN groups g ON g.id = gm.group_id WHERE gm.user_id = $1",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut memberships = Memberships::default();
-        for (kind, program_id, role, group_id, joined_at) in rows {
-            if kind == 0 {
-                memberships.programs.push((program_id, ProgramRole::try_from(role)?));
-            } else {
-                memberships.groups.push(Seat { group_id, program_id, role: GroupRole::try_from(role)?, joined_at });
-            }
-        }
-        Ok(memberships)
+        // The statement a session is read with, so both decode memberships in one place.
+        let sql = with_memberships("u.id AS member_id", "users u", "u.id = $1");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(&self.pool).await?;
+        memberships_of(&rows)
     }
 
     /// Creates or updates each person by email and enrols them, all in one transaction.
