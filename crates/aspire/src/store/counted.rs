@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
-use sqlx::any::{AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
+
+use super::sqlite_reads::SqliteReads;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Either, Error, Execute, Executor, SqlStr, Transaction};
 
@@ -98,11 +100,18 @@ impl Drop for Lease {
 pub struct CountedPool {
     pool: AnyPool,
     statements: Arc<AtomicU64>,
+    /// SQLite only: reads run here, on the request's thread, rather than on sqlx's.
+    reads: Option<Arc<SqliteReads>>,
 }
 
 impl CountedPool {
     pub fn new(pool: AnyPool) -> CountedPool {
-        CountedPool { pool, statements: Arc::new(AtomicU64::new(0)) }
+        CountedPool { pool, statements: Arc::new(AtomicU64::new(0)), reads: None }
+    }
+
+    /// A pool whose reads run on `reads`, and everything else on `pool`.
+    pub fn with_reads(pool: AnyPool, reads: SqliteReads) -> CountedPool {
+        CountedPool { reads: Some(Arc::new(reads)), ..CountedPool::new(pool) }
     }
 
     /// Statements sent so far, transactions counted once each.
@@ -142,10 +151,27 @@ impl<'p> Executor<'p> for &'_ CountedPool {
         E: 'q + Execute<'q, Any>,
     {
         self.count();
-        let (pool, pool_id) = (self.pool.clone(), self.id());
+        let (pool, pool_id, reads) = (self.pool.clone(), self.id(), self.reads.clone());
         let results = async move {
-            let mut lease = Lease::take(&pool, pool_id).await?;
-            let results: Vec<_> = lease.connection()?.fetch_many(query).collect().await;
+            let results: Vec<_> = match reads {
+                None => all_on_pool(&pool, pool_id, query).await?,
+                Some(reads) => {
+                    let (sql, arguments, persistent) = parts(query)?;
+                    match reads.fetch(sql.as_str(), arguments.as_ref(), None)? {
+                        Some(rows) => {
+                            let end = Either::Left(AnyQueryResult::default());
+                            rows.into_iter().map(Either::Right).chain([end]).map(Ok).collect()
+                        }
+                        None => match arguments {
+                            Some(arguments) => {
+                                let query = sqlx::query_with(sql, arguments).persistent(persistent);
+                                all_on_pool(&pool, pool_id, query).await?
+                            }
+                            None => all_on_pool(&pool, pool_id, sqlx::raw_sql(sql)).await?,
+                        },
+                    }
+                }
+            };
             Ok::<_, Error>(stream::iter(results))
         };
         Box::pin(stream::once(results).try_flatten())
@@ -157,10 +183,21 @@ impl<'p> Executor<'p> for &'_ CountedPool {
         E: 'q + Execute<'q, Any>,
     {
         self.count();
-        let (pool, pool_id) = (self.pool.clone(), self.id());
+        let (pool, pool_id, reads) = (self.pool.clone(), self.id(), self.reads.clone());
         Box::pin(async move {
-            let mut lease = Lease::take(&pool, pool_id).await?;
-            lease.connection()?.fetch_optional(query).await
+            let Some(reads) = reads else {
+                return first_on_pool(&pool, pool_id, query).await;
+            };
+            let (sql, arguments, persistent) = parts(query)?;
+            if let Some(rows) = reads.fetch(sql.as_str(), arguments.as_ref(), Some(1))? {
+                return Ok(rows.into_iter().next());
+            }
+            match arguments {
+                Some(arguments) => {
+                    first_on_pool(&pool, pool_id, sqlx::query_with(sql, arguments).persistent(persistent)).await
+                }
+                None => first_on_pool(&pool, pool_id, sqlx::raw_sql(sql)).await,
+            }
         })
     }
 
@@ -177,4 +214,31 @@ impl<'p> Executor<'p> for &'_ CountedPool {
     {
         (&self.pool).describe(sql)
     }
+}
+
+/// What a statement's results come back as.
+type Results = Vec<Result<Either<AnyQueryResult, AnyRow>, Error>>;
+
+/// Every result of `query`, run on a pooled connection (the request's own when it has one).
+async fn all_on_pool<'q, Q: 'q + Execute<'q, Any>>(pool: &AnyPool, pool_id: usize, query: Q) -> Result<Results, Error> {
+    let mut lease = Lease::take(pool, pool_id).await?;
+    Ok(lease.connection()?.fetch_many(query).collect().await)
+}
+
+/// The first row of `query`, run on a pooled connection (the request's own when it has one).
+async fn first_on_pool<'q, Q: 'q + Execute<'q, Any>>(
+    pool: &AnyPool,
+    pool_id: usize,
+    query: Q,
+) -> Result<Option<AnyRow>, Error> {
+    let mut lease = Lease::take(pool, pool_id).await?;
+    lease.connection()?.fetch_optional(query).await
+}
+
+/// A statement's text, arguments and whether it is kept prepared, taken apart so a read can run
+/// without sqlx and anything else be put together again for it.
+fn parts<'q, E: Execute<'q, Any>>(mut query: E) -> Result<(SqlStr, Option<AnyArguments>, bool), Error> {
+    let arguments = query.take_arguments().map_err(Error::Encode)?;
+    let persistent = query.persistent();
+    Ok((query.sql(), arguments, persistent))
 }

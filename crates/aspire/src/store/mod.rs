@@ -17,6 +17,7 @@ pub mod rounds;
 pub mod sharing;
 mod sql;
 pub mod sqlite;
+pub mod sqlite_reads;
 pub mod sso;
 pub mod tokens;
 

@@ -38,7 +38,8 @@ pub async fn open(url: &str) -> Result<SqlStore> {
         })
         .connect(&url)
         .await?;
-    Ok(SqlStore { pool: super::counted::CountedPool::new(pool), backend: Backend::Sqlite })
+    let reads = super::sqlite_reads::SqliteReads::new(Path::new(path).to_path_buf());
+    Ok(SqlStore { pool: super::counted::CountedPool::with_reads(pool, reads), backend: Backend::Sqlite })
 }
 
 pub(super) async fn backup(pool: &AnyPool, path: &Path) -> Result<()> {

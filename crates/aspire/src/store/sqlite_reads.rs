@@ -1,0 +1,289 @@
+//! SQLite reads on the request's own thread.
+//!
+//! sqlx runs every SQLite connection on a thread of its own: each statement, and each row it
+//! returns, crosses threads. On a busy two-core server that hand-off cost more than the reads
+//! themselves (perf on the group page under load: a third of the time in the kernel, switching
+//! tasks). Here a read runs on a read-only rusqlite connection in the calling task and comes
+//! back as the `AnyRow`s sqlx would have given, so the store keeps one SQL text and one way of
+//! decoding for both backends. Anything else (a write, a statement these connections cannot
+//! prepare) is left to sqlx, as before; transactions never come here.
+//!
+//! In WAL mode a read never waits for a writer. A slow read (a program-wide report) holds the
+//! worker thread it runs on for as long as it runs, as it held a sqlx thread before.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use rusqlite::types::{Null, ValueRef};
+use rusqlite::{Connection, OpenFlags, Statement};
+use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
+use sqlx_core::any::{AnyColumn, AnyValueKind};
+use sqlx_core::ext::ustr::UStr;
+
+/// Idle connections kept for the next read; more are opened while more reads run at once.
+const KEPT_IDLE: usize = 8;
+/// A read this slow is logged, as sqlx logs its own.
+const SLOW: Duration = Duration::from_secs(1);
+/// Prepared statements kept per connection: every statement the store has, with room to spare.
+const STATEMENTS_KEPT: usize = 512;
+
+#[derive(Debug)]
+pub struct SqliteReads {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteReads {
+    /// Reads of the database at `path`, which must already exist in WAL mode (sqlx opens and
+    /// migrates it first).
+    pub fn new(path: PathBuf) -> SqliteReads {
+        SqliteReads { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    /// The rows of `sql` (at most `limit`) when it is a read, or `None` when it is not one and
+    /// must go to sqlx.
+    pub fn fetch(
+        &self,
+        sql: &str,
+        arguments: Option<&AnyArguments>,
+        limit: Option<usize>,
+    ) -> Result<Option<Vec<AnyRow>>, sqlx::Error> {
+        if !begins_as_a_read(sql) {
+            return Ok(None);
+        }
+        let started = Instant::now();
+        let connection = self.connection()?;
+        let rows = read(&connection, sql, arguments, limit);
+        self.give_back(connection);
+        let elapsed = started.elapsed();
+        if elapsed >= SLOW {
+            // As sqlx warns of its own slow statements.
+            tracing::warn!(target: "sqlx::query", ?elapsed, db.statement = sql, "slow statement");
+        }
+        rows
+    }
+
+    fn connection(&self) -> Result<Connection, sqlx::Error> {
+        if let Some(connection) = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop() {
+            return Ok(connection);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
+        connection.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
+        connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+        Ok(connection)
+    }
+
+    fn give_back(&self, connection: Connection) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < KEPT_IDLE {
+            idle.push(connection);
+        }
+    }
+}
+
+/// A `SELECT` or `WITH`: SQLite also calls `BEGIN` and friends read-only, so the first word
+/// decides before the statement's own flag does.
+fn begins_as_a_read(sql: &str) -> bool {
+    let first: String = sql.trim_start().chars().take(6).flat_map(char::to_lowercase).collect();
+    first.starts_with("select") || first.starts_with("with")
+}
+
+fn read(
+    connection: &Connection,
+    sql: &str,
+    arguments: Option<&AnyArguments>,
+    limit: Option<usize>,
+) -> Result<Option<Vec<AnyRow>>, sqlx::Error> {
+    // What cannot be prepared here (several statements in one text, say) goes to sqlx, which
+    // gives its own error if it is wrong.
+    let Ok(mut statement) = connection.prepare_cached(sql) else {
+        return Ok(None);
+    };
+    if !statement.readonly() {
+        return Ok(None);
+    }
+    bind(&mut statement, arguments)?;
+    let names = column_names(&statement)?;
+    let columns = names.len();
+    let mut rows = Vec::new();
+    let mut results = statement.raw_query();
+    while limit.is_none_or(|limit| rows.len() < limit) {
+        let Some(row) = results.next().map_err(failed)? else {
+            break;
+        };
+        let mut values = Vec::with_capacity(columns);
+        for index in 0..columns {
+            values.push(AnyValue { kind: value(row.get_ref(index).map_err(failed)?, index)? });
+        }
+        rows.push(values);
+    }
+    Ok(Some(as_any_rows(names, rows)))
+}
+
+/// Binds the arguments as sqlx does: `$N` and `?N` name their argument, a bare `?` takes the next.
+fn bind(statement: &mut Statement<'_>, arguments: Option<&AnyArguments>) -> Result<(), sqlx::Error> {
+    let values = arguments.map(|a| a.values.0.as_slice()).unwrap_or_default();
+    let mut next = 0;
+    for parameter in 1..=statement.parameter_count() {
+        let position = match statement.parameter_name(parameter) {
+            Some(name) => name
+                .strip_prefix(['$', '?'])
+                .and_then(|digits| digits.parse::<usize>().ok())
+                .ok_or_else(|| sqlx::Error::Protocol(format!("unsupported SQL parameter {name}")))?,
+            None => {
+                next += 1;
+                next
+            }
+        };
+        let bound = match values.get(position.wrapping_sub(1)) {
+            None | Some(AnyValueKind::Null(_)) => statement.raw_bind_parameter(parameter, Null),
+            Some(AnyValueKind::Bool(b)) => statement.raw_bind_parameter(parameter, i64::from(*b)),
+            Some(AnyValueKind::SmallInt(i)) => statement.raw_bind_parameter(parameter, i64::from(*i)),
+            Some(AnyValueKind::Integer(i)) => statement.raw_bind_parameter(parameter, i64::from(*i)),
+            Some(AnyValueKind::BigInt(i)) => statement.raw_bind_parameter(parameter, *i),
+            Some(AnyValueKind::Real(r)) => statement.raw_bind_parameter(parameter, f64::from(*r)),
+            Some(AnyValueKind::Double(d)) => statement.raw_bind_parameter(parameter, *d),
+            Some(AnyValueKind::Text(t)) => statement.raw_bind_parameter(parameter, t.as_str()),
+            Some(AnyValueKind::TextSlice(t)) => statement.raw_bind_parameter(parameter, &**t),
+            Some(AnyValueKind::Blob(b)) => statement.raw_bind_parameter(parameter, b.as_slice()),
+            Some(other) => {
+                return Err(sqlx::Error::Protocol(format!("cannot bind {other:?} for SQLite")));
+            }
+        };
+        bound.map_err(failed)?;
+    }
+    Ok(())
+}
+
+fn column_names(statement: &Statement<'_>) -> Result<Vec<UStr>, sqlx::Error> {
+    (0..statement.column_count()).map(|index| statement.column_name(index).map(UStr::new).map_err(failed)).collect()
+}
+
+/// A value as sqlx's SQLite driver hands it to `Any`: by the type the value has, not the
+/// column's declared one.
+fn value(value: ValueRef<'_>, column: usize) -> Result<AnyValueKind, sqlx::Error> {
+    Ok(match value {
+        ValueRef::Null => AnyValueKind::Null(AnyTypeInfoKind::Null),
+        ValueRef::Integer(i) => AnyValueKind::BigInt(i),
+        ValueRef::Real(r) => AnyValueKind::Double(r),
+        ValueRef::Text(bytes) => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: column.to_string(), source: Box::new(e) })?;
+            AnyValueKind::Text(Arc::new(text.to_owned()))
+        }
+        ValueRef::Blob(bytes) => AnyValueKind::Blob(Arc::new(bytes.to_vec())),
+    })
+}
+
+fn as_any_rows(names: Vec<UStr>, rows: Vec<Vec<AnyValue>>) -> Vec<AnyRow> {
+    let mut by_name = sqlx_core::HashMap::with_capacity(names.len());
+    for (index, name) in names.iter().enumerate() {
+        // As sqlx: when two columns share a name, the last one answers to it.
+        by_name.insert(name.clone(), index);
+    }
+    let by_name = Arc::new(by_name);
+    rows.into_iter()
+        .map(|values| {
+            let columns = names
+                .iter()
+                .zip(&values)
+                .enumerate()
+                .map(|(ordinal, (name, value))| AnyColumn {
+                    ordinal,
+                    name: name.clone(),
+                    type_info: AnyTypeInfo { kind: kind_of(&value.kind) },
+                })
+                .collect();
+            AnyRow { column_names: Arc::clone(&by_name), columns, values }
+        })
+        .collect()
+}
+
+fn kind_of(value: &AnyValueKind) -> AnyTypeInfoKind {
+    match value {
+        AnyValueKind::BigInt(_) => AnyTypeInfoKind::BigInt,
+        AnyValueKind::Double(_) => AnyTypeInfoKind::Double,
+        AnyValueKind::Text(_) => AnyTypeInfoKind::Text,
+        AnyValueKind::Blob(_) => AnyTypeInfoKind::Blob,
+        _ => AnyTypeInfoKind::Null,
+    }
+}
+
+fn failed(error: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("SQLite read: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::{Executor, Row};
+
+    use super::*;
+
+    use super::super::sqlite;
+
+    /// Every value of a row, as text, with the type sqlx decodes it as.
+    fn shown(row: &AnyRow) -> Vec<String> {
+        (0..row.values.len())
+            .map(|i| match &row.values[i].kind {
+                AnyValueKind::Null(_) => "NULL".to_string(),
+                AnyValueKind::BigInt(v) => format!("int {v} = {}", row.get::<i64, _>(i)),
+                AnyValueKind::Double(v) => format!("real {v} = {}", row.get::<f64, _>(i)),
+                AnyValueKind::Text(v) => format!("text {v} = {}", row.get::<String, _>(i)),
+                AnyValueKind::Blob(v) => format!("blob {v:?} = {:?}", row.get::<Vec<u8>, _>(i)),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn reads_here_give_what_sqlx_gives_and_writes_still_go_to_sqlx() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("reads.db").display());
+        let store = sqlite::open(&url).await.unwrap();
+        let pool = &store.pool;
+        // A write through the pool is not a read: sqlx runs it (the read connections cannot).
+        pool.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, score REAL, data BLOB)").await.unwrap();
+        let inserted = sqlx::query("INSERT INTO notes (body, score, data) VALUES ($1, $2, $3), ($4, NULL, NULL)")
+            .bind("Grant tips — «résumé»")
+            .bind(2.5)
+            .bind(vec![0u8, 1, 255])
+            .bind("second")
+            .execute(pool)
+            .await
+            .unwrap();
+        assert_eq!(inserted.rows_affected(), 2);
+
+        // Arguments named out of order and used twice, a missing one read as NULL, columns of
+        // every kind and a name given twice: the same answer as sqlx's own SQLite driver.
+        let sql = "SELECT id, body, score, data, $2 AS twice, $2 + $1 AS sum, $3 AS missing, 'x' AS body \
+                   FROM notes WHERE id >= $1 ORDER BY id";
+        let here = sqlx::query(sql).bind(1_i64).bind(40_i64).fetch_all(pool).await.unwrap();
+        let there = sqlx::query(sql).bind(1_i64).bind(40_i64).fetch_all(pool.inner()).await.unwrap();
+        assert_eq!(here.len(), 2);
+        assert_eq!(here.iter().map(shown).collect::<Vec<_>>(), there.iter().map(shown).collect::<Vec<_>>());
+        assert_eq!(here[0].get::<String, _>("body"), "x", "the last column of a name answers to it");
+        assert_eq!(here[0].get::<Option<String>, _>("missing"), None);
+
+        // One row is one row; none is none.
+        let first = sqlx::query("SELECT body FROM notes ORDER BY id").fetch_optional(pool).await.unwrap();
+        assert_eq!(first.unwrap().get::<String, _>(0), "Grant tips — «résumé»");
+        let none = sqlx::query("SELECT body FROM notes WHERE id = $1").bind(99_i64).fetch_optional(pool).await.unwrap();
+        assert!(none.is_none());
+
+        // A read sees the write that came just before it, on another connection.
+        sqlx::query("UPDATE notes SET body = $1 WHERE id = 2").bind("changed").execute(pool).await.unwrap();
+        let body: String = sqlx::query_scalar("SELECT body FROM notes WHERE id = 2").fetch_one(pool).await.unwrap();
+        assert_eq!(body, "changed");
+
+        // A write that returns rows is still a write.
+        let id: i64 =
+            sqlx::query_scalar("INSERT INTO notes (body) VALUES ('third') RETURNING id").fetch_one(pool).await.unwrap();
+        assert_eq!(id, 3);
+
+        // A mistake is an error, as from sqlx.
+        let wrong = sqlx::query("SELECT nothing FROM notes").fetch_all(pool).await;
+        assert!(wrong.is_err());
+    }
+}
