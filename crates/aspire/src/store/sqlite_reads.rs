@@ -57,9 +57,12 @@ impl SqliteReads {
         let rows = read(&connection, sql, arguments, limit);
         self.give_back(connection);
         let elapsed = started.elapsed();
+        let rows_returned = rows.as_ref().ok().and_then(Option::as_ref).map_or(0, Vec::len);
+        // Logged as sqlx logs its own statements, so `sqlx::query=debug` shows every one.
         if elapsed >= SLOW {
-            // As sqlx warns of its own slow statements.
-            tracing::warn!(target: "sqlx::query", ?elapsed, db.statement = sql, "slow statement");
+            tracing::warn!(target: "sqlx::query", statement = sql, rows_returned, ?elapsed, "slow statement");
+        } else {
+            tracing::debug!(target: "sqlx::query", statement = sql, rows_returned, ?elapsed, "read");
         }
         rows
     }
