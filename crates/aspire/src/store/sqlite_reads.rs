@@ -11,6 +11,7 @@
 //! In WAL mode a read never waits for a writer. A slow read (a program-wide report) holds the
 //! worker thread it runs on for as long as it runs, as it held a sqlx thread before.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -31,7 +32,21 @@ const STATEMENTS_KEPT: usize = 512;
 #[derive(Debug)]
 pub struct SqliteReads {
     path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Reader>>,
+}
+
+/// A read-only connection, with the columns of each statement it has read, named once.
+#[derive(Debug)]
+struct Reader {
+    connection: Connection,
+    columns: HashMap<String, Arc<Columns>>,
+}
+
+/// The columns of a statement, as every row of it carries them.
+#[derive(Debug)]
+struct Columns {
+    names: Vec<UStr>,
+    by_name: Arc<sqlx_core::HashMap<UStr, usize>>,
 }
 
 impl SqliteReads {
@@ -53,9 +68,9 @@ impl SqliteReads {
             return Ok(None);
         }
         let started = Instant::now();
-        let connection = self.connection()?;
-        let rows = read(&connection, sql, arguments, limit);
-        self.give_back(connection);
+        let mut reader = self.reader()?;
+        let rows = reader.read(sql, arguments, limit);
+        self.give_back(reader);
         let elapsed = started.elapsed();
         let rows_returned = rows.as_ref().ok().and_then(Option::as_ref).map_or(0, Vec::len);
         // Logged as sqlx logs its own statements, so `sqlx::query=debug` shows every one.
@@ -67,21 +82,21 @@ impl SqliteReads {
         rows
     }
 
-    fn connection(&self) -> Result<Connection, sqlx::Error> {
-        if let Some(connection) = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop() {
-            return Ok(connection);
+    fn reader(&self) -> Result<Reader, sqlx::Error> {
+        if let Some(reader) = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop() {
+            return Ok(reader);
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let connection = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         connection.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
         connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        Ok(connection)
+        Ok(Reader { connection, columns: HashMap::new() })
     }
 
-    fn give_back(&self, connection: Connection) {
+    fn give_back(&self, reader: Reader) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         if idle.len() < KEPT_IDLE {
-            idle.push(connection);
+            idle.push(reader);
         }
     }
 }
@@ -89,40 +104,51 @@ impl SqliteReads {
 /// A `SELECT` or `WITH`: SQLite also calls `BEGIN` and friends read-only, so the first word
 /// decides before the statement's own flag does.
 fn begins_as_a_read(sql: &str) -> bool {
-    let first: String = sql.trim_start().chars().take(6).flat_map(char::to_lowercase).collect();
-    first.starts_with("select") || first.starts_with("with")
+    let sql = sql.trim_start().as_bytes();
+    let begins_with =
+        |word: &str| sql.get(..word.len()).is_some_and(|start| start.eq_ignore_ascii_case(word.as_bytes()));
+    begins_with("select") || begins_with("with")
 }
 
-fn read(
-    connection: &Connection,
-    sql: &str,
-    arguments: Option<&AnyArguments>,
-    limit: Option<usize>,
-) -> Result<Option<Vec<AnyRow>>, sqlx::Error> {
-    // What cannot be prepared here (several statements in one text, say) goes to sqlx, which
-    // gives its own error if it is wrong.
-    let Ok(mut statement) = connection.prepare_cached(sql) else {
-        return Ok(None);
-    };
-    if !statement.readonly() {
-        return Ok(None);
-    }
-    bind(&mut statement, arguments)?;
-    let names = column_names(&statement)?;
-    let columns = names.len();
-    let mut rows = Vec::new();
-    let mut results = statement.raw_query();
-    while limit.is_none_or(|limit| rows.len() < limit) {
-        let Some(row) = results.next().map_err(failed)? else {
-            break;
+impl Reader {
+    fn read(
+        &mut self,
+        sql: &str,
+        arguments: Option<&AnyArguments>,
+        limit: Option<usize>,
+    ) -> Result<Option<Vec<AnyRow>>, sqlx::Error> {
+        // What cannot be prepared here (several statements in one text, say) goes to sqlx, which
+        // gives its own error if it is wrong.
+        let Ok(mut statement) = self.connection.prepare_cached(sql) else {
+            return Ok(None);
         };
-        let mut values = Vec::with_capacity(columns);
-        for index in 0..columns {
-            values.push(AnyValue { kind: value(row.get_ref(index).map_err(failed)?, index)? });
+        if !statement.readonly() {
+            return Ok(None);
         }
-        rows.push(values);
+        bind(&mut statement, arguments)?;
+        let columns = match self.columns.get(sql) {
+            // Named again if the schema changed under a `*`.
+            Some(columns) if columns.names.len() == statement.column_count() => Arc::clone(columns),
+            _ => {
+                let columns = Arc::new(columns_of(&statement)?);
+                self.columns.insert(sql.to_owned(), Arc::clone(&columns));
+                columns
+            }
+        };
+        let mut rows = Vec::new();
+        let mut results = statement.raw_query();
+        while limit.is_none_or(|limit| rows.len() < limit) {
+            let Some(row) = results.next().map_err(failed)? else {
+                break;
+            };
+            let mut values = Vec::with_capacity(columns.names.len());
+            for index in 0..columns.names.len() {
+                values.push(AnyValue { kind: value(row.get_ref(index).map_err(failed)?, index)? });
+            }
+            rows.push(any_row(&columns, values));
+        }
+        Ok(Some(rows))
     }
-    Ok(Some(as_any_rows(names, rows)))
 }
 
 /// Binds the arguments as sqlx does: `$N` and `?N` name their argument, a bare `?` takes the next.
@@ -160,8 +186,16 @@ fn bind(statement: &mut Statement<'_>, arguments: Option<&AnyArguments>) -> Resu
     Ok(())
 }
 
-fn column_names(statement: &Statement<'_>) -> Result<Vec<UStr>, sqlx::Error> {
-    (0..statement.column_count()).map(|index| statement.column_name(index).map(UStr::new).map_err(failed)).collect()
+fn columns_of(statement: &Statement<'_>) -> Result<Columns, sqlx::Error> {
+    let names = (0..statement.column_count())
+        .map(|index| statement.column_name(index).map(UStr::new).map_err(failed))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut by_name = sqlx_core::HashMap::with_capacity(names.len());
+    for (index, name) in names.iter().enumerate() {
+        // As sqlx: when two columns share a name, the last one answers to it.
+        by_name.insert(name.clone(), index);
+    }
+    Ok(Columns { names, by_name: Arc::new(by_name) })
 }
 
 /// A value as sqlx's SQLite driver hands it to `Any`: by the type the value has, not the
@@ -180,28 +214,19 @@ fn value(value: ValueRef<'_>, column: usize) -> Result<AnyValueKind, sqlx::Error
     })
 }
 
-fn as_any_rows(names: Vec<UStr>, rows: Vec<Vec<AnyValue>>) -> Vec<AnyRow> {
-    let mut by_name = sqlx_core::HashMap::with_capacity(names.len());
-    for (index, name) in names.iter().enumerate() {
-        // As sqlx: when two columns share a name, the last one answers to it.
-        by_name.insert(name.clone(), index);
-    }
-    let by_name = Arc::new(by_name);
-    rows.into_iter()
-        .map(|values| {
-            let columns = names
-                .iter()
-                .zip(&values)
-                .enumerate()
-                .map(|(ordinal, (name, value))| AnyColumn {
-                    ordinal,
-                    name: name.clone(),
-                    type_info: AnyTypeInfo { kind: kind_of(&value.kind) },
-                })
-                .collect();
-            AnyRow { column_names: Arc::clone(&by_name), columns, values }
+fn any_row(columns: &Columns, values: Vec<AnyValue>) -> AnyRow {
+    let described = columns
+        .names
+        .iter()
+        .zip(&values)
+        .enumerate()
+        .map(|(ordinal, (name, value))| AnyColumn {
+            ordinal,
+            name: name.clone(),
+            type_info: AnyTypeInfo { kind: kind_of(&value.kind) },
         })
-        .collect()
+        .collect();
+    AnyRow { column_names: Arc::clone(&columns.by_name), columns: described, values }
 }
 
 fn kind_of(value: &AnyValueKind) -> AnyTypeInfoKind {
