@@ -316,7 +316,7 @@ impl SqlStore {
     pub async fn round_people(&self, round_id: i64) -> Result<Vec<User>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {} FROM users u JOIN round_people rp ON rp.user_id = u.id WHERE rp.round_id = $1 ORDER BY u.name, u.id",
-            super::sql::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+            super::sql::user_columns_of_u()
         ));
         Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
     }

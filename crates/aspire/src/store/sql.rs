@@ -8,6 +8,7 @@
 //! again, and that was a sixth of a group page's time.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use super::counted::CountedPool;
 use super::*;
@@ -299,7 +300,7 @@ impl SqlStore {
              {OUTSTANDING_INVITATION} \
              LEFT JOIN program_alumni a ON a.program_id = pm.program_id AND a.user_id = u.id \
              ORDER BY page.name, page.id",
-            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
+            user_columns_of_u(),
             who.condition("$3"),
         ));
         type Row = (User, String, Option<i64>, Option<i64>, Option<(String, i64)>);
@@ -513,7 +514,7 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
              WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name",
-            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+            user_columns_of_u()
         ));
         let rows = sqlx::query(sql).bind(group_id).fetch_all(&self.pool).await?;
         rows.into_iter()
@@ -543,12 +544,15 @@ impl SqlStore {
     /// signed-in request asks, and each statement costs a round trip to the database.
     pub async fn session_with_user(&self, token_hash: &str) -> Result<Option<(SessionRecord, User, Memberships)>> {
         use sqlx::Row;
-        let sql = with_memberships(
-            "s.token_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at",
-            "sessions s JOIN users u ON u.id = s.user_id",
-            "s.token_hash = $1",
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).fetch_all(&self.pool).await?;
+        // Asked on every signed-in request: built once.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            with_memberships(
+                "s.token_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at",
+                "sessions s JOIN users u ON u.id = s.user_id",
+                "s.token_hash = $1",
+            )
+        });
+        let rows = sqlx::query(SQL.as_str()).bind(token_hash).fetch_all(&self.pool).await?;
         let Some(first) = rows.first() else { return Ok(None) };
         let user: User = sqlx::FromRow::from_row(first)?;
         let session = SessionRecord {
@@ -564,13 +568,14 @@ impl SqlStore {
     /// The person holding a personal token of this kind, with their memberships, in one
     /// statement (the API asks on every request).
     pub async fn token_holder(&self, kind: TokenKind, token_hash: &str) -> Result<Option<(User, Memberships)>> {
-        let sql = with_memberships(
-            "t.kind",
-            "user_tokens t JOIN users u ON u.id = t.user_id",
-            "t.token_hash = $1 AND t.kind = $2",
-        );
-        let rows =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash).bind(kind.code()).fetch_all(&self.pool).await?;
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            with_memberships(
+                "t.kind",
+                "user_tokens t JOIN users u ON u.id = t.user_id",
+                "t.token_hash = $1 AND t.kind = $2",
+            )
+        });
+        let rows = sqlx::query(SQL.as_str()).bind(token_hash).bind(kind.code()).fetch_all(&self.pool).await?;
         let Some(first) = rows.first() else { return Ok(None) };
         Ok(Some((sqlx::FromRow::from_row(first)?, memberships_of(&rows)?)))
     }
@@ -754,9 +759,15 @@ impl SqlStore {
 /// A statement for a person found through `from` and `condition` (with `u` for `users`), with
 /// `extra` columns, and one row per membership: program roles (someone in no program still gets
 /// one row, with no program), then group seats. Read back with [`memberships_of`].
+/// `USER_COLUMNS` of the users joined as `u`.
+pub(super) fn user_columns_of_u() -> &'static str {
+    static COLUMNS: LazyLock<String> =
+        LazyLock::new(|| USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "));
+    &COLUMNS
+}
+
 fn with_memberships(extra: &str, from: &str, condition: &str) -> String {
-    let columns: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
-    let head = format!("SELECT {}, {extra}", columns.join(", "));
+    let head = format!("SELECT {}, {extra}", user_columns_of_u());
     format!(
         "{head}, 0 AS seat, pm.program_id AS member_program, pm.role AS member_role, 0 AS member_group, \
          0 AS member_joined FROM {from} LEFT JOIN program_members pm ON pm.user_id = u.id WHERE {condition} \
