@@ -7,6 +7,9 @@
 //! thread, or to the PostgreSQL server) as dearly as a statement; a page that borrowed one per
 //! statement paid for that every time. A request keeps its connection only while none of its
 //! statements is waiting for another, so it never holds one idle while it waits for the pool.
+//!
+//! On SQLite a read takes none of these connections: it runs on the request's own thread
+//! ([`SqliteReads`]), and only what is not a read comes to the pool.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -17,10 +20,10 @@ use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
-
-use super::sqlite_reads::SqliteReads;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Either, Error, Execute, Executor, SqlStr, Transaction};
+
+use super::sqlite_reads::SqliteReads;
 
 tokio::task_local! {
     static HELD: RefCell<Held>;

@@ -756,9 +756,6 @@ impl SqlStore {
     }
 }
 
-/// A statement for a person found through `from` and `condition` (with `u` for `users`), with
-/// `extra` columns, and one row per membership: program roles (someone in no program still gets
-/// one row, with no program), then group seats. Read back with [`memberships_of`].
 /// `USER_COLUMNS` of the users joined as `u`.
 pub(super) fn user_columns_of_u() -> &'static str {
     static COLUMNS: LazyLock<String> =
@@ -766,6 +763,9 @@ pub(super) fn user_columns_of_u() -> &'static str {
     &COLUMNS
 }
 
+/// A statement for a person found through `from` and `condition` (with `u` for `users`), with
+/// `extra` columns, and one row per membership: program roles (someone in no program still gets
+/// one row, with no program), then group seats. Read back with [`memberships_of`].
 fn with_memberships(extra: &str, from: &str, condition: &str) -> String {
     let head = format!("SELECT {}, {extra}", user_columns_of_u());
     format!(
