@@ -21,6 +21,7 @@ use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use sqlx::any::{AnyArguments, AnyQueryResult, AnyRow, AnyStatement, AnyTypeInfo};
 use sqlx::pool::PoolConnection;
+use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Either, Error, Execute, Executor, SqlStr, Transaction};
 
 use super::sqlite_reads::SqliteReads;
@@ -165,13 +166,7 @@ impl<'p> Executor<'p> for &'_ CountedPool {
                             let end = Either::Left(AnyQueryResult::default());
                             rows.into_iter().map(Either::Right).chain([end]).map(Ok).collect()
                         }
-                        None => match arguments {
-                            Some(arguments) => {
-                                let query = sqlx::query_with(sql, arguments).persistent(persistent);
-                                all_on_pool(&pool, pool_id, query).await?
-                            }
-                            None => all_on_pool(&pool, pool_id, sqlx::raw_sql(sql)).await?,
-                        },
+                        None => all_on_pool(&pool, pool_id, rebuilt(sql, arguments, persistent)).await?,
                     }
                 }
             };
@@ -195,12 +190,7 @@ impl<'p> Executor<'p> for &'_ CountedPool {
             if let Some(rows) = reads.fetch(sql.as_str(), arguments.as_ref(), Some(1))? {
                 return Ok(rows.into_iter().next());
             }
-            match arguments {
-                Some(arguments) => {
-                    first_on_pool(&pool, pool_id, sqlx::query_with(sql, arguments).persistent(persistent)).await
-                }
-                None => first_on_pool(&pool, pool_id, sqlx::raw_sql(sql)).await,
-            }
+            first_on_pool(&pool, pool_id, rebuilt(sql, arguments, persistent)).await
         })
     }
 
@@ -244,4 +234,11 @@ fn parts<'q, E: Execute<'q, Any>>(mut query: E) -> Result<(SqlStr, Option<AnyArg
     let arguments = query.take_arguments().map_err(Error::Encode)?;
     let persistent = query.persistent();
     Ok((query.sql(), arguments, persistent))
+}
+
+/// A statement taken apart by [`parts`], put together again for sqlx. Without arguments (a bare
+/// text) it binds none and is not kept prepared, as sqlx's SQLite driver treats a bare text.
+fn rebuilt(sql: SqlStr, arguments: Option<AnyArguments>, persistent: bool) -> Query<'static, Any, AnyArguments> {
+    let persistent = persistent && arguments.is_some();
+    sqlx::query_with(sql, arguments.unwrap_or_default()).persistent(persistent)
 }
