@@ -324,20 +324,34 @@ impl SqlStore {
                 ))
             })
             .collect::<std::result::Result<_, sqlx::Error>>()?;
-        let (Some((first, ..)), Some((last, ..))) = (rows.first(), rows.last()) else { return Ok(Vec::new()) };
-        // The groups of the people on this page only: those from the first to the last of it.
-        let groups: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-             JOIN users u ON u.id = gm.user_id \
-             WHERE g.program_id = $1 AND (u.name, u.id) >= ($2, $3) AND (u.name, u.id) <= ($4, $5) ORDER BY g.name",
-        )
-        .bind(program_id)
-        .bind(&first.profile.name)
-        .bind(first.id)
-        .bind(&last.profile.name)
-        .bind(last.id)
-        .fetch_all(&self.pool)
-        .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The groups of the people on this page, named by id (a page's worth of index lookups);
+        // for more people than a page, the program's groups (one pass over them) instead.
+        let groups: Vec<(i64, String)> = if rows.len() <= GROUPS_BY_ID_UP_TO {
+            let placeholders: Vec<String> = (2..rows.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = sqlx::AssertSqlSafe(format!(
+                // CROSS JOIN: SQLite then starts from the people, not from every group of the
+                // program (which probed each group for each person, 75 x 101 lookups).
+                "SELECT gm.user_id, g.name FROM group_members gm CROSS JOIN groups g \
+                 WHERE g.id = gm.group_id AND g.program_id = $1 AND gm.user_id IN ({}) ORDER BY g.name",
+                placeholders.join(", ")
+            ));
+            let mut query = sqlx::query_as(sql).bind(program_id);
+            for (user, ..) in &rows {
+                query = query.bind(user.id);
+            }
+            query.fetch_all(&self.pool).await?
+        } else {
+            sqlx::query_as(
+                "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+                 WHERE g.program_id = $1 ORDER BY g.name",
+            )
+            .bind(program_id)
+            .fetch_all(&self.pool)
+            .await?
+        };
         let mut group_names: HashMap<i64, Vec<String>> = HashMap::new();
         for (user_id, name) in groups {
             group_names.entry(user_id).or_default().push(name);
@@ -762,6 +776,9 @@ pub(super) fn user_columns_of_u() -> &'static str {
         LazyLock::new(|| USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "));
     &COLUMNS
 }
+
+/// Up to this many people, their groups are looked up by id; beyond, all the program's are read.
+const GROUPS_BY_ID_UP_TO: usize = 200;
 
 /// A statement for a person found through `from` and `condition` (with `u` for `users`), with
 /// `extra` columns, and one row per membership: program roles (someone in no program still gets

@@ -525,6 +525,9 @@ on_both_backends!(lists_that_grow_with_history_come_a_page_at_a_time, |app: Test
         })
         .collect();
     store.import_roster(world.program, &roster, now).await.unwrap();
+    let scholar = store.user_by_email("scholar150@test.edu").await.unwrap().unwrap().id;
+    seat(store, world.group_b, scholar, aspire::store::GroupRole::Member).await;
+    seat(store, world.group_a, scholar, aspire::store::GroupRole::Member).await;
 
     let member = app.signed_in(MEMBER_A).await;
     let (threads, pages) = every_page(&member, &format!("/groups/{}/discussion", world.group_a), "MARK-t").await;
@@ -548,6 +551,17 @@ on_both_backends!(lists_that_grow_with_history_come_a_page_at_a_time, |app: Test
     assert!(everyone > 230);
     let (_, first) = coordinator.get_text(&format!("/programs/{}", world.program)).await;
     assert!(first.contains(&format!("{everyone} people")), "the headcount is the program's, not the page's");
+    // Each person's groups, on a later page and in the whole program's list alike.
+    let (row, _) =
+        every_page(&coordinator, &format!("/programs/{}", world.program), "<th scope=\"row\">Scholar MARK-p150-END")
+            .await;
+    assert_eq!(row.len(), 1);
+    assert!(row[0].contains("<td>Group A, Group B</td>"), "{}", row[0]);
+    let people = store.program_people(world.program).await.unwrap();
+    let groups_of = |email: &str| people.iter().find(|p| p.user.profile.email == email).unwrap().group_names.clone();
+    assert_eq!(groups_of("scholar150@test.edu"), ["Group A", "Group B"]);
+    assert_eq!(groups_of(MEMBER_A), ["Group A"]);
+    assert!(groups_of("scholar151@test.edu").is_empty());
 });
 
 on_both_backends!(a_control_character_in_an_uploaded_form_is_refused_too, |app: TestApp| async move {
