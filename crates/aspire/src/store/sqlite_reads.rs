@@ -25,12 +25,6 @@ use sqlx_core::ext::ustr::UStr;
 
 /// Idle connections kept for the next read; more are opened while more reads run at once.
 const KEPT_IDLE: usize = 8;
-/// How much of the database file a reader maps instead of copying pages into its own cache.
-/// Copied pages are malloc'd and freed as the cache turns over, and glibc gave that memory back
-/// to the kernel and faulted it in again on the next read (perf on the member home under load:
-/// a tenth of the time in page faults and TLB flushes). Mapped pages are the kernel's file cache,
-/// shared by every reader; they count in RSS as file pages the kernel may drop, not as heap.
-const MAPPED_BYTES: i64 = 1 << 30;
 /// A read this slow is logged, as sqlx logs its own.
 const SLOW: Duration = Duration::from_secs(1);
 /// Prepared statements kept per connection: every statement the store has, with room to spare.
@@ -97,7 +91,6 @@ impl SqliteReads {
         let connection = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         connection.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
         connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        connection.pragma_update(None, "mmap_size", MAPPED_BYTES).map_err(failed)?;
         Ok(Reader { connection, columns: HashMap::new() })
     }
 
