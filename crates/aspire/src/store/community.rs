@@ -435,14 +435,19 @@ impl SqlStore {
     /// or with a program they belong to, since `since`. Who may see each is for `auth::access`.
     pub async fn wins_to_cheer(&self, user_id: i64, since: i64, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            // Each kind of sharing by its own index, from `since` on: a planner that walks every
-            // win newest first (PostgreSQL did) reads the whole history when there is little new.
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.id IN ( \
-             SELECT g.id FROM wins g WHERE g.visibility = 'group' AND g.created_at >= $2 AND g.user_id <> $1 \
-             AND g.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1) \
-             UNION ALL SELECT p.id FROM wins p WHERE p.visibility = 'program' AND p.created_at >= $2 AND p.user_id <> $1 \
-             AND p.program_id IN (SELECT program_id FROM program_members WHERE user_id = $1)) \
-             ORDER BY w.id DESC LIMIT {limit}"
+            // Each kind of sharing by its own index, from `since` on, into a fenced list: a planner
+            // that walks every win newest first (PostgreSQL did) reads the whole history when
+            // there is little new. `(SELECT $2)` hides `since` from the planner, so PostgreSQL's
+            // plan for any `since` costs the same as its plan for this one and it keeps one plan,
+            // instead of planning this statement afresh at every home page (0.5 ms, against
+            // 0.02 ms to run it).
+            "WITH recent AS MATERIALIZED ( \
+             SELECT g.id FROM wins g WHERE g.visibility = 'group' AND g.created_at >= (SELECT $2) \
+             AND g.user_id <> $1 AND g.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1) \
+             UNION ALL SELECT p.id FROM wins p WHERE p.visibility = 'program' AND p.created_at >= (SELECT $2) \
+             AND p.user_id <> $1 AND p.program_id IN (SELECT program_id FROM program_members WHERE user_id = $1)) \
+             SELECT {WIN_COLUMNS} FROM (SELECT id FROM recent ORDER BY id DESC LIMIT {limit}) newest \
+             JOIN wins w ON w.id = newest.id JOIN users u ON u.id = w.user_id ORDER BY w.id DESC"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).bind(since).fetch_all(&self.pool).await?)
     }

@@ -133,3 +133,42 @@ on_both_backends!(each_home_page_says_what_to_do_next, |app: TestApp| async move
     assert!(home.contains("1 refused sign-in in the last 24 hours"), "{home}");
     assert!(!home.contains("Complete your profile") && !home.contains("not in a peer group"), "{home}");
 });
+
+on_both_backends!(the_home_cheers_the_newest_wins_of_the_last_month_by_others, |app: TestApp| async move {
+    use aspire::domain::Visibility::{Group, Program};
+    use aspire::store::community::Win;
+    let world = app.world().await;
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let id_of = |email: &'static str| async move { store.user_by_email(email).await.unwrap().unwrap().id };
+    let (mina, milo, bea) = (id_of(MEMBER_A).await, id_of(MEMBER_A2).await, id_of(MEMBER_B).await);
+    let win = |user_id: i64, title: &str, group_id: i64, visibility| Win {
+        user_id,
+        program_id: world.program,
+        group_id: Some(group_id),
+        kind: "talk".into(),
+        title: title.into(),
+        visibility,
+        ..Win::default()
+    };
+    store.create_wins(&[win(milo, "Old talk", world.group_a, Group)], now - 40 * 86_400).await.unwrap();
+    for i in 0..5 {
+        store.create_wins(&[win(milo, &format!("Group talk {i}"), world.group_a, Group)], now - 10 + i).await.unwrap();
+    }
+    store.create_wins(&[win(bea, "Program talk", world.group_b, Program)], now - 4).await.unwrap();
+    store.create_wins(&[win(bea, "Other group's talk", world.group_b, Group)], now - 3).await.unwrap();
+    store.create_wins(&[win(mina, "Own talk", world.group_a, Group)], now - 2).await.unwrap();
+
+    let cheered = store.wins_to_cheer(mina, now - 30 * 86_400, 5).await.unwrap();
+    let titles: Vec<&str> = cheered.iter().map(|w| w.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Program talk", "Group talk 4", "Group talk 3", "Group talk 2", "Group talk 1"],
+        "the five newest, by others, shared with her group or her program, in the last 30 days"
+    );
+    let home = app.signed_in(MEMBER_A).await.get_text("/").await.1;
+    assert!(home.contains("Program talk") && home.contains("Group talk 1"));
+    for unseen in ["Group talk 0", "Old talk", "Other group's talk", "Own talk"] {
+        assert!(!home.contains(unseen), "{unseen} is not one to cheer on her home");
+    }
+});
