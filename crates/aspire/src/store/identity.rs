@@ -65,10 +65,9 @@ impl SqlStore {
         if program_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=program_ids.len()).map(|i| format!("${i}")).collect();
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {QUESTION_COLUMNS} FROM identity_questions WHERE program_id IN ({}) ORDER BY program_id, id",
-            placeholders.join(", ")
+            super::sql::placeholders(1, program_ids.len())
         ));
         let mut query = sqlx::query_as::<_, QuestionRow>(sql);
         for id in program_ids {

@@ -330,13 +330,12 @@ impl SqlStore {
         // The groups of the people on this page, named by id (a page's worth of index lookups);
         // for more people than a page, the program's groups (one pass over them) instead.
         let groups: Vec<(i64, String)> = if rows.len() <= GROUPS_BY_ID_UP_TO {
-            let placeholders: Vec<String> = (2..rows.len() + 2).map(|i| format!("${i}")).collect();
             let sql = sqlx::AssertSqlSafe(format!(
                 // CROSS JOIN: SQLite then starts from the people, not from every group of the
                 // program (which probed each group for each person, 75 x 101 lookups).
                 "SELECT gm.user_id, g.name FROM group_members gm CROSS JOIN groups g \
                  WHERE g.id = gm.group_id AND g.program_id = $1 AND gm.user_id IN ({}) ORDER BY g.name",
-                placeholders.join(", ")
+                placeholders(2, rows.len())
             ));
             let mut query = sqlx::query_as(sql).bind(program_id);
             for (user, ..) in &rows {
@@ -775,6 +774,11 @@ pub(super) fn user_columns_of_u() -> &'static str {
     static COLUMNS: LazyLock<String> =
         LazyLock::new(|| USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "));
     &COLUMNS
+}
+
+/// `count` placeholders from `$first` on, for an IN list: "$2, $3, $4".
+pub(super) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Up to this many people, their groups are looked up by id; beyond, all the program's are read.
