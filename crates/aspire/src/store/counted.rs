@@ -24,7 +24,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Either, Error, Execute, Executor, SqlStr, Transaction};
 
-use super::sqlite_reads::SqliteReads;
+use super::sqlite_reads::{self, SqliteReads};
 
 tokio::task_local! {
     static HELD: RefCell<Held>;
@@ -37,14 +37,16 @@ struct Held {
     in_flight: u32,
 }
 
-/// Runs `request` with one connection kept for all its statements, returned when it ends.
+/// Runs `request` with one connection kept for all its statements, and on SQLite one read
+/// transaction for all its reads, both ended when it ends.
 pub async fn one_connection_per_request<F: Future>(request: F) -> F::Output {
-    HELD.scope(RefCell::new(Held::default()), request).await
+    HELD.scope(RefCell::new(Held::default()), sqlite_reads::one_snapshot_per_request(request)).await
 }
 
-/// Gives the request's connection back to the pool before slow work that needs none (hashing a
-/// password), so others are not kept waiting for it.
+/// Gives the request's connection back to the pool, and ends its read transaction, before slow
+/// work that needs neither (hashing a password) and before a transaction of its own.
 pub fn release_request_connection() {
+    sqlite_reads::end_request_snapshot();
     let released = HELD.try_with(|held| held.borrow_mut().connection.take());
     drop(released);
 }
