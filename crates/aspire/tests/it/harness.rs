@@ -113,7 +113,7 @@ impl TestApp {
         let store = store::open(&self.state.settings.database_url).await.expect("open store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
-        let settings = Settings { bind: address.to_string(), ..(*self.state.settings).clone() };
+        let settings = Settings { bind: address.to_string(), ..self.state.settings.clone() };
         let state = AppState::with_clock(store, settings, self.clock.clone());
         let app = aspire::server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });

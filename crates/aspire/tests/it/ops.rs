@@ -58,7 +58,7 @@ on_both_backends!(health_and_metrics_report_without_names, |app: TestApp| async 
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok\n"));
     // Off by default; with a token set, only for a request that carries it.
     assert_eq!(oneshot(&app, "/metrics").await.0, StatusCode::NOT_FOUND);
-    let settings = aspire::config::Settings { metrics_token: "scrape-secret".into(), ..(*app.state.settings).clone() };
+    let settings = aspire::config::Settings { metrics_token: "scrape-secret".into(), ..app.state.settings.clone() };
     let state = aspire::state::AppState::with_clock(app.state.store.clone(), settings, app.clock.clone());
     let bearer = |token: &str| {
         Request::builder()
@@ -80,7 +80,7 @@ on_both_backends!(health_and_metrics_report_without_names, |app: TestApp| async 
 on_both_backends!(https_sites_tell_browsers_to_stay_on_https, |app: TestApp| async move {
     assert!(oneshot(&app, "/login").await.1.get("strict-transport-security").is_none(), "plain http: no HSTS");
     let settings =
-        aspire::config::Settings { public_url: "https://aspire.example.edu".into(), ..(*app.state.settings).clone() };
+        aspire::config::Settings { public_url: "https://aspire.example.edu".into(), ..app.state.settings.clone() };
     let state = aspire::state::AppState::with_clock(app.state.store.clone(), settings, app.clock.clone());
     let (_, headers, _) = send(state, Request::builder().uri("/login").body(Body::empty()).unwrap()).await;
     assert_eq!(headers["strict-transport-security"], "max-age=31536000");
