@@ -249,6 +249,9 @@ pub fn spawn_background(state: &AppState) -> anyhow::Result<()> {
             if let Err(e) = cleaner.store.delete_sso_logins_before(now - crate::app::sso::PENDING_SECONDS).await {
                 tracing::warn!(error = %e, "could not remove abandoned single sign-ons");
             }
+            if let Err(e) = cleaner.store.refresh_planner_statistics().await {
+                tracing::warn!(error = %e, "could not refresh the query planner's statistics");
+            }
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
     });

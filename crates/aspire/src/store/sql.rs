@@ -92,6 +92,19 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Brings the query planner's statistics up to date for tables that grew or shrank a lot
+    /// since they were gathered. Statistics gathered once (a seeded institution, a bulk import)
+    /// and never again mislead SQLite: with two invitations on record it reads every invitation
+    /// for each person of a program page, and 3,000 invitations later that page's headcount
+    /// took 52 ms instead of 0.3 ms. PostgreSQL's autovacuum does this by itself.
+    pub async fn refresh_planner_statistics(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            // 0x10002: every table, not only those this connection has read.
+            sqlx::query("PRAGMA optimize = 0x10002").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

@@ -159,3 +159,39 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<Option<std::path::P
     })?;
     Ok(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Executor;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn planner_statistics_follow_a_table_that_grew() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("stats.db").display());
+        let store = open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let pool = &store.pool;
+        let user = store.create_user(&crate::domain::profile::Profile::default(), None, false, 0).await.unwrap();
+        let invite = |token: String| {
+            sqlx::query(
+                "INSERT INTO user_tokens (token_hash, user_id, kind, created_at) VALUES ($1, $2, 'invitation', 0)",
+            )
+            .bind(token)
+            .bind(user)
+        };
+        invite("first".into()).execute(pool).await.unwrap();
+        pool.execute("ANALYZE").await.unwrap();
+        let counted = || {
+            sqlx::query_scalar::<_, String>("SELECT stat FROM sqlite_stat1 WHERE idx = 'user_tokens_user_kind'")
+                .fetch_one(pool)
+        };
+        assert!(counted().await.unwrap().starts_with("1 "));
+        for n in 0..3000 {
+            invite(format!("token {n}")).execute(pool).await.unwrap();
+        }
+        store.refresh_planner_statistics().await.unwrap();
+        assert!(counted().await.unwrap().starts_with("3001 "), "{}", counted().await.unwrap());
+    }
+}
