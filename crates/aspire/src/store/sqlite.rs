@@ -162,9 +162,24 @@ pub async fn restore(backup: &Path, target: &Path) -> Result<Option<std::path::P
 
 #[cfg(test)]
 mod tests {
-    use sqlx::Executor;
-
+    use super::super::bulk::{Cell, Rows};
     use super::*;
+
+    /// `count` people from id `first` on, each invited once, as a seeding or a roster would.
+    fn invited(first: i64, count: i64) -> [Rows; 2] {
+        let mut users = Rows::new("users", &["id", "email", "name", "created_at"]);
+        let mut tokens = Rows::new("user_tokens", &["token_hash", "user_id", "kind", "created_at", "expires_at"]);
+        for id in first..first + count {
+            users.push(vec![
+                id.into(),
+                format!("person{id}@example.edu").into(),
+                format!("Person {id}").into(),
+                0.into(),
+            ]);
+            tokens.push(vec![format!("token {id}").into(), id.into(), "invitation".into(), 0.into(), Cell::Int(1)]);
+        }
+        [users, tokens]
+    }
 
     #[tokio::test]
     async fn planner_statistics_follow_a_table_that_grew() {
@@ -172,26 +187,18 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("stats.db").display());
         let store = open(&url).await.unwrap();
         store.migrate().await.unwrap();
-        let pool = &store.pool;
-        let user = store.create_user(&crate::domain::profile::Profile::default(), None, false, 0).await.unwrap();
-        let invite = |token: String| {
-            sqlx::query(
-                "INSERT INTO user_tokens (token_hash, user_id, kind, created_at) VALUES ($1, $2, 'invitation', 0)",
-            )
-            .bind(token)
-            .bind(user)
-        };
-        invite("first".into()).execute(pool).await.unwrap();
-        pool.execute("ANALYZE").await.unwrap();
-        let counted = || {
+        let invitations = || {
             sqlx::query_scalar::<_, String>("SELECT stat FROM sqlite_stat1 WHERE idx = 'user_tokens_user_kind'")
-                .fetch_one(pool)
+                .fetch_one(&store.pool)
         };
-        assert!(counted().await.unwrap().starts_with("1 "));
-        for n in 0..3000 {
-            invite(format!("token {n}")).execute(pool).await.unwrap();
-        }
+        // A young institution, seeded: its statistics are gathered once, with one invitation.
+        store.bulk_insert(&invited(1, 1)).await.unwrap();
+        store.finish_bulk_load().await.unwrap();
+        assert!(invitations().await.unwrap().starts_with("1 "));
+        // Three thousand invitations later.
+        store.bulk_insert(&invited(2, 3000)).await.unwrap();
         store.refresh_planner_statistics().await.unwrap();
-        assert!(counted().await.unwrap().starts_with("3001 "), "{}", counted().await.unwrap());
+        let stat = invitations().await.unwrap();
+        assert!(stat.starts_with("3001 "), "{stat}");
     }
 }
