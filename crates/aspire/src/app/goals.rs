@@ -1,8 +1,10 @@
 //! Goals: declared at a meeting, reported at the next, carried forward when unmet.
 
+use std::collections::HashMap;
+
 use super::meetings::{load_series, visible_meeting};
 use crate::auth::{Actor, access};
-use crate::domain::goals::{self, GoalStatus};
+use crate::domain::goals::{self, GoalStatus, Record};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::Program;
@@ -133,28 +135,83 @@ pub async fn carry(state: &AppState, actor: &Actor, goal_id: i64) -> AppResult<(
     Ok((goal.group_id, next.start))
 }
 
-/// What My goals shows: every goal the actor declared (oldest first), their long-term goals,
-/// and their settings (reminders muted, a calendar feed, an API token).
-pub struct OwnRecord {
-    pub goals: Vec<Goal>,
+/// How many of their newest goals My goals lists; the year view has every one.
+pub const RECENT_SHOWN: usize = 20;
+/// How many of the newest weekly goals My goals shows under each long-term goal.
+pub const SERVING_SHOWN: usize = 5;
+
+/// What My goals shows: their record, newest goals, long-term goals with the newest goals that
+/// served each, and their settings (reminders muted, a calendar feed, an API token).
+pub struct OwnGoals {
+    pub record: Record,
+    /// Newest first.
+    pub recent: Vec<Goal>,
     pub long_goals: Vec<LongGoal>,
-    /// The schedules of the groups of those goals, for their dates in each group's zone.
+    /// The newest goals that served each long-term goal (oldest first), with how many served
+    /// it in all.
+    pub serving: Vec<(Goal, i64)>,
+    /// The schedules of the groups of the actor's goals, for their dates in each group's zone.
     pub schedules: Vec<ScheduleRow>,
     pub reminders_muted: bool,
     pub has_feed: bool,
     pub has_api_token: bool,
 }
 
-pub async fn own_record(state: &AppState, actor: &Actor) -> AppResult<OwnRecord> {
+pub async fn own_goals(state: &AppState, actor: &Actor) -> AppResult<OwnGoals> {
     let id = actor.user.id;
     let (reminders_muted, has_feed, has_api_token) = state.store.own_switches(id).await?;
-    Ok(OwnRecord {
-        goals: state.store.user_goals(id).await?,
+    // A long history is read in outline; only the goals the page shows are read in full.
+    let outline = state.store.goal_outline(id).await?;
+    let pairs: Vec<(i64, GoalStatus)> = outline.iter().map(|g| (g.meeting_start, g.status)).collect();
+    let recent: Vec<i64> = outline.iter().rev().take(RECENT_SHOWN).map(|g| g.id).collect();
+    // Per long-term goal: how many goals served it, and the newest of them.
+    let mut serving: HashMap<i64, (i64, Vec<i64>)> = HashMap::new();
+    for goal in outline.iter().rev() {
+        if let Some(long) = goal.long_goal_id {
+            let (total, newest) = serving.entry(long).or_default();
+            *total += 1;
+            if newest.len() < SERVING_SHOWN {
+                newest.push(goal.id);
+            }
+        }
+    }
+    let mut shown: Vec<i64> = recent.iter().chain(serving.values().flat_map(|(_, ids)| ids)).copied().collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let goals = state.store.goals_by_ids(&shown).await?;
+    let full = |id: &i64| goals.iter().find(|g| g.id == *id).cloned();
+    Ok(OwnGoals {
+        record: Record::of(&pairs),
+        recent: recent.iter().filter_map(full).collect(),
+        serving: goals
+            .iter()
+            .filter_map(|g| {
+                let (total, newest) = serving.get(&g.long_goal_id?)?;
+                newest.contains(&g.id).then(|| (g.clone(), *total))
+            })
+            .collect(),
         long_goals: state.store.long_goals(id).await?,
         schedules: state.store.schedules_of_own_goals(id).await?,
         reminders_muted,
         has_feed,
         has_api_token,
+    })
+}
+
+/// The actor's goals for meetings in `[from, to)` (oldest first), with their long-term goals
+/// and the schedules that date them: a year view.
+pub struct OwnYear {
+    pub goals: Vec<Goal>,
+    pub long_goals: Vec<LongGoal>,
+    pub schedules: Vec<ScheduleRow>,
+}
+
+pub async fn own_year(state: &AppState, actor: &Actor, (from, to): (i64, i64)) -> AppResult<OwnYear> {
+    let id = actor.user.id;
+    Ok(OwnYear {
+        goals: state.store.user_goals_between(id, from, to).await?,
+        long_goals: state.store.long_goals(id).await?,
+        schedules: state.store.schedules_of_own_goals(id).await?,
     })
 }
 

@@ -146,6 +146,16 @@ pub struct LongGoal {
     pub created_at: i64,
 }
 
+/// A goal in outline: when, how it went, and what it served.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GoalOutline {
+    pub id: i64,
+    pub meeting_start: i64,
+    #[sqlx(try_from = "String")]
+    pub status: GoalStatus,
+    pub long_goal_id: Option<i64>,
+}
+
 /// Counts for a coordinator: no text, no names.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GroupGoalCounts {
@@ -513,6 +523,42 @@ impl SqlStore {
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.user_id = $1 ORDER BY g.meeting_start, g.id"
         ));
         Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+    }
+
+    /// A member's goals for meetings in `[from, to)`, oldest first.
+    pub async fn user_goals_between(&self, user_id: i64, from: i64, to: i64) -> Result<Vec<Goal>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.user_id = $1 AND g.meeting_start >= $2 \
+             AND g.meeting_start < $3 ORDER BY g.meeting_start, g.id"
+        ));
+        Ok(sqlx::query_as(sql).bind(user_id).bind(from).bind(to).fetch_all(&self.pool).await?)
+    }
+
+    /// Each of a member's goals in outline (oldest first): enough for their record and to
+    /// pick which to show, without reading every goal's text.
+    pub async fn goal_outline(&self, user_id: i64) -> Result<Vec<GoalOutline>> {
+        Ok(sqlx::query_as(
+            "SELECT id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 ORDER BY meeting_start, id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The goals with these ids, in full, oldest first.
+    pub async fn goals_by_ids(&self, ids: &[i64]) -> Result<Vec<Goal>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id IN ({}) ORDER BY g.meeting_start, g.id",
+            super::sql::placeholders(1, ids.len())
+        ));
+        let mut query = sqlx::query_as(sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     pub async fn create_long_goal(

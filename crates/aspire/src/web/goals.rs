@@ -191,13 +191,25 @@ pub struct LongGoalView {
     pub goal: LongGoal,
     pub kind: &'static str,
     pub served_by: Vec<OwnGoal>,
+    /// How many more served it than are shown (the year views have them).
+    pub more: usize,
 }
 
-fn long_views(long: Vec<LongGoal>, goals: &[Goal], zones: &Zones) -> Vec<LongGoalView> {
+/// Each long-term goal with the goals of `goals` (oldest first) that served it.
+fn long_views<'a>(
+    long: Vec<LongGoal>,
+    goals: impl Iterator<Item = &'a Goal> + Clone,
+    zones: &Zones,
+) -> Vec<LongGoalView> {
     long.into_iter()
         .map(|l| LongGoalView {
             kind: kind_label(&l.kind),
-            served_by: goals.iter().filter(|g| g.long_goal_id == Some(l.id)).map(|g| own_goal_view(g, zones)).collect(),
+            served_by: goals
+                .clone()
+                .filter(|g| g.long_goal_id == Some(l.id))
+                .map(|g| own_goal_view(g, zones))
+                .collect(),
+            more: 0,
             goal: l,
         })
         .collect()
@@ -226,16 +238,19 @@ struct GoalsPage {
 }
 
 async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<GoalsPage> {
-    let own = app::goals::own_record(&state, &actor).await?;
-    let goals = own.goals;
-    let record = record_of(&goals);
+    let own = app::goals::own_goals(&state, &actor).await?;
     let zones = Zones::of(&own.schedules);
-    let long_goals = long_views(own.long_goals, &goals, &zones);
-    let recent = goals.iter().rev().take(20).map(|g| own_goal_view(g, &zones)).collect();
+    let mut long_goals = long_views(own.long_goals, own.serving.iter().map(|(g, _)| g), &zones);
+    for long in &mut long_goals {
+        let served = own.serving.iter().find(|(g, _)| g.long_goal_id == Some(long.goal.id));
+        let total = served.map_or(0, |(_, total)| usize::try_from(*total).unwrap_or_default());
+        long.more = total.saturating_sub(long.served_by.len());
+    }
+    let recent = own.recent.iter().map(|g| own_goal_view(g, &zones)).collect();
     Ok(GoalsPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
-        met_rate: record.met_rate_text(),
-        record,
+        met_rate: own.record.met_rate_text(),
+        record: own.record,
         long_goals,
         recent,
         kinds: KINDS.to_vec(),
@@ -310,11 +325,11 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
         return Err(AppError::BadRequest(format!("{year} is not a year aspire can show: pick one like 2026.")));
     }
     let (from, to) = (cadence::year_start(year), cadence::year_start(year + 1));
-    let own = app::goals::own_record(&state, &actor).await?;
-    let goals: Vec<Goal> = own.goals.into_iter().filter(|g| g.meeting_start >= from && g.meeting_start < to).collect();
+    let own = app::goals::own_year(&state, &actor, (from, to)).await?;
+    let goals = own.goals;
     let record = record_of(&goals);
     let zones = Zones::of(&own.schedules);
-    let long_goals = long_views(own.long_goals, &goals, &zones);
+    let long_goals = long_views(own.long_goals, goals.iter(), &zones);
     let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
     let review = app::review::annual_review(&state, &actor, year, style).await?;
     Ok(YearPage {

@@ -372,3 +372,62 @@ on_both_backends!(
         assert!(!milo.contains("Peer mentoring") && !milo.contains("Kidney injury"), "{milo}");
     }
 );
+
+/// Declares a goal of `user` for the meeting `weeks` weeks after the first and reports it
+/// (`open` leaves it unreported); the goal's id.
+async fn history_goal(app: &TestApp, (group, user): (i64, i64), weeks: i64, status: &str, long: Option<i64>) -> i64 {
+    let store = &app.state.store;
+    let goal = aspire::store::meetings::NewGoal {
+        group_id: group,
+        user_id: user,
+        meeting_start: ny("2026-06-02T09:30") + weeks * 7 * 86_400,
+        text: format!("Goal of week {weeks} ({status})"),
+        kind: "grant".into(),
+        long_goal_id: long,
+        carried_from: None,
+    };
+    let id = store.declare_goal(&goal, app.clock.now_value()).await.unwrap();
+    if status != "open" {
+        store.report_goal(id, status, "", app.clock.now_value()).await.unwrap();
+    }
+    id
+}
+
+on_both_backends!(my_goals_shows_the_newest_of_a_long_history_and_counts_all_of_it, |app: TestApp| async move {
+    let world = app.world().await;
+    weekly_tuesdays(&app, world.group_a, FACILITATOR_A).await;
+    let store = &app.state.store;
+    let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    let long = store.create_long_goal(mina, "Submit my K23", "grant", "", app.clock.now_value()).await.unwrap();
+    // Thirty weeks serving the K23, then two other goals.
+    for week in 0..30 {
+        history_goal(&app, (world.group_a, mina), week, "met", Some(long)).await;
+    }
+    history_goal(&app, (world.group_a, mina), 30, "not_met", None).await;
+    history_goal(&app, (world.group_a, mina), 31, "open", None).await;
+
+    let client = app.signed_in(MEMBER_A).await;
+    let (status, body) = client.get_text("/goals").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Met rate:</strong> 97%"), "30 met of 31 reported: {body}");
+    assert!(body.contains("(30 met, 0 partly met, of 31 reported; 32 declared)"), "{body}");
+    let k23 = &body[body.find("<h3>Submit my K23</h3>").unwrap()..];
+    let k23 = &k23[..k23.find("</article>").unwrap()];
+    for week in 25..30 {
+        assert!(k23.contains(&format!("Goal of week {week} (met)")), "the newest five serve it: {k23}");
+    }
+    assert!(!k23.contains("Goal of week 24 "), "{k23}");
+    assert!(k23.contains("And 25 earlier ones"), "{k23}");
+    assert!(k23.find("week 25").unwrap() < k23.find("week 29").unwrap(), "oldest first");
+
+    let recent = &body[body.find("<h2>Recent goals</h2>").unwrap()..];
+    let recent = &recent[..recent.find("</section>").unwrap()];
+    assert!(recent.contains("Your newest 20 of 32"), "{recent}");
+    assert_eq!(recent.matches("<tr><th scope=\"row\">").count(), 20);
+    assert!(recent.find("week 31").unwrap() < recent.find("week 12").unwrap(), "newest first");
+    assert!(!recent.contains("Goal of week 11 "), "{recent}");
+
+    // The year view still has every one of them.
+    let (_, year) = client.get_text("/goals/year?year=2026").await;
+    assert!(year.contains("Goal of week 0 (met)") && year.contains("Goal of week 29 (met)"));
+});
