@@ -250,22 +250,23 @@ impl SqlStore {
 
     /// How many people the program has, and from how many departments.
     pub async fn program_headcount(&self, program_id: i64, now: i64) -> Result<Headcount> {
-        let (people, departments, not_invited, invited, active): (i64, i64, i64, i64, i64) =
+        // Those invited are found through their outstanding invitations, not by looking for
+        // an invitation of each person; whoever is neither active nor invited is not invited.
+        let (people, departments, active, invited): (i64, i64, i64, i64) =
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT COUNT(*), COUNT(DISTINCT NULLIF(u.department, '')), \
-             COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) \
-             FROM users u JOIN program_members pm ON pm.user_id = u.id {OUTSTANDING_INVITATION} \
-             WHERE pm.program_id = $1",
-                AccessFilter::NotInvited.condition("$2"),
+             COALESCE(SUM(CASE WHEN u.password_hash IS NOT NULL THEN 1 ELSE 0 END), 0), \
+             (SELECT COUNT(*) FROM program_members pm JOIN users u ON u.id = pm.user_id \
+             JOIN user_tokens t ON t.user_id = u.id AND t.kind = 'invitation' AND t.used_at IS NULL \
+             WHERE pm.program_id = $1 AND {}) \
+             FROM users u JOIN program_members pm ON pm.user_id = u.id WHERE pm.program_id = $1",
                 AccessFilter::Invited.condition("$2"),
-                AccessFilter::Active.condition("$2"),
             )))
             .bind(program_id)
             .bind(now)
             .fetch_one(&self.pool)
             .await?;
-        Ok(Headcount { people, departments, not_invited, invited, active })
+        Ok(Headcount { people, departments, not_invited: people - active - invited, invited, active })
     }
 
     pub async fn program_people(&self, program_id: i64) -> Result<Vec<ProgramPerson>> {

@@ -23,6 +23,14 @@ async fn import(app: &TestApp, program: i64, count: usize) -> Vec<String> {
     people.into_iter().map(|p| p.email).collect()
 }
 
+/// The people page's "N active · N invited, not signed in yet · N not invited", as numbers.
+fn access_counts(page: &str) -> (i64, i64, i64) {
+    let line = page.split("<p class=\"muted\">").find(|p| p.contains(" active · ")).unwrap();
+    let line = &line[..line.find("</p>").unwrap()];
+    let numbers: Vec<i64> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
+    (numbers[0], numbers[1], numbers[2])
+}
+
 fn invitations_to(mail: &[aspire::store::OutboxMessage], email: &str) -> usize {
     mail.iter().filter(|m| m.recipient == email && m.subject.starts_with("Your invitation")).count()
 }
@@ -37,6 +45,9 @@ on_both_backends!(everyone_not_yet_invited_is_invited_with_one_button, |app: Tes
     assert!(not_invited >= 5);
     let (_, page) = coordinator.get_text(&program).await;
     assert!(page.contains(&format!("Invite everyone not yet invited ({not_invited})")), "{page}");
+    let (signing_in, invited, waiting_count) = access_counts(&page);
+    assert_eq!((invited, waiting_count), (0, not_invited), "{page}");
+    assert!(signing_in >= 4, "the people of the world who sign in: {signing_in}");
 
     let (_, waiting) = coordinator.get_text(&format!("{program}?who=not-invited")).await;
     assert!(imported.iter().all(|e| waiting.contains(e.as_str())), "the imported people wait for an invitation");
@@ -57,6 +68,8 @@ on_both_backends!(everyone_not_yet_invited_is_invited_with_one_button, |app: Tes
     let cell = cell.text().await.unwrap();
     assert!(cell.contains("Invited on") && cell.contains("Invite again"), "{cell}");
     assert!(!cell.contains("<html"), "a fragment, not a page");
+    let (_, page) = coordinator.get_text(&program).await;
+    assert_eq!(access_counts(&page), (signing_in, 1, not_invited - 1), "one of them is invited now");
     // Without JavaScript: back to the same row of the page.
     let again = coordinator.post_form(&format!("{program}/people/{}/invite", nia.id), &[("csrf", &csrf)]).await;
     assert_eq!(again.headers()["location"], format!("{program}?notice=invited#person-{}", nia.id));
@@ -89,6 +102,8 @@ on_both_backends!(everyone_not_yet_invited_is_invited_with_one_button, |app: Tes
     let (_, waiting) = coordinator.get_text(&format!("{program}?who=not-invited")).await;
     assert!(imported.iter().all(|e| waiting.contains(e.as_str())));
     assert!(waiting.contains("the invitation ran out on"), "{waiting}");
+    let (_, page) = coordinator.get_text(&program).await;
+    assert_eq!(access_counts(&page), (signing_in, 0, not_invited), "an invitation that ran out is none");
 });
 
 on_both_backends!(someone_placed_in_a_group_finds_their_invitation_in_the_welcome, |app: TestApp| async move {
