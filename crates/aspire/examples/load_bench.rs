@@ -3,12 +3,13 @@
 //! Starts the `aspire` binary on a scale institution (`aspire demo --scale`), signs in as one of
 //! its members and its first coordinator, takes each page once, and serves those bytes from a
 //! bare axum 0.8 server in this process. Then `wrk` (2 threads) loads each page on both servers
-//! at each connection count, and `/healthz` (one trivial query) as the database's floor. Prints
-//! req/s, p50, p99, errors, the ratio to bare axum and to `/healthz`, and aspire's RSS.
+//! at each connection count (each page warmed first, `--warmup` seconds unmeasured), and
+//! `/healthz` (one trivial query) as the database's floor. Prints req/s, p50, p99, errors, the
+//! ratio to bare axum and to `/healthz`, and aspire's RSS.
 //!
 //! ```text
 //! cargo build --release && cargo run --release -p aspire --example load_bench -- \
-//!     [--members 10000] [--seconds 10] [--connections 50,200] [--database-url postgres://...]
+//!     [--members 10000] [--seconds 10] [--warmup 1] [--connections 50,200] [--database-url postgres://...]
 //! ```
 //! Needs `wrk` (Debian: `apt-get install wrk`).
 
@@ -30,6 +31,11 @@ struct Args {
     /// Seconds of load per page, server and connection count.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// Seconds of unmeasured load on each page before its measured run: every pooled
+    /// connection has then prepared the page's statements (PostgreSQL also settles its plans),
+    /// as on a server that has been up a while. 0 measures a cold page.
+    #[arg(long, default_value_t = 1)]
+    warmup: u64,
     /// Connection counts, comma-separated.
     #[arg(long, default_value = "50,200", value_delimiter = ',')]
     connections: Vec<u32>,
@@ -311,14 +317,22 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for &connections in &args.connections {
+        if args.warmup > 0 {
+            wrk(&format!("{base}/healthz"), &[], connections, args.warmup)?;
+        }
         let floor = wrk(&format!("{base}/healthz"), &[], connections, args.seconds)?;
         println!(
             "| /healthz (database floor) | | {connections} | {:.0} | {:.2} | {:.2} | {} | | | |",
             floor.requests_per_second, floor.p50_ms, floor.p99_ms, floor.errors
         );
         for target in &targets {
-            let served = wrk(&format!("{base}{}", target.path), &target.headers, connections, args.seconds)?;
-            let reference = wrk(&format!("{bare}{}", target.path), &[], connections, args.seconds)?;
+            let (page, reference_page) = (format!("{base}{}", target.path), format!("{bare}{}", target.path));
+            if args.warmup > 0 {
+                wrk(&page, &target.headers, connections, args.warmup)?;
+                wrk(&reference_page, &[], connections, args.warmup)?;
+            }
+            let served = wrk(&page, &target.headers, connections, args.seconds)?;
+            let reference = wrk(&reference_page, &[], connections, args.seconds)?;
             let bytes = pages.get(&target.path).map_or(0, |(_, b)| b.len());
             println!(
                 "| {} | {bytes} | {connections} | {:.0} | {:.2} | {:.2} | {} | {:.0} | {:.3} | {:.2} |",
