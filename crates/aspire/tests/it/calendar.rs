@@ -150,6 +150,12 @@ on_both_backends!(the_personal_feed_lists_all_groups_and_can_be_revoked, |app: T
     assert_eq!(calendar.events.len(), 2);
     let summaries: Vec<String> = calendar.events.iter().map(|e| value(&e.properties, "SUMMARY")).collect();
     assert!(summaries.iter().any(|s| s.starts_with("Group A")) && summaries.iter().any(|s| s.starts_with("Group B")));
+    // Nothing changed, nothing differs: a calendar app that fetches it again sees the same
+    // calendar (its time zone parts once carried a random UID, new on every fetch).
+    assert_eq!(anonymous.get(&url).await.text().await.unwrap(), text);
+    assert!(
+        calendar.timezones.iter().flat_map(|z| &z.transitions).all(|t| t.properties.iter().all(|p| p.name != "UID"))
+    );
 
     // A new address replaces the old one; turning the feed off ends both.
     let csrf = mina.csrf("/goals").await;
