@@ -175,10 +175,9 @@ pub async fn own_goals(state: &AppState, actor: &Actor) -> AppResult<OwnGoals> {
             }
         }
     }
-    let mut shown: Vec<i64> = recent.iter().chain(serving.values().flat_map(|(_, ids)| ids)).copied().collect();
-    shown.sort_unstable();
-    shown.dedup();
+    let shown = distinct(recent.iter().chain(serving.values().flat_map(|(_, ids)| ids)).copied());
     let goals = state.store.goals_by_ids(&shown).await?;
+    let groups = distinct(outline.iter().map(|g| g.group_id));
     let full = |id: &i64| goals.iter().find(|g| g.id == *id).cloned();
     Ok(OwnGoals {
         record: Record::of(&pairs),
@@ -191,7 +190,7 @@ pub async fn own_goals(state: &AppState, actor: &Actor) -> AppResult<OwnGoals> {
             })
             .collect(),
         long_goals: state.store.long_goals(id).await?,
-        schedules: state.store.schedules_of_own_goals(id).await?,
+        schedules: state.store.schedules_of_groups(&groups).await?,
         reminders_muted,
         has_feed,
         has_api_token,
@@ -208,11 +207,21 @@ pub struct OwnYear {
 
 pub async fn own_year(state: &AppState, actor: &Actor, (from, to): (i64, i64)) -> AppResult<OwnYear> {
     let id = actor.user.id;
+    let goals = state.store.user_goals_between(id, from, to).await?;
+    let groups = distinct(goals.iter().map(|g| g.group_id));
     Ok(OwnYear {
-        goals: state.store.user_goals_between(id, from, to).await?,
         long_goals: state.store.long_goals(id).await?,
-        schedules: state.store.schedules_of_own_goals(id).await?,
+        schedules: state.store.schedules_of_groups(&groups).await?,
+        goals,
     })
+}
+
+/// The values, each once, in order.
+fn distinct(values: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut values: Vec<i64> = values.collect();
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 /// A long-term goal of the actor's own (a paper, a grant, a promotion) that meeting goals serve.

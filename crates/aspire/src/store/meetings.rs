@@ -146,10 +146,11 @@ pub struct LongGoal {
     pub created_at: i64,
 }
 
-/// A goal in outline: when, how it went, and what it served.
+/// A goal in outline: where, when, how it went, and what it served.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GoalOutline {
     pub id: i64,
+    pub group_id: i64,
     pub meeting_start: i64,
     #[sqlx(try_from = "String")]
     pub status: GoalStatus,
@@ -538,7 +539,8 @@ impl SqlStore {
     /// pick which to show, without reading every goal's text.
     pub async fn goal_outline(&self, user_id: i64) -> Result<Vec<GoalOutline>> {
         Ok(sqlx::query_as(
-            "SELECT id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 ORDER BY meeting_start, id",
+            "SELECT id, group_id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 \
+             ORDER BY meeting_start, id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -636,18 +638,24 @@ impl SqlStore {
         Ok((muted > 0, feeds > 0, api > 0))
     }
 
-    /// Every schedule of every group a person has declared goals in (oldest first), in one
-    /// statement: their own goal lists show each date in its group's time zone.
-    pub async fn schedules_of_own_goals(&self, user_id: i64) -> Result<Vec<ScheduleRow>> {
-        Ok(sqlx::query_as(
+    /// Every schedule of these groups (oldest first), in one statement: a member's own goal
+    /// lists show each date in its group's time zone.
+    pub async fn schedules_of_groups(&self, group_ids: &[i64]) -> Result<Vec<ScheduleRow>> {
+        if group_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = sqlx::AssertSqlSafe(format!(
             "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
              s.duration_minutes, u.name AS changed_by_name, s.changed_at \
              FROM meeting_schedules s LEFT JOIN users u ON u.id = s.changed_by \
-             WHERE s.group_id IN (SELECT DISTINCT group_id FROM goals WHERE user_id = $1) ORDER BY s.effective_from, s.id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE s.group_id IN ({}) ORDER BY s.effective_from, s.id",
+            super::sql::placeholders(1, group_ids.len())
+        ));
+        let mut query = sqlx::query_as(sql);
+        for id in group_ids {
+            query = query.bind(*id);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     pub async fn reminders_muted(&self, user_id: i64) -> Result<bool> {
