@@ -147,9 +147,10 @@ pub struct OwnGoals {
     /// Newest first.
     pub recent: Vec<Goal>,
     pub long_goals: Vec<LongGoal>,
-    /// The newest goals that served each long-term goal (oldest first), with how many served
-    /// it in all.
-    pub serving: Vec<(Goal, i64)>,
+    /// The newest goals that served each long-term goal, oldest first.
+    pub serving: Vec<Goal>,
+    /// How many goals served each long-term goal in all, by its id.
+    pub served_in_all: HashMap<i64, usize>,
     /// The schedules of the groups of the actor's goals, for their dates in each group's zone.
     pub schedules: Vec<ScheduleRow>,
     pub reminders_muted: bool,
@@ -165,7 +166,7 @@ pub async fn own_goals(state: &AppState, actor: &Actor) -> AppResult<OwnGoals> {
     let pairs: Vec<(i64, GoalStatus)> = outline.iter().map(|g| (g.meeting_start, g.status)).collect();
     let recent: Vec<i64> = outline.iter().rev().take(RECENT_SHOWN).map(|g| g.id).collect();
     // Per long-term goal: how many goals served it, and the newest of them.
-    let mut serving: HashMap<i64, (i64, Vec<i64>)> = HashMap::new();
+    let mut serving: HashMap<i64, (usize, Vec<i64>)> = HashMap::new();
     for goal in outline.iter().rev() {
         if let Some(long) = goal.long_goal_id {
             let (total, newest) = serving.entry(long).or_default();
@@ -182,13 +183,8 @@ pub async fn own_goals(state: &AppState, actor: &Actor) -> AppResult<OwnGoals> {
     Ok(OwnGoals {
         record: Record::of(&pairs),
         recent: recent.iter().filter_map(full).collect(),
-        serving: goals
-            .iter()
-            .filter_map(|g| {
-                let (total, newest) = serving.get(&g.long_goal_id?)?;
-                newest.contains(&g.id).then(|| (g.clone(), *total))
-            })
-            .collect(),
+        serving: goals.iter().filter(|g| serving.values().any(|(_, newest)| newest.contains(&g.id))).cloned().collect(),
+        served_in_all: serving.iter().map(|(long, (total, _))| (*long, *total)).collect(),
         long_goals: state.store.long_goals(id).await?,
         schedules: state.store.schedules_of_groups(&groups).await?,
         reminders_muted,

@@ -1,6 +1,8 @@
 //! Goals: declared at a meeting, reported at the next, carried forward when unmet; a member's
 //! long-term goals, record and printable year view; and the counts coordinators see instead.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -153,11 +155,11 @@ pub struct OwnGoal {
 }
 
 /// Each group's schedules, to show a meeting's date in the zone its group meets in.
-struct Zones(std::collections::HashMap<i64, cadence::Series>);
+struct Zones(HashMap<i64, cadence::Series>);
 
 impl Zones {
     fn of(schedules: &[ScheduleRow]) -> Zones {
-        let mut by_group: std::collections::HashMap<i64, Vec<cadence::Schedule>> = std::collections::HashMap::new();
+        let mut by_group: HashMap<i64, Vec<cadence::Schedule>> = HashMap::new();
         for row in schedules {
             by_group.entry(row.group_id).or_default().push(row.schedule());
         }
@@ -195,22 +197,24 @@ pub struct LongGoalView {
     pub more: usize,
 }
 
-/// Each long-term goal with the goals of `goals` (oldest first) that served it.
+/// Each long-term goal with the goals of `goals` (oldest first) that served it, and how many
+/// more than those served it (`served_in_all` says how many in all, where it knows).
 fn long_views<'a>(
     long: Vec<LongGoal>,
     goals: impl Iterator<Item = &'a Goal> + Clone,
+    served_in_all: &HashMap<i64, usize>,
     zones: &Zones,
 ) -> Vec<LongGoalView> {
     long.into_iter()
-        .map(|l| LongGoalView {
-            kind: kind_label(&l.kind),
-            served_by: goals
-                .clone()
-                .filter(|g| g.long_goal_id == Some(l.id))
-                .map(|g| own_goal_view(g, zones))
-                .collect(),
-            more: 0,
-            goal: l,
+        .map(|l| {
+            let served_by: Vec<OwnGoal> =
+                goals.clone().filter(|g| g.long_goal_id == Some(l.id)).map(|g| own_goal_view(g, zones)).collect();
+            LongGoalView {
+                kind: kind_label(&l.kind),
+                more: served_in_all.get(&l.id).map_or(0, |all| all.saturating_sub(served_by.len())),
+                served_by,
+                goal: l,
+            }
         })
         .collect()
 }
@@ -240,12 +244,7 @@ struct GoalsPage {
 async fn my_goals(State(state): State<AppState>, actor: Actor, Query(notice): Query<Notice>) -> AppResult<GoalsPage> {
     let own = app::goals::own_goals(&state, &actor).await?;
     let zones = Zones::of(&own.schedules);
-    let mut long_goals = long_views(own.long_goals, own.serving.iter().map(|(g, _)| g), &zones);
-    for long in &mut long_goals {
-        let served = own.serving.iter().find(|(g, _)| g.long_goal_id == Some(long.goal.id));
-        let total = served.map_or(0, |(_, total)| usize::try_from(*total).unwrap_or_default());
-        long.more = total.saturating_sub(long.served_by.len());
-    }
+    let long_goals = long_views(own.long_goals, own.serving.iter(), &own.served_in_all, &zones);
     let recent = own.recent.iter().map(|g| own_goal_view(g, &zones)).collect();
     Ok(GoalsPage {
         layout: Layout::for_actor(&actor).with_notice(&notice),
@@ -329,7 +328,8 @@ async fn year_view(State(state): State<AppState>, actor: Actor, Query(query): Qu
     let goals = own.goals;
     let record = record_of(&goals);
     let zones = Zones::of(&own.schedules);
-    let long_goals = long_views(own.long_goals, goals.iter(), &zones);
+    // A year view has every goal of its year: none served more than it shows.
+    let long_goals = long_views(own.long_goals, goals.iter(), &HashMap::new(), &zones);
     let others = goals.iter().filter(|g| g.long_goal_id.is_none()).map(|g| own_goal_view(g, &zones)).collect();
     let review = app::review::annual_review(&state, &actor, year, style).await?;
     Ok(YearPage {
