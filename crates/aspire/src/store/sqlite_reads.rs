@@ -80,16 +80,18 @@ impl Drop for Snapshot {
     }
 }
 
-/// A read-only connection, with the columns of each statement it has read, named once.
+/// A read-only connection, with the shape of each statement it has read, worked out once.
 #[derive(Debug)]
 struct Reader {
     connection: Connection,
-    columns: HashMap<String, Arc<Columns>>,
+    shapes: HashMap<String, Arc<Shape>>,
 }
 
-/// The columns of a statement, as every row of it carries them.
+/// What a statement takes and gives: which argument each parameter is bound to, and its
+/// columns, as every row of it carries them.
 #[derive(Debug)]
-struct Columns {
+struct Shape {
+    arguments: Vec<usize>,
     names: Vec<UStr>,
     by_name: Arc<sqlx_core::HashMap<UStr, usize>>,
 }
@@ -158,7 +160,7 @@ impl SqliteReads {
         let connection = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         connection.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
         connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        Ok(Reader { connection, columns: HashMap::new() })
+        Ok(Reader { connection, shapes: HashMap::new() })
     }
 
     /// A reader in a read transaction of its own; it begins with the first read.
@@ -204,51 +206,63 @@ impl Reader {
         if !statement.readonly() {
             return Ok(None);
         }
-        bind(&mut statement, arguments)?;
-        let columns = match self.columns.get(sql) {
-            // Named again if the schema changed under a `*`.
-            Some(columns) if columns.names.len() == statement.column_count() => Arc::clone(columns),
+        let shape = match self.shapes.get(sql) {
+            // Worked out again if the schema changed under a `*`.
+            Some(shape) if shape.names.len() == statement.column_count() => Arc::clone(shape),
             _ => {
-                let columns = Arc::new(columns_of(&statement)?);
+                let shape = Arc::new(shape_of(&statement)?);
                 // Bounded as the statement cache is: some texts are built (an IN list's length).
-                if self.columns.len() >= STATEMENTS_KEPT {
-                    self.columns.clear();
+                if self.shapes.len() >= STATEMENTS_KEPT {
+                    self.shapes.clear();
                 }
-                self.columns.insert(sql.to_owned(), Arc::clone(&columns));
-                columns
+                self.shapes.insert(sql.to_owned(), Arc::clone(&shape));
+                shape
             }
         };
+        bind(&mut statement, &shape.arguments, arguments)?;
         let mut rows = Vec::new();
         let mut results = statement.raw_query();
         while limit.is_none_or(|limit| rows.len() < limit) {
             let Some(row) = results.next().map_err(failed)? else {
                 break;
             };
-            let mut values = Vec::with_capacity(columns.names.len());
-            for index in 0..columns.names.len() {
+            let mut values = Vec::with_capacity(shape.names.len());
+            for index in 0..shape.names.len() {
                 values.push(AnyValue { kind: value(row.get_ref(index).map_err(failed)?, index)? });
             }
-            rows.push(any_row(&columns, values));
+            rows.push(any_row(&shape, values));
         }
         Ok(Some(rows))
     }
 }
 
-/// Binds the arguments as sqlx does: `$N` and `?N` name their argument, a bare `?` takes the next.
-fn bind(statement: &mut Statement<'_>, arguments: Option<&AnyArguments>) -> Result<(), sqlx::Error> {
-    let values = arguments.map(|a| a.values.0.as_slice()).unwrap_or_default();
+/// Which argument each parameter takes, as sqlx binds them: `$N` and `?N` name their argument,
+/// a bare `?` takes the next. Asked once per statement: SQLite finds a parameter's name by
+/// going through the names before it.
+fn arguments_of(statement: &Statement<'_>) -> Result<Vec<usize>, sqlx::Error> {
     let mut next = 0;
-    for parameter in 1..=statement.parameter_count() {
-        let position = match statement.parameter_name(parameter) {
+    (1..=statement.parameter_count())
+        .map(|parameter| match statement.parameter_name(parameter) {
             Some(name) => name
                 .strip_prefix(['$', '?'])
                 .and_then(|digits| digits.parse::<usize>().ok())
-                .ok_or_else(|| sqlx::Error::Protocol(format!("unsupported SQL parameter {name}")))?,
+                .ok_or_else(|| sqlx::Error::Protocol(format!("unsupported SQL parameter {name}"))),
             None => {
                 next += 1;
-                next
+                Ok(next)
             }
-        };
+        })
+        .collect()
+}
+
+/// Binds each parameter to its argument (numbered from 1); one missing is NULL.
+fn bind(
+    statement: &mut Statement<'_>,
+    positions: &[usize],
+    arguments: Option<&AnyArguments>,
+) -> Result<(), sqlx::Error> {
+    let values = arguments.map(|a| a.values.0.as_slice()).unwrap_or_default();
+    for (parameter, position) in (1..).zip(positions) {
         let bound = match values.get(position.wrapping_sub(1)) {
             None | Some(AnyValueKind::Null(_)) => statement.raw_bind_parameter(parameter, Null),
             Some(AnyValueKind::Bool(b)) => statement.raw_bind_parameter(parameter, i64::from(*b)),
@@ -269,7 +283,7 @@ fn bind(statement: &mut Statement<'_>, arguments: Option<&AnyArguments>) -> Resu
     Ok(())
 }
 
-fn columns_of(statement: &Statement<'_>) -> Result<Columns, sqlx::Error> {
+fn shape_of(statement: &Statement<'_>) -> Result<Shape, sqlx::Error> {
     let names = (0..statement.column_count())
         .map(|index| statement.column_name(index).map(UStr::new).map_err(failed))
         .collect::<Result<Vec<_>, _>>()?;
@@ -278,7 +292,7 @@ fn columns_of(statement: &Statement<'_>) -> Result<Columns, sqlx::Error> {
         // As sqlx: when two columns share a name, the last one answers to it.
         by_name.insert(name.clone(), index);
     }
-    Ok(Columns { names, by_name: Arc::new(by_name) })
+    Ok(Shape { arguments: arguments_of(statement)?, names, by_name: Arc::new(by_name) })
 }
 
 /// A value as sqlx's SQLite driver hands it to `Any`: by the type the value has, not the
@@ -297,8 +311,8 @@ fn value(value: ValueRef<'_>, column: usize) -> Result<AnyValueKind, sqlx::Error
     })
 }
 
-fn any_row(columns: &Columns, values: Vec<AnyValue>) -> AnyRow {
-    let described = columns
+fn any_row(shape: &Shape, values: Vec<AnyValue>) -> AnyRow {
+    let described = shape
         .names
         .iter()
         .zip(&values)
@@ -309,7 +323,7 @@ fn any_row(columns: &Columns, values: Vec<AnyValue>) -> AnyRow {
             type_info: AnyTypeInfo { kind: kind_of(&value.kind) },
         })
         .collect();
-    AnyRow { column_names: Arc::clone(&columns.by_name), columns: described, values }
+    AnyRow { column_names: Arc::clone(&shape.by_name), columns: described, values }
 }
 
 fn kind_of(value: &AnyValueKind) -> AnyTypeInfoKind {
