@@ -223,6 +223,11 @@ impl AccessFilter {
         }
     }
 
+    /// Whether [`condition`](Self::condition) reads `t`, the person's outstanding invitation.
+    pub(super) fn asks_about_invitations(self) -> bool {
+        matches!(self, AccessFilter::NotInvited | AccessFilter::Invited)
+    }
+
     /// The condition on `u` (users) and `t` (their outstanding invitation) at the time bound
     /// to the placeholder `now`. Every condition names `now`, since PostgreSQL refuses a
     /// statement that leaves a bound parameter unused.

@@ -301,13 +301,14 @@ impl SqlStore {
         limit: i64,
     ) -> Result<Vec<ProgramPerson>> {
         // The page's people are picked and sorted by name and id alone, then read in full: the
-        // sort then moves two columns of every person in the program, not all of them.
+        // sort then moves two columns of every person in the program, not all of them. Their
+        // invitations are looked up for the pick only when the filter asks about them.
         // (A person has at most one outstanding invitation, so the joins add no rows.)
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, pm.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at, \
              a.cohort AS alumni_cohort, a.cohort_year AS alumni_year \
              FROM (SELECT u.id, u.name FROM users u JOIN program_members pm ON pm.user_id = u.id \
-             {OUTSTANDING_INVITATION} \
+             {} \
              WHERE pm.program_id = $1 AND ($2 = 0 OR (u.name, u.id) > (SELECT name, id FROM users WHERE id = $2)) \
              AND ($4 = 0 OR u.id = $4) AND {} ORDER BY u.name, u.id LIMIT {limit}) page \
              JOIN users u ON u.id = page.id JOIN program_members pm ON pm.program_id = $1 AND pm.user_id = u.id \
@@ -315,6 +316,7 @@ impl SqlStore {
              LEFT JOIN program_alumni a ON a.program_id = pm.program_id AND a.user_id = u.id \
              ORDER BY page.name, page.id",
             user_columns_of_u(),
+            if who.asks_about_invitations() { OUTSTANDING_INVITATION } else { "" },
             who.condition("$3"),
         ));
         type Row = (User, String, Option<i64>, Option<i64>, Option<(String, i64)>);
