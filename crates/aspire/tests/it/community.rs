@@ -564,6 +564,58 @@ on_both_backends!(lists_that_grow_with_history_come_a_page_at_a_time, |app: Test
     assert!(groups_of("scholar151@test.edu").is_empty());
 });
 
+/// The names in a program's people list, in the order the page shows them, among `names`.
+async fn people_in_order(client: &Client, program: i64, names: &[&str]) -> Vec<String> {
+    let (status, page) = client.get_text(&format!("/programs/{program}")).await;
+    assert_eq!(status, 200);
+    page.split("<th scope=\"row\">")
+        .skip(1)
+        .filter_map(|row| row.split("<br>").next())
+        .filter(|name| names.contains(name))
+        .map(str::to_string)
+        .collect()
+}
+
+on_both_backends!(a_programs_people_stay_in_name_order_as_they_join_and_change_names, |app: TestApp| async move {
+    let world = app.world().await;
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let person = |email: &str, name: &str| {
+        aspire::domain::Profile { email: email.into(), name: name.into(), ..Default::default() }.validate().unwrap()
+    };
+    let names = ["Ann Xu", "Bea Young", "Carla Zed", "Aaron Zed", "Dora Vale", "Abe New"];
+    store
+        .import_roster(
+            world.program,
+            &[
+                person("carla@test.edu", "Carla Zed"),
+                person("ann@test.edu", "Ann Xu"),
+                person("bea@test.edu", "Bea Young"),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    let coordinator = app.signed_in(COORDINATOR).await;
+    assert_eq!(people_in_order(&coordinator, world.program, &names).await, ["Ann Xu", "Bea Young", "Carla Zed"]);
+
+    // A roster that renames someone moves them; so does a change to their own profile.
+    store.import_roster(world.program, &[person("carla@test.edu", "Aaron Zed")], now).await.unwrap();
+    assert_eq!(people_in_order(&coordinator, world.program, &names).await, ["Aaron Zed", "Ann Xu", "Bea Young"]);
+    let ann = store.user_by_email("ann@test.edu").await.unwrap().unwrap();
+    store.update_profile(ann.id, &person("ann@test.edu", "Dora Vale")).await.unwrap();
+    assert_eq!(people_in_order(&coordinator, world.program, &names).await, ["Aaron Zed", "Bea Young", "Dora Vale"]);
+
+    // Someone with an account already, added to the program, takes their place by name.
+    store.import_roster(world.other_program, &[person("abe@test.edu", "Abe New")], now).await.unwrap();
+    let abe = store.user_by_email("abe@test.edu").await.unwrap().unwrap();
+    store.add_program_member(world.program, abe.id, aspire::store::ProgramRole::Participant).await.unwrap();
+    assert_eq!(
+        people_in_order(&coordinator, world.program, &names).await,
+        ["Aaron Zed", "Abe New", "Bea Young", "Dora Vale"]
+    );
+});
+
 on_both_backends!(a_control_character_in_an_uploaded_form_is_refused_too, |app: TestApp| async move {
     let world = app.world().await;
     let mina = app.signed_in(MEMBER_A).await;
