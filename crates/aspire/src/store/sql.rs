@@ -301,8 +301,8 @@ impl SqlStore {
         limit: i64,
     ) -> Result<Vec<ProgramPerson>> {
         // The page's people are picked in name order from the index of the program's members
-        // (each carries the person's name: see migration 0028), reading only the page's
-        // entries, then read in full. The person and their invitation are looked up for the pick
+        // (each carries the person's name: see migration 0028), reading the page's entries and
+        // sorting only people of the same name by id, then read in full. The person and their invitation are looked up for the pick
         // only when the filter asks about them. (A person has at most one outstanding
         // invitation, so that join adds no rows.)
         let reads_for_filter = match who {
