@@ -614,6 +614,14 @@ on_both_backends!(a_programs_people_stay_in_name_order_as_they_join_and_change_n
         people_in_order(&coordinator, world.program, &names).await,
         ["Aaron Zed", "Abe New", "Bea Young", "Dora Vale"]
     );
+
+    // Someone with two roles in the program is listed once for each, not once for each pair.
+    let bea = store.user_by_email("bea@test.edu").await.unwrap().unwrap();
+    store.add_program_member(world.program, bea.id, aspire::store::ProgramRole::Coordinator).await.unwrap();
+    assert_eq!(
+        people_in_order(&coordinator, world.program, &names).await,
+        ["Aaron Zed", "Abe New", "Bea Young", "Bea Young", "Dora Vale"]
+    );
 });
 
 on_both_backends!(a_control_character_in_an_uploaded_form_is_refused_too, |app: TestApp| async move {
