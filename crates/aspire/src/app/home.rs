@@ -206,9 +206,13 @@ async fn nominations_waiting(state: &AppState, actor: &Actor) -> AppResult<Vec<N
 
 async fn wins_to_cheer(state: &AppState, actor: &Actor, now: i64) -> AppResult<Vec<Win>> {
     let since = now - WINS_WITHIN_DAYS * 86_400;
+    let groups: Vec<i64> = actor.memberships.groups.iter().map(|seat| seat.group_id).collect();
+    let mut programs: Vec<i64> = actor.memberships.programs.iter().map(|(id, _)| *id).collect();
+    programs.sort_unstable();
+    programs.dedup();
     Ok(state
         .store
-        .wins_to_cheer(actor.user.id, since, WINS_SHOWN)
+        .wins_to_cheer(actor.user.id, (&groups, &programs), since, WINS_SHOWN)
         .await?
         .into_iter()
         .filter(|w| access::can_see_item(actor, &w.audience()))

@@ -159,7 +159,7 @@ on_both_backends!(the_home_cheers_the_newest_wins_of_the_last_month_by_others, |
     store.create_wins(&[win(bea, "Other group's talk", world.group_b, Group)], now - 3).await.unwrap();
     store.create_wins(&[win(mina, "Own talk", world.group_a, Group)], now - 2).await.unwrap();
 
-    let cheered = store.wins_to_cheer(mina, now - 30 * 86_400, 5).await.unwrap();
+    let cheered = store.wins_to_cheer(mina, (&[world.group_a], &[world.program]), now - 30 * 86_400, 5).await.unwrap();
     let titles: Vec<&str> = cheered.iter().map(|w| w.title.as_str()).collect();
     assert_eq!(
         titles,
