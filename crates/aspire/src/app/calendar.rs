@@ -24,11 +24,12 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<String> {
     if token.len() != 64 {
         return Err(AppError::NotFound);
     }
-    let (user, _) =
+    let (user, memberships) =
         state.store.token_holder(TokenKind::CalendarFeed, &hash_token(token)).await?.ok_or(AppError::NotFound)?;
     let mut builder = Builder::new(state.settings.public_url(), &format!("aspire: {}", user.profile.name), state.now());
     // An archived group meets no more.
-    for (group, loaded) in series_of_member(state, user.id).await?.into_iter().filter(|(g, _)| g.archived_at.is_none())
+    for (group, loaded) in
+        series_of_member(state, &memberships).await?.into_iter().filter(|(g, _)| g.archived_at.is_none())
     {
         builder.add_series(&group, &loaded);
     }

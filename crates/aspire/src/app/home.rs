@@ -112,7 +112,7 @@ pub async fn overview(state: &AppState, actor: &Actor) -> AppResult<Home> {
         return Ok(home);
     }
     home.groups = state.store.groups_of_user(me).await?;
-    let series = super::meetings::series_of_member(state, me).await?;
+    let series = super::meetings::series_of_member(state, &actor.memberships).await?;
     let facilitated: Vec<i64> = actor
         .memberships
         .groups

@@ -10,15 +10,16 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 pub use crate::store::meetings::LoadedSeries;
 use crate::store::meetings::{Goal, LongGoal};
-use crate::store::{Group, GroupMember, NewEmail};
+use crate::store::{Group, GroupMember, Memberships, NewEmail};
 
 pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
     Ok(state.store.series_parts(group_id).await?.into())
 }
 
 /// Every group a person sits in, by name, with its series.
-pub async fn series_of_member(state: &AppState, user_id: i64) -> AppResult<Vec<(Group, LoadedSeries)>> {
-    let groups = state.store.series_of_member(user_id).await?;
+pub async fn series_of_member(state: &AppState, memberships: &Memberships) -> AppResult<Vec<(Group, LoadedSeries)>> {
+    let seats: Vec<i64> = memberships.groups.iter().map(|seat| seat.group_id).collect();
+    let groups = state.store.series_of_groups(&seats).await?;
     Ok(groups.into_iter().map(|(group, parts)| (group, parts.into())).collect())
 }
 
@@ -201,7 +202,7 @@ pub struct Upcoming {
 pub async fn upcoming(state: &AppState, actor: &Actor) -> AppResult<Vec<Upcoming>> {
     let now = state.now();
     let mut out = Vec::new();
-    for (group, loaded) in series_of_member(state, actor.user.id).await? {
+    for (group, loaded) in series_of_member(state, &actor.memberships).await? {
         if !access::can_run_meetings(actor, &group) {
             continue;
         }

@@ -183,20 +183,20 @@ impl SqlStore {
 
     /// A group with its series, schedules and cancellations, in one statement.
     pub async fn group_with_series(&self, group_id: i64) -> Result<Option<(Group, SeriesParts)>> {
-        Ok(self.groups_and_series("g.id = $1", group_id).await?.pop())
+        Ok(self.groups_and_series("g.id = $1", &[group_id]).await?.pop())
     }
 
-    /// The groups `condition` picks (on `groups g`, with one placeholder), by name, each with its
+    /// The groups `condition` picks (on `groups g`, with a placeholder for each of `values`), by name, each with its
     /// series, schedules and cancellations, in one statement however many groups it spans: one
     /// row per schedule (or one for a group with none), each carrying its group, its series and
     /// the list of its cancelled starts.
-    async fn groups_and_series(&self, condition: &str, value: i64) -> Result<Vec<(Group, SeriesParts)>> {
+    async fn groups_and_series(&self, condition: &str, values: &[i64]) -> Result<Vec<(Group, SeriesParts)>> {
         use sqlx::Row;
         let cancelled = match self.backend {
             super::Backend::Sqlite => "group_concat(c.meeting_start, ',')",
             super::Backend::Postgres => "string_agg(c.meeting_start::text, ',')",
         };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT g.id AS group_key, g.program_id, g.name AS group_name, g.created_at AS group_created_at, \
              g.archived_at, ms.group_id AS series_group, ms.place, ms.reminder_lead_minutes, ms.sequence, ms.updated_at, \
              s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
@@ -205,10 +205,11 @@ impl SqlStore {
              FROM groups g LEFT JOIN meeting_series ms ON ms.group_id = g.id \
              LEFT JOIN meeting_schedules s ON s.group_id = g.id LEFT JOIN users u ON u.id = s.changed_by \
              WHERE {condition} ORDER BY g.name, g.id, s.effective_from, s.id"
-        )))
-        .bind(value)
-        .fetch_all(&self.pool)
-        .await?;
+        )));
+        for value in values {
+            query = query.bind(*value);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         let mut out: Vec<(Group, SeriesParts)> = Vec::new();
         for row in &rows {
             let id: i64 = row.try_get("group_key")?;
@@ -267,10 +268,16 @@ impl SqlStore {
         .await?)
     }
 
-    /// The groups a person sits in, by name, with every group's series, schedules and
-    /// cancellations: a personal calendar in one statement however many groups it spans.
-    pub async fn series_of_member(&self, user_id: i64) -> Result<Vec<(Group, SeriesParts)>> {
-        self.groups_and_series("g.id IN (SELECT group_id FROM group_members WHERE user_id = $1)", user_id).await
+    /// These groups (a person's seats, as their session read them), by name, with every group's
+    /// series, schedules and cancellations: a personal calendar in one statement however many
+    /// groups it spans. The ids are bound, not looked up again: SQLite read such a list into a
+    /// table of its own.
+    pub async fn series_of_groups(&self, group_ids: &[i64]) -> Result<Vec<(Group, SeriesParts)>> {
+        if group_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let condition = format!("g.id IN ({})", super::sql::placeholders(1, group_ids.len()));
+        self.groups_and_series(&condition, group_ids).await
     }
 
     /// Saves the place and reminder lead time and, when given, a new schedule; the series'
