@@ -171,7 +171,7 @@ pub async fn overview(state: &AppState, actor: &Actor) -> AppResult<Home> {
 /// Posts in the person's groups since they last read each group's discussion, that they may see.
 async fn unread(state: &AppState, actor: &Actor, names: &BTreeMap<i64, String>) -> AppResult<Vec<Unread>> {
     let mut by_group: BTreeMap<i64, Unread> = BTreeMap::new();
-    let groups: Vec<i64> = actor.memberships.groups.iter().map(|seat| seat.group_id).collect();
+    let groups = actor.memberships.group_ids();
     for post in state.store.posts_since_read(actor.user.id, &groups, UNREAD_COUNTED).await? {
         if !access::can_see_item(actor, &post.audience()) {
             continue;
@@ -206,7 +206,7 @@ async fn nominations_waiting(state: &AppState, actor: &Actor) -> AppResult<Vec<N
 
 async fn wins_to_cheer(state: &AppState, actor: &Actor, now: i64) -> AppResult<Vec<Win>> {
     let since = now - WINS_WITHIN_DAYS * 86_400;
-    let groups: Vec<i64> = actor.memberships.groups.iter().map(|seat| seat.group_id).collect();
+    let groups = actor.memberships.group_ids();
     let mut programs: Vec<i64> = actor.memberships.programs.iter().map(|(id, _)| *id).collect();
     programs.sort_unstable();
     programs.dedup();

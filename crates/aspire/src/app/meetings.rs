@@ -18,8 +18,7 @@ pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSer
 
 /// Every group a person sits in, by name, with its series.
 pub async fn series_of_member(state: &AppState, memberships: &Memberships) -> AppResult<Vec<(Group, LoadedSeries)>> {
-    let seats: Vec<i64> = memberships.groups.iter().map(|seat| seat.group_id).collect();
-    let groups = state.store.series_of_groups(&seats).await?;
+    let groups = state.store.series_of_groups(&memberships.group_ids()).await?;
     Ok(groups.into_iter().map(|(group, parts)| (group, parts.into())).collect())
 }
 

@@ -267,6 +267,13 @@ pub struct Memberships {
     pub groups: Vec<Seat>,
 }
 
+impl Memberships {
+    /// The groups the person sits in.
+    pub fn group_ids(&self) -> Vec<i64> {
+        self.groups.iter().map(|seat| seat.group_id).collect()
+    }
+}
+
 /// A person's place in a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seat {
