@@ -4,7 +4,8 @@
 //! its members and its first coordinator, takes each page once, and serves those bytes from a
 //! bare axum 0.8 server in this process. Then `wrk` (2 threads) loads each page on both servers
 //! at each connection count (each page warmed first, `--warmup` seconds unmeasured), and
-//! `/healthz` (one trivial query) as the database's floor. Prints req/s, p50, p99, errors, the
+//! `/healthz` (one trivial query) as the database's floor, and a signed-in member's `/login` (the
+//! session read, then a redirect) as the floor of every signed-in page. Prints req/s, p50, p99, errors, the
 //! ratio to bare axum and to `/healthz`, and aspire's RSS.
 //!
 //! ```text
@@ -329,6 +330,20 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "| /healthz (database floor) | | {connections} | {:.0} | {:.2} | {:.2} | {} | | | |",
             floor.requests_per_second, floor.p50_ms, floor.p99_ms, floor.errors
+        );
+        // What every signed-in page pays before it reads anything of its own: the session's
+        // statement in a read transaction, then a redirect (a signed-in person has no use for
+        // the sign-in page).
+        let session = targets.iter().find(|t| t.name == "member home").map(|t| t.headers.clone()).unwrap_or_default();
+        warm(&format!("{base}/login"), &session)?;
+        let signed_in = wrk(&format!("{base}/login"), &session, connections, args.seconds)?;
+        println!(
+            "| signed-in floor (session, redirect) | | {connections} | {:.0} | {:.2} | {:.2} | {} | | | {:.2} |",
+            signed_in.requests_per_second,
+            signed_in.p50_ms,
+            signed_in.p99_ms,
+            signed_in.errors,
+            signed_in.requests_per_second / floor.requests_per_second,
         );
         for target in &targets {
             let (page, reference_page) = (format!("{base}{}", target.path), format!("{bare}{}", target.path));

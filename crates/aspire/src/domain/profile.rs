@@ -83,8 +83,8 @@ impl fmt::Display for CareerStage {
 }
 
 /// Everything a person says about themselves. Validated by [`Profile::validate`]; stored as
-/// columns of `users` (hence `FromRow`, so the store can embed it in its `User`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+/// columns of `users` (the store reads it into its `User`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     pub email: String,
     pub name: String,

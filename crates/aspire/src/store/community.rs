@@ -1,11 +1,12 @@
 //! What is kept of a group's discussion, of wins and their cheers, and of the audit log.
 //! Who may see any of it is decided in `auth::access`, never here.
 
+use super::decode::{Columns, Decoded};
 use super::sql::placeholders;
 use super::{Group, LogFilter, NewEmail, Result, SqlStore};
 use crate::domain::{Audience, Visibility};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Post {
     pub id: i64,
     pub group_id: i64,
@@ -22,7 +23,6 @@ pub struct Post {
     pub author_name: String,
     pub title: String,
     pub body: String,
-    #[sqlx(try_from = "String")]
     pub visibility: Visibility,
     pub facilitator_id: Option<i64>,
     pub created_at: i64,
@@ -45,6 +45,28 @@ impl Post {
     }
 }
 
+impl Decoded for Post {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Post {
+            id: row.value("id")?,
+            group_id: row.value("group_id")?,
+            program_id: row.value("program_id")?,
+            thread_id: row.value("thread_id")?,
+            author_id: row.value("author_id")?,
+            thread_author_id: row.value("thread_author_id")?,
+            thread_created_at: row.value("thread_created_at")?,
+            author_name: row.value("author_name")?,
+            title: row.value("title")?,
+            body: row.value("body")?,
+            visibility: row.coded("visibility")?,
+            facilitator_id: row.value("facilitator_id")?,
+            created_at: row.value("created_at")?,
+            edited_at: row.value("edited_at")?,
+            replies: row.value("replies")?,
+        })
+    }
+}
+
 pub struct NewPost<'a> {
     pub group_id: i64,
     pub thread_id: Option<i64>,
@@ -55,7 +77,7 @@ pub struct NewPost<'a> {
     pub facilitator_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Win {
     pub id: i64,
     pub user_id: i64,
@@ -76,10 +98,37 @@ pub struct Win {
     pub award_number: String,
     pub grant_role: String,
     pub grant_status: String,
-    #[sqlx(try_from = "String")]
     pub visibility: Visibility,
     pub created_at: i64,
     pub cheers: i64,
+}
+
+impl Decoded for Win {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Win {
+            id: row.value("id")?,
+            user_id: row.value("user_id")?,
+            user_name: row.value("user_name")?,
+            program_id: row.value("program_id")?,
+            group_id: row.value("group_id")?,
+            kind: row.value("kind")?,
+            title: row.value("title")?,
+            venue: row.value("venue")?,
+            year: row.value("year")?,
+            won_on: row.value("won_on")?,
+            doi: row.value("doi")?,
+            pmid: row.value("pmid")?,
+            pmcid: row.value("pmcid")?,
+            author_position: row.value("author_position")?,
+            mechanism: row.value("mechanism")?,
+            award_number: row.value("award_number")?,
+            grant_role: row.value("grant_role")?,
+            grant_status: row.value("grant_status")?,
+            visibility: row.coded("visibility")?,
+            created_at: row.value("created_at")?,
+            cheers: row.value("cheers")?,
+        })
+    }
 }
 
 impl Win {
@@ -113,6 +162,23 @@ pub struct AuditEntry {
     pub actor_name: Option<String>,
     pub action: String,
     pub subject: String,
+}
+
+/// A post and its group, read in one statement.
+struct PostInGroup(Post, Group);
+
+impl Decoded for PostInGroup {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        let post = Post::decode(row)?;
+        let group = Group {
+            id: post.group_id,
+            program_id: row.value("program_id")?,
+            name: row.value("group_name")?,
+            created_at: row.value("group_created_at")?,
+            archived_at: row.value("archived_at")?,
+        };
+        Ok(PostInGroup(post, group))
+    }
 }
 
 const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.author_id, \
@@ -275,26 +341,17 @@ impl SqlStore {
 
     pub async fn post(&self, id: i64) -> Result<Option<Post>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.id = $1"));
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     /// A post with its group, in one statement (every thread page asks).
     pub async fn post_with_group(&self, id: i64) -> Result<Option<(Post, Group)>> {
-        use sqlx::Row;
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS}, g.name AS group_name, g.created_at AS group_created_at, g.archived_at \
              FROM {POST_FROM} WHERE p.id = $1"
         ));
-        let Some(row) = sqlx::query(sql).bind(id).fetch_optional(&self.pool).await? else { return Ok(None) };
-        let post: Post = sqlx::FromRow::from_row(&row)?;
-        let group = Group {
-            id: post.group_id,
-            program_id: row.try_get("program_id")?,
-            name: row.try_get("group_name")?,
-            created_at: row.try_get("group_created_at")?,
-            archived_at: row.try_get("archived_at")?,
-        };
-        Ok(Some((post, group)))
+        let found: Option<PostInGroup> = self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?;
+        Ok(found.map(|PostInGroup(post, group)| (post, group)))
     }
 
     /// Up to `limit` threads of a group with ids below `before`, newest first.
@@ -303,7 +360,7 @@ impl SqlStore {
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL AND p.id < $2 \
              ORDER BY p.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).bind(before).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id).bind(before)).await?)
     }
 
     /// Up to `limit` posts by others in the groups `group_ids` (those `user_id` sits in) since
@@ -330,11 +387,11 @@ impl SqlStore {
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.id IN ({}) ORDER BY p.created_at DESC, p.id DESC LIMIT {limit}",
             newest_of_each.join(" UNION ALL ")
         ));
-        let mut query = sqlx::query_as(sql).bind(user_id);
+        let mut query = sqlx::query(sql).bind(user_id);
         for group_id in group_ids {
             query = query.bind(*group_id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(query).await?)
     }
 
     /// The newest post's id (0 when there is none).
@@ -357,7 +414,7 @@ impl SqlStore {
              WHERE (p.author_id IS NULL OR p.author_id <> $1) AND p.id > $2 AND p.id <= $3 AND p.created_at > $4 \
              ORDER BY p.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).bind(after).bind(up_to).bind(since).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id).bind(after).bind(up_to).bind(since)).await?)
     }
 
     /// Who asked for a daily digest and has not had one for a day:
@@ -473,11 +530,11 @@ impl SqlStore {
              JOIN wins w ON w.id = newest.id JOIN users u ON u.id = w.user_id ORDER BY w.id DESC",
             kinds.join(" UNION ALL ")
         ));
-        let mut query = sqlx::query_as(sql).bind(user_id).bind(since);
+        let mut query = sqlx::query(sql).bind(user_id).bind(since);
         for id in groups.iter().chain(programs) {
             query = query.bind(*id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(query).await?)
     }
 
     /// Up to `limit` replies of a thread with ids below `before`, oldest first: the latest page
@@ -486,7 +543,7 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.thread_id = $1 AND p.id < $2 ORDER BY p.id DESC LIMIT {limit}"
         ));
-        let mut page: Vec<Post> = sqlx::query_as(sql).bind(thread_id).bind(before).fetch_all(&self.pool).await?;
+        let mut page: Vec<Post> = self.pool.fetch_all_as(sqlx::query(sql).bind(thread_id).bind(before)).await?;
         page.reverse();
         Ok(page)
     }
@@ -586,7 +643,7 @@ impl SqlStore {
 
     pub async fn win(&self, id: i64) -> Result<Option<Win>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.id = $1"));
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     pub async fn user_wins(&self, user_id: i64) -> Result<Vec<Win>> {
@@ -598,7 +655,7 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.user_id = $1 AND w.id < $2 ORDER BY w.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).bind(before).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id).bind(before)).await?)
     }
 
     /// The latest `limit` wins of a group that are not private to their author.
@@ -607,7 +664,7 @@ impl SqlStore {
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 AND w.visibility <> 'private' \
              ORDER BY w.created_at DESC, w.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
     }
 
     /// Up to `limit` wins shared with the whole program with ids below `before`, newest first.
@@ -616,7 +673,7 @@ impl SqlStore {
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.program_id = $1 AND w.visibility = 'program' AND w.id < $2 \
              ORDER BY w.id DESC LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).bind(before).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(program_id).bind(before)).await?)
     }
 
     pub async fn delete_win(&self, id: i64) -> Result<()> {
@@ -659,7 +716,7 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.author_id = $1 ORDER BY p.created_at, p.id"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 
     /// Deletes the account. Their wins, cheers, goals and private items go with it; their group

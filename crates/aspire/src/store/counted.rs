@@ -24,6 +24,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Either, Error, Execute, Executor, SqlStr, Transaction};
 
+use super::decode::Decoded;
 use super::sqlite_reads::{self, SqliteReads};
 
 tokio::task_local! {
@@ -136,6 +137,45 @@ impl CountedPool {
         // request never holds two.
         release_request_connection();
         self.pool.begin().await
+    }
+
+    /// Every row of `query` as `T`; on SQLite a read's rows are decoded straight from the
+    /// statement.
+    pub async fn fetch_all_as<T: Decoded>(&self, query: Query<'_, Any, AnyArguments>) -> Result<Vec<T>, Error> {
+        self.fetch_as(query, None).await
+    }
+
+    /// The first row of `query` as `T`, if there is one.
+    pub async fn fetch_optional_as<T: Decoded>(&self, query: Query<'_, Any, AnyArguments>) -> Result<Option<T>, Error> {
+        Ok(self.fetch_as(query, Some(1)).await?.into_iter().next())
+    }
+
+    async fn fetch_as<T: Decoded>(
+        &self,
+        query: Query<'_, Any, AnyArguments>,
+        limit: Option<usize>,
+    ) -> Result<Vec<T>, Error> {
+        let Some(reads) = &self.reads else {
+            let rows = match limit {
+                Some(_) => self.fetch_optional(query).await?.into_iter().collect(),
+                None => self.fetch_all(query).await?,
+            };
+            return rows.iter().map(T::decode).collect();
+        };
+        self.count();
+        let (sql, arguments, persistent) = parts(query)?;
+        if let Some(rows) = reads.fetch_decoded(sql.as_str(), arguments.as_ref(), limit)? {
+            return Ok(rows);
+        }
+        let results = all_on_pool(&self.pool, self.id(), rebuilt(sql, arguments, persistent)).await?;
+        let mut rows = Vec::new();
+        for result in results {
+            if let Either::Right(row) = result? {
+                rows.push(T::decode(&row)?);
+            }
+        }
+        rows.truncate(limit.unwrap_or(usize::MAX));
+        Ok(rows)
     }
 
     /// Tells this pool's connections from another store's in the same request.

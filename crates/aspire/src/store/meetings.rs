@@ -1,6 +1,7 @@
 //! What is kept for the accountability loop: meeting series and their schedule history,
 //! cancellations, attendance, goals, long-term goals, calendar feeds and reminders.
 
+use super::decode::{Columns, Decoded};
 use super::{Group, NewEmail, Result, SqlStore};
 use crate::domain::cadence::{self, Cadence, Schedule, Series};
 use crate::domain::code::UnknownCode;
@@ -44,7 +45,7 @@ pub struct SeriesParts {
     pub cancelled: Vec<i64>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct SeriesRow {
     pub group_id: i64,
     pub place: String,
@@ -69,24 +70,38 @@ pub struct ScheduleRow {
     pub changed_at: i64,
 }
 
-impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for ScheduleRow {
-    fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
-        use sqlx::Row;
-        let code: String = row.try_get("cadence")?;
-        let nth: i64 = row.try_get("nth")?;
+impl Decoded for SeriesRow {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(SeriesRow {
+            group_id: row.value("group_id")?,
+            place: row.value("place")?,
+            reminder_lead_minutes: row.value("reminder_lead_minutes")?,
+            sequence: row.value("sequence")?,
+            updated_at: row.value("updated_at")?,
+        })
+    }
+}
+
+impl Decoded for ScheduleRow {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        let id = row.value("id")?;
+        let group_id = row.value("group_id")?;
+        let effective_from = row.value("effective_from")?;
+        let code: String = row.value("cadence")?;
+        let nth: i64 = row.value("nth")?;
         let cadence = Cadence::from_code(&code, nth)
             .ok_or_else(|| sqlx::Error::Decode(Box::new(UnknownCode { what: "a cadence", code })))?;
         Ok(ScheduleRow {
-            id: row.try_get("id")?,
-            group_id: row.try_get("group_id")?,
-            effective_from: row.try_get("effective_from")?,
+            id,
+            group_id,
+            effective_from,
             cadence,
-            weekday: row.try_get("weekday")?,
-            minute_of_day: row.try_get("minute_of_day")?,
-            time_zone: row.try_get("time_zone")?,
-            duration_minutes: row.try_get("duration_minutes")?,
-            changed_by_name: row.try_get("changed_by_name")?,
-            changed_at: row.try_get("changed_at")?,
+            weekday: row.value("weekday")?,
+            minute_of_day: row.value("minute_of_day")?,
+            time_zone: row.value("time_zone")?,
+            duration_minutes: row.value("duration_minutes")?,
+            changed_by_name: row.value("changed_by_name")?,
+            changed_at: row.value("changed_at")?,
         })
     }
 }
@@ -104,7 +119,7 @@ impl ScheduleRow {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Goal {
     pub id: i64,
     pub group_id: i64,
@@ -113,7 +128,6 @@ pub struct Goal {
     pub text: String,
     pub kind: String,
     pub long_goal_id: Option<i64>,
-    #[sqlx(try_from = "String")]
     pub status: GoalStatus,
     pub reason: String,
     pub carried_from: Option<i64>,
@@ -122,6 +136,27 @@ pub struct Goal {
     /// The author's name.
     pub user_name: String,
     pub group_name: String,
+}
+
+impl Decoded for Goal {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Goal {
+            id: row.value("id")?,
+            group_id: row.value("group_id")?,
+            user_id: row.value("user_id")?,
+            meeting_start: row.value("meeting_start")?,
+            text: row.value("text")?,
+            kind: row.value("kind")?,
+            long_goal_id: row.value("long_goal_id")?,
+            status: row.coded("status")?,
+            reason: row.value("reason")?,
+            carried_from: row.value("carried_from")?,
+            created_at: row.value("created_at")?,
+            reported_at: row.value("reported_at")?,
+            user_name: row.value("user_name")?,
+            group_name: row.value("group_name")?,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -147,14 +182,25 @@ pub struct LongGoal {
 }
 
 /// A goal in outline: where, when, how it went, and what it served.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct GoalOutline {
     pub id: i64,
     pub group_id: i64,
     pub meeting_start: i64,
-    #[sqlx(try_from = "String")]
     pub status: GoalStatus,
     pub long_goal_id: Option<i64>,
+}
+
+impl Decoded for GoalOutline {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(GoalOutline {
+            id: row.value("id")?,
+            group_id: row.value("group_id")?,
+            meeting_start: row.value("meeting_start")?,
+            status: row.coded("status")?,
+            long_goal_id: row.value("long_goal_id")?,
+        })
+    }
 }
 
 /// Counts for a coordinator: no text, no names.
@@ -174,6 +220,42 @@ const GOAL_COLUMNS: &str = "g.id, g.group_id, g.user_id, g.meeting_start, g.text
      g.reason, g.carried_from, g.created_at, g.reported_at, u.name AS user_name, gr.name AS group_name";
 const GOAL_FROM: &str = "goals g JOIN users u ON u.id = g.user_id JOIN groups gr ON gr.id = g.group_id";
 
+/// A row of [`SqlStore::groups_and_series`]: a group, its series, its cancelled starts and
+/// one of its schedules (none for a group without).
+struct GroupSeriesRow {
+    group: Group,
+    series: Option<SeriesRow>,
+    cancelled: Option<String>,
+    schedule: Option<ScheduleRow>,
+}
+
+impl Decoded for GroupSeriesRow {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        let group = Group {
+            id: row.value("group_key")?,
+            program_id: row.value("program_id")?,
+            name: row.value("group_name")?,
+            created_at: row.value("group_created_at")?,
+            archived_at: row.value("archived_at")?,
+        };
+        let series = match row.value::<Option<i64>>("series_group")? {
+            Some(group_id) => Some(SeriesRow {
+                group_id,
+                place: row.value("place")?,
+                reminder_lead_minutes: row.value("reminder_lead_minutes")?,
+                sequence: row.value("sequence")?,
+                updated_at: row.value("updated_at")?,
+            }),
+            None => None,
+        };
+        let schedule = match row.value::<Option<i64>>("id")? {
+            Some(_) => Some(ScheduleRow::decode(row)?),
+            None => None,
+        };
+        Ok(GroupSeriesRow { group, series, cancelled: row.value("cancelled")?, schedule })
+    }
+}
+
 impl SqlStore {
     /// A group's series, every schedule it has had (oldest first) and its cancellations, in
     /// one statement: the group page, the meeting page and the series page all ask.
@@ -191,7 +273,6 @@ impl SqlStore {
     /// row per schedule (or one for a group with none), each carrying its group, its series and
     /// the list of its cancelled starts.
     async fn groups_and_series(&self, condition: &str, values: &[i64]) -> Result<Vec<(Group, SeriesParts)>> {
-        use sqlx::Row;
         let cancelled = match self.backend {
             super::Backend::Sqlite => "group_concat(c.meeting_start, ',')",
             super::Backend::Postgres => "string_agg(c.meeting_start::text, ',')",
@@ -209,63 +290,35 @@ impl SqlStore {
         for value in values {
             query = query.bind(*value);
         }
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows: Vec<GroupSeriesRow> = self.pool.fetch_all_as(query).await?;
         let mut out: Vec<(Group, SeriesParts)> = Vec::new();
-        for row in &rows {
-            let id: i64 = row.try_get("group_key")?;
-            if out.last().is_none_or(|(group, _)| group.id != id) {
-                let group = Group {
-                    id,
-                    program_id: row.try_get("program_id")?,
-                    name: row.try_get("group_name")?,
-                    created_at: row.try_get("group_created_at")?,
-                    archived_at: row.try_get("archived_at")?,
-                };
-                let series = match row.try_get::<Option<i64>, _>("series_group")? {
-                    Some(group_id) => Some(SeriesRow {
-                        group_id,
-                        place: row.try_get("place")?,
-                        reminder_lead_minutes: row.try_get("reminder_lead_minutes")?,
-                        sequence: row.try_get("sequence")?,
-                        updated_at: row.try_get("updated_at")?,
-                    }),
-                    None => None,
-                };
+        for row in rows {
+            if out.last().is_none_or(|(group, _)| group.id != row.group.id) {
                 let mut cancelled = Vec::new();
-                for start in row.try_get::<Option<String>, _>("cancelled")?.iter().flat_map(|list| list.split(',')) {
+                for start in row.cancelled.iter().flat_map(|list| list.split(',')) {
                     cancelled.push(start.trim().parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?);
                 }
-                out.push((group, SeriesParts { row: series, history: Vec::new(), cancelled }));
+                out.push((row.group, SeriesParts { row: row.series, history: Vec::new(), cancelled }));
             }
-            if row.try_get::<Option<i64>, _>("id")?.is_some()
-                && let Some((_, parts)) = out.last_mut()
-            {
-                parts.history.push(sqlx::FromRow::from_row(row)?);
+            if let (Some(schedule), Some((_, parts))) = (row.schedule, out.last_mut()) {
+                parts.history.push(schedule);
             }
         }
         Ok(out)
     }
 
     pub async fn meeting_series(&self, group_id: i64) -> Result<Option<SeriesRow>> {
-        Ok(sqlx::query_as(
-            "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id = $1",
-        )
-        .bind(group_id)
-        .fetch_optional(&self.pool)
-        .await?)
+        let sql = "SELECT group_id, place, reminder_lead_minutes, sequence, updated_at FROM meeting_series WHERE group_id = $1";
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(group_id)).await?)
     }
 
     /// Every schedule the group has had, oldest first.
     pub async fn schedules(&self, group_id: i64) -> Result<Vec<ScheduleRow>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
+        let sql = "SELECT s.id, s.group_id, s.effective_from, s.cadence, s.nth, s.weekday, s.minute_of_day, s.time_zone, \
              s.duration_minutes, u.name AS changed_by_name, s.changed_at \
              FROM meeting_schedules s LEFT JOIN users u ON u.id = s.changed_by \
-             WHERE s.group_id = $1 ORDER BY s.effective_from, s.id",
-        )
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE s.group_id = $1 ORDER BY s.effective_from, s.id";
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
     }
 
     /// These groups (a person's seats, as their session read them), by name, with every group's
@@ -436,14 +489,14 @@ impl SqlStore {
 
     pub async fn goal(&self, id: i64) -> Result<Option<Goal>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id = $1"));
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     pub async fn goals_at(&self, group_id: i64, start: i64) -> Result<Vec<Goal>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.group_id = $1 AND g.meeting_start = $2 ORDER BY u.name, g.id"
         ));
-        Ok(sqlx::query_as(sql).bind(group_id).bind(start).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id).bind(start)).await?)
     }
 
     pub async fn report_goal(&self, id: i64, status: &str, reason: &str, now: i64) -> Result<()> {
@@ -475,20 +528,22 @@ impl SqlStore {
     /// The goals of a group's meetings at `starts` (at most two: the meeting and the one before),
     /// each with whether a later goal carries it on, in one statement.
     pub async fn goals_with_carried(&self, group_id: i64, starts: [i64; 2]) -> Result<Vec<(Goal, bool)>> {
-        #[derive(sqlx::FromRow)]
         struct Carried {
-            #[sqlx(flatten)]
             goal: Goal,
-            #[sqlx(try_from = "super::Flag")]
             carried_on: bool,
+        }
+        impl Decoded for Carried {
+            fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+                Ok(Carried { goal: Goal::decode(row)?, carried_on: row.value::<i64>("carried_on")? != 0 })
+            }
         }
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {GOAL_COLUMNS}, \
              CASE WHEN EXISTS (SELECT 1 FROM goals c WHERE c.carried_from = g.id) THEN 1 ELSE 0 END AS carried_on \
              FROM {GOAL_FROM} WHERE g.group_id = $1 AND g.meeting_start IN ($2, $3) ORDER BY u.name, g.id"
         ));
-        let rows: Vec<Carried> =
-            sqlx::query_as(sql).bind(group_id).bind(starts[0]).bind(starts[1]).fetch_all(&self.pool).await?;
+        let query = sqlx::query(sql).bind(group_id).bind(starts[0]).bind(starts[1]);
+        let rows: Vec<Carried> = self.pool.fetch_all_as(query).await?;
         Ok(rows.into_iter().map(|row| (row.goal, row.carried_on)).collect())
     }
 
@@ -509,7 +564,7 @@ impl SqlStore {
              WHERE g.user_id = $1 AND g.status = 'open' AND g.meeting_start <= $2 \
              ORDER BY g.meeting_start, g.id LIMIT {limit}"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).bind(now).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id).bind(now)).await?)
     }
 
     /// The meetings since `since` of the groups `user_id` facilitates that have attendance.
@@ -530,7 +585,7 @@ impl SqlStore {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.user_id = $1 ORDER BY g.meeting_start, g.id"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 
     /// A member's goals for meetings in `[from, to)`, oldest first.
@@ -539,19 +594,15 @@ impl SqlStore {
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.user_id = $1 AND g.meeting_start >= $2 \
              AND g.meeting_start < $3 ORDER BY g.meeting_start, g.id"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).bind(from).bind(to).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id).bind(from).bind(to)).await?)
     }
 
     /// Each of a member's goals in outline (oldest first): enough for their record and to
     /// pick which to show, without reading every goal's text.
     pub async fn goal_outline(&self, user_id: i64) -> Result<Vec<GoalOutline>> {
-        Ok(sqlx::query_as(
-            "SELECT id, group_id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 \
-             ORDER BY meeting_start, id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?)
+        let sql = "SELECT id, group_id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 \
+             ORDER BY meeting_start, id";
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 
     /// The goals with these ids, in full, oldest first.
@@ -563,11 +614,11 @@ impl SqlStore {
             "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id IN ({}) ORDER BY g.meeting_start, g.id",
             super::sql::placeholders(1, ids.len())
         ));
-        let mut query = sqlx::query_as(sql);
+        let mut query = sqlx::query(sql);
         for id in ids {
             query = query.bind(*id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(query).await?)
     }
 
     pub async fn create_long_goal(
@@ -658,11 +709,11 @@ impl SqlStore {
              WHERE s.group_id IN ({}) ORDER BY s.effective_from, s.id",
             super::sql::placeholders(1, group_ids.len())
         ));
-        let mut query = sqlx::query_as(sql);
+        let mut query = sqlx::query(sql);
         for id in group_ids {
             query = query.bind(*id);
         }
-        Ok(query.fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(query).await?)
     }
 
     pub async fn reminders_muted(&self, user_id: i64) -> Result<bool> {

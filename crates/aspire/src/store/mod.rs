@@ -7,6 +7,7 @@
 pub mod bulk;
 pub mod community;
 pub mod counted;
+pub mod decode;
 pub mod files;
 pub mod group_changes;
 pub mod identity;
@@ -24,6 +25,7 @@ pub mod tokens;
 use std::sync::Arc;
 
 use crate::domain::Profile;
+use decode::{Columns, Decoded};
 pub use rounds::{Draft, DraftScores, FormationJob, JobStatus, NewGroup, NewJob, Round, RoundProgress};
 pub use sql::SqlStore;
 pub use tokens::TokenKind;
@@ -53,15 +55,43 @@ pub enum Backend {
     Postgres,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct User {
     pub id: i64,
-    #[sqlx(flatten)]
     pub profile: Profile,
     pub password_hash: Option<String>,
-    #[sqlx(try_from = "Flag")]
     pub is_admin: bool,
     pub created_at: i64,
+}
+
+impl Decoded for User {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(User {
+            id: row.value("id")?,
+            profile: Profile::decode(row)?,
+            password_hash: row.value("password_hash")?,
+            is_admin: row.value::<i64>("is_admin")? != 0,
+            created_at: row.value("created_at")?,
+        })
+    }
+}
+
+impl Decoded for Profile {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Profile {
+            email: row.value("email")?,
+            name: row.value("name")?,
+            pronouns: row.value("pronouns")?,
+            department: row.value("department")?,
+            division: row.value("division")?,
+            discipline: row.value("discipline")?,
+            career_stage: row.value("career_stage")?,
+            research_interests: row.value("research_interests")?,
+            goals: row.value("goals")?,
+            availability: row.value("availability")?,
+            time_zone: row.value("time_zone")?,
+        })
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -258,6 +288,15 @@ pub struct ProgramPerson {
 pub struct GroupMember {
     pub user: User,
     pub role: GroupRole,
+}
+
+impl Decoded for GroupMember {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        let user = User::decode(row)?;
+        let role =
+            GroupRole::try_from(row.value::<String>("group_role")?).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(GroupMember { user, role })
+    }
 }
 
 /// Everything the access rules need to know about who is asking.

@@ -318,7 +318,7 @@ impl SqlStore {
             "SELECT {} FROM users u JOIN round_people rp ON rp.user_id = u.id WHERE rp.round_id = $1 ORDER BY u.name, u.id",
             super::sql::user_columns_of_u()
         ));
-        Ok(sqlx::query_as(sql).bind(round_id).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(round_id)).await?)
     }
 
     /// Alumni of the program for a round: people of closed cohorts who are still participants

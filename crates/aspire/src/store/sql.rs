@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use super::counted::CountedPool;
+use super::decode::{Columns, Decoded};
 use super::*;
 
 /// Joins `t`, a person's invitation that has not been used (there is at most one: a new one
@@ -136,12 +137,12 @@ impl SqlStore {
 
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"));
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"));
-        Ok(sqlx::query_as(sql).bind(email).fetch_optional(&self.pool).await?)
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(email)).await?)
     }
 
     pub async fn update_profile(&self, id: i64, p: &Profile) -> Result<()> {
@@ -191,7 +192,7 @@ impl SqlStore {
 
     pub async fn list_users(&self) -> Result<Vec<User>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"));
-        Ok(sqlx::query_as(sql).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql)).await?)
     }
 
     pub async fn create_program(&self, name: &str, description: &str, now: i64) -> Result<i64> {
@@ -325,27 +326,8 @@ impl SqlStore {
             user_columns_of_u(),
             who.condition("$3"),
         ));
-        type Row = (User, String, Option<i64>, Option<i64>, Option<(String, i64)>);
-        let rows: Vec<Row> = sqlx::query(sql)
-            .bind(program_id)
-            .bind(after.unwrap_or(0))
-            .bind(now)
-            .bind(only.unwrap_or(0))
-            .fetch_all(&self.pool)
-            .await?
-            .into_iter()
-            .map(|row| {
-                use sqlx::{FromRow, Row};
-                Ok((
-                    User::from_row(&row)?,
-                    row.try_get::<String, _>("program_role")?,
-                    row.try_get::<Option<i64>, _>("invited_at")?,
-                    row.try_get::<Option<i64>, _>("invitation_expires_at")?,
-                    row.try_get::<Option<String>, _>("alumni_cohort")?
-                        .zip(row.try_get::<Option<i64>, _>("alumni_year")?),
-                ))
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()?;
+        let query = sqlx::query(sql).bind(program_id).bind(after.unwrap_or(0)).bind(now).bind(only.unwrap_or(0));
+        let rows: Vec<PersonRow> = self.pool.fetch_all_as(query).await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -360,8 +342,8 @@ impl SqlStore {
                 placeholders(2, rows.len())
             ));
             let mut query = sqlx::query_as(sql).bind(program_id);
-            for (user, ..) in &rows {
-                query = query.bind(user.id);
+            for row in &rows {
+                query = query.bind(row.user.id);
             }
             query.fetch_all(&self.pool).await?
         } else {
@@ -378,7 +360,7 @@ impl SqlStore {
             group_names.entry(user_id).or_default().push(name);
         }
         rows.into_iter()
-            .map(|(user, role, invited_at, expires_at, alumni_of)| {
+            .map(|PersonRow { user, role, invited_at, expires_at, alumni_of }| {
                 let access = match (user.password_hash.is_some(), invited_at, expires_at) {
                     (true, ..) => Access::Active,
                     (false, Some(at), Some(expires)) if expires > now => Access::Invited { at },
@@ -398,8 +380,9 @@ impl SqlStore {
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
         // The statement a session is read with, so both decode memberships in one place.
         let sql = with_memberships("u.id AS member_id", "users u", "u.id = $1");
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(&self.pool).await?;
-        memberships_of(&rows)
+        let rows: Vec<WithSeat<User>> =
+            self.pool.fetch_all_as(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id)).await?;
+        memberships_of(rows.iter().map(|row| &row.seat))
     }
 
     /// Creates or updates each person by email and enrols them, all in one transaction.
@@ -551,16 +534,7 @@ impl SqlStore {
              WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name",
             user_columns_of_u()
         ));
-        let rows = sqlx::query(sql).bind(group_id).fetch_all(&self.pool).await?;
-        rows.into_iter()
-            .map(|row| {
-                use sqlx::{FromRow, Row};
-                let role: String = row.try_get("group_role")?;
-                let role = GroupRole::try_from(role).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-                Ok(GroupMember { user: User::from_row(&row)?, role })
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()
-            .map_err(StoreError::from)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
     }
 
     pub async fn create_session(&self, s: &SessionRecord) -> Result<()> {
@@ -578,7 +552,6 @@ impl SqlStore {
     /// A session with the person it belongs to and their memberships, in one statement: every
     /// signed-in request asks, and each statement costs a round trip to the database.
     pub async fn session_with_user(&self, token_hash: &str) -> Result<Option<(SessionRecord, User, Memberships)>> {
-        use sqlx::Row;
         // Asked on every signed-in request: built once.
         static SQL: LazyLock<String> = LazyLock::new(|| {
             with_memberships(
@@ -587,17 +560,13 @@ impl SqlStore {
                 "s.token_hash = $1",
             )
         });
-        let rows = sqlx::query(SQL.as_str()).bind(token_hash).fetch_all(&self.pool).await?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        let user: User = sqlx::FromRow::from_row(first)?;
-        let session = SessionRecord {
-            token_hash: first.try_get("token_hash")?,
-            user_id: user.id,
-            csrf_token: first.try_get("csrf_token")?,
-            created_at: first.try_get("session_created_at")?,
-            last_seen_at: first.try_get("last_seen_at")?,
+        let rows: Vec<WithSeat<SessionHolder>> =
+            self.pool.fetch_all_as(sqlx::query(SQL.as_str()).bind(token_hash)).await?;
+        let memberships = memberships_of(rows.iter().map(|row| &row.seat))?;
+        let Some(WithSeat { holder: SessionHolder { user, session }, .. }) = rows.into_iter().next() else {
+            return Ok(None);
         };
-        Ok(Some((session, user, memberships_of(&rows)?)))
+        Ok(Some((session, user, memberships)))
     }
 
     /// The person holding a personal token of this kind, with their memberships, in one
@@ -610,9 +579,10 @@ impl SqlStore {
                 "t.token_hash = $1 AND t.kind = $2",
             )
         });
-        let rows = sqlx::query(SQL.as_str()).bind(token_hash).bind(kind.code()).fetch_all(&self.pool).await?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        Ok(Some((sqlx::FromRow::from_row(first)?, memberships_of(&rows)?)))
+        let query = sqlx::query(SQL.as_str()).bind(token_hash).bind(kind.code());
+        let rows: Vec<WithSeat<User>> = self.pool.fetch_all_as(query).await?;
+        let memberships = memberships_of(rows.iter().map(|row| &row.seat))?;
+        Ok(rows.into_iter().next().map(|row| (row.holder, memberships)))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
@@ -819,23 +789,91 @@ fn with_memberships(extra: &str, from: &str, condition: &str) -> String {
     )
 }
 
-fn memberships_of(rows: &[sqlx::any::AnyRow]) -> Result<Memberships> {
-    use sqlx::Row;
+/// A person on a page of a program's people, as read.
+struct PersonRow {
+    user: User,
+    role: String,
+    invited_at: Option<i64>,
+    expires_at: Option<i64>,
+    alumni_of: Option<(String, i64)>,
+}
+
+impl Decoded for PersonRow {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(PersonRow {
+            user: User::decode(row)?,
+            role: row.value("program_role")?,
+            invited_at: row.value("invited_at")?,
+            expires_at: row.value("invitation_expires_at")?,
+            alumni_of: row.value::<Option<String>>("alumni_cohort")?.zip(row.value::<Option<i64>>("alumni_year")?),
+        })
+    }
+}
+
+/// A row of [`with_memberships`]: the person (with what came with them) and one of their seats.
+struct WithSeat<T> {
+    holder: T,
+    seat: SeatRow,
+}
+
+/// A membership as [`with_memberships`] reads it: a program's (`seat` 0) or a group's (1);
+/// no program when the person has none.
+struct SeatRow {
+    seat: i64,
+    program: Option<i64>,
+    role: Option<String>,
+    group: i64,
+    joined: i64,
+}
+
+impl<T: Decoded> Decoded for WithSeat<T> {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        let holder = T::decode(row)?;
+        let seat = SeatRow {
+            seat: row.value("seat")?,
+            program: row.value("member_program")?,
+            role: row.value("member_role")?,
+            group: row.value("member_group")?,
+            joined: row.value("member_joined")?,
+        };
+        Ok(WithSeat { holder, seat })
+    }
+}
+
+/// A session and the person it belongs to.
+struct SessionHolder {
+    user: User,
+    session: SessionRecord,
+}
+
+impl Decoded for SessionHolder {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        let user = User::decode(row)?;
+        let session = SessionRecord {
+            token_hash: row.value("token_hash")?,
+            user_id: user.id,
+            csrf_token: row.value("csrf_token")?,
+            created_at: row.value("session_created_at")?,
+            last_seen_at: row.value("last_seen_at")?,
+        };
+        Ok(SessionHolder { user, session })
+    }
+}
+
+fn memberships_of<'a>(rows: impl Iterator<Item = &'a SeatRow>) -> Result<Memberships> {
     let mut memberships = Memberships::default();
     for row in rows {
-        let (Some(program_id), Some(role)) =
-            (row.try_get::<Option<i64>, _>("member_program")?, row.try_get::<Option<String>, _>("member_role")?)
-        else {
+        let (Some(program_id), Some(role)) = (row.program, row.role.clone()) else {
             continue;
         };
-        if row.try_get::<i64, _>("seat")? == 0 {
+        if row.seat == 0 {
             memberships.programs.push((program_id, ProgramRole::try_from(role)?));
         } else {
             memberships.groups.push(Seat {
-                group_id: row.try_get("member_group")?,
+                group_id: row.group,
                 program_id,
                 role: GroupRole::try_from(role)?,
-                joined_at: row.try_get("member_joined")?,
+                joined_at: row.joined,
             });
         }
     }

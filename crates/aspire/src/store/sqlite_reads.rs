@@ -20,11 +20,11 @@
 //! transaction, a password's hashing), so a request always reads its own writes and no
 //! request ever sees an older state than the one it began in.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rusqlite::types::{Null, ValueRef};
@@ -32,6 +32,8 @@ use rusqlite::{Connection, OpenFlags, Statement};
 use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::{AnyColumn, AnyValueKind};
 use sqlx_core::ext::ustr::UStr;
+
+use super::decode::{Columns, Decoded, Value};
 
 /// Idle connections kept for the next read; more are opened while more reads run at once.
 const KEPT_IDLE: usize = 8;
@@ -94,6 +96,8 @@ struct Shape {
     arguments: Vec<usize>,
     names: Vec<UStr>,
     by_name: Arc<sqlx_core::HashMap<UStr, usize>>,
+    /// No two columns share a name, so the first column of a name is the one that answers.
+    names_unique: bool,
 }
 
 impl SqliteReads {
@@ -111,6 +115,27 @@ impl SqliteReads {
         arguments: Option<&AnyArguments>,
         limit: Option<usize>,
     ) -> Result<Option<Vec<AnyRow>>, sqlx::Error> {
+        self.fetch_with(sql, arguments, limit, any_row)
+    }
+
+    /// The rows of `sql` (at most `limit`) as `T`, decoded straight from the statement, when it
+    /// is a read; `None` when it is not one and must go to sqlx.
+    pub fn fetch_decoded<T: Decoded>(
+        &self,
+        sql: &str,
+        arguments: Option<&AnyArguments>,
+        limit: Option<usize>,
+    ) -> Result<Option<Vec<T>>, sqlx::Error> {
+        self.fetch_with(sql, arguments, limit, |row, shape| T::decode(&SqliteColumns::of(row, shape)))
+    }
+
+    fn fetch_with<T>(
+        &self,
+        sql: &str,
+        arguments: Option<&AnyArguments>,
+        limit: Option<usize>,
+        each: impl FnMut(&rusqlite::Row<'_>, &Shape) -> Result<T, sqlx::Error>,
+    ) -> Result<Option<Vec<T>>, sqlx::Error> {
         if !begins_as_a_read(sql) {
             end_request_snapshot();
             return Ok(None);
@@ -120,7 +145,7 @@ impl SqliteReads {
             // Outside a request (a job, a command): each read on its own.
             Err(_) => {
                 let mut reader = self.reader()?;
-                let rows = reader.read(sql, arguments, limit);
+                let rows = reader.read(sql, arguments, limit, each);
                 give_back(&self.idle, reader);
                 rows
             }
@@ -132,7 +157,7 @@ impl SqliteReads {
                         self.snapshot()?
                     }
                 };
-                let rows = snapshot.reader.as_mut().map_or(Ok(None), |r| r.read(sql, arguments, limit));
+                let rows = snapshot.reader.as_mut().map_or(Ok(None), |r| r.read(sql, arguments, limit, each));
                 // Kept for the request's next read, unless this was not one (it goes to sqlx,
                 // and may write) or it failed.
                 if matches!(rows, Ok(Some(_))) {
@@ -192,12 +217,13 @@ impl Reader {
         self.connection.prepare_cached("COMMIT")?.raw_execute()
     }
 
-    fn read(
+    fn read<T>(
         &mut self,
         sql: &str,
         arguments: Option<&AnyArguments>,
         limit: Option<usize>,
-    ) -> Result<Option<Vec<AnyRow>>, sqlx::Error> {
+        mut each: impl FnMut(&rusqlite::Row<'_>, &Shape) -> Result<T, sqlx::Error>,
+    ) -> Result<Option<Vec<T>>, sqlx::Error> {
         // What cannot be prepared here (several statements in one text, say) goes to sqlx, which
         // gives its own error if it is wrong.
         let Ok(mut statement) = self.connection.prepare_cached(sql) else {
@@ -226,11 +252,7 @@ impl Reader {
             let Some(row) = results.next().map_err(failed)? else {
                 break;
             };
-            let mut values = Vec::with_capacity(shape.names.len());
-            for index in 0..shape.names.len() {
-                values.push(AnyValue { kind: value(row.get_ref(index).map_err(failed)?, index)? });
-            }
-            rows.push(any_row(&shape, values));
+            rows.push(each(row, &shape)?);
         }
         Ok(Some(rows))
     }
@@ -285,14 +307,32 @@ fn bind(
 
 fn shape_of(statement: &Statement<'_>) -> Result<Shape, sqlx::Error> {
     let names = (0..statement.column_count())
-        .map(|index| statement.column_name(index).map(UStr::new).map_err(failed))
+        .map(|index| statement.column_name(index).map(interned).map_err(failed))
         .collect::<Result<Vec<_>, _>>()?;
     let mut by_name = sqlx_core::HashMap::with_capacity(names.len());
     for (index, name) in names.iter().enumerate() {
         // As sqlx: when two columns share a name, the last one answers to it.
         by_name.insert(name.clone(), index);
     }
-    Ok(Shape { arguments: arguments_of(statement)?, names, by_name: Arc::new(by_name) })
+    let names_unique = by_name.len() == names.len();
+    Ok(Shape { arguments: arguments_of(statement)?, names, by_name: Arc::new(by_name), names_unique })
+}
+
+/// A column's name, kept once for the life of the process, so that the columns every row
+/// carries are copied rather than counted (an atomic count per column per row). The names
+/// are those of the store's statements: a few hundred at most.
+fn interned(name: &str) -> UStr {
+    static NAMES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    let kept = match names.get(name) {
+        Some(kept) => kept,
+        None => {
+            let kept: &'static str = Box::leak(name.into());
+            names.insert(kept);
+            kept
+        }
+    };
+    UStr::Static(kept)
 }
 
 /// A value as sqlx's SQLite driver hands it to `Any`: by the type the value has, not the
@@ -311,7 +351,12 @@ fn value(value: ValueRef<'_>, column: usize) -> Result<AnyValueKind, sqlx::Error
     })
 }
 
-fn any_row(shape: &Shape, values: Vec<AnyValue>) -> AnyRow {
+/// A row as sqlx's `Any` driver gives it.
+fn any_row(row: &rusqlite::Row<'_>, shape: &Shape) -> Result<AnyRow, sqlx::Error> {
+    let mut values = Vec::with_capacity(shape.names.len());
+    for index in 0..shape.names.len() {
+        values.push(AnyValue { kind: value(row.get_ref(index).map_err(failed)?, index)? });
+    }
     let described = shape
         .names
         .iter()
@@ -323,7 +368,7 @@ fn any_row(shape: &Shape, values: Vec<AnyValue>) -> AnyRow {
             type_info: AnyTypeInfo { kind: kind_of(&value.kind) },
         })
         .collect();
-    AnyRow { column_names: Arc::clone(&shape.by_name), columns: described, values }
+    Ok(AnyRow { column_names: Arc::clone(&shape.by_name), columns: described, values })
 }
 
 fn kind_of(value: &AnyValueKind) -> AnyTypeInfoKind {
@@ -333,6 +378,43 @@ fn kind_of(value: &AnyValueKind) -> AnyTypeInfoKind {
         AnyValueKind::Text(_) => AnyTypeInfoKind::Text,
         AnyValueKind::Blob(_) => AnyTypeInfoKind::Blob,
         _ => AnyTypeInfoKind::Null,
+    }
+}
+
+/// A row's values by column name, for [`Decoded`] types. Types ask for their columns in the
+/// order the statement gives them, so each name is looked for first where the last one was
+/// found.
+struct SqliteColumns<'r, 's> {
+    row: &'r rusqlite::Row<'s>,
+    shape: &'r Shape,
+    next: Cell<usize>,
+}
+
+impl<'r, 's> SqliteColumns<'r, 's> {
+    fn of(row: &'r rusqlite::Row<'s>, shape: &'r Shape) -> Self {
+        SqliteColumns { row, shape, next: Cell::new(0) }
+    }
+
+    fn index(&self, name: &str) -> Result<usize, sqlx::Error> {
+        let names = &self.shape.names;
+        let found = if !self.shape.names_unique {
+            // As sqlx: when two columns share a name, the last one answers to it.
+            self.shape.by_name.get(name).copied()
+        } else if names.get(self.next.get()).is_some_and(|next| &**next == name) {
+            Some(self.next.get())
+        } else {
+            names.iter().position(|column| &**column == name)
+        };
+        let index = found.ok_or_else(|| sqlx::Error::ColumnNotFound(name.to_owned()))?;
+        self.next.set(index + 1);
+        Ok(index)
+    }
+}
+
+impl Columns for SqliteColumns<'_, '_> {
+    fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error> {
+        let value = self.row.get_ref(self.index(name)?).map_err(failed)?;
+        V::from_sqlite(value).map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source })
     }
 }
 
@@ -346,6 +428,7 @@ mod tests {
 
     use super::super::counted::CountedPool;
     use super::*;
+    use crate::domain::Visibility;
 
     use super::super::sqlite;
 
@@ -411,6 +494,86 @@ mod tests {
         // A mistake is an error, as from sqlx.
         let wrong = sqlx::query("SELECT nothing FROM notes").fetch_all(pool).await;
         assert!(wrong.is_err());
+    }
+
+    /// A note as a store type reads it, by column name.
+    #[derive(Debug, PartialEq)]
+    struct Note {
+        id: i64,
+        body: String,
+        score: Option<f64>,
+        tag: Option<String>,
+        level: Visibility,
+    }
+
+    impl Decoded for Note {
+        fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
+            // Asked out of the statement's order on purpose: found by name all the same.
+            let level = row.coded("level")?;
+            Ok(Note {
+                id: row.value("id")?,
+                body: row.value("body")?,
+                score: row.value("score")?,
+                tag: row.value("tag")?,
+                level,
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn types_read_straight_from_sqlite_are_what_sqlx_rows_give() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("decoded.db").display());
+        let store = sqlite::open(&url).await.unwrap();
+        let pool = &store.pool;
+        pool.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, score REAL, tag TEXT, level TEXT)")
+            .await
+            .unwrap();
+        pool.execute(
+            "INSERT INTO notes (body, score, tag, level) VALUES ('Grant tips — «résumé»', 2.5, NULL, 'group'), \
+             ('second', NULL, 'k', 'private'), ('third', NULL, NULL, 'program')",
+        )
+        .await
+        .unwrap();
+        let decoded_by_sqlx = |rows: Vec<AnyRow>| rows.iter().map(Note::decode).collect::<Result<Vec<_>, _>>();
+
+        // Every row, then the first: the same notes either way, NULLs and all.
+        let sql = "SELECT id, body, score, tag, level FROM notes WHERE id <= $1 ORDER BY id";
+        let here: Vec<Note> = pool.fetch_all_as(sqlx::query(sql).bind(2_i64)).await.unwrap();
+        let there = decoded_by_sqlx(sqlx::query(sql).bind(2_i64).fetch_all(pool.inner()).await.unwrap()).unwrap();
+        assert_eq!(here, there);
+        assert_eq!(here[0].body, "Grant tips — «résumé»");
+        assert_eq!((here[0].score, here[1].tag.as_deref()), (Some(2.5), Some("k")));
+        let first: Option<Note> = pool.fetch_optional_as(sqlx::query(sql).bind(2_i64)).await.unwrap();
+        assert_eq!(first.map(|n| n.level), Some(Visibility::Group));
+
+        // When two columns share a name, the last answers to it, as in sqlx's rows.
+        let twice = "SELECT id, 'shadowed' AS body, score, tag, level, body FROM notes WHERE id = 2";
+        let here: Vec<Note> = pool.fetch_all_as(sqlx::query(twice)).await.unwrap();
+        assert_eq!(here, decoded_by_sqlx(sqlx::query(twice).fetch_all(pool.inner()).await.unwrap()).unwrap());
+        assert_eq!(here[0].body, "second");
+
+        // A missing column, a value of the wrong kind and an unknown code are errors on both
+        // paths, naming the column.
+        for (wrong, column) in [
+            ("SELECT id, body, score, level FROM notes", "tag"),
+            ("SELECT id, body, body AS score, tag, level FROM notes", "score"),
+            ("SELECT id, body, score, tag, 'nobody' AS level FROM notes", "level"),
+            ("SELECT id, NULL AS body, score, tag, level FROM notes", "body"),
+        ] {
+            let here = pool.fetch_all_as::<Note>(sqlx::query(wrong)).await.unwrap_err().to_string();
+            let there = decoded_by_sqlx(sqlx::query(wrong).fetch_all(pool.inner()).await.unwrap()).unwrap_err();
+            assert!(here.contains(column) && there.to_string().contains(column), "{wrong}: {here} (sqlx: {there})");
+        }
+
+        // A statement that is not a read goes to sqlx and is decoded from its rows.
+        let id: Vec<Note> = pool
+            .fetch_all_as(sqlx::query(
+                "INSERT INTO notes (body, level) VALUES ('fourth', 'group') RETURNING id, body, score, tag, level",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(id.iter().map(|n| (n.id, n.body.as_str())).collect::<Vec<_>>(), [(4, "fourth")]);
     }
 
     #[tokio::test]

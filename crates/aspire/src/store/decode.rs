@@ -1,0 +1,82 @@
+//! Rows read into the store's own types by one decoding, whichever the backend.
+//!
+//! On PostgreSQL the values come from sqlx's rows. On SQLite they come straight from the
+//! statement ([`super::sqlite_reads`]): building sqlx's rows first (a column list per row, each
+//! text copied into a shared string and copied again on decoding) cost more, on the pages read
+//! most, than SQLite took to run their statements.
+
+use rusqlite::types::ValueRef;
+use sqlx::any::AnyRow;
+use sqlx::error::BoxDynError;
+use sqlx::{Any, Row};
+
+/// A type the store reads rows into.
+pub trait Decoded: Sized {
+    fn decode(row: &impl Columns) -> Result<Self, sqlx::Error>;
+}
+
+/// A row's values, by column name.
+pub trait Columns {
+    fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error>;
+
+    /// A value kept as text by its code (a visibility, a role).
+    fn coded<T>(&self, name: &str) -> Result<T, sqlx::Error>
+    where
+        T: TryFrom<String>,
+        T::Error: std::error::Error + Send + Sync + 'static,
+    {
+        T::try_from(self.value(name)?)
+            .map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(source) })
+    }
+}
+
+impl Columns for AnyRow {
+    fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error> {
+        self.try_get(name)
+    }
+}
+
+/// A value a column holds, read from either backend as sqlx's `Any` driver reads it.
+pub trait Value: Sized + for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError>;
+}
+
+impl Value for i64 {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Integer(i) => Ok(i),
+            other => Err(mismatched("an integer", other)),
+        }
+    }
+}
+
+impl Value for f64 {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Real(r) => Ok(r),
+            other => Err(mismatched("a real number", other)),
+        }
+    }
+}
+
+impl Value for String {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Text(bytes) => Ok(std::str::from_utf8(bytes)?.to_owned()),
+            other => Err(mismatched("text", other)),
+        }
+    }
+}
+
+impl<V: Value> Value for Option<V> {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
+        match value {
+            ValueRef::Null => Ok(None),
+            other => V::from_sqlite(other).map(Some),
+        }
+    }
+}
+
+fn mismatched(expected: &str, found: ValueRef<'_>) -> BoxDynError {
+    format!("expected {expected}, found {} in SQLite", found.data_type()).into()
+}
