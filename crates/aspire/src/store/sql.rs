@@ -303,25 +303,25 @@ impl SqlStore {
     ) -> Result<Vec<ProgramPerson>> {
         // The page's people are picked in name order from the index of the program's members
         // (each carries the person's name: see migration 0028), reading the page's entries and
-        // sorting only people of the same name by id, then read in full. The person and their invitation are looked up for the pick
-        // only when the filter asks about them. (A person has at most one outstanding
-        // invitation, so that join adds no rows.)
+        // sorting only people of the same name by id, then read in full. A pick carries its
+        // role, so the membership is not read again. The person and their invitation are looked
+        // up for the pick only when the filter asks about them. (A person has at most one
+        // outstanding invitation, so that join adds no rows.)
         let reads_for_filter = match who {
             AccessFilter::Everyone => String::new(),
             _ if who.asks_about_invitations() => format!("JOIN users u ON u.id = pm.user_id {OUTSTANDING_INVITATION}"),
             _ => "JOIN users u ON u.id = pm.user_id".to_string(),
         };
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {}, pm.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at, \
+            "SELECT {}, page.role AS program_role, t.created_at AS invited_at, t.expires_at AS invitation_expires_at, \
              a.cohort AS alumni_cohort, a.cohort_year AS alumni_year \
              FROM (SELECT pm.user_id, pm.person_name, pm.role FROM program_members pm {reads_for_filter} \
              WHERE pm.program_id = $1 \
              AND ($2 = 0 OR (pm.person_name, pm.user_id) > (SELECT name, id FROM users WHERE id = $2)) \
              AND ($4 = 0 OR pm.user_id = $4) AND {} ORDER BY pm.person_name, pm.user_id LIMIT {limit}) page \
              JOIN users u ON u.id = page.user_id \
-             JOIN program_members pm ON pm.program_id = $1 AND pm.user_id = u.id AND pm.role = page.role \
              {OUTSTANDING_INVITATION} \
-             LEFT JOIN program_alumni a ON a.program_id = pm.program_id AND a.user_id = u.id \
+             LEFT JOIN program_alumni a ON a.program_id = $1 AND a.user_id = u.id \
              ORDER BY page.person_name, page.user_id",
             user_columns_of_u(),
             who.condition("$3"),
