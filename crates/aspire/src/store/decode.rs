@@ -19,6 +19,9 @@ pub trait Decoded: Sized {
 pub trait Columns {
     fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error>;
 
+    /// The value of the column at `index` (from 0): for rows read as a pair or a triple.
+    fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error>;
+
     /// A value kept as text by its code (a visibility, a role).
     fn coded<T>(&self, name: &str) -> Result<T, sqlx::Error>
     where
@@ -33,6 +36,22 @@ pub trait Columns {
 impl Columns for AnyRow {
     fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error> {
         self.try_get(name)
+    }
+
+    fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error> {
+        self.try_get(index)
+    }
+}
+
+impl<A: Value, B: Value> Decoded for (A, B) {
+    fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok((row.value_at(0)?, row.value_at(1)?))
+    }
+}
+
+impl<A: Value, B: Value, C: Value> Decoded for (A, B, C) {
+    fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok((row.value_at(0)?, row.value_at(1)?, row.value_at(2)?))
     }
 }
 

@@ -148,7 +148,7 @@ impl GroupRole {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Group {
     pub id: i64,
     pub program_id: i64,
@@ -158,13 +158,37 @@ pub struct Group {
     pub archived_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+impl Decoded for Group {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Group {
+            id: row.value("id")?,
+            program_id: row.value("program_id")?,
+            name: row.value("name")?,
+            created_at: row.value("created_at")?,
+            archived_at: row.value("archived_at")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GroupSummary {
     pub id: i64,
     pub program_id: i64,
     pub name: String,
     pub member_count: i64,
     pub archived_at: Option<i64>,
+}
+
+impl Decoded for GroupSummary {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(GroupSummary {
+            id: row.value("id")?,
+            program_id: row.value("program_id")?,
+            name: row.value("name")?,
+            member_count: row.value("member_count")?,
+            archived_at: row.value("archived_at")?,
+        })
+    }
 }
 
 /// How many people a program has, from how many departments, and how far they are in getting in.

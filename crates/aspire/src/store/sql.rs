@@ -341,19 +341,15 @@ impl SqlStore {
                  WHERE g.id = gm.group_id AND g.program_id = $1 AND gm.user_id IN ({}) ORDER BY g.name",
                 placeholders(2, rows.len())
             ));
-            let mut query = sqlx::query_as(sql).bind(program_id);
+            let mut query = sqlx::query(sql).bind(program_id);
             for row in &rows {
                 query = query.bind(row.user.id);
             }
-            query.fetch_all(&self.pool).await?
+            self.pool.fetch_all_as(query).await?
         } else {
-            sqlx::query_as(
-                "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-                 WHERE g.program_id = $1 ORDER BY g.name",
-            )
-            .bind(program_id)
-            .fetch_all(&self.pool)
-            .await?
+            let sql = "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+                 WHERE g.program_id = $1 ORDER BY g.name";
+            self.pool.fetch_all_as(sqlx::query(sql).bind(program_id)).await?
         };
         let mut group_names: HashMap<i64, Vec<String>> = HashMap::new();
         for (user_id, name) in groups {
@@ -479,53 +475,45 @@ impl SqlStore {
     }
 
     pub async fn group(&self, id: i64) -> Result<Option<Group>> {
-        Ok(sqlx::query_as("SELECT id, program_id, name, created_at, archived_at FROM groups WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        let sql = "SELECT id, program_id, name, created_at, archived_at FROM groups WHERE id = $1";
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     /// A group with its program, in one statement (the group page asks for both).
     pub async fn group_with_program(&self, id: i64) -> Result<Option<(Group, Program)>> {
-        use sqlx::Row;
-        let row = sqlx::query(
-            "SELECT g.id, g.program_id, g.name, g.created_at, g.archived_at, p.name AS program_name, \
+        struct GroupOfProgram(Group, Program);
+        impl Decoded for GroupOfProgram {
+            fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+                let group = Group::decode(row)?;
+                let program = Program {
+                    id: group.program_id,
+                    name: row.value("program_name")?,
+                    description: row.value("description")?,
+                    created_at: row.value("program_created_at")?,
+                    small_cell: row.value("small_cell")?,
+                };
+                Ok(GroupOfProgram(group, program))
+            }
+        }
+        let sql = "SELECT g.id, g.program_id, g.name, g.created_at, g.archived_at, p.name AS program_name, \
              p.description, p.created_at AS program_created_at, p.small_cell \
-             FROM groups g JOIN programs p ON p.id = g.program_id WHERE g.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let group: Group = sqlx::FromRow::from_row(&row)?;
-        let program = Program {
-            id: group.program_id,
-            name: row.try_get("program_name")?,
-            description: row.try_get("description")?,
-            created_at: row.try_get("program_created_at")?,
-            small_cell: row.try_get("small_cell")?,
-        };
-        Ok(Some((group, program)))
+             FROM groups g JOIN programs p ON p.id = g.program_id WHERE g.id = $1";
+        let found: Option<GroupOfProgram> = self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?;
+        Ok(found.map(|GroupOfProgram(group, program)| (group, program)))
     }
 
     pub async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
-        Ok(sqlx::query_as(
-            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count, \
-             g.archived_at FROM groups g WHERE g.program_id = $1 ORDER BY g.name",
-        )
-        .bind(program_id)
-        .fetch_all(&self.pool)
-        .await?)
+        let sql = "SELECT g.id, g.program_id, g.name, \
+             (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count, \
+             g.archived_at FROM groups g WHERE g.program_id = $1 ORDER BY g.name";
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(program_id)).await?)
     }
 
     pub async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>> {
-        Ok(sqlx::query_as(
-            "SELECT g.id, g.program_id, g.name, (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count, \
-             g.archived_at FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?)
+        let sql = "SELECT g.id, g.program_id, g.name, \
+             (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count, \
+             g.archived_at FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name";
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 
     pub async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>> {

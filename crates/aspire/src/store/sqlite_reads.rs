@@ -416,6 +416,14 @@ impl Columns for SqliteColumns<'_, '_> {
         let value = self.row.get_ref(self.index(name)?).map_err(failed)?;
         V::from_sqlite(value).map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source })
     }
+
+    fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error> {
+        if index >= self.shape.names.len() {
+            return Err(sqlx::Error::ColumnIndexOutOfBounds { index, len: self.shape.names.len() });
+        }
+        let value = self.row.get_ref(index).map_err(failed)?;
+        V::from_sqlite(value).map_err(|source| sqlx::Error::ColumnDecode { index: index.to_string(), source })
+    }
 }
 
 fn failed(error: rusqlite::Error) -> sqlx::Error {
@@ -565,6 +573,17 @@ mod tests {
             let there = decoded_by_sqlx(sqlx::query(wrong).fetch_all(pool.inner()).await.unwrap()).unwrap_err();
             assert!(here.contains(column) && there.to_string().contains(column), "{wrong}: {here} (sqlx: {there})");
         }
+
+        // Read by position, as a pair: the same, and a column too few is an error on both paths.
+        let by_position = "SELECT id, tag FROM notes ORDER BY id";
+        let here: Vec<(i64, Option<String>)> = pool.fetch_all_as(sqlx::query(by_position)).await.unwrap();
+        let rows = sqlx::query(by_position).fetch_all(pool.inner()).await.unwrap();
+        assert_eq!(here, rows.iter().map(<(i64, Option<String>)>::decode).collect::<Result<Vec<_>, _>>().unwrap());
+        assert_eq!(here[1], (2, Some("k".to_string())));
+        let one_column = "SELECT id FROM notes";
+        assert!(pool.fetch_all_as::<(i64, String)>(sqlx::query(one_column)).await.is_err());
+        let rows = sqlx::query(one_column).fetch_all(pool.inner()).await.unwrap();
+        assert!(<(i64, String)>::decode(&rows[0]).is_err());
 
         // A statement that is not a read goes to sqlx and is decoded from its rows.
         let id: Vec<Note> = pool
