@@ -4,7 +4,8 @@
 //! returns, crosses threads. On a busy two-core server that hand-off cost more than the reads
 //! themselves (perf on the group page under load: a third of the time in the kernel, switching
 //! tasks). Here a read runs on a read-only rusqlite connection in the calling task and comes
-//! back as the `AnyRow`s sqlx would have given, so the store keeps one SQL text and one way of
+//! back either as the `AnyRow`s sqlx would have given or, for the store's [`Decoded`] types,
+//! decoded straight from the statement; either way the store keeps one SQL text and one way of
 //! decoding for both backends. Anything else (a write, a statement these connections cannot
 //! prepare) is left to sqlx, as before; transactions never come here.
 //!
