@@ -19,7 +19,7 @@ pub trait Decoded: Sized {
 pub trait Columns {
     fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error>;
 
-    /// The value of the column at `index` (from 0): for rows read as a pair or a triple.
+    /// The value of the column at `index` (from 0): for rows read as a pair.
     fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error>;
 
     /// A value kept as text by its code (a visibility, a role).
@@ -46,12 +46,6 @@ impl Columns for AnyRow {
 impl<A: Value, B: Value> Decoded for (A, B) {
     fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
         Ok((row.value_at(0)?, row.value_at(1)?))
-    }
-}
-
-impl<A: Value, B: Value, C: Value> Decoded for (A, B, C) {
-    fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
-        Ok((row.value_at(0)?, row.value_at(1)?, row.value_at(2)?))
     }
 }
 
