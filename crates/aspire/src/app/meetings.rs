@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 pub use crate::store::meetings::LoadedSeries;
 use crate::store::meetings::{Goal, LongGoal};
-use crate::store::{Group, GroupMember, Memberships, NewEmail};
+use crate::store::{Group, MemberName, Memberships, NewEmail};
 
 pub async fn load_series(state: &AppState, group_id: i64) -> AppResult<LoadedSeries> {
     Ok(state.store.series_parts(group_id).await?.into())
@@ -160,7 +160,7 @@ pub struct Meeting {
     pub check_in: Vec<(Goal, bool)>,
     /// The goals declared for this meeting; each with whether it was carried on.
     pub declared: Vec<(Goal, bool)>,
-    pub members: Vec<GroupMember>,
+    pub members: Vec<MemberName>,
     pub attendance: Vec<(i64, bool)>,
     /// The actor's active long-term goals, to link a new goal to.
     pub long_goals: Vec<LongGoal>,
@@ -181,7 +181,7 @@ pub async fn meeting(state: &AppState, actor: &Actor, group_id: i64, start: i64)
             check_in.push((goal, carried_on));
         }
     }
-    let members = state.store.group_members(group.id).await?;
+    let members = state.store.group_member_names(group.id).await?;
     let attendance = state.store.attendance(group.id, start).await?;
     let long_goals =
         state.store.long_goals(actor.user.id).await?.into_iter().filter(|g| g.status == "active").collect();

@@ -436,12 +436,8 @@ impl SqlStore {
 
     /// (user id, present) for a meeting.
     pub async fn attendance(&self, group_id: i64, start: i64) -> Result<Vec<(i64, bool)>> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT user_id, present FROM attendance WHERE group_id = $1 AND meeting_start = $2")
-                .bind(group_id)
-                .bind(start)
-                .fetch_all(&self.pool)
-                .await?;
+        let sql = "SELECT user_id, present FROM attendance WHERE group_id = $1 AND meeting_start = $2";
+        let rows: Vec<(i64, i64)> = self.pool.fetch_all_as(sqlx::query(sql).bind(group_id).bind(start)).await?;
         Ok(rows.into_iter().map(|(u, p)| (u, p != 0)).collect())
     }
 

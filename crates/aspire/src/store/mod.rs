@@ -308,6 +308,25 @@ pub struct ProgramPerson {
     pub access: Access,
 }
 
+/// A member of a group by name only: what a meeting's attendance lists.
+#[derive(Debug, Clone)]
+pub struct MemberName {
+    pub user_id: i64,
+    pub name: String,
+    pub role: GroupRole,
+}
+
+impl Decoded for MemberName {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(MemberName { user_id: row.value("id")?, name: row.value("name")?, role: group_role(row)? })
+    }
+}
+
+/// The role a member holds in a group, from the column `group_role`.
+fn group_role(row: &impl Columns) -> std::result::Result<GroupRole, sqlx::Error> {
+    GroupRole::try_from(row.value::<String>("group_role")?).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
 #[derive(Debug, Clone)]
 pub struct GroupMember {
     pub user: User,
@@ -316,10 +335,7 @@ pub struct GroupMember {
 
 impl Decoded for GroupMember {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
-        let user = User::decode(row)?;
-        let role =
-            GroupRole::try_from(row.value::<String>("group_role")?).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        Ok(GroupMember { user, role })
+        Ok(GroupMember { user: User::decode(row)?, role: group_role(row)? })
     }
 }
 

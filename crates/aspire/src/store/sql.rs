@@ -525,6 +525,14 @@ impl SqlStore {
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
     }
 
+    /// A group's members by name, in the order of [`SqlStore::group_members`], without their
+    /// profiles.
+    pub async fn group_member_names(&self, group_id: i64) -> Result<Vec<MemberName>> {
+        let sql = "SELECT u.id, u.name, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
+             WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name";
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
+    }
+
     pub async fn create_session(&self, s: &SessionRecord) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&s.token_hash)

@@ -283,19 +283,15 @@ pub(super) async fn render_meeting(
 ) -> AppResult<Response> {
     let meeting = meetings::meeting(state, actor, id, start).await?;
     let (group, loaded) = (meeting.group, meeting.loaded);
-    let others = meeting.members.iter().filter(|m| m.user.id != actor.user.id).count();
+    let others = meeting.members.iter().filter(|m| m.user_id != actor.user.id).count();
     let attendance = meeting
         .members
         .iter()
         .map(|m| AttendanceRow {
-            user_id: m.user.id,
-            name: format!(
-                "{}{}",
-                m.user.profile.name,
-                if m.role == GroupRole::Facilitator { " (facilitator)" } else { "" }
-            ),
-            present: meeting.attendance.iter().find(|(u, _)| *u == m.user.id).map(|(_, p)| *p),
-            can_record: access::can_record_attendance(actor, &group, m.user.id),
+            user_id: m.user_id,
+            name: format!("{}{}", m.name, if m.role == GroupRole::Facilitator { " (facilitator)" } else { "" }),
+            present: meeting.attendance.iter().find(|(u, _)| *u == m.user_id).map(|(_, p)| *p),
+            can_record: access::can_record_attendance(actor, &group, m.user_id),
         })
         .collect();
     let now = state.now();
