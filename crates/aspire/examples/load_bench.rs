@@ -183,7 +183,15 @@ async fn targets(base: &str, member: &str, coordinator: &str) -> anyhow::Result<
     let meeting =
         ids_after(&meetings, &format!("/groups/{group}/meetings/")).into_iter().max().context("no meeting")?;
     let discussion = page(format!("/groups/{group}/discussion"), member_cookie.clone()).await?;
-    let thread = ids_after(&discussion, "/posts/").into_iter().min().context("no thread")?;
+    // A recent thread (a few replies) from the discussion's first page, and the group's oldest
+    // thread (the scale institution's longest: 5,000 replies), found by going back page by page.
+    let recent_thread = ids_after(&discussion, "/posts/").into_iter().min().context("no thread")?;
+    let (mut oldest_thread, mut older) = (recent_thread, discussion.clone());
+    let older_link = format!("/groups/{group}/discussion?before=");
+    while let Some(&before) = ids_after(&older, &older_link).first() {
+        older = page(format!("{older_link}{before}"), member_cookie.clone()).await?;
+        oldest_thread = ids_after(&older, "/posts/").into_iter().min().unwrap_or(oldest_thread);
+    }
     let goals = page("/goals".into(), member_cookie.clone()).await?;
     let csrf = value_after(&goals, "name=\"csrf\" value=\"").context("no csrf field on /goals")?;
     let post = |path: &'static str| {
@@ -222,7 +230,8 @@ async fn targets(base: &str, member: &str, coordinator: &str) -> anyhow::Result<
             headers: vec![("cookie".to_string(), coordinator_cookie)],
         },
         Target { name: "discussion (threads)", path: format!("/groups/{group}/discussion"), headers: as_member() },
-        Target { name: "thread (5,000 replies)", path: format!("/posts/{thread}"), headers: as_member() },
+        Target { name: "thread (a few replies)", path: format!("/posts/{recent_thread}"), headers: as_member() },
+        Target { name: "thread (the oldest, longest)", path: format!("/posts/{oldest_thread}"), headers: as_member() },
         Target { name: "calendar feed", path: feed, headers: Vec::new() },
         Target {
             name: "API meetings",

@@ -2,7 +2,8 @@
 //! Markdown is turned into HTML (pulldown-cmark), then everything that is not plain formatting
 //! is removed (ammonia): no scripts, styles, frames, event handlers or javascript: links.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use pulldown_cmark::{Options, Parser, html};
 
@@ -45,8 +46,37 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Bytes of Markdown and HTML kept by [`render`]: a few thousand posts' worth.
+const RENDERED_KEPT_BYTES: usize = 8 << 20;
+
+/// Markdown already rendered, by its whole text: the HTML is a function of the text alone, so a
+/// post read again (a long thread's page, viewed by each member) is not parsed and sanitised
+/// again. Dropped at once when full.
+static RENDERED: LazyLock<Mutex<Rendered>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Rendered {
+    html: HashMap<String, Arc<str>>,
+    bytes: usize,
+}
+
 /// Renders a member's Markdown to sanitised HTML.
 pub fn render(markdown: &str) -> String {
+    let kept = RENDERED.lock().unwrap_or_else(PoisonError::into_inner).html.get(markdown).cloned();
+    if let Some(html) = kept {
+        return html.to_string();
+    }
+    let html = render_anew(markdown);
+    let mut rendered = RENDERED.lock().unwrap_or_else(PoisonError::into_inner);
+    if rendered.bytes + markdown.len() + html.len() > RENDERED_KEPT_BYTES {
+        *rendered = Rendered::default();
+    }
+    rendered.bytes += markdown.len() + html.len();
+    rendered.html.insert(markdown.to_owned(), Arc::from(html.as_str()));
+    html
+}
+
+fn render_anew(markdown: &str) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_TABLES);
@@ -71,6 +101,18 @@ mod tests {
             render("[click](javascript:alert(1)) <img src=x onerror=alert(1)> <a href=\"x\" onclick=\"y\">z</a>");
         assert!(!html.contains("javascript:") && !html.contains("onerror") && !html.contains("onclick"));
         assert!(!html.contains("<img"));
+    }
+
+    #[test]
+    fn a_text_rendered_again_gives_what_rendering_it_anew_gives() {
+        let texts = ["**Funded!** <script>alert(1)</script>", "*one*", "*one* ", "| a |\n|---|\n| 1 |"];
+        for text in texts {
+            let first = render(text);
+            assert_eq!(first, render_anew(text));
+            assert_eq!(render(text), first, "{text:?} kept");
+        }
+        // Texts that differ by a character are different texts.
+        assert_ne!(render("*one*"), render("**one**"));
     }
 
     /// Whether sanitised HTML holds anything that could run or restyle the page: a forbidden
