@@ -170,14 +170,7 @@ struct PostInGroup(Post, Group);
 impl Decoded for PostInGroup {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         let post = Post::decode(row)?;
-        let group = Group {
-            id: post.group_id,
-            program_id: row.value("program_id")?,
-            name: row.value("group_name")?,
-            created_at: row.value("group_created_at")?,
-            archived_at: row.value("archived_at")?,
-        };
-        Ok(PostInGroup(post, group))
+        Ok(PostInGroup(post, Group::decode_beside(row, "group_id")?))
     }
 }
 

@@ -231,13 +231,7 @@ struct GroupSeriesRow {
 
 impl Decoded for GroupSeriesRow {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
-        let group = Group {
-            id: row.value("group_key")?,
-            program_id: row.value("program_id")?,
-            name: row.value("group_name")?,
-            created_at: row.value("group_created_at")?,
-            archived_at: row.value("archived_at")?,
-        };
+        let group = Group::decode_beside(row, "group_key")?;
         let series = match row.value::<Option<i64>>("series_group")? {
             Some(group_id) => Some(SeriesRow {
                 group_id,

@@ -170,6 +170,20 @@ impl Decoded for Group {
     }
 }
 
+impl Group {
+    /// A group read beside another row's columns, under the names such statements give it
+    /// (`group_name`, `group_created_at`), its id from `id_column`.
+    fn decode_beside(row: &impl Columns, id_column: &str) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Group {
+            id: row.value(id_column)?,
+            program_id: row.value("program_id")?,
+            name: row.value("group_name")?,
+            created_at: row.value("group_created_at")?,
+            archived_at: row.value("archived_at")?,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct GroupSummary {
     pub id: i64,
