@@ -285,16 +285,30 @@ pub async fn celebrations(
     Ok((program, wins))
 }
 
-/// The wins a group celebrates on its page: the latest ten shared with it or with the program.
+/// Wins a group's page celebrates.
+const CELEBRATED: usize = 10;
+/// Reads of them at most: some wins may be hidden from the reader (from before they joined).
+const CELEBRATION_READS: usize = 2;
+
+/// The wins a group celebrates on its page: the latest ten shared with it or with the program
+/// that the reader may see, among the twenty newest. They are read ten at a time: usually the
+/// first ten are all seen, and a second read is needed only when some are hidden.
 pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<Win>> {
-    Ok(state
-        .store
-        // Twice the ten shown: some may be for facilitators only.
-        .group_wins(group_id, 20)
-        .await?
-        .into_iter()
-        .filter(|w| w.visibility != Visibility::Private)
-        .filter(|w| access::can_see_item(actor, &w.audience()))
-        .take(10)
-        .collect())
+    let mut seen = Vec::with_capacity(CELEBRATED);
+    let mut before = None;
+    for _ in 0..CELEBRATION_READS {
+        let read = state.store.group_wins(group_id, before, CELEBRATED as i64).await?;
+        let more = read.len() == CELEBRATED;
+        before = read.last().map(|w| (w.created_at, w.id));
+        seen.extend(
+            read.into_iter()
+                .filter(|w| w.visibility != Visibility::Private)
+                .filter(|w| access::can_see_item(actor, &w.audience())),
+        );
+        if seen.len() >= CELEBRATED || !more {
+            break;
+        }
+    }
+    seen.truncate(CELEBRATED);
+    Ok(seen)
 }

@@ -651,13 +651,16 @@ impl SqlStore {
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id).bind(before)).await?)
     }
 
-    /// The latest `limit` wins of a group that are not private to their author.
-    pub async fn group_wins(&self, group_id: i64, limit: i64) -> Result<Vec<Win>> {
+    /// Up to `limit` wins of a group that are not private to their author, newest first, from
+    /// before `before` (a win's `created_at` and id) when given.
+    pub async fn group_wins(&self, group_id: i64, before: Option<(i64, i64)>, limit: i64) -> Result<Vec<Win>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 AND w.visibility <> 'private' \
+             AND (w.created_at < $2 OR (w.created_at = $2 AND w.id < $3)) \
              ORDER BY w.created_at DESC, w.id DESC LIMIT {limit}"
         ));
-        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
+        let (created_at, id) = before.unwrap_or((i64::MAX, i64::MAX));
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id).bind(created_at).bind(id)).await?)
     }
 
     /// Up to `limit` wins shared with the whole program with ids below `before`, newest first.

@@ -92,6 +92,54 @@ on_both_backends!(a_member_records_wins_and_bad_identifiers_are_explained, |app:
     assert!(!feed.contains("Peer groups and K award success"), "a group win is not on the program's feed");
 });
 
+on_both_backends!(a_group_page_celebrates_the_newest_ten_wins_its_reader_may_see, |app: TestApp| async move {
+    use aspire::domain::Visibility::{Group, Program};
+    use aspire::store::GroupRole;
+    use aspire::store::community::Win;
+    use aspire::store::group_changes::{ChangeKind, MembershipChange};
+    let world = app.world().await;
+    let store = &app.state.store;
+    let now = app.clock.now_value();
+    let milo = store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
+    let win = |title: String, visibility| Win {
+        user_id: milo,
+        program_id: world.program,
+        group_id: Some(world.group_a),
+        kind: "talk".into(),
+        title,
+        visibility,
+        ..Win::default()
+    };
+    // Before Sam joins: six wins for the program, then six for the group alone.
+    let before: Vec<Win> = (1..=6)
+        .map(|i| win(format!("Program talk MARK-p{i}-END"), Program))
+        .chain((1..=6).map(|i| win(format!("Group talk MARK-g{i}-END"), Group)))
+        .collect();
+    store.create_wins(&before, now - 100).await.unwrap();
+    let joined = MembershipChange {
+        group_id: world.group_a,
+        user_id: world.spare,
+        person_name: String::new(),
+        kind: ChangeKind::Added,
+        role: GroupRole::Member,
+    };
+    store.change_group_memberships(&[joined], (0, "test setup"), &Default::default(), now).await.unwrap();
+    let after: Vec<Win> = (1..=2).map(|i| win(format!("New talk MARK-n{i}-END"), Group)).collect();
+    store.create_wins(&after, now + 10).await.unwrap();
+
+    let marks = |page: &str| -> Vec<String> {
+        page.split("MARK-").skip(1).filter_map(|rest| rest.split("-END").next()).map(str::to_string).collect()
+    };
+    let group_page = format!("/groups/{}", world.group_a);
+    // Sam may not see what the group shared before he joined; he sees the program's, from
+    // further back than the ten newest.
+    let sam = marks(&app.signed_in(SPARE).await.get_text(&group_page).await.1);
+    assert_eq!(sam, ["n2", "n1", "p6", "p5", "p4", "p3", "p2", "p1"]);
+    // Mina, there all along, sees the ten newest.
+    let mina = marks(&app.signed_in(MEMBER_A).await.get_text(&group_page).await.1);
+    assert_eq!(mina, ["n2", "n1", "g6", "g5", "g4", "g3", "g2", "g1", "p6", "p5"]);
+});
+
 on_both_backends!(papers_import_from_pubmed_ris_and_bibtex_without_duplicates, |app: TestApp| async move {
     let world = app.world().await;
     let mina = app.signed_in(MEMBER_A).await;

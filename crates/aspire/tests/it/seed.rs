@@ -38,7 +38,7 @@ on_both_backends!(demo_seed_is_realistic_and_idempotent, |app: TestApp| async mo
     // The first group has something to celebrate and to discuss; the program's feed shows the
     // paper shared with it, not the group's grant.
     let first = &groups[0];
-    assert_eq!(store.group_wins(first.id, 10).await.unwrap().len(), 2);
+    assert_eq!(store.group_wins(first.id, None, 10).await.unwrap().len(), 2);
     assert_eq!(store.group_threads(first.id, i64::MAX, 10).await.unwrap()[0].replies, 2);
     let shared = store.program_shared_wins(program.id, i64::MAX, 10).await.unwrap();
     assert_eq!(shared.len(), 1, "one win is shared with the program");
