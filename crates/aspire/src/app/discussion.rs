@@ -23,11 +23,11 @@ pub async fn discussion_group(state: &AppState, actor: &Actor, id: i64) -> AppRe
 pub async fn facilitators(state: &AppState, group_id: i64) -> AppResult<Vec<(i64, String)>> {
     Ok(state
         .store
-        .group_members(group_id)
+        .group_member_names(group_id)
         .await?
         .into_iter()
         .filter(|m| m.role == GroupRole::Facilitator)
-        .map(|m| (m.user.id, m.user.profile.name))
+        .map(|m| (m.user_id, m.name))
         .collect())
 }
 

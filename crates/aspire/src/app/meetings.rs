@@ -143,7 +143,7 @@ pub async fn record_attendance(
     if !access::can_record_attendance(actor, &group, user_id) {
         return Err(AppError::NotFound);
     }
-    let in_group = state.store.group_members(group.id).await?.iter().any(|m| m.user.id == user_id);
+    let in_group = state.store.group_member_names(group.id).await?.iter().any(|m| m.user_id == user_id);
     if !in_group {
         return Err(AppError::Invalid("That person is not in this group: reload the page and try again.".into()));
     }
