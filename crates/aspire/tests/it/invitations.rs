@@ -129,3 +129,46 @@ on_both_backends!(someone_placed_in_a_group_finds_their_invitation_in_the_welcom
     let (_, people) = coordinator.get_text(&format!("/programs/{}?who=invited", world.program)).await;
     assert!(people.contains(&imported[0]), "the people page shows them invited");
 });
+
+on_both_backends!(a_programs_counts_follow_its_people_as_they_change, |app: TestApp| async move {
+    use aspire::store::ProgramRole;
+    let world = app.world().await;
+    let store = &app.state.store;
+    let counts = || async {
+        let counted = store.program_headcount(world.program, app.clock.now_value()).await.unwrap();
+        (counted.people, counted.departments, counted.active)
+    };
+    let (people, departments, active) = counts().await;
+    assert_eq!(departments, 0, "nobody in the world has a department");
+
+    // Someone new, from a department nobody else is in, who has not signed in yet.
+    let profile = Profile {
+        email: "nia@test.edu".into(),
+        name: "Nia New".into(),
+        department: "Radiology".into(),
+        ..Profile::default()
+    };
+    let nia = store.create_user(&profile.validate().unwrap(), None, false, app.clock.now_value()).await.unwrap();
+    store.add_program_member(world.program, nia, ProgramRole::Participant).await.unwrap();
+    assert_eq!(counts().await, (people + 1, 1, active));
+    store.set_password(nia, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo").await.unwrap();
+    assert_eq!(counts().await, (people + 1, 1, active + 1), "active once she has a password");
+
+    // Departments as people edit their profiles: a second one, the same one twice, none.
+    let mut milo = store.user_by_email(MEMBER_A2).await.unwrap().unwrap();
+    milo.profile.department = "Surgery".into();
+    store.update_profile(milo.id, &milo.profile).await.unwrap();
+    assert_eq!(counts().await, (people + 1, 2, active + 1));
+    milo.profile.department = "Radiology".into();
+    store.update_profile(milo.id, &milo.profile).await.unwrap();
+    assert_eq!(counts().await, (people + 1, 1, active + 1), "two people of one department count it once");
+    let mut nia_now = store.user_by_email("nia@test.edu").await.unwrap().unwrap();
+    nia_now.profile.department = String::new();
+    store.update_profile(nia, &nia_now.profile).await.unwrap();
+    assert_eq!(counts().await, (people + 1, 1, active + 1));
+
+    // What the coordinator reads.
+    let (_, page) = app.signed_in(COORDINATOR).await.get_text(&format!("/programs/{}", world.program)).await;
+    assert!(page.contains(&format!("{} people from 1 department", people + 1)), "{page}");
+    assert_eq!(access_counts(&page).0, active + 1);
+});
