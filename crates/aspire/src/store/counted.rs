@@ -170,11 +170,13 @@ impl CountedPool {
         let results = all_on_pool(&self.pool, self.id(), rebuilt(sql, arguments, persistent)).await?;
         let mut rows = Vec::new();
         for result in results {
+            if rows.len() == limit.unwrap_or(usize::MAX) {
+                break;
+            }
             if let Either::Right(row) = result? {
                 rows.push(T::decode(&row)?);
             }
         }
-        rows.truncate(limit.unwrap_or(usize::MAX));
         Ok(rows)
     }
 

@@ -72,8 +72,16 @@ pub struct ScheduleRow {
 
 impl Decoded for SeriesRow {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        SeriesRow::decode_of(row, row.value("group_id")?)
+    }
+}
+
+impl SeriesRow {
+    /// The series of `group_id`, its other columns read from `row` (where `group_id` may name
+    /// another table's column).
+    fn decode_of(row: &impl Columns, group_id: i64) -> std::result::Result<Self, sqlx::Error> {
         Ok(SeriesRow {
-            group_id: row.value("group_id")?,
+            group_id,
             place: row.value("place")?,
             reminder_lead_minutes: row.value("reminder_lead_minutes")?,
             sequence: row.value("sequence")?,
@@ -233,13 +241,7 @@ impl Decoded for GroupSeriesRow {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         let group = Group::decode_beside(row, "group_key")?;
         let series = match row.value::<Option<i64>>("series_group")? {
-            Some(group_id) => Some(SeriesRow {
-                group_id,
-                place: row.value("place")?,
-                reminder_lead_minutes: row.value("reminder_lead_minutes")?,
-                sequence: row.value("sequence")?,
-                updated_at: row.value("updated_at")?,
-            }),
+            Some(group_id) => Some(SeriesRow::decode_of(row, group_id)?),
             None => None,
         };
         let schedule = match row.value::<Option<i64>>("id")? {

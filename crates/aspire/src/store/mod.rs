@@ -322,7 +322,7 @@ pub struct ProgramPerson {
     pub access: Access,
 }
 
-/// A member of a group by name only: what a meeting's attendance lists.
+/// A member of a group by name only: a meeting's attendance, a concern's facilitators.
 #[derive(Debug, Clone)]
 pub struct MemberName {
     pub user_id: i64,
@@ -332,13 +332,8 @@ pub struct MemberName {
 
 impl Decoded for MemberName {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
-        Ok(MemberName { user_id: row.value("id")?, name: row.value("name")?, role: group_role(row)? })
+        Ok(MemberName { user_id: row.value("id")?, name: row.value("name")?, role: row.coded("group_role")? })
     }
-}
-
-/// The role a member holds in a group, from the column `group_role`.
-fn group_role(row: &impl Columns) -> std::result::Result<GroupRole, sqlx::Error> {
-    GroupRole::try_from(row.value::<String>("group_role")?).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 #[derive(Debug, Clone)]
@@ -349,7 +344,7 @@ pub struct GroupMember {
 
 impl Decoded for GroupMember {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
-        Ok(GroupMember { user: User::decode(row)?, role: group_role(row)? })
+        Ok(GroupMember { user: User::decode(row)?, role: row.coded("group_role")? })
     }
 }
 

@@ -379,9 +379,9 @@ impl SqlStore {
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
         // The statement a session is read with, so both decode memberships in one place.
         let sql = with_memberships("u.id AS member_id", "users u", "u.id = $1");
-        let rows: Vec<WithSeat<User>> =
-            self.pool.fetch_all_as(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id)).await?;
-        memberships_of(rows.iter().map(|row| &row.seat))
+        // Only the seats are decoded: the person is not wanted here.
+        let seats: Vec<SeatRow> = self.pool.fetch_all_as(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id)).await?;
+        memberships_of(seats.iter())
     }
 
     /// Creates or updates each person by email and enrols them, all in one transaction.
@@ -828,14 +828,19 @@ struct SeatRow {
 impl<T: Decoded> Decoded for WithSeat<T> {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         let holder = T::decode(row)?;
-        let seat = SeatRow {
+        Ok(WithSeat { holder, seat: SeatRow::decode(row)? })
+    }
+}
+
+impl Decoded for SeatRow {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(SeatRow {
             seat: row.value("seat")?,
             program: row.value("member_program")?,
             role: row.value("member_role")?,
             group: row.value("member_group")?,
             joined: row.value("member_joined")?,
-        };
-        Ok(WithSeat { holder, seat })
+        })
     }
 }
 
