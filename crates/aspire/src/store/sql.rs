@@ -562,7 +562,7 @@ impl SqlStore {
         let rows: Vec<WithSeat<SessionHolder>> =
             self.pool.fetch_all_as(sqlx::query(SQL.as_str()).bind(token_hash)).await?;
         let memberships = memberships_of(rows.iter().map(|row| &row.seat))?;
-        let Some(WithSeat { holder: SessionHolder { user, session }, .. }) = rows.into_iter().next() else {
+        let Some(SessionHolder { user, session }) = rows.into_iter().find_map(|row| row.holder) else {
             return Ok(None);
         };
         Ok(Some((session, user, memberships)))
@@ -581,7 +581,7 @@ impl SqlStore {
         let query = sqlx::query(SQL.as_str()).bind(token_hash).bind(kind.code());
         let rows: Vec<WithSeat<User>> = self.pool.fetch_all_as(query).await?;
         let memberships = memberships_of(rows.iter().map(|row| &row.seat))?;
-        Ok(rows.into_iter().next().map(|row| (row.holder, memberships)))
+        Ok(rows.into_iter().find_map(|row| row.holder).map(|holder| (holder, memberships)))
     }
 
     pub async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
@@ -809,9 +809,12 @@ impl Decoded for PersonRow {
     }
 }
 
-/// A row of [`with_memberships`]: the person (with what came with them) and one of their seats.
+/// A row of [`with_memberships`]: one of a person's seats and, on the rows of program seats
+/// (there is always at least one), the person with what came with them. Every row carries the
+/// person's columns, but a group seat's are not decoded again: the session statement, read on
+/// every signed-in request, has a row per group.
 struct WithSeat<T> {
-    holder: T,
+    holder: Option<T>,
     seat: SeatRow,
 }
 
@@ -827,8 +830,9 @@ struct SeatRow {
 
 impl<T: Decoded> Decoded for WithSeat<T> {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
-        let holder = T::decode(row)?;
-        Ok(WithSeat { holder, seat: SeatRow::decode(row)? })
+        let seat = SeatRow::decode(row)?;
+        let holder = if seat.seat == 0 { Some(T::decode(row)?) } else { None };
+        Ok(WithSeat { holder, seat })
     }
 }
 
