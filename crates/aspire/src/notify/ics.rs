@@ -4,7 +4,8 @@
 //! meetings, and times in the schedule's time zone with its VTIMEZONE. Times and places only:
 //! never a goal.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use icalendar::{Calendar, Component, EventLike, Property};
 use jiff::Timestamp;
@@ -90,9 +91,9 @@ impl Builder {
         // The crate has no VTIMEZONE type, and reading ours in as a component of its own to
         // write it out again was a third of a feed's time: ours goes in as the text it is
         // (a known zone's name, offsets and abbreviations; short lines, nothing to escape).
-        let zones: String = self.zones.iter().filter_map(|zone| vtimezone(zone, self.earliest, to)).collect();
+        let zones: Vec<Arc<str>> = self.zones.iter().filter_map(|zone| vtimezone(zone, self.earliest, to)).collect();
         match text.rfind(CALENDAR_END) {
-            Some(end) => text.insert_str(end, &zones),
+            Some(end) => text.insert_str(end, &zones.concat()),
             None => tracing::error!("a calendar without its END line: its time zones are left out"),
         }
         text
@@ -113,12 +114,41 @@ pub fn ical_local(instant: i64, time_zone: &str) -> String {
         .map_or_else(|_| String::new(), |t| t.to_zoned(tz).strftime("%Y%m%dT%H%M%S").to_string())
 }
 
+/// VTIMEZONE blocks already written, by zone and window: each is a function of the time zone
+/// database alone, and writing one out (a dozen years of transitions) was an eighth of a
+/// calendar feed's time. Dropped at once when full.
+static ZONES_WRITTEN: LazyLock<Mutex<HashMap<ZoneWindow, Arc<str>>>> = LazyLock::new(Mutex::default);
+/// A zone's name, and the first and last year of its window.
+type ZoneWindow = (String, i16, i16);
+const ZONES_KEPT: usize = 256;
+
 /// A VTIMEZONE block for `time_zone` covering `from..to` (Unix seconds), built from the
-/// time zone database's transitions: one STANDARD or DAYLIGHT part per transition.
-pub fn vtimezone(time_zone: &str, from: i64, to: i64) -> Option<String> {
+/// time zone database's transitions: one STANDARD or DAYLIGHT part per transition. The window
+/// is widened to whole years (from the year before `from` to the end of `to`'s), so a block
+/// changes only when a year turns and a feed read again takes the one already written.
+pub fn vtimezone(time_zone: &str, from: i64, to: i64) -> Option<Arc<str>> {
+    let year_of = |instant: i64| Timestamp::from_second(instant).ok().map(|t| t.to_zoned(TimeZone::UTC).year());
+    let window = (year_of(from)? - 1, year_of(to)?);
+    let key = (time_zone.to_owned(), window.0, window.1);
+    let kept = ZONES_WRITTEN.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+    if let Some(block) = kept {
+        return Some(block);
+    }
+    let block: Arc<str> = Arc::from(vtimezone_of_years(time_zone, window)?);
+    let mut written = ZONES_WRITTEN.lock().unwrap_or_else(PoisonError::into_inner);
+    if written.len() >= ZONES_KEPT {
+        written.clear();
+    }
+    written.insert(key, Arc::clone(&block));
+    Some(block)
+}
+
+/// The VTIMEZONE block of `time_zone` from the start of the first year to the end of the last,
+/// in the zone's own time.
+fn vtimezone_of_years(time_zone: &str, (first, last): (i16, i16)) -> Option<String> {
     let tz = TimeZone::get(time_zone).ok()?;
-    let start = Timestamp::from_second(from - 366 * 86_400).ok()?;
-    let end = Timestamp::from_second(to).ok()?;
+    let start = jiff::civil::date(first, 1, 1).to_zoned(tz.clone()).ok()?.timestamp();
+    let end = jiff::civil::date(last, 12, 31).at(23, 59, 59, 0).to_zoned(tz.clone()).ok()?.timestamp();
     let fmt_offset = |seconds: i32| {
         let sign = if seconds < 0 { '-' } else { '+' };
         let s = seconds.abs();
@@ -174,5 +204,24 @@ mod tests {
             .expect("a known zone");
         assert!(v.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400"));
         assert!(v.contains("BEGIN:STANDARD\r\nDTSTART:20261101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500"));
+    }
+
+    #[test]
+    fn a_zone_covers_whole_years_and_is_the_same_when_written_again() {
+        let ny = "America/New_York";
+        let (from, to) = (at("2026-06-15T09:00[America/New_York]"), at("2030-02-01T00:00[America/New_York]"));
+        let block = vtimezone(ny, from, to).expect("a known zone");
+        // From the year before `from` to the end of `to`'s year, whatever the day.
+        assert!(block.contains("DTSTART:20250309T020000"), "spring 2025 is in: {block}");
+        assert!(!block.contains("DTSTART:2024"), "2024 is out: {block}");
+        assert!(block.contains("DTSTART:20301103T020000"), "autumn 2030 is in: {block}");
+        assert!(!block.contains("DTSTART:2031"), "2031 is out: {block}");
+        let later_that_year = vtimezone(ny, from + 86_400, to + 30 * 86_400).expect("a known zone");
+        assert_eq!(later_that_year, block);
+        assert_eq!(&*block, vtimezone_of_years(ny, (2025, 2030)).expect("a known zone"));
+        // Another zone, or another year, is another block.
+        assert_ne!(vtimezone("Europe/Paris", from, to).expect("a known zone"), block);
+        assert_ne!(vtimezone(ny, from, to + 366 * 86_400).expect("a known zone"), block);
+        assert!(vtimezone("Nowhere/Atlantis", from, to).is_none());
     }
 }
