@@ -1,7 +1,7 @@
 //! Meetings in people's calendars: an `.ics` file per group series, and a personal feed of all
 //! of a member's groups behind a secret, revocable address.
 
-use super::meetings::{content_group, load_series, series_of_member};
+use super::meetings::{content_group_with_series, series_of_member};
 use crate::auth::Actor;
 use crate::auth::token::{hash_token, new_token};
 use crate::error::{AppError, AppResult};
@@ -11,8 +11,7 @@ use crate::store::TokenKind;
 
 /// A group's series as an iCalendar file, for a member of the group.
 pub async fn series_ics(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<String> {
-    let group = content_group(state, actor, group_id).await?;
-    let loaded = load_series(state, group.id).await?;
+    let (group, loaded) = content_group_with_series(state, actor, group_id).await?;
     let mut builder = Builder::new(state.settings.public_url(), &group.name, state.now());
     builder.add_series(&group, &loaded);
     Ok(builder.finish(state.now()))

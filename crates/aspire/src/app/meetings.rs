@@ -28,10 +28,16 @@ pub async fn content_group(state: &AppState, actor: &Actor, id: i64) -> AppResul
     if access::can_see_group_content(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
 }
 
+/// A group whose content the actor may see, with its series, read together; anything else is
+/// a 404.
+pub async fn content_group_with_series(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Group, LoadedSeries)> {
+    let (group, parts) = state.store.group_with_series(id).await?.ok_or(AppError::NotFound)?;
+    if access::can_see_group_content(actor, &group) { Ok((group, parts.into())) } else { Err(AppError::NotFound) }
+}
+
 /// The meeting at `start` of a visible group; a start that is not one of its meetings is a 404.
 pub async fn visible_meeting(state: &AppState, actor: &Actor, id: i64, start: i64) -> AppResult<(Group, LoadedSeries)> {
-    let group = content_group(state, actor, id).await?;
-    let loaded = load_series(state, group.id).await?;
+    let (group, loaded) = content_group_with_series(state, actor, id).await?;
     if !loaded.series.is_occurrence(start) {
         return Err(AppError::NotFound);
     }

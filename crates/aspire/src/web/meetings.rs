@@ -102,12 +102,11 @@ impl Selected for SeriesInput {
 async fn series_view(
     state: &AppState,
     actor: &Actor,
-    group: Group,
+    (group, loaded): (Group, LoadedSeries),
     form: Option<SeriesForm>,
     error: Option<String>,
     notice: &Notice,
 ) -> AppResult<SeriesPage> {
-    let loaded = meetings::load_series(state, group.id).await?;
     let now = state.now();
     let upcoming = loaded.series.occurrences(now, i64::MAX / 4, 6).iter().map(|o| link(&loaded, o)).collect();
     let history = loaded
@@ -149,7 +148,7 @@ async fn series_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<SeriesPage> {
-    let group = meetings::content_group(&state, &actor, id).await?;
+    let group = meetings::content_group_with_series(&state, &actor, id).await?;
     series_view(&state, &actor, group, None, None, &notice).await
 }
 
@@ -161,7 +160,7 @@ async fn save_series(
     match meetings::save_series(&state, &actor, id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!("/groups/{id}/meetings?notice=saved")).into_response()),
         Err(AppError::Invalid(error)) => {
-            let group = meetings::content_group(&state, &actor, id).await?;
+            let group = meetings::content_group_with_series(&state, &actor, id).await?;
             let page = series_view(&state, &actor, group, Some(form), Some(error), &Notice::default()).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
