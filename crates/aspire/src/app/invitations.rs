@@ -5,7 +5,7 @@ use crate::auth::token::{hash_token, new_token};
 use crate::error::{AppError, AppResult};
 use crate::notify::emails::{Email, Invitation as InvitationEmail};
 use crate::state::AppState;
-use crate::store::{AccessFilter, Invitation, Program, User};
+use crate::store::{AccessFilter, Invitation, Program, ProgramPerson, User};
 
 pub const SPENT_LINK: &str = "This invitation link has already been used or has expired. If you have set your password, sign in; otherwise ask your coordinator for a new invitation.";
 
@@ -59,7 +59,7 @@ pub fn new_invitation(state: &AppState, inviter: &User, program: &Program, user:
 /// Invites everyone in the program who has never signed in and holds no invitation that still
 /// works; returns how many were invited.
 pub async fn invite_everyone_not_invited(state: &AppState, inviter: &User, program: &Program) -> AppResult<usize> {
-    let people =
+    let people: Vec<ProgramPerson> =
         state.store.program_people_page(program.id, AccessFilter::NotInvited, state.now(), None, i64::MAX).await?;
     for person in &people {
         invite_person(state, inviter, program, &person.user).await?;

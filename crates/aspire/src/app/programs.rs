@@ -9,7 +9,7 @@ use crate::domain::roster::{self, RosterProblem, RosterRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::{AccessFilter, Headcount};
-use crate::store::{GroupSummary, Program, ProgramPerson, ProgramRole, Round};
+use crate::store::{GroupSummary, PersonCard, Program, ProgramPerson, ProgramRole, Round};
 
 /// The program, if this actor may manage it; otherwise nothing at all (a 404).
 pub async fn managed_program(state: &AppState, actor: &Actor, id: i64) -> AppResult<Program> {
@@ -34,7 +34,7 @@ pub async fn other_participants(state: &AppState, actor: &Actor, program_id: i64
 pub struct Overview {
     pub program: Program,
     /// A page of the program's people whose access is `who`, in name order.
-    pub people: Page<ProgramPerson>,
+    pub people: Page<ProgramPerson<PersonCard>>,
     pub who: AccessFilter,
     pub headcount: Headcount,
     pub groups: Vec<GroupSummary>,
@@ -164,7 +164,12 @@ pub async fn invite(state: &AppState, actor: &Actor, program_id: i64, user_id: i
 }
 
 /// One of the program's people as the people list shows them.
-pub async fn person(state: &AppState, actor: &Actor, program_id: i64, user_id: i64) -> AppResult<ProgramPerson> {
+pub async fn person(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    user_id: i64,
+) -> AppResult<ProgramPerson<PersonCard>> {
     let program = managed_program(state, actor, program_id).await?;
     state.store.program_person(program.id, user_id, state.now()).await?.ok_or(AppError::NotFound)
 }

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use crate::domain::Profile;
 use decode::{Columns, Decoded};
 pub use rounds::{Draft, DraftScores, FormationJob, JobStatus, NewGroup, NewJob, Round, RoundProgress};
-pub use sql::SqlStore;
+pub use sql::{ListedPerson, SqlStore};
 pub use tokens::TokenKind;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -311,15 +311,43 @@ impl AccessFilter {
     }
 }
 
-/// A person in a program, with the groups they are in (if any).
+/// A person in a program, with the groups they are in (if any): the whole [`User`], or only
+/// what the people list shows ([`PersonCard`]).
 #[derive(Debug, Clone)]
-pub struct ProgramPerson {
-    pub user: User,
+pub struct ProgramPerson<P = User> {
+    pub user: P,
     pub role: ProgramRole,
     pub group_names: Vec<String>,
     /// The closed cohort they are an alumna or alumnus of, with its year.
     pub alumni_of: Option<(String, i64)>,
     pub access: Access,
+}
+
+/// A person as a program's people list shows them: who they are, where they work, their
+/// career stage, and whether they have signed in; not the rest of their profile.
+#[derive(Debug, Clone)]
+pub struct PersonCard {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    pub division: String,
+    pub career_stage: String,
+    pub has_password: bool,
+}
+
+impl Decoded for PersonCard {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(PersonCard {
+            id: row.value("id")?,
+            name: row.value("name")?,
+            email: row.value("email")?,
+            department: row.value("department")?,
+            division: row.value("division")?,
+            career_stage: row.value("career_stage")?,
+            has_password: row.value::<i64>("has_password")? != 0,
+        })
+    }
 }
 
 /// A member of a group by name only: a meeting's attendance, a concern's facilitators.

@@ -278,32 +278,37 @@ impl SqlStore {
     }
 
     /// A page of the program's people whose access `who` asks for (at `now`), in name order,
-    /// after the person `after`.
-    pub async fn program_people_page(
+    /// after the person `after`: each as a whole [`User`] or as a [`PersonCard`].
+    pub async fn program_people_page<P: ListedPerson>(
         &self,
         program_id: i64,
         who: AccessFilter,
         now: i64,
         after: Option<i64>,
         limit: i64,
-    ) -> Result<Vec<ProgramPerson>> {
+    ) -> Result<Vec<ProgramPerson<P>>> {
         self.people_of_program(program_id, (who, None), now, after, limit).await
     }
 
     /// One person of the program, as its people page shows them (for updating one row).
-    pub async fn program_person(&self, program_id: i64, user_id: i64, now: i64) -> Result<Option<ProgramPerson>> {
+    pub async fn program_person(
+        &self,
+        program_id: i64,
+        user_id: i64,
+        now: i64,
+    ) -> Result<Option<ProgramPerson<PersonCard>>> {
         let people = self.people_of_program(program_id, (AccessFilter::Everyone, Some(user_id)), now, None, 1).await?;
         Ok(people.into_iter().next())
     }
 
-    async fn people_of_program(
+    async fn people_of_program<P: ListedPerson>(
         &self,
         program_id: i64,
         (who, only): (AccessFilter, Option<i64>),
         now: i64,
         after: Option<i64>,
         limit: i64,
-    ) -> Result<Vec<ProgramPerson>> {
+    ) -> Result<Vec<ProgramPerson<P>>> {
         // The page's people are picked in name order from the index of the program's members
         // (each carries the person's name: see migration 0028), reading the page's entries and
         // sorting only people of the same name by id, then read in full. A pick carries its
@@ -326,11 +331,11 @@ impl SqlStore {
              {OUTSTANDING_INVITATION} \
              LEFT JOIN program_alumni a ON a.program_id = $1 AND a.user_id = u.id \
              ORDER BY page.person_name, page.user_id",
-            user_columns_of_u(),
+            P::columns_of_u(),
             who.condition("$3"),
         ));
         let query = sqlx::query(sql).bind(program_id).bind(after.unwrap_or(0)).bind(now).bind(only.unwrap_or(0));
-        let rows: Vec<PersonRow> = self.pool.fetch_all_as(query).await?;
+        let rows: Vec<PersonRow<P>> = self.pool.fetch_all_as(query).await?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -346,7 +351,7 @@ impl SqlStore {
             ));
             let mut query = sqlx::query(sql).bind(program_id);
             for row in &rows {
-                query = query.bind(row.user.id);
+                query = query.bind(row.person.id());
             }
             self.pool.fetch_all_as(query).await?
         } else {
@@ -359,18 +364,18 @@ impl SqlStore {
             group_names.entry(user_id).or_default().push(name);
         }
         rows.into_iter()
-            .map(|PersonRow { user, role, invited_at, expires_at, alumni_of }| {
-                let access = match (user.password_hash.is_some(), invited_at, expires_at) {
+            .map(|PersonRow { person, role, invited_at, expires_at, alumni_of }| {
+                let access = match (person.has_password(), invited_at, expires_at) {
                     (true, ..) => Access::Active,
                     (false, Some(at), Some(expires)) if expires > now => Access::Invited { at },
                     (false, _, expires_at) => Access::NotInvited { expired_at: expires_at },
                 };
                 Ok(ProgramPerson {
                     role: ProgramRole::try_from(role)?,
-                    group_names: group_names.get(&user.id).cloned().unwrap_or_default(),
+                    group_names: group_names.get(&person.id()).cloned().unwrap_or_default(),
                     alumni_of,
                     access,
-                    user,
+                    user: person,
                 })
             })
             .collect()
@@ -788,19 +793,53 @@ fn with_memberships(extra: &str, from: &str, condition: &str) -> String {
     )
 }
 
+/// How a program's people are read: whole, for the work done with them (forming groups,
+/// inviting), or as cards, for the people list.
+pub trait ListedPerson: Decoded {
+    /// The person's columns, on `users u`.
+    fn columns_of_u() -> &'static str;
+    fn id(&self) -> i64;
+    fn has_password(&self) -> bool;
+}
+
+impl ListedPerson for User {
+    fn columns_of_u() -> &'static str {
+        user_columns_of_u()
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn has_password(&self) -> bool {
+        self.password_hash.is_some()
+    }
+}
+
+impl ListedPerson for PersonCard {
+    fn columns_of_u() -> &'static str {
+        "u.id, u.name, u.email, u.department, u.division, u.career_stage, \
+         CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password"
+    }
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn has_password(&self) -> bool {
+        self.has_password
+    }
+}
+
 /// A person on a page of a program's people, as read.
-struct PersonRow {
-    user: User,
+struct PersonRow<P> {
+    person: P,
     role: String,
     invited_at: Option<i64>,
     expires_at: Option<i64>,
     alumni_of: Option<(String, i64)>,
 }
 
-impl Decoded for PersonRow {
+impl<P: Decoded> Decoded for PersonRow<P> {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         Ok(PersonRow {
-            user: User::decode(row)?,
+            person: P::decode(row)?,
             role: row.value("program_role")?,
             invited_at: row.value("invited_at")?,
             expires_at: row.value("invitation_expires_at")?,

@@ -17,7 +17,7 @@ use crate::domain::{CareerStage, Profile};
 use crate::error::{AppError, AppResult, sentence};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{Access, AccessFilter, GroupSummary, Program, ProgramPerson, ProgramRole, Round};
+use crate::store::{Access, AccessFilter, GroupSummary, PersonCard, Program, ProgramPerson, ProgramRole, Round};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -37,7 +37,7 @@ pub fn routes() -> Routes {
 struct ProgramPage {
     layout: Layout,
     program: Program,
-    people: Vec<ProgramPerson>,
+    people: Vec<ProgramPerson<PersonCard>>,
     groups: Vec<GroupSummary>,
     fields: ProfileFields,
     add_error: Option<String>,
@@ -54,7 +54,7 @@ struct ProgramPage {
 #[template(path = "person_access.html")]
 struct AccessCell {
     program_id: i64,
-    person: ProgramPerson,
+    person: ProgramPerson<PersonCard>,
     csrf: String,
     time_zone: String,
 }
@@ -67,7 +67,7 @@ fn day_of(instant: i64, time_zone: &str) -> String {
         .unwrap_or_default()
 }
 
-impl ProgramPerson {
+impl ProgramPerson<PersonCard> {
     /// "Not invited", "Invited on 26 Nov 2026", "Active", as the people list says it.
     pub fn access_label(&self, time_zone: &str) -> String {
         match self.access {
@@ -89,10 +89,13 @@ impl ProgramPerson {
     }
 }
 
-impl ProgramPerson {
+impl ProgramPerson<PersonCard> {
     pub fn stage_label(&self) -> &str {
-        CareerStage::parse(&self.user.profile.career_stage).map_or("", CareerStage::label)
+        CareerStage::parse(&self.user.career_stage).map_or("", CareerStage::label)
     }
+}
+
+impl<P> ProgramPerson<P> {
     pub fn is_coordinator(&self) -> bool {
         self.role == ProgramRole::Coordinator
     }
