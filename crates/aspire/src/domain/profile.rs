@@ -60,6 +60,11 @@ impl CareerStage {
     /// Accepts the code or the label in any case and with any separators
     /// ("Assistant Professor", "assistant-professor", "resident/fellow").
     pub fn parse(text: &str) -> Option<CareerStage> {
+        // A stored stage is already its code: found without building a key (a people list
+        // asks this once per person).
+        if let Some(stage) = CareerStage::ALL.into_iter().find(|stage| stage.code() == text) {
+            return Some(stage);
+        }
         let key: String =
             text.trim().chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
         let key = key.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
@@ -245,6 +250,10 @@ mod tests {
         assert_eq!(CareerStage::parse("resident/fellow"), Some(CareerStage::ResidentFellow));
         assert_eq!(CareerStage::parse("post-doc"), None);
         assert_eq!(CareerStage::parse("postdoc"), Some(CareerStage::Postdoc));
+        for stage in CareerStage::ALL {
+            assert_eq!(CareerStage::parse(stage.code()), Some(stage), "{stage:?}'s code");
+            assert_eq!(CareerStage::parse(stage.label()), Some(stage), "{stage:?}'s label");
+        }
     }
 
     #[test]
