@@ -49,6 +49,12 @@ impl<A: Value, B: Value> Decoded for (A, B) {
     }
 }
 
+impl<A: Value, B: Value, C: Value> Decoded for (A, B, C) {
+    fn decode(row: &impl Columns) -> Result<Self, sqlx::Error> {
+        Ok((row.value_at(0)?, row.value_at(1)?, row.value_at(2)?))
+    }
+}
+
 /// A value a column holds, read from either backend as sqlx's `Any` driver reads it.
 pub trait Value: Sized + for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any> {
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError>;

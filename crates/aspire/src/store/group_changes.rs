@@ -1,6 +1,7 @@
 //! Who joins and leaves a group: the membership writes, the history the group page shows, the
 //! audit rows and the emails that tell the group, each batch in one transaction.
 
+use super::decode::{Columns, Decoded};
 use super::{GroupRole, Outgoing, Result, SqlStore};
 
 /// What happened to someone's place in a group.
@@ -45,15 +46,25 @@ pub struct MembershipChange {
 }
 
 /// One change as the group's history shows it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct GroupChange {
     pub person_name: String,
     pub actor_name: String,
-    #[sqlx(try_from = "String")]
     pub change: ChangeKind,
-    #[sqlx(try_from = "String")]
     pub role: GroupRole,
     pub at: i64,
+}
+
+impl Decoded for GroupChange {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(GroupChange {
+            person_name: row.value("person_name")?,
+            actor_name: row.value("actor_name")?,
+            change: row.coded("change")?,
+            role: row.coded("role")?,
+            at: row.value("at")?,
+        })
+    }
 }
 
 impl SqlStore {
@@ -127,12 +138,10 @@ impl SqlStore {
 
     /// The latest `limit` changes of a group's membership, newest first.
     pub async fn group_changes(&self, group_id: i64, limit: i64) -> Result<Vec<GroupChange>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        let sql = sqlx::AssertSqlSafe(format!(
             "SELECT person_name, actor_name, change, role, at FROM group_changes WHERE group_id = $1 \
              ORDER BY at DESC, id DESC LIMIT {limit}",
-        )))
-        .bind(group_id)
-        .fetch_all(&self.pool)
-        .await?)
+        ));
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
     }
 }

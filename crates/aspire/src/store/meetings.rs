@@ -178,7 +178,7 @@ pub struct NewGoal {
     pub carried_from: Option<i64>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct LongGoal {
     pub id: i64,
     pub user_id: i64,
@@ -187,6 +187,20 @@ pub struct LongGoal {
     pub target_date: String,
     pub status: String,
     pub created_at: i64,
+}
+
+impl Decoded for LongGoal {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(LongGoal {
+            id: row.value("id")?,
+            user_id: row.value("user_id")?,
+            title: row.value("title")?,
+            kind: row.value("kind")?,
+            target_date: row.value("target_date")?,
+            status: row.value("status")?,
+            created_at: row.value("created_at")?,
+        })
+    }
 }
 
 /// A goal in outline: where, when, how it went, and what it served.
@@ -634,21 +648,13 @@ impl SqlStore {
     }
 
     pub async fn long_goals(&self, user_id: i64) -> Result<Vec<LongGoal>> {
-        Ok(sqlx::query_as(
-            "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE user_id = $1 ORDER BY id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?)
+        let sql = "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE user_id = $1 ORDER BY id";
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 
     pub async fn long_goal(&self, id: i64) -> Result<Option<LongGoal>> {
-        Ok(sqlx::query_as(
-            "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        let sql = "SELECT id, user_id, title, kind, target_date, status, created_at FROM long_goals WHERE id = $1";
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     pub async fn set_long_goal_status(&self, id: i64, status: &str) -> Result<()> {
@@ -675,16 +681,16 @@ impl SqlStore {
     /// What My goals shows of a person's switches, in one statement: (reminders muted, has a
     /// calendar feed, has an API token).
     pub async fn own_switches(&self, user_id: i64) -> Result<(bool, bool, bool)> {
-        let (muted, feeds, api): (i64, i64, i64) = sqlx::query_as(
+        let query = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM reminder_mutes WHERE user_id = $1), \
              (SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $2), \
              (SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $3)",
         )
         .bind(user_id)
         .bind(super::TokenKind::CalendarFeed.code())
-        .bind(super::TokenKind::Api.code())
-        .fetch_one(&self.pool)
-        .await?;
+        .bind(super::TokenKind::Api.code());
+        let (muted, feeds, api): (i64, i64, i64) =
+            self.pool.fetch_optional_as(query).await?.ok_or(sqlx::Error::RowNotFound)?;
         Ok((muted > 0, feeds > 0, api > 0))
     }
 
