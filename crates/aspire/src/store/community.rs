@@ -178,7 +178,7 @@ const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.autho
      CASE WHEN p.thread_id IS NULL THEN p.author_id ELSE t.author_id END AS thread_author_id, \
      COALESCE(t.created_at, p.created_at) AS thread_created_at, \
      COALESCE(u.name, 'former member') AS author_name, p.title, p.body, p.visibility, p.facilitator_id, \
-     p.created_at, p.edited_at, (SELECT COUNT(*) FROM posts r WHERE r.thread_id = p.id) AS replies";
+     p.created_at, p.edited_at, p.reply_count AS replies";
 const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id \
      LEFT JOIN posts t ON t.id = p.thread_id";
 

@@ -437,6 +437,54 @@ on_both_backends!(text_no_database_can_keep_is_refused_naming_the_field, |app: T
     assert_eq!(status, 403, "Cora's token is not Mina's: only the text rule is under test above");
 });
 
+on_both_backends!(a_threads_reply_count_follows_its_replies, |app: TestApp| async move {
+    use aspire::store::community::NewPost;
+    let world = app.world().await;
+    let store = &app.state.store;
+    let mina = store.user_by_email(MEMBER_A).await.unwrap().unwrap().id;
+    let milo = store.user_by_email(MEMBER_A2).await.unwrap().unwrap().id;
+    let post = |thread_id: Option<i64>, author_id: i64, title: &'static str| NewPost {
+        group_id: world.group_a,
+        thread_id,
+        author_id,
+        title,
+        body: "Some words",
+        visibility: aspire::domain::Visibility::Group,
+        facilitator_id: None,
+    };
+    let now = app.clock.now_value();
+    let counted = store.create_post(&post(None, mina, "Counted thread"), now).await.unwrap();
+    let mina_reply = store.create_post(&post(Some(counted), mina, ""), now).await.unwrap();
+    for _ in 0..2 {
+        store.create_post(&post(Some(counted), milo, ""), now).await.unwrap();
+    }
+    let doomed = store.create_post(&post(None, milo, "Doomed thread"), now).await.unwrap();
+    store.create_post(&post(Some(doomed), mina, ""), now).await.unwrap();
+    let member = app.signed_in(MEMBER_A).await;
+    let listed = |page: &str, title: &str| -> String {
+        let item = page.split(&format!(">{title}</a>")).nth(1).unwrap_or_else(|| panic!("{title} listed: {page}"));
+        item.split("</li>").next().unwrap().to_string()
+    };
+    let discussion = format!("/groups/{}/discussion", world.group_a);
+    let (_, page) = member.get_text(&discussion).await;
+    assert!(listed(&page, "Counted thread").contains("3 replies"), "{page}");
+    assert!(listed(&page, "Doomed thread").contains("1 reply<"), "{page}");
+
+    store.delete_post(mina_reply).await.unwrap();
+    // A thread deleted takes its replies, whoever wrote them, and leaves the others' counts alone.
+    store.delete_post(doomed).await.unwrap();
+    let (_, page) = member.get_text(&discussion).await;
+    assert!(listed(&page, "Counted thread").contains("2 replies"), "{page}");
+    assert!(!page.contains("Doomed thread"), "{page}");
+    // An account deleted with its posts takes its replies out of the count.
+    store.delete_account(milo, false).await.unwrap();
+    let (_, page) = member.get_text(&discussion).await;
+    assert!(listed(&page, "Counted thread").contains("0 replies"), "{page}");
+    let (status, thread) = member.get_text(&format!("/posts/{counted}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(thread.matches("<article class=\"card\" id=\"post-").count(), 1, "the thread alone: {thread}");
+});
+
 on_both_backends!(long_threads_and_logs_come_a_page_at_a_time, |app: TestApp| async move {
     use aspire::store::community::NewPost;
     let world = app.world().await;
