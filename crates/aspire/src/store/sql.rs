@@ -309,10 +309,10 @@ impl SqlStore {
         after: Option<i64>,
         limit: i64,
     ) -> Result<Vec<ProgramPerson<P>>> {
-        // The page's people are picked in name order from the index of the program's members
-        // (each carries the person's name: see migration 0028), reading the page's entries and
-        // sorting only people of the same name by id, then read in full. A pick carries its
-        // role, so the membership is not read again. The person and their invitation are looked
+        // The page's people are picked from one index of the program's members in the page's
+        // order (name, then id; each membership carries its person's name, 0028), which holds
+        // their role too (0030), so only the page's entries are read; then each person is read
+        // as `P` asks (whole, or as a card). The person and their invitation are looked
         // up for the pick only when the filter asks about them. (A person has at most one
         // outstanding invitation, so that join adds no rows.)
         let reads_for_filter = match who {

@@ -148,8 +148,8 @@ async fn series_page(
     Path(id): Path<i64>,
     Query(notice): Query<Notice>,
 ) -> AppResult<SeriesPage> {
-    let group = meetings::content_group_with_series(&state, &actor, id).await?;
-    series_view(&state, &actor, group, None, None, &notice).await
+    let group_and_series = meetings::content_group_with_series(&state, &actor, id).await?;
+    series_view(&state, &actor, group_and_series, None, None, &notice).await
 }
 
 async fn save_series(
@@ -160,8 +160,9 @@ async fn save_series(
     match meetings::save_series(&state, &actor, id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!("/groups/{id}/meetings?notice=saved")).into_response()),
         Err(AppError::Invalid(error)) => {
-            let group = meetings::content_group_with_series(&state, &actor, id).await?;
-            let page = series_view(&state, &actor, group, Some(form), Some(error), &Notice::default()).await?;
+            let group_and_series = meetings::content_group_with_series(&state, &actor, id).await?;
+            let page =
+                series_view(&state, &actor, group_and_series, Some(form), Some(error), &Notice::default()).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
