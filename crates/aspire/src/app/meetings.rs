@@ -22,14 +22,8 @@ pub async fn series_of_member(state: &AppState, memberships: &Memberships) -> Ap
     Ok(groups.into_iter().map(|(group, parts)| (group, parts.into())).collect())
 }
 
-/// A group whose content (meetings, goals) the actor may see; anything else is a 404.
-pub async fn content_group(state: &AppState, actor: &Actor, id: i64) -> AppResult<Group> {
-    let group = state.store.group(id).await?.ok_or(AppError::NotFound)?;
-    if access::can_see_group_content(actor, &group) { Ok(group) } else { Err(AppError::NotFound) }
-}
-
-/// A group whose content the actor may see, with its series, read together; anything else is
-/// a 404.
+/// A group whose content (meetings, goals) the actor may see, with its series, read together;
+/// anything else is a 404.
 pub async fn content_group_with_series(state: &AppState, actor: &Actor, id: i64) -> AppResult<(Group, LoadedSeries)> {
     let (group, parts) = state.store.group_with_series(id).await?.ok_or(AppError::NotFound)?;
     if access::can_see_group_content(actor, &group) { Ok((group, parts.into())) } else { Err(AppError::NotFound) }
@@ -54,14 +48,13 @@ async fn runnable_meeting(state: &AppState, actor: &Actor, id: i64, start: i64) 
 /// Changes a group's schedule from now on (a new entry in its history only when the schedule
 /// really changes), its place and reminder lead time. A bad input is `AppError::Invalid`.
 pub async fn save_series(state: &AppState, actor: &Actor, group_id: i64, input: &SeriesInput) -> AppResult<()> {
-    let group = content_group(state, actor, group_id).await?;
+    let (group, loaded) = content_group_with_series(state, actor, group_id).await?;
     super::groups::ensure_writable(actor, &group)?;
     if !access::can_run_meetings(actor, &group) {
         return Err(AppError::NotFound);
     }
     let now = state.now();
     let (schedule, lead_minutes) = input.parse(now).map_err(AppError::invalid)?;
-    let loaded = load_series(state, group.id).await?;
     let changed = loaded.series.current(now).is_none_or(|current| {
         let mut same = current.clone();
         same.effective_from = now;
