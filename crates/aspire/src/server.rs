@@ -9,11 +9,11 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use tokio::net::TcpListener;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower::Layer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session::WhoAsked;
@@ -41,46 +41,67 @@ pub fn route_table() -> Vec<Route> {
 }
 
 /// The whole application, ready to serve or to drive with `oneshot` in tests.
+///
+/// What every response gets is one layer around the whole router, not a layer on each route:
+/// axum boxes and clones each route's layers for every request, and with a dozen of them that
+/// was a measurable share of a signed-in page.
 pub fn app(state: AppState) -> Router {
-    let security_headers = [
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        // Invitation links carry a secret: never send it on as a referrer.
-        (header::REFERRER_POLICY, "no-referrer"),
-        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-    ];
-    let mut router = all_routes()
+    let routes = all_routes()
         .router
         // The session is read so the page that says "nothing here" still has its navigation.
         .fallback(|_: crate::auth::Viewer| async { AppError::NotFound })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(present_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), count_responses))
-        .layer(middleware::from_fn_with_state(state.clone(), audit_refusals))
-        .layer(middleware::from_fn(one_connection_per_request));
-    // Pages hold personal data: no shared cache may keep them. Assets set their own policy.
-    router = router
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    for (name, value) in security_headers {
-        router = router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)));
-    }
-    // Served over https: browsers keep to https for a year.
-    if state.settings.secure_cookies() {
-        router = router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        ));
-    }
-    router.layer(TraceLayer::new_for_http()).with_state(state)
+        .with_state(state.clone());
+    let every_request = TraceLayer::new_for_http().layer(
+        middleware::from_fn_with_state(state, around_each_request)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES).layer(routes)),
+    );
+    Router::new().fallback_service(every_request)
 }
 
-/// A request's statements share one database connection (see `store::counted`), given back
-/// when the request starts reading its body: a slow upload never keeps a connection waiting.
-async fn one_connection_per_request(request: Request, next: Next) -> Response {
-    let request = request.map(|body| axum::body::Body::new(GivesBackConnection { body, waiting: true }));
-    crate::store::counted::one_connection_per_request(next.run(request)).await
+/// What every request goes through, innermost first: errors presented as pages (or JSON under
+/// `/api/`), the response counted, a refusal audited, the request's database connection and read
+/// transaction ended, and the headers every response carries.
+async fn around_each_request(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut request = request.map(|body| axum::body::Body::new(GivesBackConnection { body, waiting: true }));
+    let who = WhoAsked::default();
+    request.extensions_mut().insert(who.clone());
+    let is_api = request.uri().path().starts_with("/api/");
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let mut response = crate::store::counted::one_connection_per_request(async {
+        let response = present_errors(next.run(request).await, is_api, &who).await;
+        count_response(&state, &response);
+        if response.status() == axum::http::StatusCode::NOT_FOUND {
+            audit_refusal(&state, &who, &method, &uri).await;
+        }
+        response
+    })
+    .await;
+    add_headers(response.headers_mut(), state.settings.secure_cookies());
+    response
+}
+
+const SECURITY_HEADERS: [(HeaderName, &str); 6] = [
+    (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    // Invitation links carry a secret: never send it on as a referrer.
+    (header::REFERRER_POLICY, "no-referrer"),
+    (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+];
+
+fn add_headers(headers: &mut HeaderMap, over_https: bool) {
+    // Pages hold personal data: no shared cache may keep them. Assets set their own policy.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Served over https: browsers keep to https for a year.
+    if over_https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
 }
 
 /// A request body that gives the request's database connection back when first read.
@@ -115,32 +136,21 @@ impl http_body::Body for GivesBackConnection {
 /// Records in the audit log each time a signed-in person is refused something (a 404: not
 /// theirs to see, or not there). The path is kept without secrets: long segments (tokens) are
 /// cut out.
-async fn audit_refusals(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let who = WhoAsked::default();
-    request.extensions_mut().insert(who.clone());
-    let (method, uri) = (request.method().clone(), request.uri().clone());
-    let response = next.run(request).await;
-    if response.status() == axum::http::StatusCode::NOT_FOUND
-        && let Some(user_id) = who.user_id()
-    {
-        // Built only for a refusal: most requests never need it.
-        let path: Vec<&str> =
-            uri.path().split('/').map(|segment| if segment.len() > 20 { "…" } else { segment }).collect();
-        let subject = format!("{method} {}", path.join("/"));
-        if let Err(e) = state.store.audit(Some(user_id), "refused", &subject, state.now()).await {
-            tracing::warn!(error = %e, "could not write to the audit log");
-        }
+async fn audit_refusal(state: &AppState, who: &WhoAsked, method: &Method, uri: &Uri) {
+    let Some(user_id) = who.user_id() else {
+        return;
+    };
+    let path: Vec<&str> = uri.path().split('/').map(|segment| if segment.len() > 20 { "…" } else { segment }).collect();
+    let subject = format!("{method} {}", path.join("/"));
+    if let Err(e) = state.store.audit(Some(user_id), "refused", &subject, state.now()).await {
+        tracing::warn!(error = %e, "could not write to the audit log");
     }
-    response
 }
 
 /// Renders every refusal the same two ways: under `/api/` as `{"error": "..."}`, elsewhere as a
 /// page inside the layout. Besides the application's own errors, this catches the plain-text
 /// rejections of axum's extractors (a path number that is not a number, JSON that does not parse).
-async fn present_errors(request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
-    let who = request.extensions().get::<WhoAsked>().cloned();
-    let response = next.run(request).await;
+async fn present_errors(response: Response, is_api: bool, who: &WhoAsked) -> Response {
     let status = response.status();
     let message = match response.extensions().get::<ErrorReport>() {
         Some(report) => report.message.clone(),
@@ -150,11 +160,7 @@ async fn present_errors(request: Request, next: Next) -> Response {
         }
         None => return response,
     };
-    if is_api {
-        api::error_response(status, &message)
-    } else {
-        web::error_page::render(status, &message, who.as_ref().and_then(WhoAsked::actor))
-    }
+    if is_api { api::error_response(status, &message) } else { web::error_page::render(status, &message, who.actor()) }
 }
 
 /// Words for a rejection by one of axum's extractors: its own text says what failed to parse,
@@ -176,8 +182,7 @@ fn is_extractor_rejection(response: &Response) -> bool {
             .is_some_and(|v| v.starts_with("text/plain"))
 }
 
-async fn count_responses(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+fn count_response(state: &AppState, response: &Response) {
     let counter = match response.status().as_u16() {
         200..=299 => &state.metrics.requests_2xx,
         300..=399 => &state.metrics.requests_3xx,
@@ -185,7 +190,6 @@ async fn count_responses(State(state): State<AppState>, request: Request, next: 
         _ => &state.metrics.requests_5xx,
     };
     counter.fetch_add(1, Ordering::Relaxed);
-    response
 }
 
 /// Starts the background tasks for `state`: email delivery when SMTP is configured, formation
