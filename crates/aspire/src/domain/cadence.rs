@@ -35,6 +35,15 @@ impl Cadence {
         }
     }
 
+    /// The most days between two meetings on this cadence.
+    fn most_days_apart(self) -> i64 {
+        match self {
+            Cadence::Weekly | Cadence::Paused => 7,
+            Cadence::Biweekly => 14,
+            Cadence::Monthly { .. } => 35,
+        }
+    }
+
     pub fn nth(self) -> i8 {
         match self {
             Cadence::Monthly { nth } => nth,
@@ -372,7 +381,11 @@ impl Series {
     /// from `now` in growing windows, so the cost follows `limit`, not the length of the history.
     pub fn past(&self, now: i64, limit: usize) -> Vec<Occurrence> {
         let Some(first) = self.schedules.first() else { return Vec::new() };
-        let mut window: i64 = 40 * 86_400;
+        // First as far back as `limit` meetings of the schedule now in force reach, with one to
+        // spare for a cancelled one; further only when that finds too few.
+        let spacing = self.current(now).map_or(7, |s| s.cadence.most_days_apart());
+        let meetings = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
+        let mut window = meetings.saturating_mul(spacing * 86_400);
         loop {
             let from = now.saturating_sub(window).max(first.effective_from);
             let mut found = self.occurrences(from, now, 100_000);
