@@ -10,7 +10,7 @@ use crate::domain::Visibility;
 use crate::domain::opportunities::NominationStatus;
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::store::community::Win;
+use crate::store::community::WinCard;
 use crate::store::meetings::Goal;
 use crate::store::sharing::Nomination;
 use crate::store::{GroupRole, GroupSummary, Program, ProgramRole, RoundProgress};
@@ -69,7 +69,7 @@ pub struct Home {
     pub goals_to_report: Vec<GoalToReport>,
     pub unread: Vec<Unread>,
     pub nominations_waiting: Vec<Nomination>,
-    pub wins_to_cheer: Vec<Win>,
+    pub wins_to_cheer: Vec<WinCard>,
     pub attendance_to_take: Vec<AttendanceToTake>,
     pub rounds: Vec<RoundProgress>,
     pub admin: Option<AdminSummary>,
@@ -204,7 +204,7 @@ async fn nominations_waiting(state: &AppState, actor: &Actor) -> AppResult<Vec<N
         .collect())
 }
 
-async fn wins_to_cheer(state: &AppState, actor: &Actor, now: i64) -> AppResult<Vec<Win>> {
+async fn wins_to_cheer(state: &AppState, actor: &Actor, now: i64) -> AppResult<Vec<WinCard>> {
     let since = now - WINS_WITHIN_DAYS * 86_400;
     let groups = actor.memberships.group_ids();
     let mut programs: Vec<i64> = actor.memberships.programs.iter().map(|(id, _)| *id).collect();

@@ -10,7 +10,7 @@ use crate::domain::wins::WinDetails;
 use crate::error::{AppError, AppResult, sentence};
 use crate::state::AppState;
 use crate::store::Program;
-use crate::store::community::{Cheer, Win};
+use crate::store::community::{Cheer, Win, WinCard};
 
 /// Where a win is shared: one choice per place the member belongs to.
 pub struct ShareChoice {
@@ -293,7 +293,7 @@ const CELEBRATION_READS: usize = 2;
 /// The wins a group celebrates on its page: the latest ten shared with it or with the program
 /// that the reader may see, among the twenty newest. They are read ten at a time: usually the
 /// first ten are all seen, and a second read is needed only when some are hidden.
-pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<Win>> {
+pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<WinCard>> {
     let mut seen = Vec::with_capacity(CELEBRATED);
     let mut before = None;
     for _ in 0..CELEBRATION_READS {

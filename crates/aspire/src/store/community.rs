@@ -144,6 +144,53 @@ impl Win {
     }
 }
 
+/// A win as a list that links to it shows it: what it is, whose, its cheers, and who may see
+/// it. The group page and the member home list these; reading the whole win for them cost more
+/// than their other reads.
+#[derive(Debug, Clone)]
+pub struct WinCard {
+    pub id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    pub program_id: i64,
+    pub group_id: Option<i64>,
+    pub kind: String,
+    pub title: String,
+    pub visibility: Visibility,
+    pub created_at: i64,
+    pub cheers: i64,
+}
+
+impl Decoded for WinCard {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(WinCard {
+            id: row.value("id")?,
+            user_id: row.value("user_id")?,
+            user_name: row.value("user_name")?,
+            program_id: row.value("program_id")?,
+            group_id: row.value("group_id")?,
+            kind: row.value("kind")?,
+            title: row.value("title")?,
+            visibility: row.coded("visibility")?,
+            created_at: row.value("created_at")?,
+            cheers: row.value("cheers")?,
+        })
+    }
+}
+
+impl WinCard {
+    pub fn audience(&self) -> Audience {
+        Audience {
+            author_id: Some(self.user_id),
+            program_id: self.program_id,
+            group_id: self.group_id,
+            visibility: self.visibility,
+            facilitator_id: None,
+            created_at: self.created_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct Cheer {
     pub id: i64,
@@ -185,6 +232,8 @@ const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN us
 const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
      w.venue, w.year, w.won_on, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \
      w.grant_status, w.visibility, w.created_at, (SELECT COUNT(*) FROM cheers c WHERE c.win_id = w.id) AS cheers";
+const WIN_CARD_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
+     w.visibility, w.created_at, (SELECT COUNT(*) FROM cheers c WHERE c.win_id = w.id) AS cheers";
 const WIN_FROM: &str = "wins w JOIN users u ON u.id = w.user_id";
 
 impl SqlStore {
@@ -491,7 +540,7 @@ impl SqlStore {
         (groups, programs): (&[i64], &[i64]),
         since: i64,
         limit: i64,
-    ) -> Result<Vec<Win>> {
+    ) -> Result<Vec<WinCard>> {
         // Each kind of sharing by its own index, from `since` on, into a fenced list: a planner
         // that walks every win newest first (PostgreSQL did) reads the whole history when
         // there is little new. `(SELECT $2)` hides `since` from the planner, so PostgreSQL's
@@ -519,7 +568,7 @@ impl SqlStore {
         }
         let sql = sqlx::AssertSqlSafe(format!(
             "WITH recent AS MATERIALIZED ({}) \
-             SELECT {WIN_COLUMNS} FROM (SELECT id FROM recent ORDER BY id DESC LIMIT {limit}) newest \
+             SELECT {WIN_CARD_COLUMNS} FROM (SELECT id FROM recent ORDER BY id DESC LIMIT {limit}) newest \
              JOIN wins w ON w.id = newest.id JOIN users u ON u.id = w.user_id ORDER BY w.id DESC",
             kinds.join(" UNION ALL ")
         ));
@@ -653,9 +702,9 @@ impl SqlStore {
 
     /// Up to `limit` wins of a group that are not private to their author, newest first, from
     /// before `before` (a win's `created_at` and id) when given.
-    pub async fn group_wins(&self, group_id: i64, before: Option<(i64, i64)>, limit: i64) -> Result<Vec<Win>> {
+    pub async fn group_wins(&self, group_id: i64, before: Option<(i64, i64)>, limit: i64) -> Result<Vec<WinCard>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {WIN_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 AND w.visibility <> 'private' \
+            "SELECT {WIN_CARD_COLUMNS} FROM {WIN_FROM} WHERE w.group_id = $1 AND w.visibility <> 'private' \
              AND (w.created_at < $2 OR (w.created_at = $2 AND w.id < $3)) \
              ORDER BY w.created_at DESC, w.id DESC LIMIT {limit}"
         ));

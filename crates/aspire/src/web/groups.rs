@@ -68,7 +68,7 @@ struct GroupPage {
     /// The next and past meetings, for those who may see the group's content.
     meetings: Option<super::meetings::MeetingSummary>,
     /// Wins shared with the group, for those who may see its content.
-    celebrations: Vec<super::wins::WinView>,
+    celebrations: Vec<super::wins::Celebrated>,
 }
 
 async fn group_page(

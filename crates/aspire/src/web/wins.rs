@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Program;
-use crate::store::community::{Cheer, Win};
+use crate::store::community::{Cheer, Win, WinCard};
 
 /// Largest export file a member may import.
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
@@ -49,9 +49,10 @@ impl WinView {
         if !win.venue.is_empty() {
             parts.push(win.venue.clone());
         }
-        match win.won_on.parse::<jiff::civil::Date>() {
-            Ok(day) => parts.push(day.strftime("%-d %b %Y").to_string()),
-            Err(_) => parts.extend(win.year.map(|year| year.to_string())),
+        // Most wins know only their year: no day to parse.
+        match Some(&win.won_on).filter(|day| !day.is_empty()).and_then(|day| day.parse::<jiff::civil::Date>().ok()) {
+            Some(day) => parts.push(day.strftime("%-d %b %Y").to_string()),
+            None => parts.extend(win.year.map(|year| year.to_string())),
         }
         let position = label(&POSITIONS, &win.author_position);
         if !win.author_position.is_empty() {
@@ -296,6 +297,13 @@ async fn celebrations(
 }
 
 /// The wins a group celebrates on its page: those shared with it or with the program.
-pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<WinView>> {
-    Ok(wins::group_celebrations(state, actor, group_id).await?.into_iter().map(WinView::of).collect())
+/// A win the group page celebrates, with its kind in words.
+pub struct Celebrated {
+    pub win: WinCard,
+    pub kind: &'static str,
+}
+
+pub async fn group_celebrations(state: &AppState, actor: &Actor, group_id: i64) -> AppResult<Vec<Celebrated>> {
+    let wins = wins::group_celebrations(state, actor, group_id).await?;
+    Ok(wins.into_iter().map(|win| Celebrated { kind: label(&KINDS, &win.kind), win }).collect())
 }
