@@ -617,14 +617,17 @@ impl SqlStore {
             return Ok(Vec::new());
         }
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id IN ({}) ORDER BY g.meeting_start, g.id",
+            "SELECT {GOAL_COLUMNS} FROM {GOAL_FROM} WHERE g.id IN ({})",
             super::sql::placeholders(1, ids.len())
         ));
         let mut query = sqlx::query(sql);
         for id in ids {
             query = query.bind(*id);
         }
-        Ok(self.pool.fetch_all_as(query).await?)
+        // Ordered here: SQLite's sorter copied every goal's text to order a page of them.
+        let mut goals: Vec<Goal> = self.pool.fetch_all_as(query).await?;
+        goals.sort_by_key(|g| (g.meeting_start, g.id));
+        Ok(goals)
     }
 
     pub async fn create_long_goal(
