@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::auth::{Actor, access};
 use crate::domain::Visibility;
-use crate::domain::opportunities::NominationStatus;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::community::WinCard;
@@ -193,14 +192,10 @@ async fn unread(state: &AppState, actor: &Actor, names: &BTreeMap<i64, String>) 
 async fn nominations_waiting(state: &AppState, actor: &Actor) -> AppResult<Vec<Nomination>> {
     Ok(state
         .store
-        .user_nominations(actor.user.id)
+        .nominations_awaiting(actor.user.id)
         .await?
         .into_iter()
-        .filter(|n| {
-            n.nominee_id == actor.user.id
-                && n.status == NominationStatus::Pending
-                && access::can_respond_to_nomination(actor, n)
-        })
+        .filter(|n| access::can_respond_to_nomination(actor, n))
         .collect())
 }
 

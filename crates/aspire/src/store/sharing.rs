@@ -1,8 +1,9 @@
 //! What is kept of shared resources, opportunities and nominations. Who may see any of it is
 //! decided in `auth::access`, never here; file contents live in `files`.
 
+use super::decode::{Columns, Decoded};
 use super::sql::conflict;
-use super::{Flag, NewEmail, Result, SqlStore};
+use super::{NewEmail, Result, SqlStore};
 use crate::domain::opportunities::NominationStatus;
 use crate::domain::{Audience, Visibility};
 
@@ -107,7 +108,7 @@ pub struct NewOpportunity<'a> {
     pub deadline: &'a str,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Nomination {
     pub id: i64,
     pub opportunity_id: i64,
@@ -121,15 +122,36 @@ pub struct Nomination {
     pub nominee_name: String,
     pub statement: String,
     /// pending, accepted or declined.
-    #[sqlx(try_from = "String")]
     pub status: NominationStatus,
     /// 1 when the nominee agreed that a selection may be celebrated program-wide.
-    #[sqlx(try_from = "Flag")]
     pub celebrate_consent: bool,
     /// Empty until known, then selected or not_selected.
     pub outcome: String,
     pub win_id: Option<i64>,
     pub created_at: i64,
+}
+
+impl Decoded for Nomination {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Nomination {
+            id: row.value("id")?,
+            opportunity_id: row.value("opportunity_id")?,
+            program_id: row.value("program_id")?,
+            opportunity_title: row.value("opportunity_title")?,
+            opportunity_kind: row.value("opportunity_kind")?,
+            deadline: row.value("deadline")?,
+            nominator_id: row.value("nominator_id")?,
+            nominator_name: row.value("nominator_name")?,
+            nominee_id: row.value("nominee_id")?,
+            nominee_name: row.value("nominee_name")?,
+            statement: row.value("statement")?,
+            status: row.coded("status")?,
+            celebrate_consent: row.value::<i64>("celebrate_consent")? != 0,
+            outcome: row.value("outcome")?,
+            win_id: row.value("win_id")?,
+            created_at: row.value("created_at")?,
+        })
+    }
 }
 
 pub struct NewNomination<'a> {
@@ -325,7 +347,7 @@ impl SqlStore {
 
     pub async fn nomination(&self, id: i64) -> Result<Option<Nomination>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.id = $1"));
-        Ok(sqlx::query_as(sql).bind(id).fetch_optional(&self.pool).await?)
+        Ok(self.pool.fetch_optional_as(sqlx::query(sql).bind(id)).await?)
     }
 
     /// Nominations a person received or made, newest first.
@@ -334,7 +356,16 @@ impl SqlStore {
             "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.nominee_id = $1 OR n.nominator_id = $1 \
              ORDER BY n.created_at DESC, n.id DESC"
         ));
-        Ok(sqlx::query_as(sql).bind(user_id).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
+    }
+
+    /// The nominations waiting for `user_id`'s answer, newest first.
+    pub async fn nominations_awaiting(&self, user_id: i64) -> Result<Vec<Nomination>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE n.nominee_id = $1 AND n.status = 'pending' \
+             ORDER BY n.created_at DESC, n.id DESC"
+        ));
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 
     /// Every nomination in a program, newest first (callers filter them with the access rule).
@@ -343,7 +374,7 @@ impl SqlStore {
             "SELECT {NOMINATION_COLUMNS} FROM {NOMINATION_FROM} WHERE o.program_id = $1 \
              ORDER BY n.created_at DESC, n.id DESC"
         ));
-        Ok(sqlx::query_as(sql).bind(program_id).fetch_all(&self.pool).await?)
+        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(program_id)).await?)
     }
 
     /// The nominee's answer, while no outcome is recorded; false when one already is.

@@ -62,12 +62,23 @@ on_both_backends!(each_home_page_says_what_to_do_next, |app: TestApp| async move
     assert!(home.contains(&format!("/groups/{group}/meetings/{second}\">report at the next meeting")), "{home}");
     assert!(home.contains("1 new post</a>"), "the peer's thread, not the concern meant for the facilitator: {home}");
     assert!(home.contains("Grand rounds speaker"), "the nomination waiting for an answer");
+    let (_, peer_home) = peer.get_text("/").await;
+    assert!(!peer_home.contains("Nominations waiting"), "the nominator has nothing to answer: {peer_home}");
     assert!(home.contains("K23 funded"), "a peer's win to cheer");
     assert!(!home.contains("Attendance to take"), "members do not take attendance");
     // Reading the discussion clears it.
     member.get_text(&discussion).await;
     let (_, home) = member.get_text("/").await;
     assert!(!home.contains("New in your discussions"), "{home}");
+    // Answering the nomination clears it too.
+    let nomination = app.state.store.user_nominations(mina).await.unwrap()[0].id;
+    let csrf_m = member.csrf("/nominations").await;
+    let declined = member
+        .post_form(&format!("/nominations/{nomination}/respond"), &[("csrf", &csrf_m), ("answer", "decline")])
+        .await;
+    assert_eq!(declined.status(), 303);
+    let (_, home) = member.get_text("/").await;
+    assert!(!home.contains("Grand rounds speaker"), "answered, no longer waiting: {home}");
 
     let facilitator = app.signed_in(FACILITATOR_A).await;
     let (_, home) = facilitator.get_text("/").await;
