@@ -527,18 +527,22 @@ impl SqlStore {
     pub async fn group_members(&self, group_id: i64) -> Result<Vec<GroupMember>> {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {}, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
-             WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name",
+             WHERE gm.group_id = $1",
             user_columns_of_u()
         ));
-        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
+        let mut members: Vec<GroupMember> = self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?;
+        in_roster_order(&mut members, |m| (m.role, &m.user.profile.name));
+        Ok(members)
     }
 
     /// A group's members by name, in the order of [`SqlStore::group_members`], without their
     /// profiles.
     pub async fn group_member_names(&self, group_id: i64) -> Result<Vec<MemberName>> {
         let sql = "SELECT u.id, u.name, gm.role AS group_role FROM users u JOIN group_members gm ON gm.user_id = u.id \
-             WHERE gm.group_id = $1 ORDER BY gm.role DESC, u.name";
-        Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?)
+             WHERE gm.group_id = $1";
+        let mut names: Vec<MemberName> = self.pool.fetch_all_as(sqlx::query(sql).bind(group_id)).await?;
+        in_roster_order(&mut names, |m| (m.role, &m.name));
+        Ok(names)
     }
 
     pub async fn create_session(&self, s: &SessionRecord) -> Result<()> {
@@ -925,4 +929,34 @@ fn memberships_of<'a>(rows: impl Iterator<Item = &'a SeatRow>) -> Result<Members
         }
     }
     Ok(memberships)
+}
+
+/// A group's people in the order its pages list them: by role (members, then facilitators),
+/// then by name, byte by byte as SQLite compares text, on both backends. Ordered here: for a
+/// handful of rows SQLite's sorter, copying each row, cost more than reading them.
+fn in_roster_order<T>(people: &mut [T], key: impl Fn(&T) -> (GroupRole, &str)) {
+    people.sort_by(|a, b| {
+        let ((role_a, name_a), (role_b, name_b)) = (key(a), key(b));
+        role_b.code().cmp(role_a.code()).then_with(|| name_a.cmp(name_b))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_roster_lists_members_then_facilitators_each_by_name_as_sqlite_orders_text() {
+        let mut people = vec![
+            (GroupRole::Facilitator, "Luis"),
+            (GroupRole::Member, "bea"),
+            (GroupRole::Member, "Zoe"),
+            (GroupRole::Facilitator, "Ana"),
+            (GroupRole::Member, "Ángel"),
+            (GroupRole::Member, "Bea"),
+        ];
+        in_roster_order(&mut people, |(role, name)| (*role, name));
+        let names: Vec<&str> = people.iter().map(|(_, name)| *name).collect();
+        assert_eq!(names, ["Bea", "Zoe", "bea", "Ángel", "Ana", "Luis"]);
+    }
 }
