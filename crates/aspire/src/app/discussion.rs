@@ -10,7 +10,7 @@ use crate::domain::markdown::MAX_POST_CHARS;
 use crate::error::{AppError, AppResult};
 use crate::notify::discussion;
 use crate::state::AppState;
-use crate::store::community::{NewPost, Post};
+use crate::store::community::{NewPost, Post, ThreadCard};
 use crate::store::{Group, GroupRole};
 
 /// A group whose discussion the actor takes part in; anything else is a 404.
@@ -37,7 +37,12 @@ pub const THREADS_PER_PAGE: i64 = 30;
 /// A page of the group's threads the actor may see, newest first, below the thread `before`.
 /// Opening the latest page counts as reading the group's discussion (for the home page's
 /// unread count).
-pub async fn threads(state: &AppState, actor: &Actor, group: &Group, before: Option<i64>) -> AppResult<Page<Post>> {
+pub async fn threads(
+    state: &AppState,
+    actor: &Actor,
+    group: &Group,
+    before: Option<i64>,
+) -> AppResult<Page<ThreadCard>> {
     if before.is_none() {
         state.store.mark_discussion_read(actor.user.id, group.id, state.now()).await?;
     }

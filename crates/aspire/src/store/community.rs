@@ -45,6 +45,53 @@ impl Post {
     }
 }
 
+/// A thread as a discussion page lists it: its title, who started it, how many replies, and who
+/// may see it; never its body, which may run to thousands of characters.
+#[derive(Debug, Clone)]
+pub struct ThreadCard {
+    pub id: i64,
+    pub group_id: i64,
+    pub program_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: String,
+    pub title: String,
+    pub visibility: Visibility,
+    pub facilitator_id: Option<i64>,
+    pub created_at: i64,
+    pub replies: i64,
+}
+
+impl ThreadCard {
+    /// Who sees the thread, as [`Post::audience`] says for the thread itself.
+    pub fn audience(&self) -> Audience {
+        Audience {
+            author_id: self.author_id,
+            program_id: self.program_id,
+            group_id: Some(self.group_id),
+            visibility: self.visibility,
+            facilitator_id: self.facilitator_id,
+            created_at: self.created_at,
+        }
+    }
+}
+
+impl Decoded for ThreadCard {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(ThreadCard {
+            id: row.value("id")?,
+            group_id: row.value("group_id")?,
+            program_id: row.value("program_id")?,
+            author_id: row.value("author_id")?,
+            author_name: row.value("author_name")?,
+            title: row.value("title")?,
+            visibility: row.coded("visibility")?,
+            facilitator_id: row.value("facilitator_id")?,
+            created_at: row.value("created_at")?,
+            replies: row.value("replies")?,
+        })
+    }
+}
+
 impl Decoded for Post {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         Ok(Post {
@@ -397,10 +444,12 @@ impl SqlStore {
     }
 
     /// Up to `limit` threads of a group with ids below `before`, newest first.
-    pub async fn group_threads(&self, group_id: i64, before: i64, limit: i64) -> Result<Vec<Post>> {
+    pub async fn group_threads(&self, group_id: i64, before: i64, limit: i64) -> Result<Vec<ThreadCard>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.group_id = $1 AND p.thread_id IS NULL AND p.id < $2 \
-             ORDER BY p.id DESC LIMIT {limit}"
+            "SELECT p.id, p.group_id, g.program_id, p.author_id, COALESCE(u.name, 'former member') AS author_name, \
+             p.title, p.visibility, p.facilitator_id, p.created_at, p.reply_count AS replies \
+             FROM posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id \
+             WHERE p.group_id = $1 AND p.thread_id IS NULL AND p.id < $2 ORDER BY p.id DESC LIMIT {limit}"
         ));
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id).bind(before)).await?)
     }

@@ -19,7 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Group;
-use crate::store::community::Post;
+use crate::store::community::{Post, ThreadCard};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -50,7 +50,7 @@ impl PostView {
 struct DiscussionPage {
     layout: Layout,
     group: Group,
-    threads: Vec<PostView>,
+    threads: Vec<ThreadView>,
     facilitators: Vec<(i64, String)>,
     pager: Pager,
     error: Option<String>,
@@ -59,20 +59,38 @@ struct DiscussionPage {
 }
 
 fn view(actor: &Actor, post: Post, facilitators: &[(i64, String)]) -> PostView {
-    let for_facilitator = (post.visibility == Visibility::Facilitator).then(|| {
+    let for_facilitator = meant_for(post.visibility, post.facilitator_id, facilitators);
+    PostView { mine: post.author_id == Some(actor.user.id), for_facilitator, post }
+}
+
+/// A thread in a discussion's list.
+pub struct ThreadView {
+    pub thread: ThreadCard,
+    pub for_facilitator: Option<String>,
+}
+
+/// The facilitator a concern is written to, by name: `None` for a post the group sees.
+fn meant_for(visibility: Visibility, facilitator_id: Option<i64>, facilitators: &[(i64, String)]) -> Option<String> {
+    (visibility == Visibility::Facilitator).then(|| {
         facilitators
             .iter()
-            .find(|(id, _)| Some(*id) == post.facilitator_id)
+            .find(|(id, _)| Some(*id) == facilitator_id)
             .map_or_else(|| "a facilitator".to_string(), |(_, name)| name.clone())
-    });
-    PostView { mine: post.author_id == Some(actor.user.id), for_facilitator, post }
+    })
 }
 
 async fn discussion(state: &AppState, actor: &Actor, group: Group, asked: &PageQuery) -> AppResult<DiscussionPage> {
     let facilitators = discussion::facilitators(state, group.id).await?;
     let threads = discussion::threads(state, actor, &group, asked.before).await?;
     let pager = Pager::newest_first(format!("/groups/{}/discussion", group.id), threads.next, asked);
-    let threads = threads.items.into_iter().map(|p| view(actor, p, &facilitators)).collect();
+    let threads = threads
+        .items
+        .into_iter()
+        .map(|thread| ThreadView {
+            for_facilitator: meant_for(thread.visibility, thread.facilitator_id, &facilitators),
+            thread,
+        })
+        .collect();
     Ok(DiscussionPage {
         layout: Layout::for_actor(actor),
         group,

@@ -244,6 +244,14 @@ on_both_backends!(discussion_is_sanitised_and_a_concern_reaches_one_facilitator,
     assert_eq!(milo.get_text(&concern).await.0, 404);
     let (_, list) = milo.get_text(&path).await;
     assert!(!list.contains("A hard week at home"), "the list hides what the page refuses");
+    for reader in [&mina, &fay] {
+        let (_, list) = reader.get_text(&path).await;
+        let line = list.lines().find(|l| l.contains("A hard week at home")).unwrap_or_default();
+        assert!(
+            line.contains("<span class=\"badge\">for ") && line.contains(" only</span>"),
+            "listed as a concern: {list}"
+        );
+    }
     let coordinator = app.signed_in(COORDINATOR).await;
     assert_eq!(coordinator.get_text(&path).await.0, 404, "coordinators never read a group's discussion");
     // A bad audience is explained; nothing is posted.
