@@ -72,7 +72,7 @@ pub async fn replies(
     thread: &Post,
     before: Option<i64>,
 ) -> AppResult<(Vec<Post>, Option<i64>)> {
-    let mut page = state.store.thread_replies(thread.id, before.unwrap_or(i64::MAX), REPLIES_PER_PAGE + 1).await?;
+    let mut page = state.store.thread_replies(thread, before.unwrap_or(i64::MAX), REPLIES_PER_PAGE + 1).await?;
     let earlier = if page.len() as i64 > REPLIES_PER_PAGE {
         page.remove(0);
         page.first().map(|p| p.id)
