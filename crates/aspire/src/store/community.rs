@@ -180,15 +180,13 @@ impl Decoded for Win {
 
 impl Win {
     pub fn audience(&self) -> Audience {
-        Audience {
-            author_id: Some(self.user_id),
-            program_id: self.program_id,
-            group_id: self.group_id,
-            visibility: self.visibility,
-            facilitator_id: None,
-            created_at: self.created_at,
-        }
+        win_audience(self.user_id, self.program_id, self.group_id, self.visibility, self.created_at)
     }
+}
+
+/// Who sees a win: its author, and whom they shared it with from when.
+fn win_audience(author: i64, program_id: i64, group_id: Option<i64>, visibility: Visibility, at: i64) -> Audience {
+    Audience { author_id: Some(author), program_id, group_id, visibility, facilitator_id: None, created_at: at }
 }
 
 /// A win as a list that links to it shows it: what it is, whose, its cheers, and who may see
@@ -227,14 +225,7 @@ impl Decoded for WinCard {
 
 impl WinCard {
     pub fn audience(&self) -> Audience {
-        Audience {
-            author_id: Some(self.user_id),
-            program_id: self.program_id,
-            group_id: self.group_id,
-            visibility: self.visibility,
-            facilitator_id: None,
-            created_at: self.created_at,
-        }
+        win_audience(self.user_id, self.program_id, self.group_id, self.visibility, self.created_at)
     }
 }
 
