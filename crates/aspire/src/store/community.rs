@@ -33,7 +33,37 @@ pub struct Post {
 
 impl Post {
     pub fn audience(&self) -> Audience {
-        // A reply is seen by whoever sees its thread.
+        self.mark().audience()
+    }
+
+    fn mark(&self) -> PostMark {
+        PostMark {
+            group_id: self.group_id,
+            program_id: self.program_id,
+            thread_author_id: self.thread_author_id,
+            thread_created_at: self.thread_created_at,
+            visibility: self.visibility,
+            facilitator_id: self.facilitator_id,
+        }
+    }
+}
+
+/// Where a post is and who may see it, without its text: what counting new posts needs (the
+/// member home, the daily digest). A post's body may run to thousands of characters, and a
+/// count reads up to fifty posts.
+#[derive(Debug, Clone)]
+pub struct PostMark {
+    pub group_id: i64,
+    pub program_id: i64,
+    pub thread_author_id: Option<i64>,
+    pub thread_created_at: i64,
+    pub visibility: Visibility,
+    pub facilitator_id: Option<i64>,
+}
+
+impl PostMark {
+    /// Who sees the post: a reply is seen by whoever sees its thread.
+    pub fn audience(&self) -> Audience {
         Audience {
             author_id: self.thread_author_id,
             program_id: self.program_id,
@@ -42,6 +72,19 @@ impl Post {
             facilitator_id: self.facilitator_id,
             created_at: self.thread_created_at,
         }
+    }
+}
+
+impl Decoded for PostMark {
+    fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
+        Ok(PostMark {
+            group_id: row.value("group_id")?,
+            program_id: row.value("program_id")?,
+            thread_author_id: row.value("thread_author_id")?,
+            thread_created_at: row.value("thread_created_at")?,
+            visibility: row.coded("visibility")?,
+            facilitator_id: row.value("facilitator_id")?,
+        })
     }
 }
 
@@ -266,6 +309,10 @@ const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.autho
      p.created_at, p.edited_at, p.reply_count AS replies";
 const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id \
      LEFT JOIN posts t ON t.id = p.thread_id";
+const POST_MARK_COLUMNS: &str = "p.group_id, g.program_id, \
+     CASE WHEN p.thread_id IS NULL THEN p.author_id ELSE t.author_id END AS thread_author_id, \
+     COALESCE(t.created_at, p.created_at) AS thread_created_at, p.visibility, p.facilitator_id";
+const POST_MARK_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN posts t ON t.id = p.thread_id";
 
 const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
      w.venue, w.year, w.won_on, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \
@@ -445,11 +492,11 @@ impl SqlStore {
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(group_id).bind(before)).await?)
     }
 
-    /// Up to `limit` posts by others in the groups `group_ids` (those `user_id` sits in) since
-    /// they last read each group's discussion (or joined it), newest first. Each group is a short
-    /// walk back from its newest post, however long its history: a home page must not grow with it.
-    /// Who may see each is for `auth::access` to say.
-    pub async fn posts_since_read(&self, user_id: i64, group_ids: &[i64], limit: i64) -> Result<Vec<Post>> {
+    /// Up to `limit` posts of each of the groups `group_ids` (those `user_id` sits in), by
+    /// others, since they last read that group's discussion (or joined it), newest first within
+    /// each group. Each group is a short walk back from its newest post, however long its
+    /// history: a home page must not grow with it. Who may see each is for `auth::access` to say.
+    pub async fn posts_since_read(&self, user_id: i64, group_ids: &[i64], limit: i64) -> Result<Vec<PostMark>> {
         if group_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -457,18 +504,15 @@ impl SqlStore {
             .map(|i| {
                 let group = format!("${}", i + 2);
                 format!(
-                    "SELECT id FROM (SELECT x.id FROM posts x WHERE x.group_id = {group} \
-                     AND (x.author_id IS NULL OR x.author_id <> $1) AND x.created_at > COALESCE(\
+                    "SELECT * FROM (SELECT {POST_MARK_COLUMNS} FROM {POST_MARK_FROM} WHERE p.group_id = {group} \
+                     AND (p.author_id IS NULL OR p.author_id <> $1) AND p.created_at > COALESCE(\
                      (SELECT dr.read_at FROM discussion_reads dr WHERE dr.group_id = {group} AND dr.user_id = $1), \
                      (SELECT gm.joined_at FROM group_members gm WHERE gm.group_id = {group} AND gm.user_id = $1)) \
-                     ORDER BY x.created_at DESC, x.id DESC LIMIT {limit}) AS newest{i}"
+                     ORDER BY p.created_at DESC, p.id DESC LIMIT {limit}) AS newest{i}"
                 )
             })
             .collect();
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} WHERE p.id IN ({}) ORDER BY p.created_at DESC, p.id DESC LIMIT {limit}",
-            newest_of_each.join(" UNION ALL ")
-        ));
+        let sql = sqlx::AssertSqlSafe(newest_of_each.join(" UNION ALL "));
         let mut query = sqlx::query(sql).bind(user_id);
         for group_id in group_ids {
             query = query.bind(*group_id);
@@ -489,9 +533,9 @@ impl SqlStore {
         (after, up_to): (i64, i64),
         since: i64,
         limit: i64,
-    ) -> Result<Vec<Post>> {
+    ) -> Result<Vec<PostMark>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT {POST_COLUMNS} FROM {POST_FROM} \
+            "SELECT {POST_MARK_COLUMNS} FROM {POST_MARK_FROM} \
              JOIN group_members gm ON gm.group_id = p.group_id AND gm.user_id = $1 \
              WHERE (p.author_id IS NULL OR p.author_id <> $1) AND p.id > $2 AND p.id <= $3 AND p.created_at > $4 \
              ORDER BY p.id DESC LIMIT {limit}"

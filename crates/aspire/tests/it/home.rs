@@ -183,3 +183,32 @@ on_both_backends!(the_home_cheers_the_newest_wins_of_the_last_month_by_others, |
         assert!(!home.contains(unseen), "{unseen} is not one to cheer on her home");
     }
 });
+
+on_both_backends!(each_groups_new_posts_are_counted_on_their_own, |app: TestApp| async move {
+    // Someone in two groups: a busy discussion in one hides none of the other's news.
+    let world = app.world().await;
+    let store = &app.state.store;
+    let id_of = |email: &'static str| async move { store.user_by_email(email).await.unwrap().unwrap().id };
+    let (mina, milo, bea) = (id_of(MEMBER_A).await, id_of(MEMBER_A2).await, id_of(MEMBER_B).await);
+    seat(store, world.group_b, mina, aspire::store::GroupRole::Member).await;
+    let counted = aspire::app::home::UNREAD_COUNTED;
+    for (group_id, author_id, posts) in [(world.group_b, bea, 3), (world.group_a, milo, counted + 2)] {
+        for _ in 0..posts {
+            app.clock.advance(1);
+            let post = aspire::store::community::NewPost {
+                group_id,
+                thread_id: None,
+                author_id,
+                title: "News",
+                body: "Read me",
+                visibility: aspire::domain::Visibility::Group,
+                facilitator_id: None,
+            };
+            store.create_post(&post, app.clock.now_value()).await.unwrap();
+        }
+    }
+    let member = app.signed_in(MEMBER_A).await;
+    let (_, home) = member.get_text("/").await;
+    assert!(home.contains(&format!("Group A: {counted} or more new posts</a>")), "{home}");
+    assert!(home.contains("Group B: 3 new posts</a>"), "the older news of the other group: {home}");
+});
