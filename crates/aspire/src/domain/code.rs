@@ -9,15 +9,27 @@ pub struct UnknownCode {
     pub code: String,
 }
 
-/// `TryFrom<String>` for an enum with `fn from_code(&str) -> Option<Self>`, so the store can
-/// decode it with `#[sqlx(try_from = "String")]`.
+/// An enum kept as a code: read from the stored text, strictly.
+pub trait StoredCode: Sized {
+    fn from_stored(code: &str) -> Result<Self, UnknownCode>;
+}
+
+/// [`StoredCode`], and `TryFrom<String>` so the store can decode it with
+/// `#[sqlx(try_from = "String")]`, for an enum with `fn from_code(&str) -> Option<Self>`.
 macro_rules! decoded_from_code {
     ($type:ty, $what:literal) => {
+        impl $crate::domain::code::StoredCode for $type {
+            fn from_stored(code: &str) -> ::core::result::Result<Self, $crate::domain::code::UnknownCode> {
+                <$type>::from_code(code)
+                    .ok_or_else(|| $crate::domain::code::UnknownCode { what: $what, code: code.to_string() })
+            }
+        }
+
         impl TryFrom<String> for $type {
             type Error = $crate::domain::code::UnknownCode;
 
             fn try_from(code: String) -> ::core::result::Result<Self, Self::Error> {
-                <$type>::from_code(&code).ok_or($crate::domain::code::UnknownCode { what: $what, code })
+                <Self as $crate::domain::code::StoredCode>::from_stored(&code)
             }
         }
     };

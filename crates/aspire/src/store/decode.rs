@@ -10,6 +10,8 @@ use sqlx::any::AnyRow;
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Row};
 
+use crate::domain::code::{StoredCode, UnknownCode};
+
 /// A type the store reads rows into.
 pub trait Decoded: Sized {
     fn decode(row: &impl Columns) -> Result<Self, sqlx::Error>;
@@ -23,13 +25,9 @@ pub trait Columns {
     fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error>;
 
     /// A value kept as text by its code (a visibility, a role).
-    fn coded<T>(&self, name: &str) -> Result<T, sqlx::Error>
-    where
-        T: TryFrom<String>,
-        T::Error: std::error::Error + Send + Sync + 'static,
-    {
-        T::try_from(self.value(name)?)
-            .map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(source) })
+    fn coded<T: StoredCode>(&self, name: &str) -> Result<T, sqlx::Error> {
+        let code: String = self.value(name)?;
+        T::from_stored(&code).map_err(|e| unknown_code(name, e))
     }
 }
 
@@ -96,6 +94,11 @@ impl<V: Value> Value for Option<V> {
     }
 }
 
-fn mismatched(expected: &str, found: ValueRef<'_>) -> BoxDynError {
+/// A code no enum of this version knows, as the error of the column that held it.
+pub fn unknown_code(name: &str, error: UnknownCode) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(error) }
+}
+
+pub(super) fn mismatched(expected: &str, found: ValueRef<'_>) -> BoxDynError {
     format!("expected {expected}, found {} in SQLite", found.data_type()).into()
 }

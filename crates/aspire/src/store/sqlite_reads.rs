@@ -34,7 +34,8 @@ use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::{AnyColumn, AnyValueKind};
 use sqlx_core::ext::ustr::UStr;
 
-use super::decode::{Columns, Decoded, Value};
+use super::decode::{Columns, Decoded, Value, mismatched, unknown_code};
+use crate::domain::code::StoredCode;
 
 /// Idle connections kept for the next read; more are opened while more reads run at once.
 const KEPT_IDLE: usize = 8;
@@ -418,6 +419,19 @@ impl Columns for SqliteColumns<'_, '_> {
         V::from_sqlite(value).map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source })
     }
 
+    /// Read where it lies in SQLite's row, not copied into a string first: a page of posts or
+    /// goals has a code on every row.
+    fn coded<T: StoredCode>(&self, name: &str) -> Result<T, sqlx::Error> {
+        match self.row.get_ref(self.index(name)?).map_err(failed)? {
+            ValueRef::Text(bytes) => {
+                let code = std::str::from_utf8(bytes)
+                    .map_err(|e| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(e) })?;
+                T::from_stored(code).map_err(|e| unknown_code(name, e))
+            }
+            other => Err(sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: mismatched("text", other) }),
+        }
+    }
+
     fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error> {
         if index >= self.shape.names.len() {
             return Err(sqlx::Error::ColumnIndexOutOfBounds { index, len: self.shape.names.len() });
@@ -568,6 +582,7 @@ mod tests {
             ("SELECT id, body, score, level FROM notes", "tag"),
             ("SELECT id, body, body AS score, tag, level FROM notes", "score"),
             ("SELECT id, body, score, tag, 'nobody' AS level FROM notes", "level"),
+            ("SELECT id, body, score, tag, 7 AS level FROM notes", "level"),
             ("SELECT id, NULL AS body, score, tag, level FROM notes", "body"),
         ] {
             let here = pool.fetch_all_as::<Note>(sqlx::query(wrong)).await.unwrap_err().to_string();
