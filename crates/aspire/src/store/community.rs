@@ -33,18 +33,32 @@ pub struct Post {
 
 impl Post {
     pub fn audience(&self) -> Audience {
-        self.mark().audience()
+        post_audience(
+            self.thread_author_id,
+            (self.program_id, self.group_id),
+            self.visibility,
+            self.facilitator_id,
+            self.thread_created_at,
+        )
     }
+}
 
-    fn mark(&self) -> PostMark {
-        PostMark {
-            group_id: self.group_id,
-            program_id: self.program_id,
-            thread_author_id: self.thread_author_id,
-            thread_created_at: self.thread_created_at,
-            visibility: self.visibility,
-            facilitator_id: self.facilitator_id,
-        }
+/// Who sees a post: a reply is seen by whoever sees its thread, so the thread's author and start
+/// time are what count.
+fn post_audience(
+    thread_author: Option<i64>,
+    (program_id, group_id): (i64, i64),
+    visibility: Visibility,
+    facilitator_id: Option<i64>,
+    thread_created_at: i64,
+) -> Audience {
+    Audience {
+        author_id: thread_author,
+        program_id,
+        group_id: Some(group_id),
+        visibility,
+        facilitator_id,
+        created_at: thread_created_at,
     }
 }
 
@@ -62,16 +76,14 @@ pub struct PostMark {
 }
 
 impl PostMark {
-    /// Who sees the post: a reply is seen by whoever sees its thread.
     pub fn audience(&self) -> Audience {
-        Audience {
-            author_id: self.thread_author_id,
-            program_id: self.program_id,
-            group_id: Some(self.group_id),
-            visibility: self.visibility,
-            facilitator_id: self.facilitator_id,
-            created_at: self.thread_created_at,
-        }
+        post_audience(
+            self.thread_author_id,
+            (self.program_id, self.group_id),
+            self.visibility,
+            self.facilitator_id,
+            self.thread_created_at,
+        )
     }
 }
 
@@ -107,14 +119,13 @@ pub struct ThreadCard {
 impl ThreadCard {
     /// Who sees the thread, as [`Post::audience`] says for the thread itself.
     pub fn audience(&self) -> Audience {
-        Audience {
-            author_id: self.author_id,
-            program_id: self.program_id,
-            group_id: Some(self.group_id),
-            visibility: self.visibility,
-            facilitator_id: self.facilitator_id,
-            created_at: self.created_at,
-        }
+        post_audience(
+            self.author_id,
+            (self.program_id, self.group_id),
+            self.visibility,
+            self.facilitator_id,
+            self.created_at,
+        )
     }
 }
 

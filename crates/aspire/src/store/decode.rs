@@ -78,10 +78,15 @@ impl Value for f64 {
 
 impl Value for String {
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, BoxDynError> {
-        match value {
-            ValueRef::Text(bytes) => Ok(std::str::from_utf8(bytes)?.to_owned()),
-            other => Err(mismatched("text", other)),
-        }
+        Ok(text(value)?.to_owned())
+    }
+}
+
+/// The text a SQLite value holds, where it lies.
+pub(super) fn text(value: ValueRef<'_>) -> Result<&str, BoxDynError> {
+    match value {
+        ValueRef::Text(bytes) => Ok(std::str::from_utf8(bytes)?),
+        other => Err(mismatched("text", other)),
     }
 }
 
@@ -95,10 +100,10 @@ impl<V: Value> Value for Option<V> {
 }
 
 /// A code no enum of this version knows, as the error of the column that held it.
-pub fn unknown_code(name: &str, error: UnknownCode) -> sqlx::Error {
+pub(super) fn unknown_code(name: &str, error: UnknownCode) -> sqlx::Error {
     sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(error) }
 }
 
-pub(super) fn mismatched(expected: &str, found: ValueRef<'_>) -> BoxDynError {
+fn mismatched(expected: &str, found: ValueRef<'_>) -> BoxDynError {
     format!("expected {expected}, found {} in SQLite", found.data_type()).into()
 }

@@ -34,7 +34,7 @@ use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::{AnyColumn, AnyValueKind};
 use sqlx_core::ext::ustr::UStr;
 
-use super::decode::{Columns, Decoded, Value, mismatched, unknown_code};
+use super::decode::{Columns, Decoded, Value, text, unknown_code};
 use crate::domain::code::StoredCode;
 
 /// Idle connections kept for the next read; more are opened while more reads run at once.
@@ -422,14 +422,9 @@ impl Columns for SqliteColumns<'_, '_> {
     /// Read where it lies in SQLite's row, not copied into a string first: a page of posts or
     /// goals has a code on every row.
     fn coded<T: StoredCode>(&self, name: &str) -> Result<T, sqlx::Error> {
-        match self.row.get_ref(self.index(name)?).map_err(failed)? {
-            ValueRef::Text(bytes) => {
-                let code = std::str::from_utf8(bytes)
-                    .map_err(|e| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(e) })?;
-                T::from_stored(code).map_err(|e| unknown_code(name, e))
-            }
-            other => Err(sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: mismatched("text", other) }),
-        }
+        let value = self.row.get_ref(self.index(name)?).map_err(failed)?;
+        let code = text(value).map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source })?;
+        T::from_stored(code).map_err(|e| unknown_code(name, e))
     }
 
     fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error> {
