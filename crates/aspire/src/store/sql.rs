@@ -365,7 +365,7 @@ impl SqlStore {
 
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
         // The statement a session is read with, so both decode memberships in one place.
-        let sql = with_memberships("u.id AS member_id", "users u", "u.id = $1");
+        let sql = with_memberships(&[], "users me", "me.id", "me.id = $1");
         // Only the seats are decoded: the person is not wanted here.
         let seats: Vec<SeatRow> = self.pool.fetch_all_as(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id)).await?;
         memberships_of(seats.iter())
@@ -545,8 +545,9 @@ impl SqlStore {
         // Asked on every signed-in request: built once.
         static SQL: LazyLock<String> = LazyLock::new(|| {
             with_memberships(
-                "s.token_hash, s.csrf_token, s.created_at AS session_created_at, s.last_seen_at",
-                "sessions s JOIN users u ON u.id = s.user_id",
+                &["s.token_hash", "s.csrf_token", "s.created_at AS session_created_at", "s.last_seen_at"],
+                "sessions s",
+                "s.user_id",
                 "s.token_hash = $1",
             )
         });
@@ -562,13 +563,8 @@ impl SqlStore {
     /// The person holding a personal token of this kind, with their memberships, in one
     /// statement (the API asks on every request).
     pub async fn token_holder(&self, kind: TokenKind, token_hash: &str) -> Result<Option<(User, Memberships)>> {
-        static SQL: LazyLock<String> = LazyLock::new(|| {
-            with_memberships(
-                "t.kind",
-                "user_tokens t JOIN users u ON u.id = t.user_id",
-                "t.token_hash = $1 AND t.kind = $2",
-            )
-        });
+        static SQL: LazyLock<String> =
+            LazyLock::new(|| with_memberships(&[], "user_tokens t", "t.user_id", "t.token_hash = $1 AND t.kind = $2"));
         let query = sqlx::query(SQL.as_str()).bind(token_hash).bind(kind.code());
         let rows: Vec<WithSeat<User>> = self.pool.fetch_all_as(query).await?;
         let memberships = memberships_of(rows.iter().map(|row| &row.seat))?;
@@ -760,7 +756,14 @@ pub(super) fn user_columns_of_u() -> &'static str {
 
 /// `count` placeholders from `$first` on, for an IN list: "$2, $3, $4".
 pub(super) fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    use std::fmt::Write;
+    let mut list = String::with_capacity(count * 6);
+    for i in first..first + count {
+        let separator = if i == first { "" } else { ", " };
+        // Writing to a string cannot fail.
+        let _ = write!(list, "{separator}${i}");
+    }
+    list
 }
 
 /// Between the names of a person's groups as one statement reads them: the unit separator, a
@@ -774,16 +777,22 @@ fn in_name_order(joined: &str) -> Vec<String> {
     names
 }
 
-/// A statement for a person found through `from` and `condition` (with `u` for `users`), with
+/// A statement for a person found through `from` and `condition` (whose id is `person`), with
 /// `extra` columns, and one row per membership: program roles (someone in no program still gets
-/// one row, with no program), then group seats. Read back with [`memberships_of`].
-fn with_memberships(extra: &str, from: &str, condition: &str) -> String {
-    let head = format!("SELECT {}, {extra}", user_columns_of_u());
+/// one row, with no program), then group seats. Read back with [`memberships_of`]. A group
+/// seat's row leaves the person's columns empty: they are decoded from the first row only, so
+/// the person's row is not read again for each group.
+fn with_memberships(extra: &[&str], from: &str, person: &str, condition: &str) -> String {
+    let holder_columns: Vec<&str> = std::iter::once(user_columns_of_u()).chain(extra.iter().copied()).collect();
+    let no_holder = vec!["NULL"; USER_COLUMNS.split(", ").count() + extra.len()];
     format!(
-        "{head}, 0 AS seat, pm.program_id AS member_program, pm.role AS member_role, 0 AS member_group, \
-         0 AS member_joined FROM {from} LEFT JOIN program_members pm ON pm.user_id = u.id WHERE {condition} \
-         UNION ALL {head}, 1, g.program_id, gm.role, g.id, gm.joined_at FROM {from} \
-         JOIN group_members gm ON gm.user_id = u.id JOIN groups g ON g.id = gm.group_id WHERE {condition}"
+        "SELECT {}, 0 AS seat, pm.program_id AS member_program, pm.role AS member_role, 0 AS member_group, \
+         0 AS member_joined FROM {from} JOIN users u ON u.id = {person} \
+         LEFT JOIN program_members pm ON pm.user_id = u.id WHERE {condition} \
+         UNION ALL SELECT {}, 1, g.program_id, gm.role, g.id, gm.joined_at FROM {from} \
+         JOIN group_members gm ON gm.user_id = {person} JOIN groups g ON g.id = gm.group_id WHERE {condition}",
+        holder_columns.join(", "),
+        no_holder.join(", "),
     )
 }
 
@@ -950,5 +959,12 @@ mod tests {
         in_roster_order(&mut people, |(role, name)| (*role, name));
         let names: Vec<&str> = people.iter().map(|(_, name)| *name).collect();
         assert_eq!(names, ["Bea", "Zoe", "bea", "Ángel", "Ana", "Luis"]);
+    }
+
+    #[test]
+    fn an_in_list_numbers_its_placeholders_from_where_it_starts() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(1, 1), "$1");
+        assert_eq!(placeholders(9, 2), "$9, $10");
     }
 }
