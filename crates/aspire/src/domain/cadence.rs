@@ -406,6 +406,13 @@ pub fn format_local(instant: i64, time_zone: &str) -> String {
     ts.to_zoned(tz).strftime("%A %-d %B %Y, %H:%M %Z").to_string()
 }
 
+/// The day of a meeting's start in its schedule's zone: "Tuesday 1 December 2026".
+pub fn format_local_day(instant: i64, time_zone: &str) -> String {
+    let Ok(ts) = Timestamp::from_second(instant) else { return instant.to_string() };
+    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
+    ts.to_zoned(tz).strftime("%A %-d %B %Y").to_string()
+}
+
 /// The calendar year of `instant` in UTC.
 pub fn year_of(instant: i64) -> i16 {
     Timestamp::from_second(instant).map_or(1970, |t| t.to_zoned(TimeZone::UTC).year())

@@ -140,25 +140,22 @@ impl Record {
     /// From (meeting start, status) of a member's goals, in any order.
     pub fn of(goals: &[(i64, GoalStatus)]) -> Record {
         let mut record = Record { declared: goals.len(), ..Record::default() };
-        let mut periods: Vec<(i64, bool)> = Vec::new();
+        // Each reported goal as (its meeting, met), newest meeting first; a meeting counts
+        // towards the streak when any of its goals was met.
+        let mut reported: Vec<(i64, bool)> = Vec::with_capacity(goals.len());
         for (start, status) in goals {
-            if *status == GoalStatus::Open {
-                continue;
-            }
-            record.reported += 1;
             match status {
+                GoalStatus::Open => continue,
                 GoalStatus::Met => record.met += 1,
                 GoalStatus::Partly => record.partly += 1,
                 _ => {}
             }
-            let met = *status == GoalStatus::Met;
-            match periods.iter_mut().find(|(s, _)| s == start) {
-                Some((_, any)) => *any |= met,
-                None => periods.push((*start, met)),
-            }
+            reported.push((*start, *status == GoalStatus::Met));
         }
-        periods.sort_by_key(|(s, _)| std::cmp::Reverse(*s));
-        record.streak = periods.iter().take_while(|(_, met)| *met).count();
+        record.reported = reported.len();
+        reported.sort_unstable_by_key(|(start, _)| std::cmp::Reverse(*start));
+        let periods = reported.chunk_by(|(a, _), (b, _)| a == b).map(|meeting| meeting.iter().any(|(_, met)| *met));
+        record.streak = periods.take_while(|met| *met).count();
         record
     }
 
@@ -202,6 +199,10 @@ mod tests {
         assert_eq!(r.streak, 2, "periods 3 and 2 each had a met goal; period 1 did not");
         assert_eq!(r.met_rate(), Some(50), "2 met + 1 partly (half) of 5");
         assert_eq!(Record::of(&[]).met_rate_text(), "no goals reported yet");
+        let interleaved = [(2, NotMet), (3, Met), (1, Met), (2, Met), (3, NotMet)];
+        assert_eq!(Record::of(&interleaved).streak, 3, "a meeting's goals count together, wherever they are listed");
+        let broken = [(2, Met), (3, NotMet), (1, Met)];
+        assert_eq!(Record::of(&broken).streak, 0, "the newest meeting had no goal met");
     }
 }
 

@@ -172,7 +172,7 @@ impl Zones {
     fn day(&self, g: &Goal) -> String {
         let zone =
             self.0.get(&g.group_id).and_then(|s| s.current(g.meeting_start)).map_or("UTC", |s| s.time_zone.as_str());
-        cadence::format_local(g.meeting_start, zone).split(',').next().unwrap_or_default().to_string()
+        cadence::format_local_day(g.meeting_start, zone)
     }
 }
 
