@@ -1,8 +1,10 @@
 //! Load on signed-in pages, against the same bytes from a bare axum server in the same run.
 //!
 //! Starts the `aspire` binary on a scale institution (`aspire demo --scale`), signs in as one of
-//! its members and its first coordinator, takes each page once, and serves those bytes from a
-//! bare axum 0.8 server in this process. Then `wrk` (2 threads) loads each page on both servers
+//! its members, that member's facilitator and its first coordinator, takes each page once, and
+//! serves those bytes from a bare axum 0.8 server in this process. The member reads their group's
+//! discussion on the way (to find its threads), so their home has no new posts to count; the
+//! facilitator never does, so theirs counts the group's new posts, as most homes do. Then `wrk` (2 threads) loads each page on both servers
 //! at each connection count (each page warmed first, `--warmup` seconds unmeasured), and
 //! `/healthz` (one trivial query) as the database's floor, and a signed-in member's `/login` (the
 //! session read, then a redirect) as the floor of every signed-in page. Prints req/s, p50, p99, errors, the
@@ -89,7 +91,14 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 /// Starts aspire on the scale institution; returns it with the member's and coordinator's emails.
-fn start_aspire(args: &Args, data_dir: &std::path::Path, port: u16) -> anyhow::Result<(Server, String, String)> {
+/// The people the scale institution's seeding names, by email.
+struct SignIns {
+    member: String,
+    facilitator: String,
+    coordinator: String,
+}
+
+fn start_aspire(args: &Args, data_dir: &std::path::Path, port: u16) -> anyhow::Result<(Server, SignIns)> {
     let mut command = Command::new(&args.aspire);
     command.arg("--data-dir").arg(data_dir).arg("--bind").arg(format!("127.0.0.1:{port}"));
     if let Some(url) = &args.database_url {
@@ -101,22 +110,23 @@ fn start_aspire(args: &Args, data_dir: &std::path::Path, port: u16) -> anyhow::R
         command.spawn().with_context(|| format!("starting {} (cargo build --release)", args.aspire.display()))?;
     let stdout = child.stdout.take().context("no stdout")?;
     let server = Server(child);
-    let (mut member, mut coordinator) = (String::new(), String::new());
+    let mut people = SignIns { member: String::new(), facilitator: String::new(), coordinator: String::new() };
     for line in BufReader::new(stdout).lines() {
         let line = line?;
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
-            ["member", email, ..] => member = email.to_string(),
-            ["coordinator", email, ..] => coordinator = email.to_string(),
+            ["member", email, ..] => people.member = email.to_string(),
+            ["facilitator", email, ..] => people.facilitator = email.to_string(),
+            ["coordinator", email, ..] => people.coordinator = email.to_string(),
             ["Stop", "with", ..] => break,
             _ if line.starts_with("Seeded") => eprintln!("{line}"),
             _ => {}
         }
     }
-    if member.is_empty() || coordinator.is_empty() {
+    if people.member.is_empty() || people.facilitator.is_empty() || people.coordinator.is_empty() {
         bail!("aspire demo --scale did not print its sign-ins");
     }
-    Ok((server, member, coordinator))
+    Ok((server, people))
 }
 
 /// Signs in and returns the session's Cookie header.
@@ -169,9 +179,10 @@ async fn get(base: &str, target: &Target) -> anyhow::Result<(String, Vec<u8>)> {
 
 /// Finds the member's group, its latest meeting and longest thread, and makes the member a
 /// calendar feed and an API token, as they would on their pages.
-async fn targets(base: &str, member: &str, coordinator: &str) -> anyhow::Result<Vec<Target>> {
-    let member_cookie = sign_in(base, member).await?;
-    let coordinator_cookie = sign_in(base, coordinator).await?;
+async fn targets(base: &str, people: &SignIns) -> anyhow::Result<Vec<Target>> {
+    let member_cookie = sign_in(base, &people.member).await?;
+    let facilitator_cookie = sign_in(base, &people.facilitator).await?;
+    let coordinator_cookie = sign_in(base, &people.coordinator).await?;
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     let page = |path: String, cookie: String| {
         let http = http.clone();
@@ -221,6 +232,11 @@ async fn targets(base: &str, member: &str, coordinator: &str) -> anyhow::Result<
     let as_member = || vec![("cookie".to_string(), member_cookie.clone())];
     Ok(vec![
         Target { name: "member home", path: "/".into(), headers: as_member() },
+        Target {
+            name: "facilitator home (new posts)",
+            path: "/".into(),
+            headers: vec![("cookie".to_string(), facilitator_cookie)],
+        },
         Target { name: "group page", path: format!("/groups/{group}"), headers: as_member() },
         Target { name: "meeting page", path: format!("/groups/{group}/meetings/{meeting}"), headers: as_member() },
         Target { name: "my goals", path: "/goals".into(), headers: as_member() },
@@ -277,6 +293,11 @@ fn wrk(url: &str, headers: &[(String, String)], connections: u32, seconds: u64) 
     })
 }
 
+/// Where the bare server serves the `i`th target's bytes.
+fn bare_path(i: usize) -> String {
+    format!("/page/{i}")
+}
+
 /// The same bytes and content type per path, from a bare axum server.
 async fn serve_bare(pages: HashMap<String, (String, Vec<u8>)>) -> anyhow::Result<u16> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -305,14 +326,14 @@ async fn main() -> anyhow::Result<()> {
     let temporary = tempfile::tempdir()?;
     let data_dir = args.data_dir.clone().unwrap_or_else(|| temporary.path().to_path_buf());
     let port = free_port()?;
-    let (server, member, coordinator) = start_aspire(&args, &data_dir, port)?;
+    let (server, people) = start_aspire(&args, &data_dir, port)?;
     let pid = server.0.id();
     let base = format!("http://127.0.0.1:{port}");
-    let targets = targets(&base, &member, &coordinator).await?;
+    let targets = targets(&base, &people).await?;
+    // The bare server has each page at a path of its own: two homes share aspire's "/".
     let mut pages = HashMap::new();
-    for target in &targets {
-        let (content_type, body) = get(&base, target).await?;
-        pages.insert(target.path.clone(), (content_type, body));
+    for (i, target) in targets.iter().enumerate() {
+        pages.insert(bare_path(i), get(&base, target).await?);
     }
     let bare = format!("http://127.0.0.1:{}", serve_bare(pages.clone()).await?);
     let backend = if args.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
@@ -354,13 +375,13 @@ async fn main() -> anyhow::Result<()> {
             signed_in.errors,
             signed_in.requests_per_second / floor.requests_per_second,
         );
-        for target in &targets {
-            let (page, reference_page) = (format!("{base}{}", target.path), format!("{bare}{}", target.path));
+        for (i, target) in targets.iter().enumerate() {
+            let (page, reference_page) = (format!("{base}{}", target.path), format!("{bare}{}", bare_path(i)));
             warm(&page, &target.headers)?;
             warm(&reference_page, &[])?;
             let served = wrk(&page, &target.headers, connections, args.seconds)?;
             let reference = wrk(&reference_page, &[], connections, args.seconds)?;
-            let bytes = pages.get(&target.path).map_or(0, |(_, b)| b.len());
+            let bytes = pages.get(&bare_path(i)).map_or(0, |(_, b)| b.len());
             println!(
                 "| {} | {bytes} | {connections} | {:.0} | {:.2} | {:.2} | {} | {:.0} | {:.3} | {:.2} |",
                 target.name,
