@@ -401,16 +401,20 @@ impl Series {
 
 /// A meeting's start in its schedule's zone: "Tuesday 1 December 2026, 09:30 EST".
 pub fn format_local(instant: i64, time_zone: &str) -> String {
-    let Ok(ts) = Timestamp::from_second(instant) else { return instant.to_string() };
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    ts.to_zoned(tz).strftime("%A %-d %B %Y, %H:%M %Z").to_string()
+    format_in_zone(instant, time_zone, "%A %-d %B %Y, %H:%M %Z")
 }
 
 /// The day of a meeting's start in its schedule's zone: "Tuesday 1 December 2026".
 pub fn format_local_day(instant: i64, time_zone: &str) -> String {
+    format_in_zone(instant, time_zone, "%A %-d %B %Y")
+}
+
+/// `instant` in the zone named (UTC for a name jiff does not know) as `format` says; the bare
+/// number when it is out of range.
+fn format_in_zone(instant: i64, time_zone: &str, format: &str) -> String {
     let Ok(ts) = Timestamp::from_second(instant) else { return instant.to_string() };
     let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    ts.to_zoned(tz).strftime("%A %-d %B %Y").to_string()
+    ts.to_zoned(tz).strftime(format).to_string()
 }
 
 /// The calendar year of `instant` in UTC.
