@@ -22,7 +22,7 @@
 //! request ever sees an older state than the one it began in.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
@@ -88,7 +88,9 @@ impl Drop for Snapshot {
 #[derive(Debug)]
 struct Reader {
     connection: Connection,
-    shapes: HashMap<String, Arc<Shape>>,
+    /// By the statement's text, hashed on every read: with foldhash, which costs less than
+    /// SipHash on a long text.
+    shapes: sqlx_core::HashMap<String, Arc<Shape>>,
 }
 
 /// What a statement takes and gives: which argument each parameter is bound to, and its
@@ -187,7 +189,7 @@ impl SqliteReads {
         let connection = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         connection.busy_timeout(Duration::from_secs(10)).map_err(failed)?;
         connection.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
-        Ok(Reader { connection, shapes: HashMap::new() })
+        Ok(Reader { connection, shapes: sqlx_core::HashMap::new() })
     }
 
     /// A reader in a read transaction of its own; it begins with the first read.
