@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Row};
 
-use crate::domain::code::{StoredCode, UnknownCode};
+use crate::domain::code::StoredCode;
 
 /// A type the store reads rows into.
 pub trait Decoded: Sized {
@@ -27,7 +27,7 @@ pub trait Columns {
     /// A value kept as text by its code (a visibility, a role).
     fn coded<T: StoredCode>(&self, name: &str) -> Result<T, sqlx::Error> {
         let code: String = self.value(name)?;
-        T::from_stored(&code).map_err(|e| unknown_code(name, e))
+        T::from_stored(&code).map_err(|e| column_error(name, e))
     }
 }
 
@@ -99,9 +99,10 @@ impl<V: Value> Value for Option<V> {
     }
 }
 
-/// A code no enum of this version knows, as the error of the column that held it.
-pub(super) fn unknown_code(name: &str, error: UnknownCode) -> sqlx::Error {
-    sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: Box::new(error) }
+/// What was wrong with the value of the column `name` (a type of the wrong kind, a code no
+/// enum of this version knows), as the error of that column.
+pub(super) fn column_error(name: &str, source: impl Into<BoxDynError>) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: format!("{name:?}"), source: source.into() }
 }
 
 fn mismatched(expected: &str, found: ValueRef<'_>) -> BoxDynError {

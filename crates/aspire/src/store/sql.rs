@@ -364,10 +364,11 @@ impl SqlStore {
     }
 
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
-        // The statement a session is read with, so both decode memberships in one place.
-        let sql = with_memberships(&[], "users me", "me.id", "me.id = $1");
+        // The statement a session is read with, so both decode memberships in one place; built
+        // once, as the session's is.
+        static SQL: LazyLock<String> = LazyLock::new(|| with_memberships(&[], "users me", "me.id", "me.id = $1"));
         // Only the seats are decoded: the person is not wanted here.
-        let seats: Vec<SeatRow> = self.pool.fetch_all_as(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id)).await?;
+        let seats: Vec<SeatRow> = self.pool.fetch_all_as(sqlx::query(SQL.as_str()).bind(user_id)).await?;
         memberships_of(seats.iter())
     }
 

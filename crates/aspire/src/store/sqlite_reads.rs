@@ -34,7 +34,7 @@ use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValue};
 use sqlx_core::any::{AnyColumn, AnyValueKind};
 use sqlx_core::ext::ustr::UStr;
 
-use super::decode::{Columns, Decoded, Value, text, unknown_code};
+use super::decode::{Columns, Decoded, Value, column_error, text};
 use crate::domain::code::StoredCode;
 
 /// Idle connections kept for the next read; more are opened while more reads run at once.
@@ -418,15 +418,15 @@ impl<'r, 's> SqliteColumns<'r, 's> {
 impl Columns for SqliteColumns<'_, '_> {
     fn value<V: Value>(&self, name: &str) -> Result<V, sqlx::Error> {
         let value = self.row.get_ref(self.index(name)?).map_err(failed)?;
-        V::from_sqlite(value).map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source })
+        V::from_sqlite(value).map_err(|source| column_error(name, source))
     }
 
     /// Read where it lies in SQLite's row, not copied into a string first: a page of posts or
     /// goals has a code on every row.
     fn coded<T: StoredCode>(&self, name: &str) -> Result<T, sqlx::Error> {
         let value = self.row.get_ref(self.index(name)?).map_err(failed)?;
-        let code = text(value).map_err(|source| sqlx::Error::ColumnDecode { index: format!("{name:?}"), source })?;
-        T::from_stored(code).map_err(|e| unknown_code(name, e))
+        let code = text(value).map_err(|source| column_error(name, source))?;
+        T::from_stored(code).map_err(|e| column_error(name, e))
     }
 
     fn value_at<V: Value>(&self, index: usize) -> Result<V, sqlx::Error> {
