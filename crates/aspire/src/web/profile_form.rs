@@ -36,14 +36,14 @@ pub struct StageOption {
     pub label: &'static str,
 }
 
+/// One hour of the grid, "09", and its five days' boxes (a box's value is "Mon 09").
 pub struct GridRow {
-    pub hour: usize,
+    pub hour: String,
     pub cells: Vec<GridCell>,
 }
 
 pub struct GridCell {
-    pub value: String,
-    pub label: String,
+    pub day: &'static str,
     pub checked: bool,
 }
 
@@ -107,15 +107,11 @@ fn grid(availability: &Availability) -> Vec<GridRow> {
     let slots = availability.slots();
     GRID_HOURS
         .map(|hour| GridRow {
-            hour,
+            hour: format!("{hour:02}"),
             cells: GRID_DAYS
                 .iter()
                 .enumerate()
-                .map(|(day, name)| GridCell {
-                    value: format!("{name} {hour:02}"),
-                    label: format!("{name} {hour:02}:00"),
-                    checked: slots.contains(day * 24 + hour),
-                })
+                .map(|(day, name)| GridCell { day: name, checked: slots.contains(day * 24 + hour) })
                 .collect(),
         })
         .collect()
@@ -141,8 +137,11 @@ mod tests {
         assert_eq!(draft.availability, "Mon 09; Mon 10; Sat 09-11");
         let fields = ProfileFields::new(draft.validate().unwrap(), Asker::Themselves);
         assert_eq!(fields.other_hours, "Sat 09-11");
-        let ticked: Vec<&str> =
-            fields.grid.iter().flat_map(|r| &r.cells).filter(|c| c.checked).map(|c| c.value.as_str()).collect();
+        let ticked: Vec<String> = fields
+            .grid
+            .iter()
+            .flat_map(|r| r.cells.iter().filter(|c| c.checked).map(|c| format!("{} {}", c.day, r.hour)))
+            .collect();
         assert_eq!(ticked, ["Mon 09", "Mon 10"]);
     }
 
