@@ -313,17 +313,15 @@ impl Decoded for PostInGroup {
     }
 }
 
-const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.author_id, \
-     CASE WHEN p.thread_id IS NULL THEN p.author_id ELSE t.author_id END AS thread_author_id, \
-     COALESCE(t.created_at, p.created_at) AS thread_created_at, \
-     COALESCE(u.name, 'former member') AS author_name, p.title, p.body, p.visibility, p.facilitator_id, \
-     p.created_at, p.edited_at, p.reply_count AS replies";
-const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id \
-     LEFT JOIN posts t ON t.id = p.thread_id";
-const POST_MARK_COLUMNS: &str = "p.group_id, g.program_id, \
-     CASE WHEN p.thread_id IS NULL THEN p.author_id ELSE t.author_id END AS thread_author_id, \
-     COALESCE(t.created_at, p.created_at) AS thread_created_at, p.visibility, p.facilitator_id";
-const POST_MARK_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN posts t ON t.id = p.thread_id";
+// A post carries its thread's author and start (migration 0035 on SQLite, 0036 on PostgreSQL),
+// which decide who sees it: its thread's row is not read.
+const POST_COLUMNS: &str = "p.id, p.group_id, g.program_id, p.thread_id, p.author_id, p.thread_author_id, \
+     p.thread_created_at, COALESCE(u.name, 'former member') AS author_name, p.title, p.body, p.visibility, \
+     p.facilitator_id, p.created_at, p.edited_at, p.reply_count AS replies";
+const POST_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id LEFT JOIN users u ON u.id = p.author_id";
+const POST_MARK_COLUMNS: &str =
+    "p.group_id, g.program_id, p.thread_author_id, p.thread_created_at, p.visibility, p.facilitator_id";
+const POST_MARK_FROM: &str = "posts p JOIN groups g ON g.id = p.group_id";
 
 const WIN_COLUMNS: &str = "w.id, w.user_id, u.name AS user_name, w.program_id, w.group_id, w.kind, w.title, \
      w.venue, w.year, w.won_on, w.doi, w.pmid, w.pmcid, w.author_position, w.mechanism, w.award_number, w.grant_role, \

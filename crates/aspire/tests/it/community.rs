@@ -362,6 +362,61 @@ on_both_backends!(a_member_downloads_their_data_and_deletes_their_account, |app:
     assert_eq!(refused.status(), 422);
 });
 
+on_both_backends!(a_deleted_authors_thread_passes_to_nobody_not_to_the_next_account, |app: TestApp| async move {
+    use aspire::store::GroupRole;
+    use aspire::store::group_changes::{ChangeKind, MembershipChange};
+    let world = app.world().await;
+    let store = &app.state.store;
+    // The newest account starts a thread and Milo replies; then its author deletes the account
+    // and keeps their posts.
+    let leaving = app.user("leaving@example.edu", "Lee Leaving", false).await;
+    seat(store, world.group_a, leaving, GroupRole::Member).await;
+    let lee = app.signed_in("leaving@example.edu").await;
+    let discussion = format!("/groups/{}/discussion", world.group_a);
+    let csrf = lee.csrf(&discussion).await;
+    let started = lee
+        .post_form(
+            &discussion,
+            &[("csrf", &csrf), ("title", "THREAD-6120"), ("body", "Who reads drafts?"), ("audience", "group")],
+        )
+        .await;
+    let thread = started.headers()["location"].to_str().unwrap().to_string();
+    let milo = app.signed_in(MEMBER_A2).await;
+    let csrf = milo.csrf(&thread).await;
+    let replied = milo.post_form(&format!("{thread}/replies"), &[("csrf", &csrf), ("body", "REPLY-6121")]).await;
+    assert_eq!(replied.status(), 303);
+    store.delete_account(leaving, true).await.unwrap();
+
+    // A new account, seated after the thread began. SQLite gives it the deleted account's id
+    // (the highest id is taken again); it must not inherit what that author may see.
+    app.clock.advance(60);
+    let next = app.user("next@example.edu", "Nia Next", false).await;
+    if app.state.settings.database_url.starts_with("sqlite") {
+        assert_eq!(next, leaving, "the case this test is about: the same id again");
+    }
+    let joined = MembershipChange {
+        group_id: world.group_a,
+        user_id: next,
+        person_name: String::new(),
+        kind: ChangeKind::Added,
+        role: GroupRole::Member,
+    };
+    store
+        .change_group_memberships(&[joined], (0, "test setup"), &Default::default(), app.clock.now_value())
+        .await
+        .unwrap();
+    let nia = app.signed_in("next@example.edu").await;
+    assert_eq!(nia.get_text(&thread).await.0, 404, "a thread from before she joined, by someone else");
+    let (_, page) = nia.get_text(&discussion).await;
+    assert!(!page.contains("THREAD-6120"), "{page}");
+    let (_, home) = nia.get_text("/").await;
+    assert!(!home.contains("new post"), "nothing she may see is new: {home}");
+    // Milo, there all along, still reads both, the thread as a former member's.
+    let (status, page) = milo.get_text(&thread).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("THREAD-6120") && page.contains("REPLY-6121") && page.contains("former member"), "{page}");
+});
+
 on_both_backends!(sign_ins_and_refusals_are_in_the_audit_log, |app: TestApp| async move {
     let world = app.world().await;
     let stranger = app.client();
