@@ -361,9 +361,10 @@ async fn main() -> anyhow::Result<()> {
     let bare = format!("http://127.0.0.1:{}", serve_bare(pages.clone()).await?);
     let backend = if args.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
     let rss_before = rss_mb(pid)?;
+    let rounds_a_page = args.rounds.max(1);
     println!(
         "aspire on {backend}, {} members; wrk -t2, {} s per run, {} rounds a page; RSS at start {rss_before:.0} MB",
-        args.members, args.seconds, args.rounds
+        args.members, args.seconds, rounds_a_page
     );
     println!();
     println!(
@@ -402,8 +403,8 @@ async fn main() -> anyhow::Result<()> {
             let (page, reference_page) = (format!("{base}{}", target.path), format!("{bare}{}", bare_path(i)));
             warm(&page, &target.headers)?;
             warm(&reference_page, &[])?;
-            let mut rounds = Vec::with_capacity(args.rounds);
-            for _ in 0..args.rounds.max(1) {
+            let mut rounds = Vec::with_capacity(rounds_a_page);
+            for _ in 0..rounds_a_page {
                 let served = wrk(&page, &target.headers, connections, args.seconds)?;
                 let reference = wrk(&reference_page, &[], connections, args.seconds)?;
                 let floor = wrk(&format!("{base}/healthz"), &[], connections, args.seconds)?;
