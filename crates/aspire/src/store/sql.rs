@@ -251,18 +251,21 @@ impl SqlStore {
     /// How many people the program has, and from how many departments.
     pub async fn program_headcount(&self, program_id: i64, now: i64) -> Result<Headcount> {
         // The people, their departments and who is active are counted from what each
-        // membership carries of its person (migration 0029), department by department, from one
-        // index. Those invited are found through their outstanding invitations, not by looking
-        // for an invitation of each person; whoever is neither active nor invited is not invited.
+        // membership carries of its person (migration 0029), from one index. The departments are
+        // counted as distinct values of that index, which SQLite walks from one department to the
+        // next rather than member by member. Those invited are found through their outstanding
+        // invitations, not by looking for an invitation of each person; whoever is neither
+        // active nor invited is not invited.
         let (people, departments, active, invited): (i64, i64, i64, i64) =
             sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT CAST(COALESCE(SUM(people), 0) AS BIGINT), COUNT(CASE WHEN person_department <> '' THEN 1 END), \
-             CAST(COALESCE(SUM(active), 0) AS BIGINT), \
+                "SELECT COUNT(*), \
+             (SELECT COUNT(*) FROM (SELECT DISTINCT person_department FROM program_members \
+             WHERE program_id = $1 AND person_department <> '') departments), \
+             CAST(COALESCE(SUM(person_active), 0) AS BIGINT), \
              (SELECT COUNT(*) FROM program_members pm JOIN users u ON u.id = pm.user_id \
              JOIN user_tokens t ON t.user_id = u.id AND t.kind = 'invitation' AND t.used_at IS NULL \
              WHERE pm.program_id = $1 AND {}) \
-             FROM (SELECT person_department, COUNT(*) AS people, SUM(person_active) AS active \
-             FROM program_members WHERE program_id = $1 GROUP BY person_department) departments",
+             FROM program_members WHERE program_id = $1",
                 AccessFilter::Invited.condition("$2"),
             )))
             .bind(program_id)
