@@ -348,22 +348,23 @@ impl SqlStore {
             .bind(only.unwrap_or(0))
             .bind(GROUP_NAMES_APART.to_string());
         let rows: Vec<PersonRow<P>> = self.pool.fetch_all_as(query).await?;
-        rows.into_iter()
+        Ok(rows
+            .into_iter()
             .map(|PersonRow { person, role, invited_at, expires_at, alumni_of, group_names }| {
                 let access = match (person.has_password(), invited_at, expires_at) {
                     (true, ..) => Access::Active,
                     (false, Some(at), Some(expires)) if expires > now => Access::Invited { at },
                     (false, _, expires_at) => Access::NotInvited { expired_at: expires_at },
                 };
-                Ok(ProgramPerson {
-                    role: ProgramRole::try_from(role)?,
+                ProgramPerson {
+                    role,
                     group_names: group_names.map(|names| in_name_order(&names)).unwrap_or_default(),
                     alumni_of,
                     access,
                     user: person,
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 
     pub async fn memberships(&self, user_id: i64) -> Result<Memberships> {
@@ -837,7 +838,7 @@ impl ListedPerson for PersonCard {
 /// A person on a page of a program's people, as read.
 struct PersonRow<P> {
     person: P,
-    role: String,
+    role: ProgramRole,
     invited_at: Option<i64>,
     expires_at: Option<i64>,
     alumni_of: Option<(String, i64)>,
@@ -848,7 +849,7 @@ impl<P: Decoded> Decoded for PersonRow<P> {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         Ok(PersonRow {
             person: P::decode(row)?,
-            role: row.value("program_role")?,
+            role: row.coded("program_role")?,
             invited_at: row.value("invited_at")?,
             expires_at: row.value("invitation_expires_at")?,
             alumni_of: row.value::<Option<String>>("alumni_cohort")?.zip(row.value::<Option<i64>>("alumni_year")?),
