@@ -409,9 +409,9 @@ pub fn format_local_day(instant: i64, time_zone: &str) -> String {
     format_in_zone(instant, time_zone, "%A %-d %B %Y")
 }
 
-/// `instant` in the zone named (UTC for a name jiff does not know) as `format` says; the bare
-/// number when it is out of range.
-fn format_in_zone(instant: i64, time_zone: &str, format: &str) -> String {
+/// `instant` in the zone named (UTC for a name jiff does not know) as `format` (jiff's
+/// `strftime`) says; the bare number when it is out of range.
+pub fn format_in_zone(instant: i64, time_zone: &str, format: &str) -> String {
     let Ok(ts) = Timestamp::from_second(instant) else { return instant.to_string() };
     let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
     ts.to_zoned(tz).strftime(format).to_string()

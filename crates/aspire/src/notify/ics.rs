@@ -11,7 +11,7 @@ use icalendar::{Calendar, Component, EventLike, Property};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::domain::cadence::Cadence;
+use crate::domain::cadence::{self, Cadence};
 use crate::store::Group;
 use crate::store::meetings::LoadedSeries;
 
@@ -109,9 +109,7 @@ pub fn ical_utc(instant: i64) -> String {
 
 /// A local date-time for iCalendar with a TZID: 20261201T093000.
 pub fn ical_local(instant: i64, time_zone: &str) -> String {
-    let tz = TimeZone::get(time_zone).unwrap_or(TimeZone::UTC);
-    Timestamp::from_second(instant)
-        .map_or_else(|_| String::new(), |t| t.to_zoned(tz).strftime("%Y%m%dT%H%M%S").to_string())
+    cadence::format_in_zone(instant, time_zone, "%Y%m%dT%H%M%S")
 }
 
 /// VTIMEZONE blocks already written, by zone and window: each is a function of the time zone

@@ -61,10 +61,7 @@ struct AccessCell {
 
 /// "26 Nov 2026", in `time_zone`.
 fn day_of(instant: i64, time_zone: &str) -> String {
-    let zone = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::from_second(instant)
-        .map(|t| t.to_zoned(zone).strftime("%-d %b %Y").to_string())
-        .unwrap_or_default()
+    crate::domain::cadence::format_in_zone(instant, time_zone, "%-d %b %Y")
 }
 
 impl ProgramPerson<PersonCard> {
