@@ -498,16 +498,15 @@ impl SqlStore {
     }
 
     pub async fn program_groups(&self, program_id: i64) -> Result<Vec<GroupSummary>> {
-        let sql = "SELECT g.id, g.program_id, g.name, \
-             (SELECT COUNT(*) FROM group_members gm WHERE gm.group_id = g.id) AS member_count, \
-             g.archived_at FROM groups g WHERE g.program_id = $1 ORDER BY g.name";
+        // Each group carries its count of members (0036), kept as people join and leave.
+        let sql = "SELECT g.id, g.program_id, g.name, g.member_count, g.archived_at \
+             FROM groups g WHERE g.program_id = $1 ORDER BY g.name";
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(program_id)).await?)
     }
 
     pub async fn groups_of_user(&self, user_id: i64) -> Result<Vec<GroupSummary>> {
-        let sql = "SELECT g.id, g.program_id, g.name, \
-             (SELECT COUNT(*) FROM group_members x WHERE x.group_id = g.id) AS member_count, \
-             g.archived_at FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name";
+        let sql = "SELECT g.id, g.program_id, g.name, g.member_count, g.archived_at \
+             FROM groups g JOIN group_members gm ON gm.group_id = g.id WHERE gm.user_id = $1 ORDER BY g.name";
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
 

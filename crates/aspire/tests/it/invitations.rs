@@ -172,3 +172,51 @@ on_both_backends!(a_programs_counts_follow_its_people_as_they_change, |app: Test
     assert!(page.contains(&format!("{} people from 1 department", people + 1)), "{page}");
     assert_eq!(access_counts(&page).0, active + 1);
 });
+
+/// The "N members" the program page gives a group.
+fn members_shown(page: &str, group: i64) -> i64 {
+    let link = format!("<a href=\"/groups/{group}\">");
+    let item = &page[page.find(&link).unwrap()..];
+    let item = &item[..item.find("</li>").unwrap()];
+    let count = item.split("<span class=\"muted\">").nth(1).unwrap();
+    count.split(' ').next().unwrap().parse().unwrap()
+}
+
+on_both_backends!(a_groups_count_of_members_follows_who_joins_and_leaves, |app: TestApp| async move {
+    let world = app.world().await;
+    let store = &app.state.store;
+    let coordinator = app.signed_in(COORDINATOR).await;
+    let program = format!("/programs/{}", world.program);
+    let shown = || async { members_shown(&coordinator.get_text(&program).await.1, world.group_a) };
+    let seated = store.group_members(world.group_a).await.unwrap().len() as i64;
+    assert!(seated >= 3);
+    assert_eq!(shown().await, seated, "the count is the group's members and facilitators");
+
+    // The coordinator seats the spare, then makes them a facilitator: one more, then no change.
+    let csrf = coordinator.csrf(&format!("/groups/{}", world.group_a)).await;
+    let members = format!("/groups/{}/members", world.group_a);
+    let spare = world.spare.to_string();
+    let seated_as = |role| [("csrf", csrf.as_str()), ("user_id", spare.as_str()), ("role", role)];
+    assert_eq!(coordinator.post_form(&members, &seated_as("member")).await.status(), 303);
+    assert_eq!(shown().await, seated + 1);
+    assert_eq!(coordinator.post_form(&members, &seated_as("facilitator")).await.status(), 303);
+    assert_eq!(shown().await, seated + 1, "a new role is not a new member");
+
+    // Taken out again; then a member deletes their account.
+    let removed = coordinator
+        .post_form(&format!("/groups/{}/members/{}/remove", world.group_a, world.spare), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(removed.status(), 303);
+    assert_eq!(shown().await, seated);
+    let milo = app.signed_in(MEMBER_A2).await;
+    let csrf = milo.csrf("/account").await;
+    let gone = milo.post_form("/account/delete", &[("csrf", &csrf), ("password", PASSWORD), ("posts", "keep")]).await;
+    assert_eq!(gone.status(), 303);
+    assert_eq!(shown().await, seated - 1, "a deleted account leaves its groups");
+    assert_eq!(store.group_members(world.group_a).await.unwrap().len() as i64, seated - 1);
+    // The other program's groups are not touched.
+    let other = store.program_groups(world.other_program).await.unwrap();
+    for group in other {
+        assert_eq!(group.member_count, store.group_members(group.id).await.unwrap().len() as i64, "{}", group.name);
+    }
+});
