@@ -178,7 +178,8 @@ pub async fn own_goals(state: &AppState, actor: &Actor) -> AppResult<OwnGoals> {
     }
     let shown = distinct(recent.iter().chain(serving.values().flat_map(|(_, ids)| ids)).copied());
     let goals = state.store.goals_by_ids(&shown).await?;
-    let groups = distinct(outline.iter().map(|g| g.group_id));
+    // Only the goals shown are dated, in their groups' zones.
+    let groups = distinct(goals.iter().map(|g| g.group_id));
     let full = |id: &i64| goals.iter().find(|g| g.id == *id).cloned();
     Ok(OwnGoals {
         record: Record::of(&pairs),

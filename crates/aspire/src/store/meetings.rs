@@ -203,11 +203,10 @@ impl Decoded for LongGoal {
     }
 }
 
-/// A goal in outline: where, when, how it went, and what it served.
+/// A goal in outline: when, how it went, and what it served.
 #[derive(Debug, Clone)]
 pub struct GoalOutline {
     pub id: i64,
-    pub group_id: i64,
     pub meeting_start: i64,
     pub status: GoalStatus,
     pub long_goal_id: Option<i64>,
@@ -217,7 +216,6 @@ impl Decoded for GoalOutline {
     fn decode(row: &impl Columns) -> std::result::Result<Self, sqlx::Error> {
         Ok(GoalOutline {
             id: row.value("id")?,
-            group_id: row.value("group_id")?,
             meeting_start: row.value("meeting_start")?,
             status: row.coded("status")?,
             long_goal_id: row.value("long_goal_id")?,
@@ -606,7 +604,7 @@ impl SqlStore {
     /// Each of a member's goals in outline (oldest first): enough for their record and to
     /// pick which to show, without reading every goal's text.
     pub async fn goal_outline(&self, user_id: i64) -> Result<Vec<GoalOutline>> {
-        let sql = "SELECT id, group_id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 \
+        let sql = "SELECT id, meeting_start, status, long_goal_id FROM goals WHERE user_id = $1 \
              ORDER BY meeting_start, id";
         Ok(self.pool.fetch_all_as(sqlx::query(sql).bind(user_id)).await?)
     }
